@@ -1,0 +1,48 @@
+// Runtime configuration: CLI flags > environment (XTM_*) > defaults.
+export interface XtmConfig {
+  host: string;
+  port: number; // plain http
+  httpsPort: number | null; // https with a generated certificate; null = off
+  dataDir: string;
+  db: string; // SQLite file path, ':memory:' or postgres://
+  clock: string; // real | manual | accelerated=N
+  scenario: string | null; // loaded on first start when the store has no tenants
+  maxBatchSize: number; // resources per job (Graph: 2,000; the orchestrator doc says 100)
+  bodyLimit: number; // bytes
+  worker: boolean; // run the in-process work runner
+  /** Virtual-time pause between the visible phases of validate (submitted → processing → inProgress). */
+  phaseDelayMs: number;
+  logLevel: string;
+  tokenLifetimeSec: number;
+}
+
+export const DEFAULTS: XtmConfig = {
+  host: '127.0.0.1',
+  port: 8787,
+  httpsPort: 8788,
+  dataDir: './data',
+  db: '',
+  clock: 'real',
+  scenario: 'scenarios/demo.yaml',
+  maxBatchSize: 2000,
+  bodyLimit: 1024 * 1024,
+  worker: true,
+  phaseDelayMs: 0,
+  logLevel: 'info',
+  tokenLifetimeSec: 3599,
+};
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<XtmConfig> {
+  const c: Partial<XtmConfig> = {};
+  if (env.XTM_HOST) c.host = env.XTM_HOST;
+  if (env.XTM_PORT) c.port = Number(env.XTM_PORT);
+  if (env.XTM_HTTPS_PORT) c.httpsPort = env.XTM_HTTPS_PORT === 'off' ? null : Number(env.XTM_HTTPS_PORT);
+  if (env.XTM_DATA_DIR) c.dataDir = env.XTM_DATA_DIR;
+  if (env.XTM_DATABASE_URL) c.db = env.XTM_DATABASE_URL;
+  if (env.XTM_CLOCK) c.clock = env.XTM_CLOCK;
+  if (env.XTM_SCENARIO) c.scenario = env.XTM_SCENARIO === 'none' ? null : env.XTM_SCENARIO;
+  if (env.XTM_MAX_BATCH_SIZE) c.maxBatchSize = Number(env.XTM_MAX_BATCH_SIZE);
+  if (env.XTM_PHASE_DELAY_MS) c.phaseDelayMs = Number(env.XTM_PHASE_DELAY_MS);
+  if (env.XTM_LOG_LEVEL) c.logLevel = env.XTM_LOG_LEVEL;
+  return c;
+}

@@ -1,0 +1,48 @@
+// The crossTenantMigrationJob aggregate as the domain sees it (no wire or store details).
+import type { JobStatus, JobType, ServiceStatus, Workload } from './enums.js';
+
+export interface ExchangeSettings { sourceEndpoint: string; targetDeliveryDomain: string }
+
+export interface MigrationJob {
+  id: string;
+  tenantId: string; // target tenant
+  displayName: string;
+  jobType: JobType;
+  status: JobStatus;
+  message: string | null;
+  completeAfterDateTime: string;
+  sourceTenantId: string;
+  exchangeSettings: ExchangeSettings | null;
+  workloads: Workload[];
+  resourceType: string;
+  resources: string[];
+  createdBy: string;
+  createdDateTime: string;
+  lastUpdatedDateTime: string;
+  validatedAt: string | null;
+  opSeq: number;
+}
+
+export interface ServiceError { code: string; message: string }
+
+export interface ServiceStatusDetails {
+  service: Workload;
+  status: ServiceStatus;
+  message: string;
+  errors: ServiceError[];
+}
+
+export interface MigrationTask {
+  jobId: string;
+  id: string; // target user object id
+  taskType: string;
+  currentStatus: ServiceStatusDetails[];
+  cancelled: boolean;
+  lastUpdatedDateTime: string;
+}
+
+export const TASK_TYPE = 'Users';
+
+export function initialStatus(workloads: readonly Workload[]): ServiceStatusDetails[] {
+  return workloads.map((service) => ({ service, status: 'notStarted', message: '', errors: [] }));
+}

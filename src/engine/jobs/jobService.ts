@@ -1,0 +1,229 @@
+// Application service for crossTenantMigrationJob: each operation checks the domain guards, then
+// commits the state change and the work item that continues it in ONE transaction, then reports.
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../clock.js';
+import type { XtmConfig } from '../../config.js';
+import type { Store } from '../../store/db.js';
+import { jobsRepo } from '../../store/jobsRepo.js';
+import { Errors } from '../../graph/errors.js';
+import { canonicalWorkload, Workloads, type JobStatus, type Workload } from '../../domain/enums.js';
+import { initialStatus, TASK_TYPE, type ExchangeSettings, type MigrationJob, type MigrationTask } from '../../domain/job.js';
+import {
+  ALLOWED, assertCanCancel, assertCanDelete, assertCanMigrate, assertCanPatchCompleteAfter, assertCanValidate,
+  INACTIVE_STATUSES, JobMessages, type JobOperation,
+} from '../../domain/jobStateMachine.js';
+import type { KeySegment } from '../../graph/odataResponse.js';
+import type { WorkQueue } from '../queue.js';
+
+export interface CreateJobInput {
+  displayName: string;
+  completeAfterDateTime: string;
+  sourceTenantId: string;
+  targetTenantId?: string;
+  exchangeSettings?: ExchangeSettings | null;
+  workloads?: string[];
+  resourceType: string;
+  resources: string[];
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export class JobService {
+  constructor(private readonly store: Store, private readonly clock: Clock, private readonly queue: WorkQueue, private readonly config: XtmConfig) {}
+
+  /** Resolves an OData key segment: id, `(displayName='…')`, or a bare display name (orchestrator docs). */
+  async resolve(tenantId: string, key: KeySegment): Promise<MigrationJob> {
+    const db = this.store.db;
+    let job: MigrationJob | undefined;
+    if (key.kind === 'alt') {
+      if (key.property.toLowerCase() !== 'displayname') throw Errors.badRequest(`'${key.property}' is not an alternate key of microsoft.graph.crossTenantMigrationJob. Use displayName.`);
+      job = await jobsRepo.byDisplayName(db, tenantId, key.value);
+    } else {
+      if (GUID.test(key.value)) job = await jobsRepo.byId(db, tenantId, key.value);
+      if (!job && key.kind === 'idOrAlt') job = await jobsRepo.byDisplayName(db, tenantId, key.value);
+    }
+    if (!job) throw Errors.jobNotFound(key.value);
+    return job;
+  }
+
+  async create(tenantId: string, createdBy: string, input: CreateJobInput): Promise<MigrationJob> {
+    const now = this.clock.nowMs();
+    if (!input.displayName.trim()) throw Errors.invalidProperty('displayName', 'must not be empty.');
+    if (!GUID.test(input.sourceTenantId)) throw Errors.invalidProperty('sourceTenantId', `'${input.sourceTenantId}' is not a valid GUID.`);
+    const sourceTenantId = input.sourceTenantId.toLowerCase();
+    if (input.targetTenantId !== undefined && input.targetTenantId.toLowerCase() !== tenantId) {
+      throw Errors.invalidProperty('targetTenantId', `the job is created in the caller's tenant ${tenantId}; targetTenantId can't name another tenant.`);
+    }
+    if (sourceTenantId === tenantId) throw Errors.invalidProperty('sourceTenantId', 'the source tenant and the target (calling) tenant cannot be equal.');
+    if (input.resourceType.toLowerCase() !== 'users') throw Errors.invalidProperty('resourceType', `'${input.resourceType}' is not supported. Only 'Users' is supported.`);
+
+    const workloads = normalizeWorkloads(input.workloads);
+    const exchangeSettings = input.exchangeSettings ?? null;
+    if (workloads.includes('Exchange') && !exchangeSettings) {
+      throw Errors.badRequest("The property 'exchangeSettings' is required when 'Exchange' is one of the workloads.", 'exchangeSettings');
+    }
+    if (exchangeSettings) {
+      if (!exchangeSettings.sourceEndpoint?.trim()) throw Errors.invalidProperty('exchangeSettings.sourceEndpoint', 'must not be empty.');
+      if (!exchangeSettings.targetDeliveryDomain?.trim()) throw Errors.invalidProperty('exchangeSettings.targetDeliveryDomain', 'must not be empty.');
+    }
+
+    const completeAfter = Date.parse(input.completeAfterDateTime);
+    if (Number.isNaN(completeAfter)) throw Errors.invalidProperty('completeAfterDateTime', `'${input.completeAfterDateTime}' is not a valid DateTimeOffset.`);
+    if (completeAfter <= now) throw Errors.completeAfterInPast();
+
+    const resources = input.resources.map((r, i) => {
+      if (!GUID.test(r)) throw Errors.invalidProperty(`resources[${i}]`, `'${r}' is not a valid GUID (object id of a target-tenant user).`);
+      return r.toLowerCase();
+    });
+    if (resources.length === 0) throw Errors.invalidProperty('resources', 'at least one resource is required.');
+    if (resources.length > this.config.maxBatchSize) throw Errors.tooManyResources(resources.length, this.config.maxBatchSize);
+    const seen = new Set<string>();
+    for (const r of resources) {
+      if (seen.has(r)) throw Errors.invalidProperty('resources', `the resource '${r}' is listed more than once.`);
+      seen.add(r);
+    }
+
+    const nowIso = new Date(now).toISOString();
+    const job: MigrationJob = {
+      id: randomUUID(),
+      tenantId,
+      displayName: input.displayName,
+      jobType: 'validate',
+      status: 'submitted',
+      message: JobMessages.created,
+      completeAfterDateTime: new Date(completeAfter).toISOString(),
+      sourceTenantId,
+      exchangeSettings: exchangeSettings ? { sourceEndpoint: exchangeSettings.sourceEndpoint, targetDeliveryDomain: exchangeSettings.targetDeliveryDomain } : null,
+      workloads,
+      resourceType: 'Users',
+      resources,
+      createdBy,
+      createdDateTime: nowIso,
+      lastUpdatedDateTime: nowIso,
+      validatedAt: null,
+      opSeq: 0,
+    };
+    const tasks: MigrationTask[] = resources.map((id) => ({ jobId: job.id, id, taskType: TASK_TYPE, currentStatus: initialStatus(workloads), cancelled: false, lastUpdatedDateTime: nowIso }));
+
+    try {
+      await this.store.db.transaction().execute(async (trx) => {
+        if (await jobsRepo.byDisplayName(trx, tenantId, job.displayName)) throw Errors.duplicateDisplayName(job.displayName);
+        const busy = await jobsRepo.usersInActiveJobs(trx, tenantId, resources, INACTIVE_STATUSES);
+        const first = busy.entries().next();
+        if (!first.done) throw Errors.userInOtherBatch(first.value[0], first.value[1]);
+        await jobsRepo.insert(trx, job, tasks);
+      });
+    } catch (e) {
+      // Two concurrent creates with one name: the unique index decides.
+      if (/unique|duplicate key/i.test(String((e as Error).message)) && !(e instanceof Error && e.name === 'GraphError')) throw Errors.duplicateDisplayName(job.displayName);
+      throw e;
+    }
+    return job;
+  }
+
+  async validate(tenantId: string, key: KeySegment): Promise<MigrationJob> {
+    return this.act(tenantId, key, 'validate', (job) => assertCanValidate(job), async (job, trx, nowIso) => {
+      const patch = { status: 'validateSubmitted' as JobStatus, job_type: 'validate', message: JobMessages.validateSubmitted, updated_at: nowIso, op_seq: job.opSeq + 1, validated_at: null };
+      if (!(await jobsRepo.transition(trx, job.id, from('validate'), patch, job.opSeq))) return undefined;
+      const tasks = await jobsRepo.tasks(trx, job.id);
+      await jobsRepo.saveTaskStatuses(trx, job.id, tasks.filter((t) => !t.cancelled).map((t) => ({ id: t.id, currentStatus: initialStatus(job.workloads) })), nowIso);
+      await this.queue.enqueue('job.validate', { jobId: job.id, opSeq: job.opSeq + 1, phase: 'processing' }, { jobKey: `validate:${job.id}`, runAt: this.after(this.config.phaseDelayMs) }, trx);
+      return { ...job, status: 'validateSubmitted', jobType: 'validate', message: JobMessages.validateSubmitted, lastUpdatedDateTime: nowIso, opSeq: job.opSeq + 1, validatedAt: null };
+    });
+  }
+
+  async migrate(tenantId: string, key: KeySegment): Promise<MigrationJob> {
+    const job = await this.resolve(tenantId, key);
+    assertCanMigrate(job, this.clock.nowMs());
+    // The migration engine (issue 5) plugs in here; until then, refuse honestly.
+    throw Errors.migrateNotImplemented();
+  }
+
+  async cancel(tenantId: string, key: KeySegment): Promise<MigrationJob> {
+    return this.act(tenantId, key, 'cancel', (job) => assertCanCancel(job, this.clock.nowMs()), async (job, trx, nowIso) => {
+      const patch = { status: 'pendingCancel' as JobStatus, message: JobMessages.pendingCancel, updated_at: nowIso, op_seq: job.opSeq + 1 };
+      if (!(await jobsRepo.transition(trx, job.id, from('cancel'), patch, job.opSeq))) return undefined;
+      const tasks = await jobsRepo.tasks(trx, job.id);
+      await jobsRepo.saveTaskStatuses(trx, job.id, tasks.filter((t) => !t.cancelled).map((t) => ({
+        id: t.id, currentStatus: t.currentStatus.map((s) => ({ ...s, status: 'pendingCancel' as const })),
+      })), nowIso);
+      await this.queue.enqueue('job.cancel', { jobId: job.id, opSeq: job.opSeq + 1 }, { jobKey: `cancel:${job.id}` }, trx);
+      return { ...job, status: 'pendingCancel', message: JobMessages.pendingCancel, lastUpdatedDateTime: nowIso, opSeq: job.opSeq + 1 };
+    });
+  }
+
+  async delete(tenantId: string, key: KeySegment): Promise<void> {
+    await this.act(tenantId, key, 'delete', (job) => assertCanDelete(job), async (job, trx, nowIso) => {
+      const patch = { status: 'pendingDelete' as JobStatus, message: JobMessages.pendingDelete, updated_at: nowIso, op_seq: job.opSeq + 1 };
+      if (!(await jobsRepo.transition(trx, job.id, from('delete'), patch, job.opSeq))) return undefined;
+      await this.queue.enqueue('job.delete', { jobId: job.id, opSeq: job.opSeq + 1 }, { jobKey: `delete:${job.id}` }, trx);
+      return job;
+    });
+  }
+
+  async patchCompleteAfter(tenantId: string, key: KeySegment, value: string): Promise<void> {
+    const next = Date.parse(value);
+    if (Number.isNaN(next)) throw Errors.invalidProperty('completeAfterDateTime', `'${value}' is not a valid DateTimeOffset.`);
+    await this.act(tenantId, key, 'patch', (job) => assertCanPatchCompleteAfter(job, next, this.clock.nowMs()), async (job, trx, nowIso) => {
+      const ok = await jobsRepo.transition(trx, job.id, from('patch'), { complete_after: new Date(next).toISOString(), updated_at: nowIso }, job.opSeq);
+      return ok ? job : undefined;
+    });
+  }
+
+  /** Removes one user from the batch (before cutover). */
+  async cancelUser(tenantId: string, key: KeySegment, userId: string): Promise<{ job: MigrationJob; userId: string }> {
+    const job = await this.resolve(tenantId, key);
+    const id = userId.toLowerCase();
+    const task = await jobsRepo.task(this.store.db, job.id, id);
+    if (!task) throw Errors.taskNotFound(job.displayName, userId);
+    const userStatus = task.cancelled ? 'cancelled' : (task.currentStatus[0]?.status ?? 'notStarted');
+    if (task.cancelled) throw Errors.cancelNotAllowed(userStatus);
+    try {
+      assertCanCancel(job, this.clock.nowMs());
+    } catch {
+      throw Errors.cancelNotAllowed(userStatus);
+    }
+    const nowIso = this.clock.iso();
+    await this.store.db.transaction().execute(async (trx) => {
+      await jobsRepo.saveTaskStatuses(trx, job.id, [{ id, cancelled: true, currentStatus: task.currentStatus.map((s) => ({ ...s, status: 'pendingCancel' as const, errors: [] })) }], nowIso);
+      await jobsRepo.update(trx, job.id, { updated_at: nowIso });
+      await this.queue.enqueue('task.cancel', { jobId: job.id, userId: id }, { jobKey: `cancel:${job.id}:${id}` }, trx);
+    });
+    return { job, userId: id };
+  }
+
+  private after(ms: number): Date {
+    return new Date(this.clock.nowMs() + ms);
+  }
+
+  /** resolve → guard → transactional change; a lost compare-and-set re-reads and re-checks once. */
+  private async act(tenantId: string, key: KeySegment, op: JobOperation, guard: (job: MigrationJob) => void, change: (job: MigrationJob, trx: any, nowIso: string) => Promise<MigrationJob | undefined>): Promise<MigrationJob> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const job = await this.resolve(tenantId, key);
+      guard(job);
+      const nowIso = this.clock.iso();
+      const result = await this.store.db.transaction().execute((trx) => change(job, trx, nowIso));
+      if (result) return result;
+    }
+    const job = await this.resolve(tenantId, key);
+    guard(job);
+    throw Errors.badRequest(`The crossTenantMigrationJob changed while the ${op} request was processed; retry the request.`);
+  }
+}
+
+function from(op: JobOperation): JobStatus[] {
+  return (Object.keys(ALLOWED) as JobStatus[]).filter((s) => ALLOWED[s]!.includes(op));
+}
+
+/** Omitted or empty = all workloads; values are compared case-insensitively and echoed in canonical case. */
+export function normalizeWorkloads(values: string[] | undefined): Workload[] {
+  if (!values || values.length === 0) return [...Workloads];
+  const out: Workload[] = [];
+  values.forEach((v, i) => {
+    const w = canonicalWorkload(v);
+    if (!w) throw Errors.invalidProperty(`workloads[${i}]`, `'${v}' is not a supported workload. Supported: ${Workloads.join(', ')}.`);
+    if (out.includes(w)) throw Errors.invalidProperty('workloads', `the workload '${w}' is listed more than once.`);
+    out.push(w);
+  });
+  return out;
+}

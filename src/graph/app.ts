@@ -1,0 +1,157 @@
+// Builds the Fastify app with Microsoft Graph's conventions: request-id / client-request-id, the
+// Graph error envelope on every error, case-insensitive paths, OData key segments, 404 / 405.
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import addFormats from 'ajv-formats';
+
+const formatsPlugin = ((addFormats as unknown as { default?: unknown }).default ?? addFormats) as (ajv: unknown) => unknown;
+import { Errors, GraphError, graphErrorDate } from './errors.js';
+import { ODataQueryError } from './odata/errors.js';
+import { rewriteKeySegments } from './odataResponse.js';
+import type { AppDeps } from './deps.js';
+
+export type GraphApp = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
+
+export type RouteModule = (app: GraphApp, deps: AppDeps) => Promise<void> | void;
+
+const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] as const;
+
+export async function buildApp(deps: AppDeps, modules: { graph: RouteModule[]; root: RouteModule[] }, opts: { https?: { key: string; cert: string } } = {}): Promise<GraphApp> {
+  const options = {
+    ...(opts.https ? { https: opts.https } : {}),
+    // Per-request access logs only at debug level; the app's own warnings and errors always.
+    loggerInstance: deps.log.child({}, { level: deps.config.logLevel === 'debug' ? 'debug' : deps.log.level === 'silent' ? 'silent' : 'warn' }),
+    bodyLimit: deps.config.bodyLimit,
+    genReqId: () => randomUUID(),
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 2048 },
+    rewriteUrl: (req: { url?: string }) => rewriteKeySegments(req.url ?? '/'),
+    ajv: {
+      customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false, useDefaults: false, strict: false },
+      plugins: [formatsPlugin],
+    },
+  };
+  // Fastify's overloads split http and https servers; both are configured from one options object.
+  const app = (Fastify as unknown as (o: typeof options) => FastifyInstance)(options).withTypeProvider<TypeBoxTypeProvider>() as unknown as GraphApp;
+
+  // Correlation headers on every response, errors included.
+  app.addHook('onRequest', async (req, reply) => {
+    const clientId = headerValue(req, 'client-request-id') ?? req.id;
+    reply.header('request-id', req.id).header('client-request-id', clientId);
+  });
+
+  // JSON bodies: empty is allowed (Graph clients send Content-Type on body-less actions), invalid is a Graph 400.
+  app.removeContentTypeParser(['application/json']);
+  app.addContentTypeParser(/^application\/json/i, { parseAs: 'string' }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text, noProtoReviver));
+    } catch {
+      done(Errors.invalidJson(), undefined);
+    }
+  });
+  app.addContentTypeParser(/^application\/x-www-form-urlencoded/i, { parseAs: 'string' }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(String(body))));
+  });
+
+  app.setErrorHandler((err: FastifyError | Error, req, reply) => sendGraphError(req, reply, toGraphError(err, req)));
+  app.setNotFoundHandler((req, reply) => sendGraphError(req, reply, Errors.notFoundPath(req.method, req.url)));
+
+  // Every path a module registers answers other methods with a Graph 405 rather than a 404.
+  const methodsByUrl = new Map<string, Set<string>>();
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const set = methodsByUrl.get(route.url) ?? new Set<string>();
+    for (const m of methods) set.add(String(m).toUpperCase());
+    methodsByUrl.set(route.url, set);
+  });
+
+  for (const mod of modules.root) await app.register(async (scoped) => mod(scoped as GraphApp, deps));
+  for (const prefix of ['/beta', '/v1.0']) {
+    await app.register(async (scoped) => {
+      for (const mod of modules.graph) await mod(scoped as GraphApp, deps);
+    }, { prefix });
+  }
+  await app.register(async (scoped) => {
+    for (const [url, methods] of [...methodsByUrl]) {
+      if (methods.has('405')) continue;
+      const missing = METHODS.filter((m) => !methods.has(m));
+      if (missing.length === 0) continue;
+      scoped.route({
+        method: [...missing],
+        url,
+        handler: async (req) => {
+          throw Errors.methodNotAllowed(req.method, req.url.split('?')[0] ?? req.url);
+        },
+      });
+    }
+  });
+  return app;
+}
+
+function headerValue(req: FastifyRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  const s = Array.isArray(v) ? v[0] : v;
+  return s && s.length <= 256 ? s : undefined;
+}
+
+function noProtoReviver(key: string, value: unknown): unknown {
+  return key === '__proto__' || key === 'constructor' ? undefined : value;
+}
+
+/** Anything thrown becomes a GraphError; an unexpected error is logged and reported as a 500 without details. */
+export function toGraphError(err: unknown, req: FastifyRequest): GraphError {
+  if (err instanceof GraphError) return err;
+  if (err instanceof ODataQueryError) return Errors.badRequest(err.message, err.option);
+  const e = err as FastifyError & { validation?: unknown[]; validationContext?: string };
+  if (e.validation && Array.isArray(e.validation)) return validationError(e.validation as AjvError[], e.validationContext ?? 'body');
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return Errors.payloadTooLarge(req.routeOptions.bodyLimit ?? 0);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return Errors.unsupportedMediaType(String(req.headers['content-type'] ?? ''));
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return Errors.invalidJson();
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return Errors.badRequest('The Content-Length header does not match the request body.');
+    case 'FST_ERR_BAD_URL':
+      return Errors.badRequest(`The request URL is malformed: ${e.message}`);
+  }
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    return new GraphError(e.statusCode, 'BadRequest', e.message);
+  }
+  req.log.error({ err }, 'unhandled error');
+  return Errors.internal();
+}
+
+interface AjvError { instancePath: string; keyword: string; message?: string; params: Record<string, unknown> }
+
+function validationError(errors: AjvError[], context: string): GraphError {
+  const first = errors[0];
+  if (!first) return Errors.badRequest(`Invalid request ${context}.`);
+  const path = first.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  if (first.keyword === 'additionalProperties') {
+    const prop = String(first.params.additionalProperty);
+    const full = path ? `${path}.${prop}` : prop;
+    return context === 'body' ? Errors.unknownProperty(full, 'microsoft.graph.crossTenantMigrationJob') : Errors.badRequest(`Unknown ${context} parameter '${full}'.`);
+  }
+  if (first.keyword === 'required') {
+    const prop = String(first.params.missingProperty);
+    return Errors.missingProperty(path ? `${path}.${prop}` : prop);
+  }
+  if (!path) return Errors.badRequest(`Invalid request ${context}: ${first.message ?? 'invalid value'}.`);
+  return Errors.invalidProperty(path, first.message ?? 'invalid value');
+}
+
+export function sendGraphError(req: FastifyRequest, reply: FastifyReply, err: GraphError): FastifyReply {
+  if (err.status >= 500) req.log.warn({ code: err.code, msg: err.message }, 'graph error');
+  const clientId = headerValue(req, 'client-request-id') ?? req.id;
+  const body: Record<string, unknown> = { code: err.code, message: err.message };
+  if (err.target) body.target = err.target;
+  if (err.details?.length) body.details = err.details;
+  body.innerError = { date: graphErrorDate(new Date()), 'request-id': req.id, 'client-request-id': clientId };
+  if (err.headers) reply.headers(err.headers);
+  return reply.code(err.status).header('content-type', 'application/json; charset=utf-8').send({ error: body });
+}

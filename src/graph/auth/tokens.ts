@@ -1,0 +1,164 @@
+// Issues and verifies access tokens the way the Microsoft identity platform does for Graph:
+// client credentials (app roles in `roles`) and resource-owner password (delegated `scp`, `wids`, `upn`).
+// Token lifetime uses wall-clock time, not the migration clock: clients cache tokens by real expiry.
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import type { Store } from '../../store/db.js';
+import { DirectoryRoles, Resources, type AppPermission } from '../../tenants/model.js';
+import { Errors } from '../errors.js';
+import type { SigningKey } from './keys.js';
+import type { Principal } from './principal.js';
+
+export const GRAPH_AUDIENCE = 'https://graph.microsoft.com';
+export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
+
+/** An OAuth error in the identity platform's own format (not Graph's envelope). */
+export class AadError extends Error {
+  constructor(readonly status: number, readonly error: string, readonly aadsts: number, description: string) {
+    super(`AADSTS${aadsts}: ${description}`);
+  }
+  body(traceId: string, correlationId: string) {
+    return {
+      error: this.error,
+      error_description: `${this.message} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${new Date().toISOString().replace('T', ' ').slice(0, 19)}Z`,
+      error_codes: [this.aadsts],
+      timestamp: new Date().toISOString().replace('T', ' ').slice(0, 19) + 'Z',
+      trace_id: traceId,
+      correlation_id: correlationId,
+    };
+  }
+}
+
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+export interface TokenAuthority {
+  resolveTenant(idOrDomain: string): Promise<string | undefined>;
+  clientCredentials(tenantRef: string, clientId: string, clientSecret: string, scope: string, issuerBase: string): Promise<string>;
+  password(tenantRef: string, clientId: string, username: string, password: string, scope: string, issuerBase: string): Promise<string>;
+  /** Issues a delegated token for a user without a password (admin CLI / control plane only). */
+  userToken(tenantId: string, upn: string, issuerBase: string, scopes?: string[]): Promise<string>;
+  verify(token: string): Promise<Principal>;
+}
+
+export function makeTokenAuthority(store: Store, key: SigningKey, lifetimeSec: number): TokenAuthority {
+  const cache = new Map<string, { p: Principal; exp: number }>();
+
+  async function resolveTenant(ref: string): Promise<string | undefined> {
+    const r = ref.toLowerCase();
+    const byId = await store.db.selectFrom('tenants').select('id').where('id', '=', r).executeTakeFirst();
+    if (byId) return byId.id;
+    const byDomain = await store.db.selectFrom('tenant_domains').select('tenant_id').where('name', '=', r).executeTakeFirst();
+    return byDomain?.tenant_id;
+  }
+
+  async function requireTenant(ref: string): Promise<string> {
+    const t = await resolveTenant(ref);
+    if (!t) throw new AadError(400, 'invalid_tenant', 90002, `Tenant '${ref}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+    return t;
+  }
+
+  function checkScope(scope: string): void {
+    const scopes = scope.split(/\s+/).filter(Boolean);
+    const ok = scopes.some((s) => /^(https:\/\/graph\.microsoft\.com|00000003-0000-0000-c000-000000000000)\/\.default$/i.test(s));
+    if (!ok) {
+      throw new AadError(400, 'invalid_scope', 1002012, `The provided value for scope ${scope || '(empty)'} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+    }
+  }
+
+  async function sign(claims: Record<string, unknown>, tenantId: string, issuerBase: string): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({ ...claims, tid: tenantId, ver: '1.0' })
+      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: key.kid })
+      .setIssuer(`${issuerBase}/${tenantId}/v2.0`)
+      .setAudience(GRAPH_AUDIENCE)
+      .setIssuedAt(now)
+      .setNotBefore(now - 5)
+      .setExpirationTime(now + lifetimeSec)
+      .setJti(randomUUID())
+      .sign(key.privateKey);
+  }
+
+  async function servicePrincipal(tenantId: string, clientId: string) {
+    const sp = await store.db.selectFrom('service_principals').selectAll().where('tenant_id', '=', tenantId).where('app_id', '=', clientId.toLowerCase()).executeTakeFirst();
+    if (!sp) throw new AadError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${tenantId}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`);
+    return sp;
+  }
+
+  return {
+    resolveTenant,
+    async clientCredentials(tenantRef, clientId, clientSecret, scope, issuerBase) {
+      const tenantId = await requireTenant(tenantRef);
+      checkScope(scope);
+      const sp = await servicePrincipal(tenantId, clientId);
+      const app = await store.db.selectFrom('applications').selectAll().where('app_id', '=', clientId.toLowerCase()).executeTakeFirst();
+      const secrets = app ? (JSON.parse(app.secrets) as { sha256: string }[]) : [];
+      const given = Buffer.from(hashSecret(clientSecret), 'hex');
+      const match = secrets.some((s) => {
+        const stored = Buffer.from(s.sha256, 'hex');
+        return stored.length === given.length && timingSafeEqual(stored, given);
+      });
+      if (!match) throw new AadError(401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`);
+      const roles = (JSON.parse(sp.granted_permissions) as AppPermission[]).filter((p) => p.resource === Resources.graph).map((p) => p.value);
+      return sign({ appid: sp.app_id, azp: sp.app_id, oid: sp.app_id, sub: sp.app_id, idtyp: 'app', roles, app_displayname: sp.display_name }, tenantId, issuerBase);
+    },
+    async password(tenantRef, clientId, username, password, scope, issuerBase) {
+      const tenantId = await requireTenant(tenantRef);
+      const sp = await servicePrincipal(tenantId, clientId);
+      const user = await store.db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('upn_key', '=', username.toLowerCase()).executeTakeFirst();
+      if (!user || !user.password || user.password !== password || !user.account_enabled) {
+        throw new AadError(400, 'invalid_grant', 50126, 'Error validating credentials due to invalid username or password.');
+      }
+      const requested = scope.split(/\s+/).filter(Boolean);
+      const delegated = (JSON.parse(sp.granted_permissions) as AppPermission[]).filter((p) => p.resource === Resources.graph).map((p) => p.value);
+      const scp = requested.some((s) => s.endsWith('/.default')) ? delegated : requested.map((s) => s.replace(/^https:\/\/graph\.microsoft\.com\//i, '')).filter((s) => delegated.includes(s));
+      return userClaims(user, sp.app_id, scp, tenantId, issuerBase);
+    },
+    async userToken(tenantId, upn, issuerBase, scopes) {
+      const user = await store.db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('upn_key', '=', upn.toLowerCase()).executeTakeFirst();
+      if (!user) throw new AadError(400, 'invalid_grant', 50034, `The user account ${upn} does not exist in the ${tenantId} directory.`);
+      const scp = scopes ?? ['CrossTenantContentMigration.ReadWrite.All', 'SharePointCrossTenantMigration.Manage.All', 'User.Read.All'];
+      return userClaims(user, GRAPH_APP_ID, scp, tenantId, issuerBase);
+    },
+    async verify(token) {
+      const hit = cache.get(token);
+      const nowSec = Date.now() / 1000;
+      if (hit) {
+        if (hit.exp > nowSec) return hit.p;
+        cache.delete(token);
+        throw Errors.tokenExpired();
+      }
+      let payload: Record<string, unknown>;
+      try {
+        ({ payload } = await jwtVerify(token, key.publicKey, { audience: [GRAPH_AUDIENCE, GRAPH_APP_ID], algorithms: ['RS256'] }));
+      } catch (e) {
+        if (e instanceof joseErrors.JWTExpired) throw Errors.tokenExpired();
+        if (e instanceof joseErrors.JWTClaimValidationFailed) throw Errors.tokenInvalid(`Invalid audience or claim '${e.claim}'.`);
+        throw Errors.tokenInvalid('IDX14100: JWT is not well formed, or its signature is invalid.');
+      }
+      const str = (v: unknown) => (typeof v === 'string' ? v : '');
+      const arr = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+      const p: Principal = {
+        kind: payload.idtyp === 'app' ? 'app' : 'user',
+        tenantId: str(payload.tid),
+        appId: str(payload.appid),
+        objectId: str(payload.oid),
+        roles: arr(payload.roles),
+        scopes: str(payload.scp).split(' ').filter(Boolean),
+        wids: arr(payload.wids),
+        upn: str(payload.upn) || undefined,
+      };
+      if (!p.tenantId) throw Errors.tokenInvalid('The token has no tenant (tid) claim.');
+      if (cache.size > 10_000) cache.clear();
+      cache.set(token, { p, exp: typeof payload.exp === 'number' ? payload.exp : 0 });
+      return p;
+    },
+  };
+
+  function userClaims(user: { id: string; user_principal_name: string; display_name: string; directory_roles: string }, appId: string, scp: string[], tenantId: string, issuerBase: string) {
+    const roleNames = JSON.parse(user.directory_roles) as string[];
+    const wids = roleNames.map((r) => (DirectoryRoles as Record<string, string>)[r]).filter((x): x is string => !!x);
+    return sign({ appid: appId, azp: appId, oid: user.id, sub: user.id, idtyp: 'user', scp: scp.join(' '), wids, upn: user.user_principal_name, unique_name: user.user_principal_name, name: user.display_name }, tenantId, issuerBase);
+  }
+}

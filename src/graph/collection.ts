@@ -1,0 +1,41 @@
+// One way to answer a Graph collection request: OData options → store query → page of entities
+// with @odata.context, optional @odata.count, and an absolute @odata.nextLink on the request's origin.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { SelectQueryBuilder } from 'kysely';
+import { applyCollectionQuery, applyFilter } from './odata/kysely.js';
+import { buildNextLink, contextSuffixForSelect, takePage, applySelect } from './odata/paging.js';
+import { parseCollectionQuery, type CollectionOptions, type RawQuery } from './odata/query.js';
+import { metadataContext, requestOrigin, sendOData } from './odataResponse.js';
+
+export interface CollectionSpec<Row, Out> {
+  options: CollectionOptions;
+  /** e.g. "solutions/migrations/crossTenantMigrationJobs" (the $select list is appended). */
+  contextPath: string;
+  base: () => SelectQueryBuilder<any, any, Row>;
+  countBase: () => SelectQueryBuilder<any, any, any>;
+  toEntity: (row: Row) => Out;
+}
+
+export async function sendCollection<Row, Out extends Record<string, unknown>>(req: FastifyRequest, reply: FastifyReply, spec: CollectionSpec<Row, Out>) {
+  const query = parseCollectionQuery(req.query as RawQuery, spec.options);
+  const rows = await applyCollectionQuery(spec.base(), query, spec.options.fields).execute();
+  const page = takePage(rows as Row[], query);
+  const body: Record<string, unknown> = { '@odata.context': metadataContext(req, spec.contextPath + contextSuffixForSelect(query.select)) };
+  if (query.count) body['@odata.count'] = await countOf(spec, query.filter);
+  body.value = page.items.map((r) => applySelect(spec.toEntity(r), query.select));
+  if (page.nextOffset !== undefined) body['@odata.nextLink'] = buildNextLink(new URL(req.url, requestOrigin(req)), page.nextOffset);
+  return sendOData(reply, 200, body);
+}
+
+/** `…/$count`: a bare integer as text/plain; honours $filter. */
+export async function sendCount<Row, Out>(req: FastifyRequest, reply: FastifyReply, spec: CollectionSpec<Row, Out>) {
+  const q = { ...(req.query as RawQuery) };
+  const query = parseCollectionQuery(q, spec.options);
+  const n = await countOf(spec, query.filter);
+  return reply.code(200).header('content-type', 'text/plain; charset=utf-8').send(String(n));
+}
+
+async function countOf<Row, Out>(spec: CollectionSpec<Row, Out>, filter: Parameters<typeof applyFilter>[1]): Promise<number> {
+  const r = await applyFilter(spec.countBase(), filter, spec.options.fields).select((eb: any) => eb.fn.countAll().as('n')).executeTakeFirst();
+  return Number((r as { n?: number | string } | undefined)?.n ?? 0);
+}

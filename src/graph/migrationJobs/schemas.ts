@@ -1,0 +1,88 @@
+// TypeBox schemas for crossTenantMigrationJob and crossTenantMigrationTask: request validation,
+// response serialization and (later) OpenAPI come from these alone.
+import { Type, type Static } from 'typebox';
+import { JobStatuses, JobTypes, ServiceStatuses } from '../../domain/enums.js';
+
+const Str = Type.String();
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+
+export const ExchangeSettingsSchema = Type.Object({
+  '@odata.type': Type.Optional(Type.String()),
+  sourceEndpoint: Type.String({ minLength: 1, maxLength: 256 }),
+  targetDeliveryDomain: Type.String({ minLength: 1, maxLength: 256 }),
+}, { additionalProperties: false });
+
+/** POST body. Read-only properties are accepted and ignored, as Kiota models may send them. */
+export const CreateJobBody = Type.Object({
+  '@odata.type': Type.Optional(Type.String()),
+  displayName: Type.String({ minLength: 1, maxLength: 256 }),
+  completeAfterDateTime: Type.String({ format: 'date-time' }),
+  sourceTenantId: Type.String({ maxLength: 64 }),
+  targetTenantId: Type.Optional(Type.String({ maxLength: 64 })),
+  exchangeSettings: Type.Optional(Type.Union([ExchangeSettingsSchema, Type.Null()])),
+  workloads: Type.Optional(Type.Union([Type.Array(Type.String({ maxLength: 32 }), { maxItems: 16 }), Type.Null()])),
+  resourceType: Type.String({ maxLength: 32 }),
+  resources: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 100000 }),
+  // read-only, ignored
+  id: Type.Optional(Type.Unknown()),
+  jobType: Type.Optional(Type.Unknown()),
+  status: Type.Optional(Type.Unknown()),
+  message: Type.Optional(Type.Unknown()),
+  createdBy: Type.Optional(Type.Unknown()),
+  createdDateTime: Type.Optional(Type.Unknown()),
+  lastUpdatedDateTime: Type.Optional(Type.Unknown()),
+}, { additionalProperties: false });
+export type CreateJobBody = Static<typeof CreateJobBody>;
+
+export const JobSchema = Type.Object({
+  '@odata.context': Type.Optional(Str),
+  id: Type.Optional(Str),
+  displayName: Type.Optional(Str),
+  jobType: Type.Optional(Type.Union(JobTypes.map((v) => Type.Literal(v)))),
+  status: Type.Optional(Type.Union(JobStatuses.map((v) => Type.Literal(v)))),
+  message: Type.Optional(Nullable(Str)),
+  completeAfterDateTime: Type.Optional(Str),
+  targetTenantId: Type.Optional(Str),
+  sourceTenantId: Type.Optional(Str),
+  exchangeSettings: Type.Optional(Type.Union([Type.Object({ sourceEndpoint: Str, targetDeliveryDomain: Str }), Type.Null()])),
+  resources: Type.Optional(Type.Array(Str)),
+  resourceType: Type.Optional(Str),
+  workloads: Type.Optional(Type.Array(Str)),
+  createdBy: Type.Optional(Str),
+  createdDateTime: Type.Optional(Str),
+  lastUpdatedDateTime: Type.Optional(Str),
+});
+
+export const JOB_PROPERTIES = [
+  'id', 'displayName', 'jobType', 'status', 'message', 'completeAfterDateTime', 'targetTenantId', 'sourceTenantId',
+  'exchangeSettings', 'resources', 'resourceType', 'workloads', 'createdBy', 'createdDateTime', 'lastUpdatedDateTime',
+] as const;
+
+export const ServiceStatusSchema = Type.Object({
+  service: Str,
+  status: Type.Union(ServiceStatuses.map((v) => Type.Literal(v))),
+  message: Str,
+  errors: Type.Array(Type.Object({ code: Str, message: Str })),
+});
+
+export const TaskSchema = Type.Object({
+  '@odata.context': Type.Optional(Str),
+  id: Type.Optional(Str),
+  taskType: Type.Optional(Str),
+  lastUpdatedDateTime: Type.Optional(Str),
+  currentStatus: Type.Optional(Type.Array(ServiceStatusSchema)),
+});
+export const TASK_PROPERTIES = ['id', 'taskType', 'lastUpdatedDateTime', 'currentStatus'] as const;
+
+export const CancelResponseSchema = Type.Object({ '@odata.context': Str, status: Str, message: Str });
+
+export const collectionOf = <T extends ReturnType<typeof Type.Object>>(item: T) =>
+  Type.Object({
+    '@odata.context': Str,
+    '@odata.count': Type.Optional(Type.Integer()),
+    '@odata.nextLink': Type.Optional(Str),
+    value: Type.Array(item),
+  });
+
+export const KeyParams = Type.Object({ key: Type.String({ minLength: 1, maxLength: 1024 }) });
+export const UserParams = Type.Object({ key: Type.String({ minLength: 1, maxLength: 1024 }), userId: Type.String({ minLength: 1, maxLength: 256 }) });

@@ -1,0 +1,95 @@
+// Composition root: store, clock, token authority, work runner and the HTTP / HTTPS listeners.
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
+import { Clock } from './clock.js';
+import { DEFAULTS, type XtmConfig } from './config.js';
+import { openStore, type Store } from './store/db.js';
+import { buildApp, type GraphApp, type RouteModule } from './graph/app.js';
+import type { AppDeps } from './graph/deps.js';
+import { loadOrCreateSigningKey } from './graph/auth/keys.js';
+import { makeTokenAuthority, type TokenAuthority } from './graph/auth/tokens.js';
+import { installAuth } from './graph/auth/guard.js';
+import { identityRoutes } from './graph/auth/identityRoutes.js';
+import { migrationJobRoutes } from './graph/migrationJobs/routes.js';
+import { adminClockRoutes } from './graph/adminClock.js';
+import { makeEmbeddedQueue } from './engine/runner.js';
+import { jobTasks } from './engine/tasks/jobTasks.js';
+import { basicValidation } from './engine/jobs/basicValidation.js';
+import type { ValidationExecutor } from './engine/jobs/validationPort.js';
+import type { WorkQueue } from './engine/queue.js';
+import { loadOrCreateTls, type TlsMaterial } from './tls.js';
+import { extraRouteModules, scenarioLoader, validationExecutor } from './modules.js';
+
+export interface XtmServer {
+  deps: AppDeps;
+  authority: TokenAuthority;
+  http: GraphApp;
+  https?: GraphApp;
+  tls?: TlsMaterial;
+  queue: WorkQueue;
+  /** Listens on the configured ports (0 = any free port); returns the base URLs. */
+  listen(): Promise<{ http: string; https?: string }>;
+  close(): Promise<void>;
+}
+
+export async function createServer(partial: Partial<XtmConfig> = {}, opts: { log?: Logger; clock?: Clock; validate?: ValidationExecutor } = {}): Promise<XtmServer> {
+  const config: XtmConfig = { ...DEFAULTS, ...partial };
+  const log = opts.log ?? pino({ level: config.logLevel });
+  const store: Store = await openStore(config.db || join(config.dataDir, 'xtm.db'));
+  const clock = opts.clock ?? (await restoreClock(store, config.clock));
+
+  const firstStart = !(await store.db.selectFrom('tenants').select('id').limit(1).executeTakeFirst());
+  if (firstStart && config.scenario) {
+    const report = await scenarioLoader(store, clock, config.scenario);
+    log.info({ scenario: config.scenario, ...report }, 'scenario loaded');
+  }
+
+  const key = await loadOrCreateSigningKey(store, clock.iso());
+  const authority = makeTokenAuthority(store, key, config.tokenLifetimeSec);
+  const validate = opts.validate ?? validationExecutor ?? basicValidation;
+  const queue = makeEmbeddedQueue(store, clock, log, jobTasks({ config, clock, validate }));
+  const deps: AppDeps = { store, clock, config, queue, log };
+
+  const graphModules: RouteModule[] = [(app) => installAuth(app, authority), migrationJobRoutes, ...extraRouteModules.graph];
+  const rootModules: RouteModule[] = [identityRoutes(authority, key), adminClockRoutes, healthRoutes, ...extraRouteModules.root];
+  const http = await buildApp(deps, { graph: graphModules, root: rootModules });
+  let https: GraphApp | undefined;
+  let tls: TlsMaterial | undefined;
+  if (config.httpsPort !== null) {
+    tls = await loadOrCreateTls(config.dataDir);
+    https = await buildApp(deps, { graph: graphModules, root: rootModules }, { https: { key: tls.key, cert: tls.cert } });
+  }
+  if (config.worker) queue.start();
+
+  return {
+    deps,
+    authority,
+    http,
+    https,
+    tls,
+    queue,
+    async listen() {
+      const httpUrl = await http.listen({ host: config.host, port: config.port });
+      const httpsUrl = https ? await https.listen({ host: config.host, port: config.httpsPort ?? 0 }) : undefined;
+      return { http: httpUrl, https: httpsUrl };
+    },
+    async close() {
+      await queue.stop();
+      await http.close();
+      if (https) await https.close();
+      await store.close();
+    },
+  };
+}
+
+async function restoreClock(store: Store, spec: string): Promise<Clock> {
+  const row = await store.db.selectFrom('xtm_settings').select('value').where('key', '=', 'clock.offsetMs').executeTakeFirst();
+  const offset = row ? Number(row.value) : 0;
+  const parsed = Clock.parse(spec);
+  if (offset > 0) parsed.advance(Math.max(0, Date.now() + offset - parsed.nowMs()));
+  return parsed;
+}
+
+const healthRoutes: RouteModule = (app) => {
+  app.get('/healthz', { config: { anonymous: true } }, async () => ({ status: 'ok' }));
+};

@@ -1,0 +1,58 @@
+// Opens the store: SQLite file (embedded default) or PostgreSQL, runs migrations, and exposes the
+// one Kysely instance. Dialect-specific code lives here and in the migrations, nowhere else.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, PostgresDialect, type Migration } from 'kysely';
+import type { Database as Schema } from './schema.js';
+import { initialMigration } from './migrations/0001_initial.js';
+
+export type StoreDialect = 'sqlite' | 'postgres';
+
+export interface Store {
+  db: Kysely<Schema>;
+  dialect: StoreDialect;
+  /** The raw better-sqlite3 handle (SQLite only): bulk loaders use prepared statements on it. */
+  sqlite?: Database.Database;
+  location: string;
+  close(): Promise<void>;
+}
+
+export function migrations(dialect: StoreDialect): Record<string, Migration> {
+  return { '0001_initial': initialMigration(dialect) };
+}
+
+export async function openStore(location: string): Promise<Store> {
+  if (/^postgres(ql)?:\/\//.test(location)) {
+    const pg = await import('pg').catch(() => {
+      throw new Error('PostgreSQL mode needs the "pg" package: npm install pg');
+    });
+    const Pool = (pg.default ?? pg).Pool;
+    const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: location, max: 10 }) }) });
+    const store: Store = { db, dialect: 'postgres', location, close: () => db.destroy() };
+    await migrate(store);
+    return store;
+  }
+  if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
+  const sqlite = new Database(location);
+  // WAL + NORMAL: a committed transaction survives a process crash (SIGKILL); fsync on checkpoint.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('cache_size = -65536');
+  sqlite.pragma('temp_store = MEMORY');
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const store: Store = { db, dialect: 'sqlite', sqlite, location, close: () => db.destroy() };
+  await migrate(store);
+  return store;
+}
+
+async function migrate(store: Store): Promise<void> {
+  const all = migrations(store.dialect);
+  const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => all } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`store migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? error}`);
+  }
+}

@@ -1,0 +1,168 @@
+// Repository for crossTenantMigrationJob and its per-user tasks. Loads, saves and queries; no rules.
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, MigrationJobsTable, MigrationTasksTable } from './schema.js';
+import type { MigrationJob, MigrationTask, ServiceStatusDetails } from '../domain/job.js';
+import type { JobStatus, JobType, Workload } from '../domain/enums.js';
+import type { FieldMap } from '../graph/odata/fields.js';
+import { JobStatuses, JobTypes } from '../domain/enums.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export function toJob(r: MigrationJobsTable): MigrationJob {
+  return {
+    id: r.id,
+    tenantId: r.tenant_id,
+    displayName: r.display_name,
+    jobType: r.job_type as JobType,
+    status: r.status as JobStatus,
+    message: r.message,
+    completeAfterDateTime: r.complete_after,
+    sourceTenantId: r.source_tenant_id,
+    exchangeSettings: r.exchange_settings ? JSON.parse(r.exchange_settings) : null,
+    workloads: JSON.parse(r.workloads) as Workload[],
+    resourceType: r.resource_type,
+    resources: JSON.parse(r.resources) as string[],
+    createdBy: r.created_by,
+    createdDateTime: r.created_at,
+    lastUpdatedDateTime: r.updated_at,
+    validatedAt: r.validated_at,
+    opSeq: r.op_seq,
+  };
+}
+
+export function fromJob(j: MigrationJob): MigrationJobsTable {
+  return {
+    id: j.id,
+    tenant_id: j.tenantId,
+    display_name: j.displayName,
+    display_name_key: j.displayName.toLowerCase(),
+    job_type: j.jobType,
+    status: j.status,
+    message: j.message,
+    complete_after: j.completeAfterDateTime,
+    source_tenant_id: j.sourceTenantId,
+    exchange_settings: j.exchangeSettings ? JSON.stringify(j.exchangeSettings) : null,
+    workloads: JSON.stringify(j.workloads),
+    resource_type: j.resourceType,
+    resources: JSON.stringify(j.resources),
+    created_by: j.createdBy,
+    created_at: j.createdDateTime,
+    updated_at: j.lastUpdatedDateTime,
+    validated_at: j.validatedAt,
+    op_seq: j.opSeq,
+  };
+}
+
+export function toTask(r: MigrationTasksTable): MigrationTask {
+  return {
+    jobId: r.job_id,
+    id: r.id,
+    taskType: r.task_type,
+    currentStatus: JSON.parse(r.current_status) as ServiceStatusDetails[],
+    cancelled: r.cancelled === 1,
+    lastUpdatedDateTime: r.updated_at,
+  };
+}
+
+/** $filter / $orderby fields of the jobs collection (Graph name → column). */
+export const JOB_FIELDS: FieldMap = {
+  id: { column: 'id', type: 'guid' },
+  displayName: { column: 'display_name', type: 'string', caseInsensitive: true },
+  status: { column: 'status', type: 'enum', enumValues: JobStatuses },
+  jobType: { column: 'job_type', type: 'enum', enumValues: JobTypes },
+  createdDateTime: { column: 'created_at', type: 'datetime' },
+  lastUpdatedDateTime: { column: 'updated_at', type: 'datetime' },
+  completeAfterDateTime: { column: 'complete_after', type: 'datetime' },
+  sourceTenantId: { column: 'source_tenant_id', type: 'guid' },
+  targetTenantId: { column: 'tenant_id', type: 'guid' },
+  createdBy: { column: 'created_by', type: 'string', caseInsensitive: true },
+  resourceType: { column: 'resource_type', type: 'string', caseInsensitive: true },
+};
+
+export const TASK_FIELDS: FieldMap = {
+  id: { column: 'id', type: 'guid' },
+  taskType: { column: 'task_type', type: 'string', caseInsensitive: true },
+  lastUpdatedDateTime: { column: 'updated_at', type: 'datetime' },
+};
+
+export const jobsRepo = {
+  async byId(db: Db, tenantId: string, id: string): Promise<MigrationJob | undefined> {
+    const r = await db.selectFrom('migration_jobs').selectAll().where('id', '=', id.toLowerCase()).where('tenant_id', '=', tenantId).executeTakeFirst();
+    return r && toJob(r);
+  },
+
+  /** Live job with this display name (a deleted job's name is free again). */
+  async byDisplayName(db: Db, tenantId: string, name: string): Promise<MigrationJob | undefined> {
+    const r = await db.selectFrom('migration_jobs').selectAll()
+      .where('tenant_id', '=', tenantId).where('display_name_key', '=', name.toLowerCase()).where('status', '<>', 'deleted')
+      .executeTakeFirst();
+    return r && toJob(r);
+  },
+
+  async insert(db: Db, job: MigrationJob, tasks: MigrationTask[]): Promise<void> {
+    await db.insertInto('migration_jobs').values(fromJob(job)).execute();
+    for (let i = 0; i < tasks.length; i += 500) {
+      await db.insertInto('migration_tasks').values(tasks.slice(i, i + 500).map((t, k) => ({
+        tenant_id: job.tenantId,
+        job_id: job.id,
+        id: t.id,
+        position: i + k,
+        task_type: t.taskType,
+        current_status: JSON.stringify(t.currentStatus),
+        cancelled: t.cancelled ? 1 : 0,
+        updated_at: t.lastUpdatedDateTime,
+      }))).execute();
+    }
+  },
+
+  /**
+   * Compare-and-set on status: updates only if the job is still in one of `from` (and at `opSeq` when
+   * given). Returns false when another request or work item changed it first.
+   */
+  async transition(db: Db, jobId: string, from: readonly JobStatus[], patch: Partial<MigrationJobsTable>, opSeq?: number): Promise<boolean> {
+    let q = db.updateTable('migration_jobs').set(patch).where('id', '=', jobId).where('status', 'in', [...from]);
+    if (opSeq !== undefined) q = q.where('op_seq', '=', opSeq);
+    const res = await q.executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  },
+
+  async update(db: Db, jobId: string, patch: Partial<MigrationJobsTable>): Promise<void> {
+    await db.updateTable('migration_jobs').set(patch).where('id', '=', jobId).execute();
+  },
+
+  /** Users among `userIds` already held by another active job of the tenant: userId → job display name. */
+  async usersInActiveJobs(db: Db, tenantId: string, userIds: string[], inactive: readonly JobStatus[], exceptJobId?: string): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (let i = 0; i < userIds.length; i += 500) {
+      let q = db.selectFrom('migration_tasks as t').innerJoin('migration_jobs as j', 'j.id', 't.job_id')
+        .select(['t.id as userId', 'j.display_name as name'])
+        .where('t.tenant_id', '=', tenantId).where('t.id', 'in', userIds.slice(i, i + 500)).where('t.cancelled', '=', 0)
+        .where('j.status', 'not in', [...inactive]);
+      if (exceptJobId) q = q.where('j.id', '<>', exceptJobId);
+      for (const r of await q.execute()) if (!out.has(r.userId)) out.set(r.userId, r.name);
+    }
+    return out;
+  },
+
+  async task(db: Db, jobId: string, userId: string): Promise<MigrationTask | undefined> {
+    const r = await db.selectFrom('migration_tasks').selectAll().where('job_id', '=', jobId).where('id', '=', userId.toLowerCase()).executeTakeFirst();
+    return r && toTask(r);
+  },
+
+  async tasks(db: Db, jobId: string): Promise<MigrationTask[]> {
+    const rows = await db.selectFrom('migration_tasks').selectAll().where('job_id', '=', jobId).orderBy('position').execute();
+    return rows.map(toTask);
+  },
+
+  async saveTaskStatuses(db: Db, jobId: string, updates: { id: string; currentStatus: ServiceStatusDetails[]; cancelled?: boolean }[], nowIso: string): Promise<void> {
+    for (const u of updates) {
+      await db.updateTable('migration_tasks')
+        .set({ current_status: JSON.stringify(u.currentStatus), updated_at: nowIso, ...(u.cancelled !== undefined ? { cancelled: u.cancelled ? 1 : 0 } : {}) })
+        .where('job_id', '=', jobId).where('id', '=', u.id).execute();
+    }
+  },
+
+  async deleteTasks(db: Db, jobId: string): Promise<void> {
+    await db.deleteFrom('migration_tasks').where('job_id', '=', jobId).execute();
+  },
+};
