@@ -12,3 +12,8 @@ export async function scenarioLoader(_store: Store, _clock: Clock, path: string)
 }
 
 export const validationExecutor: ValidationExecutor | undefined = undefined;
+
+export async function offlineValidate(_o: { scenario: string; job: string; json: boolean }): Promise<number> {
+  console.error('offline validation is not wired yet');
+  return 2;
+}

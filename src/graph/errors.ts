@@ -77,6 +77,19 @@ export const Errors = {
   patchOnlyCompleteAfter: (prop: string) =>
     E(400, 'BadRequest', `Only updates to the completeAfterDateTime are supported. The property '${prop}' can't be updated.`, undefined, prop),
   patchNotAllowed: (status: string, why: string) => E(409, 'Conflict', `completeAfterDateTime can't be updated: ${why} Current status is ${status}.`),
+  // ---- directory / workload reads (graph/directory) ----------------------------------------------
+  // Each workload answers "not found" in its own words, as the real services do.
+  resourceNotFound: (id: string) =>
+    E(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`),
+  invalidMailboxUser: (id: string) => E(404, 'ErrorInvalidUser', `The requested user '${id}' is invalid.`),
+  mailboxNotEnabled: () => E(404, 'MailboxNotEnabledForRESTAPI', 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.'),
+  mailItemNotFound: () => E(404, 'ErrorItemNotFound', 'The specified object was not found in the store.'),
+  mySiteNotFound: () => E(404, 'ResourceNotFound', "User's mysite not found."),
+  driveNotFound: () => E(404, 'itemNotFound', 'The drive could not be found.'),
+  driveItemNotFound: () => E(404, 'itemNotFound', 'Item not found'),
+  siteNotFound: () => E(404, 'itemNotFound', 'Requested site could not be found'),
+  chatNotFound: (id: string) => E(404, 'NotFound', `No chat was found with the id '${id}'.`),
+
   migrateNotImplemented: () =>
     E(501, 'NotImplemented', 'Migration is not available in this version of xtm: the migration engine has not been built yet. validate, cancel and delete are supported.'),
 } as const;

@@ -41,10 +41,35 @@ export async function openStore(location: string): Promise<Store> {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('temp_store = MEMORY');
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   const store: Store = { db, dialect: 'sqlite', sqlite, location, close: () => db.destroy() };
   await migrate(store);
   return store;
+}
+
+/**
+ * Kysely's SQLite driver prepares every query anew; the same few statements run on every request, so
+ * keep them. Safe because xtm never streams (iterates) a result while re-running the same statement.
+ */
+function withStatementCache(sqlite: Database.Database): Database.Database {
+  const cache = new Map<string, Database.Statement>();
+  return new Proxy(sqlite, {
+    get(target, prop, receiver) {
+      if (prop !== 'prepare') {
+        const v = Reflect.get(target, prop, receiver);
+        return typeof v === 'function' ? v.bind(target) : v;
+      }
+      return (sql: string) => {
+        let stmt = cache.get(sql);
+        if (!stmt) {
+          stmt = target.prepare(sql);
+          if (cache.size >= 2000) cache.delete(cache.keys().next().value!);
+          cache.set(sql, stmt);
+        }
+        return stmt;
+      };
+    },
+  });
 }
 
 async function migrate(store: Store): Promise<void> {

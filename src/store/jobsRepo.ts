@@ -1,10 +1,22 @@
 // Repository for crossTenantMigrationJob and its per-user tasks. Loads, saves and queries; no rules.
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, MigrationJobsTable, MigrationTasksTable } from './schema.js';
 import type { MigrationJob, MigrationTask, ServiceStatusDetails } from '../domain/job.js';
 import type { JobStatus, JobType, Workload } from '../domain/enums.js';
 import type { FieldMap } from '../graph/odata/fields.js';
 import { JobStatuses, JobTypes } from '../domain/enums.js';
+import { prepared } from './prepared.js';
+
+const jobById = prepared((db: Kysely<Database>, id: string, tenantId: string) =>
+  db.selectFrom('migration_jobs').selectAll().where('id', '=', id).where('tenant_id', '=', tenantId), ['', ''] as [string, string]);
+const jobByName = prepared((db: Kysely<Database>, tenantId: string, key: string) =>
+  db.selectFrom('migration_jobs').selectAll().where('tenant_id', '=', tenantId).where('display_name_key', '=', key).where('status', '<>', sqlDeleted()), ['', ''] as [string, string]);
+const taskById = prepared((db: Kysely<Database>, jobId: string, id: string) =>
+  db.selectFrom('migration_tasks').selectAll().where('job_id', '=', jobId).where('id', '=', id), ['', ''] as [string, string]);
+
+function sqlDeleted() {
+  return sql<string>`'deleted'`;
+}
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -87,15 +99,13 @@ export const TASK_FIELDS: FieldMap = {
 
 export const jobsRepo = {
   async byId(db: Db, tenantId: string, id: string): Promise<MigrationJob | undefined> {
-    const r = await db.selectFrom('migration_jobs').selectAll().where('id', '=', id.toLowerCase()).where('tenant_id', '=', tenantId).executeTakeFirst();
+    const r = await jobById.first(db as Kysely<Database>, id.toLowerCase(), tenantId);
     return r && toJob(r);
   },
 
   /** Live job with this display name (a deleted job's name is free again). */
   async byDisplayName(db: Db, tenantId: string, name: string): Promise<MigrationJob | undefined> {
-    const r = await db.selectFrom('migration_jobs').selectAll()
-      .where('tenant_id', '=', tenantId).where('display_name_key', '=', name.toLowerCase()).where('status', '<>', 'deleted')
-      .executeTakeFirst();
+    const r = await jobByName.first(db as Kysely<Database>, tenantId, name.toLowerCase());
     return r && toJob(r);
   },
 
@@ -145,7 +155,7 @@ export const jobsRepo = {
   },
 
   async task(db: Db, jobId: string, userId: string): Promise<MigrationTask | undefined> {
-    const r = await db.selectFrom('migration_tasks').selectAll().where('job_id', '=', jobId).where('id', '=', userId.toLowerCase()).executeTakeFirst();
+    const r = await taskById.first(db as Kysely<Database>, jobId, userId.toLowerCase());
     return r && toTask(r);
   },
 

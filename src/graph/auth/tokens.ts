@@ -37,6 +37,8 @@ export interface TokenAuthority {
   resolveTenant(idOrDomain: string): Promise<string | undefined>;
   clientCredentials(tenantRef: string, clientId: string, clientSecret: string, scope: string, issuerBase: string): Promise<string>;
   password(tenantRef: string, clientId: string, username: string, password: string, scope: string, issuerBase: string): Promise<string>;
+  /** Issues an app token without the secret (admin CLI only: it already holds the store). */
+  appToken(tenantId: string, clientId: string | undefined, issuerBase: string): Promise<string>;
   /** Issues a delegated token for a user without a password (admin CLI / control plane only). */
   userToken(tenantId: string, upn: string, issuerBase: string, scopes?: string[]): Promise<string>;
   verify(token: string): Promise<Principal>;
@@ -114,6 +116,17 @@ export function makeTokenAuthority(store: Store, key: SigningKey, lifetimeSec: n
       const delegated = (JSON.parse(sp.granted_permissions) as AppPermission[]).filter((p) => p.resource === Resources.graph).map((p) => p.value);
       const scp = requested.some((s) => s.endsWith('/.default')) ? delegated : requested.map((s) => s.replace(/^https:\/\/graph\.microsoft\.com\//i, '')).filter((s) => delegated.includes(s));
       return userClaims(user, sp.app_id, scp, tenantId, issuerBase);
+    },
+    async appToken(tenantId, clientId, issuerBase) {
+      let sp;
+      if (clientId) sp = await servicePrincipal(tenantId, clientId);
+      else {
+        const all = await store.db.selectFrom('service_principals').selectAll().where('tenant_id', '=', tenantId).execute();
+        sp = all.find((r) => r.granted_permissions.includes('CrossTenantContentMigration.ReadWrite.All')) ?? all[0];
+        if (!sp) throw new AadError(400, 'unauthorized_client', 700016, `No application is consented in the directory '${tenantId}'.`);
+      }
+      const roles = (JSON.parse(sp.granted_permissions) as AppPermission[]).filter((p) => p.resource === Resources.graph).map((p) => p.value);
+      return sign({ appid: sp.app_id, azp: sp.app_id, oid: sp.app_id, sub: sp.app_id, idtyp: 'app', roles, app_displayname: sp.display_name }, tenantId, issuerBase);
     },
     async userToken(tenantId, upn, issuerBase, scopes) {
       const user = await store.db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('upn_key', '=', upn.toLowerCase()).executeTakeFirst();

@@ -191,7 +191,8 @@ export function parseCollectionQuery(query: RawQuery, opts: CollectionOptions): 
   const orderBy = orderRaw === undefined ? defaultOrder(opts) : parseOrderBy(orderRaw, opts.fields);
   if (!orderBy.some((o) => o.column === opts.keyColumn)) {
     const keyName = Object.keys(opts.fields).find((k) => opts.fields[k]!.column === opts.keyColumn) ?? 'id';
-    orderBy.push({ field: keyName, column: opts.keyColumn, direction: 'asc' });
+    // Same direction as the last term, so one (…, key) index serves the whole ORDER BY.
+    orderBy.push({ field: keyName, column: opts.keyColumn, direction: orderBy[orderBy.length - 1]?.direction ?? 'asc' });
   }
 
   const selectRaw = get('$select');

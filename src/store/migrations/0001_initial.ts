@@ -345,7 +345,7 @@ export function initialMigration(dialect: StoreDialect) {
       // displayName is unique per tenant among jobs that are not deleted (a deleted job frees its name).
       await db.schema.createIndex('migration_jobs_name').unique().on('migration_jobs')
         .columns(['tenant_id', 'display_name_key']).where(sql.ref('status'), '<>', 'deleted').execute();
-      await db.schema.createIndex('migration_jobs_created').on('migration_jobs').columns(['tenant_id', 'created_at']).execute();
+      await db.schema.createIndex('migration_jobs_created').on('migration_jobs').columns(['tenant_id', 'created_at', 'id']).execute();
 
       await db.schema.createTable('migration_tasks')
         .addColumn('tenant_id', text, (c) => c.notNull())

@@ -1,0 +1,22 @@
+// `npm run bench`: every benchmark, each printing its figures against a baseline measured in the same run.
+interface Bench { name: string; load: () => Promise<{ run: (o?: any) => Promise<unknown> }>; opts?: unknown }
+
+const quick = process.argv.includes('--quick');
+const benches: Bench[] = [
+  { name: 'http: GET by id and list vs bare node:http (issue 2)', load: () => import('./httpThroughput.js'), opts: { seconds: quick ? 2 : 5 } },
+  { name: 'scenario load: generated tenants (issue 3)', load: () => import('./scenarioLoad.js'), opts: { users: quick ? 1000 : 10000 } },
+  { name: 'validation: 2,000-user job, all workloads (issue 4)', load: () => import('./validate.js'), opts: { users: 2000 } },
+];
+
+const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+for (const b of benches) {
+  if (only.length && !only.some((o) => b.name.includes(o))) continue;
+  console.log(`\n== ${b.name}`);
+  try {
+    const mod = await b.load();
+    const result = await mod.run(b.opts);
+    console.log(JSON.stringify(result, null, 2));
+  } catch (e) {
+    console.log(`  not run: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}

@@ -1,0 +1,54 @@
+// The same Kysely store code on PostgreSQL (127.0.0.1:5432, trust auth): migrations, the job API's
+// create / get / list / validate through HTTP. Each run uses its own throwaway database.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import pg from 'pg';
+import { guid, jobBody, seedBasic, startServer, type TestServer } from '../helpers.js';
+
+const ADMIN = process.env.XTM_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
+const dbName = `xtm_test_${process.pid}_${Date.now()}`;
+let s: TestServer;
+
+async function admin(sql: string) {
+  const c = new pg.Client({ connectionString: ADMIN });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+before(async () => {
+  await admin(`create database ${dbName}`);
+  const url = new URL(ADMIN);
+  url.pathname = `/${dbName}`;
+  s = await startServer({ db: url.toString() }, { seed: (st) => seedBasic(st, { source: [], target: [guid(1), guid(2), guid(3)] }) });
+});
+
+after(async () => {
+  await s?.stop();
+  await admin(`drop database if exists ${dbName} with (force)`);
+});
+
+test('postgres: create, get by display name, list with $filter, validate', async () => {
+  const created = await s.api('POST', '/beta/solutions/migrations/crossTenantMigrationJobs', { body: jobBody({ displayName: 'PG job' }) });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  assert.equal(s.deps.store.dialect, 'postgres');
+  const byName = await s.api('GET', `/beta/solutions/migrations/crossTenantMigrationJobs(displayName='PG job')`);
+  assert.equal(byName.status, 200);
+  assert.equal(byName.body.id, created.body.id);
+  const dup = await s.api('POST', '/beta/solutions/migrations/crossTenantMigrationJobs', { body: jobBody({ displayName: 'pg JOB', resources: [guid(9)] }) });
+  assert.equal(dup.status, 422);
+  const list = await s.api('GET', `/beta/solutions/migrations/crossTenantMigrationJobs?$filter=startswith(displayName,'PG')&$count=true`);
+  assert.equal(list.status, 200);
+  assert.equal(list.body['@odata.count'], 1);
+  const v = await s.api('POST', `/beta/solutions/migrations/crossTenantMigrationJobs/${created.body.id}/validate`);
+  assert.equal(v.status, 200);
+  await s.queue.drain();
+  const done = await s.api('GET', `/beta/solutions/migrations/crossTenantMigrationJobs/${created.body.id}`);
+  assert.equal(done.body.status, 'validatePassed');
+  const users = await s.api('GET', `/beta/solutions/migrations/crossTenantMigrationJobs/${created.body.id}/users?$top=2`);
+  assert.equal(users.body.value.length, 2);
+  assert.match(users.body['@odata.nextLink'], /\$skiptoken=/);
+});
