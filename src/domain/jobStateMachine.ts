@@ -41,16 +41,20 @@ export const INACTIVE_STATUSES: readonly JobStatus[] = ['completed', 'completedW
 /** Statuses after which work in flight for the job must stop. */
 export const STOPPING_STATUSES: readonly JobStatus[] = ['pendingCancel', 'cancelled', 'pendingDelete', 'deleted'];
 
-export function assertCanValidate(job: MigrationJob): void {
+/** A pass older than seven days must be renewed, so an expired `validatePassed` may validate again. */
+export function validationExpired(job: MigrationJob, nowMs: number): boolean {
+  const passed = job.validatedAt ? Date.parse(job.validatedAt) : Number.NaN;
+  return !(nowMs - passed <= VALIDATION_LIFETIME_MS);
+}
+
+export function assertCanValidate(job: MigrationJob, nowMs: number): void {
+  if (job.status === 'validatePassed' && validationExpired(job, nowMs)) return;
   if (!isAllowed(job.status, 'validate')) throw Errors.validateNotAllowed(job.status);
 }
 
 export function assertCanMigrate(job: MigrationJob, nowMs: number): void {
   if (!isAllowed(job.status, 'migrate')) throw Errors.migrateNotAllowed(job.status);
-  if (job.status === 'validatePassed') {
-    const passed = job.validatedAt ? Date.parse(job.validatedAt) : Number.NaN;
-    if (!(nowMs - passed <= VALIDATION_LIFETIME_MS)) throw Errors.validationExpired();
-  }
+  if (job.status === 'validatePassed' && validationExpired(job, nowMs)) throw Errors.validationExpired();
 }
 
 /** Cancel is possible before cutover; once a migration's completeAfterDateTime has passed it is not. */

@@ -30,6 +30,8 @@ export type TaskList = Record<string, TaskHandler>;
 export interface WorkQueue {
   /** Adds a work item; pass the caller's transaction so the item commits with the state change. */
   enqueue(task: string, payload: Record<string, unknown>, opts?: EnqueueOptions, trx?: Kysely<Database> | Transaction<Database>): Promise<void>;
+  /** Call after committing a transaction that enqueued work: the runner looks for due items at once. */
+  notify(): void;
   start(): void;
   stop(): Promise<void>;
   /** Runs every item due now (and what those enqueue that is due now) until none is left. Tests use it. */

@@ -58,6 +58,9 @@ export function makeEmbeddedQueue(store: Store, clock: Clock, log: Logger, tasks
       }
       if (!trx) wake();
     },
+    notify() {
+      wake();
+    },
     start() {
       if (started) return;
       started = true;
@@ -84,6 +87,12 @@ export function makeEmbeddedQueue(store: Store, clock: Clock, log: Logger, tasks
       }
     },
     idle() {
+      if (!started) {
+        // No worker in this process: idle as soon as nothing this process runs is in flight.
+        return (async () => {
+          while (running > 0) await new Promise((r) => setTimeout(r, 5));
+        })();
+      }
       return new Promise<void>((resolve) => {
         idleWaiters.push(resolve);
         wake();

@@ -25,6 +25,8 @@ export async function buildApp(deps: AppDeps, modules: { graph: RouteModule[]; r
     bodyLimit: deps.config.bodyLimit,
     genReqId: () => randomUUID(),
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 2048 },
+    // Errors raised before routing (malformed URL, over-long segment) still get the Graph envelope.
+    frameworkErrors: (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => sendGraphError(req, reply, toGraphError(err, req)),
     rewriteUrl: (req: { url?: string }) => rewriteKeySegments(req.url ?? '/'),
     ajv: {
       customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false, useDefaults: false, strict: false },
@@ -41,7 +43,8 @@ export async function buildApp(deps: AppDeps, modules: { graph: RouteModule[]; r
   });
 
   // JSON bodies: empty is allowed (Graph clients send Content-Type on body-less actions), invalid is a Graph 400.
-  app.removeContentTypeParser(['application/json']);
+  // Only JSON (Graph) and form bodies (token endpoint); anything else is a 415, not a silently-parsed string.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser(/^application\/json/i, { parseAs: 'string' }, (_req, body, done) => {
     const text = String(body);
     if (text.trim() === '') return done(null, undefined);
@@ -55,7 +58,7 @@ export async function buildApp(deps: AppDeps, modules: { graph: RouteModule[]; r
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });
 
-  app.setErrorHandler((err: FastifyError | Error, req, reply) => sendGraphError(req, reply, toGraphError(err, req)));
+  app.setErrorHandler((err: FastifyError | Error, req, reply) => sendGraphError(req, reply, toGraphError(err, req), req.routeOptions?.config?.graphType));
   app.setNotFoundHandler((req, reply) => sendGraphError(req, reply, Errors.notFoundPath(req.method, req.url)));
 
   // Every path a module registers answers other methods with a Graph 405 rather than a 404.
@@ -78,11 +81,12 @@ export async function buildApp(deps: AppDeps, modules: { graph: RouteModule[]; r
       if (methods.has('405')) continue;
       const missing = METHODS.filter((m) => !methods.has(m));
       if (missing.length === 0) continue;
+      const allow = [...methods].filter((m) => (METHODS as readonly string[]).includes(m)).join(', ');
       scoped.route({
         method: [...missing],
         url,
         handler: async (req) => {
-          throw Errors.methodNotAllowed(req.method, req.url.split('?')[0] ?? req.url);
+          throw new GraphError(405, 'Request_BadRequest', Errors.methodNotAllowed(req.method, req.url.split('?')[0] ?? req.url).message, undefined, { allow });
         },
       });
     }
@@ -105,7 +109,7 @@ export function toGraphError(err: unknown, req: FastifyRequest): GraphError {
   if (err instanceof GraphError) return err;
   if (err instanceof ODataQueryError) return Errors.badRequest(err.message, err.option);
   const e = err as FastifyError & { validation?: unknown[]; validationContext?: string };
-  if (e.validation && Array.isArray(e.validation)) return validationError(e.validation as AjvError[], e.validationContext ?? 'body');
+  if (e.validation && Array.isArray(e.validation)) return validationError(e.validation as AjvError[], e.validationContext ?? 'body', req.routeOptions?.config?.graphType ?? 'microsoft.graph.entity');
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return Errors.payloadTooLarge(req.routeOptions.bodyLimit ?? 0);
@@ -117,8 +121,10 @@ export function toGraphError(err: unknown, req: FastifyRequest): GraphError {
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return Errors.badRequest('The Content-Length header does not match the request body.');
     case 'FST_ERR_BAD_URL':
-      return Errors.badRequest(`The request URL is malformed: ${e.message}`);
+    case 'FST_ERR_ASYNC_CONSTRAINT':
+      return Errors.badRequest('The request URL is malformed.');
   }
+  if (e.statusCode === 414) return new GraphError(414, 'RequestUriTooLong', 'The request URL or one of its segments is too long.');
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return new GraphError(e.statusCode, 'BadRequest', e.message);
   }
@@ -128,14 +134,15 @@ export function toGraphError(err: unknown, req: FastifyRequest): GraphError {
 
 interface AjvError { instancePath: string; keyword: string; message?: string; params: Record<string, unknown> }
 
-function validationError(errors: AjvError[], context: string): GraphError {
+function validationError(errors: AjvError[], context: string, graphType: string): GraphError {
   const first = errors[0];
   if (!first) return Errors.badRequest(`Invalid request ${context}.`);
-  const path = first.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  // /exchangeSettings/sourceEndpoint → exchangeSettings.sourceEndpoint; /resources/3 → resources[3]
+  const path = first.instancePath.replace(/^\//, '').replace(/\/(\d+)(?=\/|$)/g, '[$1]').replace(/\//g, '.');
   if (first.keyword === 'additionalProperties') {
     const prop = String(first.params.additionalProperty);
     const full = path ? `${path}.${prop}` : prop;
-    return context === 'body' ? Errors.unknownProperty(full, 'microsoft.graph.crossTenantMigrationJob') : Errors.badRequest(`Unknown ${context} parameter '${full}'.`);
+    return context === 'body' ? Errors.unknownProperty(full, graphType) : Errors.badRequest(`Unknown ${context} parameter '${full}'.`);
   }
   if (first.keyword === 'required') {
     const prop = String(first.params.missingProperty);
@@ -145,9 +152,10 @@ function validationError(errors: AjvError[], context: string): GraphError {
   return Errors.invalidProperty(path, first.message ?? 'invalid value');
 }
 
-export function sendGraphError(req: FastifyRequest, reply: FastifyReply, err: GraphError): FastifyReply {
+export function sendGraphError(req: FastifyRequest, reply: FastifyReply, err: GraphError, _graphType?: string): FastifyReply {
   if (err.status >= 500) req.log.warn({ code: err.code, msg: err.message }, 'graph error');
   const clientId = headerValue(req, 'client-request-id') ?? req.id;
+  reply.header('request-id', req.id).header('client-request-id', clientId);
   const body: Record<string, unknown> = { code: err.code, message: err.message };
   if (err.target) body.target = err.target;
   if (err.details?.length) body.details = err.details;

@@ -41,6 +41,8 @@ export async function openStore(location: string): Promise<Store> {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('temp_store = MEMORY');
+  // SQLite's built-in lower() folds ASCII only; PostgreSQL's folds Unicode. Make both agree.
+  sqlite.function('lower', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v));
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   const store: Store = { db, dialect: 'sqlite', sqlite, location, close: () => db.destroy() };
   await migrate(store);

@@ -122,9 +122,10 @@ export class JobService {
   }
 
   async validate(tenantId: string, key: KeySegment): Promise<MigrationJob> {
-    return this.act(tenantId, key, 'validate', (job) => assertCanValidate(job), async (job, trx, nowIso) => {
+    return this.act(tenantId, key, 'validate', (job) => assertCanValidate(job, this.clock.nowMs()), async (job, trx, nowIso) => {
       const patch = { status: 'validateSubmitted' as JobStatus, job_type: 'validate', message: JobMessages.validateSubmitted, updated_at: nowIso, op_seq: job.opSeq + 1, validated_at: null };
-      if (!(await jobsRepo.transition(trx, job.id, from('validate'), patch, job.opSeq))) return undefined;
+      // The guard decided (an expired validatePassed may re-validate); the CAS only checks nothing moved.
+      if (!(await jobsRepo.transition(trx, job.id, [job.status], patch, job.opSeq))) return undefined;
       const tasks = await jobsRepo.tasks(trx, job.id);
       await jobsRepo.saveTaskStatuses(trx, job.id, tasks.filter((t) => !t.cancelled).map((t) => ({ id: t.id, currentStatus: initialStatus(job.workloads) })), nowIso);
       await this.queue.enqueue('job.validate', { jobId: job.id, opSeq: job.opSeq + 1, phase: 'processing' }, { jobKey: `validate:${job.id}`, runAt: this.after(this.config.phaseDelayMs) }, trx);
@@ -189,6 +190,7 @@ export class JobService {
       await jobsRepo.update(trx, job.id, { updated_at: nowIso });
       await this.queue.enqueue('task.cancel', { jobId: job.id, userId: id }, { jobKey: `cancel:${job.id}:${id}` }, trx);
     });
+    this.queue.notify();
     return { job, userId: id };
   }
 
@@ -203,7 +205,10 @@ export class JobService {
       guard(job);
       const nowIso = this.clock.iso();
       const result = await this.store.db.transaction().execute((trx) => change(job, trx, nowIso));
-      if (result) return result;
+      if (result) {
+        this.queue.notify();
+        return result;
+      }
     }
     const job = await this.resolve(tenantId, key);
     guard(job);

@@ -37,6 +37,7 @@ export function jobTasks(deps: { config: XtmConfig; clock: Clock; validate: Vali
             if (!(await jobsRepo.transition(trx, job.id, ['validateSubmitted'], { status: 'validateProcessing', message: JobMessages.validateProcessing, updated_at: nowIso }, job.opSeq))) return;
             await h.queue.enqueue('job.validate', { ...payload, phase: 'inProgress' }, { jobKey: `validate:${job.id}`, runAt: later(deps.config.phaseDelayMs) }, trx);
           });
+          h.queue.notify();
           return;
         }
         case 'inProgress': {
@@ -47,6 +48,7 @@ export function jobTasks(deps: { config: XtmConfig; clock: Clock; validate: Vali
             await jobsRepo.saveTaskStatuses(trx, job.id, tasks.map((t) => ({ id: t.id, currentStatus: t.currentStatus.map((s) => ({ ...s, status: 'inProgress' as const, message: '', errors: [] })) })), nowIso);
             await h.queue.enqueue('job.validate', { ...payload, phase: 'check' }, { jobKey: `validate:${job.id}`, runAt: later(deps.config.phaseDelayMs) }, trx);
           });
+          h.queue.notify();
           return;
         }
         case 'check': {

@@ -1,0 +1,149 @@
+// Loads what the validation rules read, for a whole job at once: two tenant snapshots plus one
+// UserSnapshot per job resource, in a fixed number of set-based queries per 500 users (no per-user
+// queries). Rows are turned into the plain camelCase shapes of domain/validation/types.ts here.
+import type { Kysely } from 'kysely';
+import type { Store } from '../../store/db.js';
+import type { Database } from '../../store/schema.js';
+import type { MigrationJob } from '../../domain/job.js';
+import { INACTIVE_STATUSES } from '../../domain/jobStateMachine.js';
+import { targetOneDriveUrl } from '../../domain/validation/helpers.js';
+import type { UserSnapshot, ValidationContext } from '../../domain/validation/types.js';
+import { loadTenant } from './tenantSnapshot.js';
+import { chunks, parseJson, toRecipient, toUser } from './rows.js';
+
+export interface ValidationInput { ctx: ValidationContext; users: UserSnapshot[] }
+
+export async function loadValidationInput(store: Store, job: MigrationJob, userIds: readonly string[], nowMs: number): Promise<ValidationInput> {
+  const db = store.db;
+  const [source, target] = await Promise.all([loadTenant(db, job.sourceTenantId), loadTenant(db, job.tenantId)]);
+  const ctx: ValidationContext = { job, source, target, nowMs };
+  const scopeGroupIds = source.scopeGroups.map((g) => g.id);
+  const occurrences = new Map<string, number>();
+  for (const id of job.resources) occurrences.set(id, (occurrences.get(id) ?? 0) + 1);
+
+  const users = new Map<string, UserSnapshot>();
+  for (const id of userIds) users.set(id, emptyUser(id, occurrences.get(id) ?? 1));
+  const ids = [...users.keys()];
+
+  for (const chunk of chunks(ids)) {
+    await loadTargetSide(db, ctx, chunk, users);
+    const bySource = new Map<string, UserSnapshot>();
+    for (const id of chunk) {
+      const u = users.get(id)!;
+      if (u.mapping) bySource.set(u.mapping.sourceUserId, u);
+    }
+    if (bySource.size > 0) await loadSourceSide(db, ctx, bySource, scopeGroupIds);
+  }
+  return { ctx, users: ids.map((id) => users.get(id)!) };
+}
+
+function emptyUser(id: string, occurrencesInJob: number): UserSnapshot {
+  return {
+    id, targetUser: null, targetRecipient: null, mapping: null, mappedSourceCount: 0, sourceUser: null, sourceRecipient: null,
+    scopeGroupIds: [], spoMapping: null, sourceOneDrive: null, targetOneDriveUrl: null, otherActiveJobs: [], occurrencesInJob,
+    meetingsOrganized: 0,
+  };
+}
+
+async function loadTargetSide(db: Kysely<Database>, ctx: ValidationContext, chunk: string[], users: Map<string, UserSnapshot>): Promise<void> {
+  const tid = ctx.target.id;
+  const [userRows, recipientRows, mappingRows, jobRows] = await Promise.all([
+    db.selectFrom('users').selectAll().where('tenant_id', '=', tid).where('id', 'in', chunk).execute(),
+    db.selectFrom('recipients').selectAll().where('tenant_id', '=', tid).where('id', 'in', chunk).execute(),
+    db.selectFrom('identity_mappings').select(['target_user_id', 'source_user_id', 'state'])
+      .where('target_tenant_id', '=', tid).where('source_tenant_id', '=', ctx.source.id).where('target_user_id', 'in', chunk)
+      .orderBy('source_user_id').execute(),
+    db.selectFrom('migration_tasks').innerJoin('migration_jobs', 'migration_jobs.id', 'migration_tasks.job_id')
+      .select(['migration_tasks.id as user_id', 'migration_jobs.id as job_id', 'migration_jobs.display_name', 'migration_jobs.status'])
+      .where('migration_tasks.tenant_id', '=', tid).where('migration_tasks.id', 'in', chunk)
+      .where('migration_tasks.job_id', '<>', ctx.job.id).where('migration_tasks.cancelled', '=', 0)
+      .where('migration_jobs.status', 'not in', [...INACTIVE_STATUSES])
+      .orderBy('migration_jobs.created_at').execute(),
+  ]);
+  for (const r of userRows) users.get(r.id)!.targetUser = toUser(r);
+  for (const r of recipientRows) users.get(r.id)!.targetRecipient = toRecipient(r);
+  for (const r of mappingRows) {
+    const u = users.get(r.target_user_id!)!;
+    u.mappedSourceCount += 1;
+    u.mapping ??= { sourceUserId: r.source_user_id, state: r.state };
+  }
+  for (const r of jobRows) users.get(r.user_id)!.otherActiveJobs.push({ id: r.job_id, displayName: r.display_name, status: r.status });
+
+  // A site already owned by the user as its OneDrive, or sitting at the URL the move would use.
+  const urlOwner = new Map<string, string>();
+  for (const r of userRows) urlOwner.set(targetOneDriveUrl(ctx, r.user_principal_name), r.id);
+  const siteRows = await db.selectFrom('sites').select(['url', 'url_key', 'owner_user_id', 'kind']).where('tenant_id', '=', tid)
+    .where((eb) => eb.or([
+      eb.and([eb('owner_user_id', 'in', chunk), eb('kind', '=', 'OneDrive')]),
+      ...(urlOwner.size ? [eb('url_key', 'in', [...urlOwner.keys()])] : []),
+    ])).execute();
+  for (const s of siteRows) {
+    const owner = (s.kind === 'OneDrive' && s.owner_user_id && users.has(s.owner_user_id) ? s.owner_user_id : undefined) ?? urlOwner.get(s.url_key);
+    if (owner) users.get(owner)!.targetOneDriveUrl ??= s.url;
+  }
+}
+
+async function loadSourceSide(db: Kysely<Database>, ctx: ValidationContext, bySource: Map<string, UserSnapshot>, scopeGroupIds: string[]): Promise<void> {
+  const sid = ctx.source.id;
+  const ids = [...bySource.keys()];
+  const [userRows, recipientRows, memberRows, siteRows, meetingRows] = await Promise.all([
+    db.selectFrom('users').selectAll().where('tenant_id', '=', sid).where('id', 'in', ids).execute(),
+    db.selectFrom('recipients').selectAll().where('tenant_id', '=', sid).where('id', 'in', ids).execute(),
+    scopeGroupIds.length === 0 ? Promise.resolve([]) : db.selectFrom('group_members').select(['group_id', 'member_id'])
+      .where('tenant_id', '=', sid).where('group_id', 'in', scopeGroupIds).where('member_id', 'in', ids).execute(),
+    db.selectFrom('sites').select(['id', 'url', 'owner_user_id', 'kind', 'state']).where('tenant_id', '=', sid)
+      .where('owner_user_id', 'in', ids).where('kind', 'in', ['OneDrive', 'Redirect']).execute(),
+    db.selectFrom('meetings').select(['organizer_id', (eb) => eb.fn.countAll<number | string>().as('n')])
+      .where('tenant_id', '=', sid).where('organizer_id', 'in', ids).groupBy('organizer_id').execute(),
+  ]);
+  for (const r of userRows) bySource.get(r.id)!.sourceUser = toUser(r);
+  for (const r of recipientRows) bySource.get(r.id)!.sourceRecipient = toRecipient(r);
+  for (const r of memberRows) bySource.get(r.member_id)!.scopeGroupIds.push(r.group_id);
+  for (const r of meetingRows) bySource.get(r.organizer_id)!.meetingsOrganized = Number(r.n);
+
+  // SPO identity map (held by the target, keyed by lower-case source UPN).
+  const byUpn = new Map<string, UserSnapshot>();
+  for (const u of bySource.values()) if (u.sourceUser) byUpn.set(u.sourceUser.userPrincipalName.toLowerCase(), u);
+  if (byUpn.size > 0) {
+    const maps = await db.selectFrom('spo_user_mappings').select(['source_upn_key', 'source_upn', 'target_upn', 'target_email', 'user_type'])
+      .where('tenant_id', '=', ctx.target.id).where('source_upn_key', 'in', [...byUpn.keys()]).execute();
+    for (const m of maps) {
+      byUpn.get(m.source_upn_key)!.spoMapping = { sourceUpn: m.source_upn, targetUpn: m.target_upn, targetEmail: m.target_email, userType: m.user_type };
+    }
+  }
+
+  // The live OneDrive wins over a redirect left by an earlier move.
+  const chosen = new Map<string, (typeof siteRows)[number]>();
+  for (const s of siteRows) {
+    const prev = chosen.get(s.owner_user_id!);
+    if (!prev || (prev.kind !== 'OneDrive' && s.kind === 'OneDrive')) chosen.set(s.owner_user_id!, s);
+  }
+  const live = [...chosen.values()].filter((s) => s.kind === 'OneDrive').map((s) => s.id);
+  const stats = await driveStats(db, sid, live);
+  for (const [owner, s] of chosen) {
+    const st = stats.get(s.id) ?? { items: 0, bytes: 0, longest: 0 };
+    bySource.get(owner)!.sourceOneDrive = { id: s.id, url: s.url, kind: s.kind, state: s.state, itemCount: st.items, totalBytes: st.bytes, longestPathLength: st.longest };
+  }
+}
+
+/** Items (+ versions), bytes (+ version bytes) and the longest path per site: one aggregate plus the non-empty version lists. */
+async function driveStats(db: Kysely<Database>, tenantId: string, siteIds: string[]) {
+  const stats = new Map<string, { items: number; bytes: number; longest: number }>();
+  if (siteIds.length === 0) return stats;
+  const [agg, versioned] = await Promise.all([
+    db.selectFrom('drive_items')
+      .select((eb) => ['site_id', eb.fn.countAll<number | string>().as('n'), eb.fn.sum<number | string>('size_bytes').as('bytes'),
+        eb.fn.max<number | string>(eb.fn('length', ['path'])).as('longest')])
+      .where('tenant_id', '=', tenantId).where('site_id', 'in', siteIds).groupBy('site_id').execute(),
+    db.selectFrom('drive_items').select(['site_id', 'versions'])
+      .where('tenant_id', '=', tenantId).where('site_id', 'in', siteIds).where('versions', '<>', '[]').execute(),
+  ]);
+  for (const r of agg) stats.set(r.site_id, { items: Number(r.n), bytes: Number(r.bytes ?? 0), longest: Number(r.longest ?? 0) });
+  for (const r of versioned) {
+    const versions = parseJson<{ sizeBytes?: number }[]>(r.versions, []);
+    const s = stats.get(r.site_id)!;
+    s.items += versions.length;
+    for (const v of versions) s.bytes += Number(v.sizeBytes ?? 0);
+  }
+  return stats;
+}

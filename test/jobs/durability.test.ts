@@ -1,0 +1,240 @@
+// Durable work: a validate accepted by one process and left in work_items is finished, exactly once,
+// by the next process on the same database file; a failing work item is retried with exponential
+// back-off in virtual time and given up after max_attempts.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { Clock } from '../../src/clock.js';
+import { createServer, type XtmServer } from '../../src/server.js';
+import type { XtmConfig } from '../../src/config.js';
+import type { ValidationExecutor } from '../../src/engine/jobs/validationPort.js';
+import { basicValidation } from '../../src/engine/jobs/basicValidation.js';
+import { seedBasic, T, jobBody } from '../helpers.js';
+import { B, idFor } from './util.js';
+
+const START = Date.parse('2026-06-01T00:00:00Z');
+const log = pino({ level: 'silent' });
+const USERS = [idFor(1), idFor(2), idFor(3)];
+
+let dir: string;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'xtm-durability-'));
+});
+after(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Running { server: XtmServer; url: string; clock: Clock; calls: () => number }
+
+async function boot(db: string, cfg: Partial<XtmConfig>, clock: Clock, validate: ValidationExecutor = basicValidation, seed = false): Promise<Running> {
+  let n = 0;
+  const counting: ValidationExecutor = async (...a) => {
+    n++;
+    return validate(...a);
+  };
+  const server = await createServer({ db, dataDir: dir, port: 0, httpsPort: null, scenario: null, logLevel: 'silent', ...cfg }, { clock, log, validate: counting });
+  if (seed) await seedBasic(server.deps.store, { source: [], target: USERS });
+  const { http } = await server.listen();
+  return { server, url: http, clock, calls: () => n };
+}
+
+async function token(url: string): Promise<string> {
+  const res = await fetch(`${url}/${T.target}/oauth2/v2.0/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: T.app, client_secret: T.secret, scope: 'https://graph.microsoft.com/.default' }),
+  });
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+async function call(r: Running, tok: string, method: string, path: string, body?: unknown) {
+  const res = await fetch(`${r.url}${path}`, { method, headers: { authorization: `Bearer ${tok}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined, text };
+}
+
+async function workItems(r: Running) {
+  return r.server.deps.store.db.selectFrom('work_items').selectAll().execute();
+}
+
+describe('restart', () => {
+  it('a validate left in work_items by a stopped process completes exactly once after restart', async () => {
+    const db = join(dir, 'restart.db');
+    const first = await boot(db, { worker: false }, new Clock({ mode: 'manual', startAt: START }), basicValidation, true);
+    const tok = await token(first.url);
+    const created = await call(first, tok, 'POST', B, jobBody({ resources: USERS, workloads: ['Teams'] }));
+    assert.equal(created.status, 201, created.text);
+    const id = created.body.id as string;
+    const v = await call(first, tok, 'POST', `${B}/${id}/validate`);
+    assert.equal(v.status, 200);
+    assert.equal(v.body.status, 'validateSubmitted');
+    const items = await workItems(first);
+    assert.equal(items.length, 1);
+    assert.equal(items[0]!.task, 'job.validate');
+    assert.equal(first.calls(), 0);
+    await first.server.close();
+
+    const second = await boot(db, {}, new Clock({ mode: 'manual', startAt: START + 60_000 }));
+    try {
+      // The signing key lives in the store: the first process's token still works.
+      const deadline = Date.now() + 10_000;
+      let status = '';
+      while (Date.now() < deadline) {
+        await second.server.queue.drain();
+        status = (await call(second, tok, 'GET', `${B}/${id}`)).body.status;
+        if (status === 'validatePassed' || status === 'validateFailed') break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.equal(status, 'validatePassed');
+      await second.server.queue.idle();
+      await second.server.queue.drain();
+      assert.equal(second.calls(), 1, 'the validation ran exactly once');
+      assert.deepEqual(await workItems(second), []);
+      const users = await call(second, tok, 'GET', `${B}/${id}/users`);
+      assert.deepEqual(users.body.value.map((t: any) => t.currentStatus[0].status), ['valid', 'valid', 'valid']);
+    } finally {
+      await second.server.close();
+    }
+  });
+
+  it('an item a crashed process had locked is unlocked and run by the next process\'s worker (no drain)', async () => {
+    const db = join(dir, 'crash.db');
+    const first = await boot(db, { worker: false }, new Clock({ mode: 'manual', startAt: START }), basicValidation, true);
+    const tok = await token(first.url);
+    const created = await call(first, tok, 'POST', B, jobBody({ resources: USERS, workloads: ['Teams'] }));
+    await call(first, tok, 'POST', `${B}/${created.body.id}/validate`);
+    // Simulate a crash mid-run: the item is locked by a worker that no longer exists.
+    await first.server.deps.store.db.updateTable('work_items').set({ locked_at: new Date(START).toISOString(), locked_by: 'dead-worker', attempts: 1 }).execute();
+    await first.server.close();
+
+    const second = await boot(db, {}, new Clock({ mode: 'manual', startAt: START + 60_000 }));
+    try {
+      const deadline = Date.now() + 10_000;
+      let status = '';
+      while (Date.now() < deadline) {
+        status = (await call(second, tok, 'GET', `${B}/${created.body.id}`)).body.status;
+        if (status === 'validatePassed') break;
+        // No drain here: the embedded worker alone must pick the item up.
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.equal(status, 'validatePassed');
+      await second.server.queue.idle();
+      assert.equal(second.calls(), 1);
+      assert.deepEqual(await workItems(second), []);
+    } finally {
+      await second.server.close();
+    }
+  });
+});
+
+describe('retry with back-off', () => {
+  let r: Running;
+  let failuresLeft = 1;
+  before(async () => {
+    const flaky: ValidationExecutor = async (...a) => {
+      if (failuresLeft > 0) {
+        failuresLeft--;
+        throw new Error('validation backend unavailable');
+      }
+      return basicValidation(...a);
+    };
+    r = await boot(join(dir, 'retry.db'), { worker: false }, new Clock({ mode: 'manual', startAt: START }), flaky, true);
+  });
+  after(async () => {
+    await r?.server.close();
+  });
+
+  it('a throwing handler is retried after exp(attempt) seconds of virtual time, then succeeds', async () => {
+    const tok = await token(r.url);
+    const created = await call(r, tok, 'POST', B, jobBody({ resources: USERS, workloads: ['Teams'] }));
+    const id = created.body.id as string;
+    await call(r, tok, 'POST', `${B}/${id}/validate`);
+    await r.server.queue.drain();
+    assert.equal(r.calls(), 1);
+    assert.equal((await call(r, tok, 'GET', `${B}/${id}`)).body.status, 'validateInProgress');
+    const [item] = await workItems(r);
+    assert.ok(item);
+    assert.equal(item.attempts, 1);
+    assert.equal(item.locked_at, null);
+    assert.equal(item.failed_at, null);
+    assert.match(String(item.last_error), /validation backend unavailable/);
+    const backoff = Math.round(Math.exp(1) * 1000);
+    assert.equal(Date.parse(item.run_at), r.clock.nowMs() + backoff);
+
+    await r.server.queue.drain();
+    r.clock.advance(backoff - 1);
+    await r.server.queue.drain();
+    assert.equal(r.calls(), 1, 'not retried before the back-off elapses');
+
+    r.clock.advance(1);
+    await r.server.queue.drain();
+    assert.equal(r.calls(), 2);
+    assert.equal((await call(r, tok, 'GET', `${B}/${id}`)).body.status, 'validatePassed');
+    assert.deepEqual(await workItems(r), []);
+  });
+
+  it('back-off grows exponentially and the item is given up after max_attempts', async () => {
+    const db = r.server.deps.store.db;
+    await db.insertInto('work_items').values({
+      id: crypto.randomUUID(), task: 'job.cancel', payload: '{"not":"a job payload"}', job_key: null, run_at: r.clock.iso(), attempts: 0, max_attempts: 3,
+      locked_at: null, locked_by: null, last_error: null, failed_at: null, created_at: r.clock.iso(),
+    }).execute();
+    const seen: { attempts: number; delay: number; failed: boolean }[] = [];
+    for (let i = 0; i < 3; i++) {
+      await r.server.queue.drain();
+      const [it] = await workItems(r);
+      seen.push({ attempts: it!.attempts, delay: Date.parse(it!.run_at) - r.clock.nowMs(), failed: it!.failed_at !== null });
+      assert.match(String(it!.last_error), /invalid job payload/);
+      r.clock.advance(Math.max(0, Date.parse(it!.run_at) - r.clock.nowMs()));
+    }
+    assert.deepEqual(seen, [
+      { attempts: 1, delay: Math.round(Math.exp(1) * 1000), failed: false },
+      { attempts: 2, delay: Math.round(Math.exp(2) * 1000), failed: false },
+      { attempts: 3, delay: Math.round(Math.exp(3) * 1000), failed: true },
+    ]);
+    r.clock.advance(24 * 3600 * 1000);
+    await r.server.queue.drain();
+    const [last] = await workItems(r);
+    assert.equal(last!.attempts, 3, 'a given-up item is not run again');
+  });
+});
+
+describe('queue.idle()', () => {
+  it('resolves when nothing is due, also when the background worker is off', async () => {
+    const r = await boot(join(dir, 'idle.db'), { worker: false }, new Clock({ mode: 'manual', startAt: START }), basicValidation, true);
+    try {
+      const outcome = await Promise.race([
+        r.server.queue.idle().then(() => 'idle'),
+        new Promise((res) => setTimeout(() => res('timeout'), 1000)),
+      ]);
+      assert.equal(outcome, 'idle', 'WorkQueue.idle() must not hang when no item is due');
+    } finally {
+      await r.server.close();
+    }
+  });
+
+  it('resolves with the worker on once due work is done (future items do not block it)', async () => {
+    const r = await boot(join(dir, 'idle2.db'), { phaseDelayMs: 60_000 }, new Clock({ mode: 'manual', startAt: START }), basicValidation, true);
+    try {
+      const tok = await token(r.url);
+      const created = await call(r, tok, 'POST', B, jobBody({ resources: USERS, workloads: ['Teams'] }));
+      await call(r, tok, 'POST', `${B}/${created.body.id}/validate`);
+      const outcome = await Promise.race([r.server.queue.idle().then(() => 'idle'), new Promise((res) => setTimeout(() => res('timeout'), 3000))]);
+      assert.equal(outcome, 'idle');
+      assert.equal((await call(r, tok, 'GET', `${B}/${created.body.id}`)).body.status, 'validateSubmitted');
+      r.clock.advance(60_000);
+      const deadline = Date.now() + 5000;
+      let status = '';
+      while (Date.now() < deadline && status !== 'validateProcessing') {
+        status = (await call(r, tok, 'GET', `${B}/${created.body.id}`)).body.status;
+        await new Promise((res) => setTimeout(res, 10));
+      }
+      assert.equal(status, 'validateProcessing', 'advancing the clock wakes the worker without a drain');
+    } finally {
+      await r.server.close();
+    }
+  });
+});
