@@ -1,19 +1,19 @@
-// Optional modules wired into the server: the tenant model's routes and scenario loader, and the
-// validation rules engine. Kept in one place so server.ts stays the same as they are added.
+// The feature modules wired into the server and CLI: the tenant model's Graph read endpoints and admin
+// API, the scenario loader, and the validation rules engine.
 import type { RouteModule } from './graph/app.js';
 import type { Clock } from './clock.js';
 import type { Store } from './store/db.js';
 import type { ValidationExecutor } from './engine/jobs/validationPort.js';
+import { directoryRoutes } from './graph/directory/index.js';
+import { adminRoutes } from './graph/admin/index.js';
+import { loadScenarioFile, type LoadReport } from './tenants/scenario/index.js';
+import { runValidation } from './engine/validation/runValidation.js';
+import { validateOffline } from './cli/validateCommand.js';
 
-export const extraRouteModules: { graph: RouteModule[]; root: RouteModule[] } = { graph: [], root: [] };
+export const extraRouteModules: { graph: RouteModule[]; root: RouteModule[] } = { graph: [directoryRoutes], root: [adminRoutes] };
 
-export async function scenarioLoader(_store: Store, _clock: Clock, path: string): Promise<Record<string, unknown>> {
-  throw new Error(`scenario loading is not wired yet (${path})`);
-}
+export const scenarioLoader = (store: Store, clock: Clock, path: string): Promise<LoadReport> => loadScenarioFile(store, clock, path);
 
-export const validationExecutor: ValidationExecutor | undefined = undefined;
+export const validationExecutor: ValidationExecutor = runValidation;
 
-export async function offlineValidate(_o: { scenario: string; job: string; json: boolean }): Promise<number> {
-  console.error('offline validation is not wired yet');
-  return 2;
-}
+export const offlineValidate = (o: { scenario: string; job: string; json: boolean }): Promise<number> => validateOffline(o);

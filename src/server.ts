@@ -14,7 +14,6 @@ import { migrationJobRoutes } from './graph/migrationJobs/routes.js';
 import { adminClockRoutes } from './graph/adminClock.js';
 import { makeEmbeddedQueue } from './engine/runner.js';
 import { jobTasks } from './engine/tasks/jobTasks.js';
-import { basicValidation } from './engine/jobs/basicValidation.js';
 import type { ValidationExecutor } from './engine/jobs/validationPort.js';
 import type { WorkQueue } from './engine/queue.js';
 import { loadOrCreateTls, type TlsMaterial } from './tls.js';
@@ -41,12 +40,12 @@ export async function createServer(partial: Partial<XtmConfig> = {}, opts: { log
   const firstStart = !(await store.db.selectFrom('tenants').select('id').limit(1).executeTakeFirst());
   if (firstStart && config.scenario) {
     const report = await scenarioLoader(store, clock, config.scenario);
-    log.info({ scenario: config.scenario, ...report }, 'scenario loaded');
+    log.info({ scenario: config.scenario, tenants: report.tenants.map((t) => t.displayName), users: report.users, items: report.items.total, faultUsers: report.faults.length, seconds: +report.seconds.toFixed(2) }, 'scenario loaded');
   }
 
   const key = await loadOrCreateSigningKey(store, clock.iso());
   const authority = makeTokenAuthority(store, key, config.tokenLifetimeSec);
-  const validate = opts.validate ?? validationExecutor ?? basicValidation;
+  const validate = opts.validate ?? validationExecutor;
   const queue = makeEmbeddedQueue(store, clock, log, jobTasks({ config, clock, validate }));
   const deps: AppDeps = { store, clock, config, queue, log };
 

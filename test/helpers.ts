@@ -10,6 +10,8 @@ import type { XtmConfig } from '../src/config.js';
 import type { Store } from '../src/store/db.js';
 import { hashSecret } from '../src/graph/auth/tokens.js';
 import { Resources } from '../src/tenants/model.js';
+import type { ValidationExecutor } from '../src/engine/jobs/validationPort.js';
+import { existenceOnlyValidation } from './existenceOnlyValidation.js';
 
 export const T = {
   source: '11111111-1111-4111-8111-111111111111',
@@ -31,10 +33,14 @@ export interface TestServer extends XtmServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(cfg: Partial<XtmConfig> = {}, opts: { seed?: (store: Store) => Promise<void>; clock?: Clock } = {}): Promise<TestServer> {
+/**
+ * Starts a server on port 0. Job-API tests seed a minimal world and use the existence-only validator
+ * unless they pass `validate: 'rules'` (the real rules engine, which needs a fully configured scenario).
+ */
+export async function startServer(cfg: Partial<XtmConfig> = {}, opts: { seed?: (store: Store) => Promise<void>; clock?: Clock; validate?: ValidationExecutor | 'rules' } = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'xtm-test-'));
   const clock = opts.clock ?? new Clock({ mode: 'manual', startAt: Date.parse('2026-06-01T00:00:00Z') });
-  const server = await createServer({ db: join(dir, 'xtm.db'), dataDir: dir, port: 0, httpsPort: null, scenario: null, logLevel: 'silent', ...cfg }, { clock, log: pino({ level: 'silent' }) });
+  const server = await createServer({ db: join(dir, 'xtm.db'), dataDir: dir, port: 0, httpsPort: null, scenario: null, logLevel: 'silent', ...cfg }, { clock, log: pino({ level: 'silent' }), ...(opts.validate === 'rules' ? {} : { validate: opts.validate ?? existenceOnlyValidation }) });
   await (opts.seed ?? seedBasic)(server.deps.store);
   const { http } = await server.listen();
   const tokens = new Map<string, string>();

@@ -4,8 +4,8 @@ import { createServer } from '../server.js';
 import { openStore } from '../store/db.js';
 import { loadOrCreateSigningKey } from '../graph/auth/keys.js';
 import { makeTokenAuthority, AadError } from '../graph/auth/tokens.js';
-import { Clock } from '../clock.js';
-import { scenarioLoader, offlineValidate } from '../modules.js';
+import { offlineValidate } from '../modules.js';
+import { seedCommand } from '../tenants/scenario/index.js';
 
 export const cliCommands = {
   async serve(cfg: Partial<XtmConfig>): Promise<void> {
@@ -51,17 +51,13 @@ export const cliCommands = {
   },
 
   async seed(file: string, db: string): Promise<number> {
-    const store = await openStore(db);
     try {
-      const started = Date.now();
-      const report = await scenarioLoader(store, new Clock(), file);
-      console.log(JSON.stringify({ file, ...report, seconds: (Date.now() - started) / 1000 }, null, 2));
+      await seedCommand({ file, db });
       return 0;
     } catch (e) {
+      // ScenarioError lists every problem as file:line:col path: message; nothing was loaded.
       console.error(e instanceof Error ? e.message : String(e));
       return 1;
-    } finally {
-      await store.close();
     }
   },
 

@@ -3,7 +3,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SelectQueryBuilder } from 'kysely';
 import { applyCollectionQuery, applyFilter } from './odata/kysely.js';
-import { buildNextLink, contextSuffixForSelect, takePage, applySelect } from './odata/paging.js';
+import { buildNextLink, contextSuffixForSelect, nextSkipToken, takePage, applySelect } from './odata/paging.js';
 import { parseCollectionQuery, type CollectionOptions, type RawQuery } from './odata/query.js';
 import { metadataContext, requestOrigin, sendOData } from './odataResponse.js';
 
@@ -14,6 +14,13 @@ export interface CollectionSpec<Row, Out> {
   base: () => SelectQueryBuilder<any, any, Row>;
   countBase: () => SelectQueryBuilder<any, any, any>;
   toEntity: (row: Row) => Out;
+  /**
+   * Optional: a row's value for an ORDER BY column (a FieldSpec column or the keyColumn), used to
+   * build the keyset `$skiptoken` of the next page. Default: `row[column]`, or for a qualified
+   * column ('u.display_name') the bare name when the row has no key 'u.display_name'. Return
+   * undefined when the row does not carry it: the nextLink then falls back to an offset.
+   */
+  sortValue?: (row: Row, column: string) => unknown;
 }
 
 export async function sendCollection<Row, Out extends Record<string, unknown>>(req: FastifyRequest, reply: FastifyReply, spec: CollectionSpec<Row, Out>) {
@@ -23,7 +30,11 @@ export async function sendCollection<Row, Out extends Record<string, unknown>>(r
   const body: Record<string, unknown> = { '@odata.context': metadataContext(req, spec.contextPath + contextSuffixForSelect(query.select)) };
   if (query.count) body['@odata.count'] = await countOf(spec, query.filter);
   body.value = page.items.map((r) => applySelect(spec.toEntity(r), query.select));
-  if (page.nextOffset !== undefined) body['@odata.nextLink'] = buildNextLink(new URL(req.url, requestOrigin(req)), page.nextOffset);
+  if (page.nextOffset !== undefined) {
+    // Keyset continuation from the last row returned (see paging.ts): stable under inserts/deletes.
+    const token = nextSkipToken(query, page.items[page.items.length - 1]!, spec.options.fields, spec.sortValue);
+    body['@odata.nextLink'] = buildNextLink(new URL(req.url, requestOrigin(req)), token);
+  }
   return sendOData(reply, 200, body);
 }
 

@@ -89,6 +89,18 @@ export const Errors = {
   driveItemNotFound: () => E(404, 'itemNotFound', 'Item not found'),
   siteNotFound: () => E(404, 'itemNotFound', 'Requested site could not be found'),
   chatNotFound: (id: string) => E(404, 'NotFound', `No chat was found with the id '${id}'.`),
+  chatMessageNotFound: () => E(404, 'NotFound', 'The chat message was not found.'),
+
+  // ---- xtm admin API (/xtm/admin, graph/admin) --------------------------------------------------
+  adminTenantNotFound: (ref: string) => E(404, 'NotFound', `Tenant '${ref}' was not found.`, undefined, 'tenant'),
+  adminObjectNotFound: (kind: string, ref: string, tenant: string) => E(404, 'NotFound', `${kind} '${ref}' was not found in tenant ${tenant}.`),
+  adminConflict: (message: string, target?: string) => E(409, 'Conflict', message, undefined, target),
+  /** One refused field, in the shape the tenant invariants use (message prefixed by the field path). */
+  adminInvalid: (target: string, message: string) =>
+    E(400, 'BadRequest', `${target}: ${message}`, [{ code: 'invalidValue', message, target }], target),
+  endpointSourceNotConsented: (appId: string, source: string) =>
+    E(400, 'BadRequest', `applicationId: AADSTS700016: Application with identifier '${appId}' was not found in the directory '${source}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`,
+      [{ code: 'invalidValue', message: `the source tenant ${source} has not consented application ${appId}`, target: 'applicationId' }], 'applicationId'),
 
   migrateNotImplemented: () =>
     E(501, 'NotImplemented', 'Migration is not available in this version of xtm: the migration engine has not been built yet. validate, cancel and delete are supported.'),

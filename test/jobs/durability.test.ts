@@ -11,7 +11,7 @@ import { Clock } from '../../src/clock.js';
 import { createServer, type XtmServer } from '../../src/server.js';
 import type { XtmConfig } from '../../src/config.js';
 import type { ValidationExecutor } from '../../src/engine/jobs/validationPort.js';
-import { basicValidation } from '../../src/engine/jobs/basicValidation.js';
+import { existenceOnlyValidation as basicValidation } from '../existenceOnlyValidation.js';
 import { seedBasic, T, jobBody } from '../helpers.js';
 import { B, idFor } from './util.js';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ODataQueryError } from '../../src/graph/odata/errors.js';
 import type { FieldMap } from '../../src/graph/odata/fields.js';
 import { parseCollectionQuery, parseEntityQuery, type CollectionOptions, type RawQuery } from '../../src/graph/odata/query.js';
-import { encodeSkipToken } from '../../src/graph/odata/paging.js';
+import { encodeSkipToken, queryShape } from '../../src/graph/odata/paging.js';
 
 const FIELDS: FieldMap = {
   id: { column: 'id', type: 'guid' },
@@ -34,13 +34,16 @@ function rejects(query: RawQuery, option: string, message: string, opts: Collect
 
 describe('parseCollectionQuery', () => {
   it('defaults', () => {
+    const orderBy = [
+      { field: 'createdDateTime', column: 'created_at', direction: 'desc' as const },
+      // The tiebreaker takes the direction of the last term.
+      { field: 'id', column: 'id', direction: 'desc' as const },
+    ];
     assert.deepEqual(parseCollectionQuery({}, OPTS), {
       top: 20,
       skip: 0,
-      orderBy: [
-        { field: 'createdDateTime', column: 'created_at', direction: 'desc' },
-        { field: 'id', column: 'id', direction: 'asc' },
-      ],
+      orderBy,
+      shape: queryShape(undefined, orderBy),
       count: false,
     });
   });

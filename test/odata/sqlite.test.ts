@@ -208,8 +208,8 @@ describe('orderby and paging against SQLite', () => {
     assert.deepEqual(await ids({}), ROWS.map((r) => r.id));
   });
 
-  it('orderby priority desc, id tiebreaker asc', async () => {
-    const expected = [...ROWS].sort((a, b) => b.priority - a.priority || a.id.localeCompare(b.id)).map((r) => r.id);
+  it('orderby priority desc, id tiebreaker in the direction of the last term (desc)', async () => {
+    const expected = [...ROWS].sort((a, b) => b.priority - a.priority || b.id.localeCompare(a.id)).map((r) => r.id);
     assert.deepEqual(await ids({ $orderby: 'priority desc' }), expected);
   });
 
@@ -223,7 +223,7 @@ describe('orderby and paging against SQLite', () => {
     assert.deepEqual(names, [...names].sort().reverse());
   });
 
-  it('walks all pages with top + skiptoken and no overlap', async () => {
+  it('walks all pages with top + offset (legacy v1 / $skip form) and no overlap', async () => {
     const seen: string[] = [];
     let skip = 0;
     for (let page = 0; page < 10; page++) {

@@ -70,8 +70,9 @@ export function domainOf(address: string): string {
 export const isSmtp = (proxy: string): boolean => /^smtp:/i.test(proxy);
 export const isX500 = (proxy: string): boolean => /^x500:/i.test(proxy);
 
+/** Exchange accepted domains: only verified domains can be accepted domains. */
 export function acceptedDomains(tenant: TenantSnapshot): Set<string> {
-  return new Set(tenant.domains.map((d) => d.name.toLowerCase()));
+  return new Set(tenant.domains.filter((d) => d.isVerified).map((d) => d.name.toLowerCase()));
 }
 
 export function hasArchive(r: RecipientRecord): boolean {
@@ -119,4 +120,17 @@ export function spoRelationship(local: TenantSnapshot, partner: TenantSnapshot, 
 
 export function isoPlus(iso: string, ms: number): string {
   return new Date(Date.parse(iso) + ms).toISOString();
+}
+
+export const isMailbox = (r: RecipientRecord): boolean => r.recipientType === 'UserMailbox' || /Mailbox$/.test(r.recipientTypeDetails);
+
+/**
+ * Source mailbox and target MailUser, when both exist: the object checks compare the two. A target
+ * that is already a mailbox is reported once (targetIsMailUser); like CSSX's Get-MailUser, the
+ * MailUser comparisons then do not apply.
+ */
+export function mailboxPair(u: UserSnapshot): { src: RecipientRecord; tgt: RecipientRecord } | null {
+  const src = u.sourceRecipient;
+  const tgt = u.targetRecipient;
+  return src && tgt && isMailbox(src) && !isMailbox(tgt) ? { src, tgt } : null;
 }

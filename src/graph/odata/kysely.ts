@@ -11,6 +11,7 @@
 import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import { resolveFilter, type FieldMap, type ResolvedFilter } from './fields.js';
 import type { FilterNode } from './filter.js';
+import type { KeysetValue } from './paging.js';
 import type { CollectionQuery, OrderByItem } from './query.js';
 
 const SQL_OPS = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' } as const;
@@ -81,18 +82,66 @@ export function orderByToKysely<DB, TB extends keyof DB, O>(
 }
 
 /**
- * where + order by + limit/offset for a parsed collection query. Fetches
- * `top + 1` rows so the caller can tell whether a next page exists (see
- * takePage in paging.ts).
+ * Keyset ("seek") condition: rows that sort strictly after the row whose sort
+ * values are `after` (one per `orderBy` term, same order) under exactly the
+ * ordering orderByToKysely produces:
+ *
+ *   (t1 after v1) OR (t1 = v1 AND t2 after v2) OR … OR (t1 = v1 AND … AND tn after vn)
+ *
+ * where "after" is `>` for asc and `<` for desc terms. Case-insensitive terms
+ * compare lower(column) with lower(value) — both computed by the database, so
+ * the comparison folds case exactly as the ORDER BY does (SQLite: the
+ * Unicode-aware lower() the store registers; PostgreSQL: its own).
+ *
+ * NULLs are handled exactly, following OData's order (nulls first ascending,
+ * last descending) rather than falling back to an offset:
+ *   asc,  v non-null: after = col > v                 equal = col = v
+ *   asc,  v null:     after = col is not null         equal = col is null
+ *   desc, v non-null: after = col < v or col is null  equal = col = v
+ *   desc, v null:     after = (nothing)               equal = col is null
+ * The condition contains no NOT, so a comparison with a NULL column (unknown)
+ * behaves as false. With the primary key as the last term the anchor row is
+ * unique, so every row is either before, at, or after it.
+ */
+export function keysetToKysely(
+  orderBy: readonly OrderByItem[],
+  after: readonly KeysetValue[],
+): (eb: ExpressionBuilder<any, any>) => Expression<SqlBool> {
+  if (after.length !== orderBy.length) throw new Error(`keyset has ${after.length} values for ${orderBy.length} sort terms`);
+  return (eb) => {
+    const disjuncts: Expression<SqlBool>[] = [];
+    const equalSoFar: Expression<SqlBool>[] = [];
+    orderBy.forEach((item, i) => {
+      const v = after[i]!;
+      const col = sql.ref(item.column);
+      const lower = item.caseInsensitive === true;
+      const lhs = operand(item.column, lower);
+      const rhs = lower ? sql`lower(${v})` : v;
+      let beyond: Expression<SqlBool> | undefined;
+      if (item.direction === 'asc') beyond = v === null ? eb(col, 'is not', null) : eb(lhs, '>', rhs);
+      else if (v !== null) beyond = eb.or([eb(lhs, '<', rhs), eb(col, 'is', null)]);
+      if (beyond) disjuncts.push(equalSoFar.length > 0 ? eb.and([...equalSoFar, beyond]) : beyond);
+      equalSoFar.push(v === null ? eb(col, 'is', null) : eb(lhs, '=', rhs));
+    });
+    return disjuncts.length > 0 ? eb.or(disjuncts) : sql<SqlBool>`1 = 0`;
+  };
+}
+
+/**
+ * where + keyset anchor + order by + limit/offset for a parsed collection
+ * query. Fetches `top + 1` rows so the caller can tell whether a next page
+ * exists (see takePage / nextSkipToken in paging.ts).
  */
 export function applyCollectionQuery<DB, TB extends keyof DB, O>(
   qb: SelectQueryBuilder<DB, TB, O>,
-  query: CollectionQuery,
+  query: Pick<CollectionQuery, 'filter' | 'orderBy' | 'top' | 'skip' | 'after'>,
   fields: FieldMap,
 ): SelectQueryBuilder<DB, TB, O> {
   let out = qb;
   if (query.filter) out = out.where(filterToKysely(query.filter, fields));
-  return orderByToKysely(out, query.orderBy).limit(query.top + 1).offset(query.skip);
+  if (query.after) out = out.where(keysetToKysely(query.orderBy, query.after));
+  out = orderByToKysely(out, query.orderBy).limit(query.top + 1);
+  return query.skip > 0 ? out.offset(query.skip) : out;
 }
 
 /** Applies only the filter, for `$count` / `@odata.count` queries. */

@@ -7,7 +7,7 @@
 import { ODataQueryError } from './errors.js';
 import { lookupField, resolveFilter, sortableNames, type FieldMap } from './fields.js';
 import { parseFilter, type FilterNode } from './filter.js';
-import { decodeSkipToken } from './paging.js';
+import { keysetValuesFit, parseSkipToken, queryShape, type KeysetValue, type SkipToken } from './paging.js';
 
 export type SortDirection = 'asc' | 'desc';
 
@@ -23,8 +23,19 @@ export interface OrderByItem {
 export interface CollectionQuery {
   /** Page size. */
   top: number;
-  /** Absolute offset: $skiptoken offset + $skip. */
+  /**
+   * Rows to skip: $skip + the $skiptoken's offset. Absolute when there is no
+   * `after` anchor (first page, legacy v1 token); otherwise counted from the
+   * anchor (a v2 token's offset fallback, normally 0).
+   */
   skip: number;
+  /**
+   * Keyset anchor from a v2 $skiptoken: the sort values (one per orderBy term)
+   * of the last row of the previous page; this page starts strictly after it.
+   */
+  after?: KeysetValue[];
+  /** queryShape() of $filter + $orderby: binds the $skiptoken this query hands out. */
+  shape: string;
   /** Already validated against the field map. */
   filter?: FilterNode;
   /** Ends with the primary key as tiebreaker. */
@@ -172,19 +183,23 @@ export function parseCollectionQuery(query: RawQuery, opts: CollectionOptions): 
   const get = (name: string): string | undefined => options.get(name);
 
   const topRaw = get('$top');
-  const top = topRaw === undefined ? Math.min(opts.defaultPageSize ?? 20, maxPageSize) : parseTop(topRaw, maxPageSize);
+  const topOption = topRaw === undefined ? undefined : parseTop(topRaw, maxPageSize);
 
   const skipRaw = get('$skip');
   const tokenRaw = get('$skiptoken');
-  const skip = (skipRaw === undefined ? 0 : parseSkip(skipRaw)) + (tokenRaw === undefined ? 0 : decodeSkipToken(tokenRaw));
+  const token: SkipToken | undefined = tokenRaw === undefined ? undefined : parseSkipToken(tokenRaw);
+  const skip = (skipRaw === undefined ? 0 : parseSkip(skipRaw)) + (token?.offset ?? 0);
   if (!Number.isSafeInteger(skip)) throw new ODataQueryError('Invalid $skip value: offset is too large.', '$skip');
+  // A v2 token remembers the page size it was issued with; an explicit $top wins.
+  const top = topOption ?? (token?.v === 2 ? Math.min(token.size, maxPageSize) : Math.min(opts.defaultPageSize ?? 20, maxPageSize));
 
   const countRaw = get('$count');
   const filterRaw = get('$filter');
   let filter: FilterNode | undefined;
+  let resolved: ReturnType<typeof resolveFilter> | undefined;
   if (filterRaw !== undefined) {
     filter = parseFilter(filterRaw);
-    resolveFilter(filter, opts.fields); // type-check now so errors surface before any SQL
+    resolved = resolveFilter(filter, opts.fields); // type-check now so errors surface before any SQL
   }
 
   const orderRaw = get('$orderby');
@@ -195,14 +210,27 @@ export function parseCollectionQuery(query: RawQuery, opts: CollectionOptions): 
     orderBy.push({ field: keyName, column: opts.keyColumn, direction: orderBy[orderBy.length - 1]?.direction ?? 'asc' });
   }
 
+  const shape = queryShape(resolved, orderBy);
+  let after: KeysetValue[] | undefined;
+  if (token?.v === 2) {
+    // Graph's tokens are only valid with the query they were issued for.
+    if (token.shape !== shape) throw new ODataQueryError('Invalid $skiptoken.', '$skiptoken');
+    if (token.after !== undefined) {
+      if (!keysetValuesFit(orderBy, token.after, opts.fields)) throw new ODataQueryError('Invalid $skiptoken.', '$skiptoken');
+      after = token.after;
+    }
+  }
+
   const selectRaw = get('$select');
   const select = selectRaw === undefined ? undefined : parseSelect(selectRaw, opts.selectable, opts.typeName);
 
   return {
     top,
     skip,
+    ...(after ? { after } : {}),
     ...(filter ? { filter } : {}),
     orderBy,
+    shape,
     ...(select ? { select } : {}),
     count: countRaw === undefined ? false : parseCount(countRaw),
   };

@@ -1,8 +1,10 @@
-// Minimal executor used until the rules engine is registered: the source tenant and each user exist.
-import type { ValidationExecutor } from './validationPort.js';
-import type { ServiceStatusDetails } from '../../domain/job.js';
+// Test double for the validation port: checks only that the source tenant and each user exist. Job API
+// tests use it to drive the job state machine without building a fully configured pair of tenants;
+// the rules engine itself is tested in test/validation and end to end in test/e2e.
+import type { ValidationExecutor } from '../src/engine/jobs/validationPort.js';
+import type { ServiceStatusDetails } from '../src/domain/job.js';
 
-export const basicValidation: ValidationExecutor = async (store, job, userIds) => {
+export const existenceOnlyValidation: ValidationExecutor = async (store, job, userIds) => {
   const source = await store.db.selectFrom('tenants').select('id').where('id', '=', job.sourceTenantId).executeTakeFirst();
   const found = new Set<string>();
   for (let i = 0; i < userIds.length; i += 500) {

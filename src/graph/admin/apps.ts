@@ -1,0 +1,83 @@
+// App registrations and consent: New-MgApplication / Remove-MgApplication under the owner tenant, and
+// admin consent (the /adminconsent URL, or New-MgServicePrincipal + app role grants) / Remove-MgServicePrincipal.
+import type { GraphApp } from '../app.js';
+import type { AppDeps } from '../deps.js';
+import { Errors } from '../errors.js';
+import { getApplication, getServicePrincipal } from '../../tenants/readers.js';
+import { ApplicationInput, ServicePrincipalInput } from '../../tenants/objects.js';
+import { ADMIN, T, apply, created, list, lower, param, tenantOfReq } from './common.js';
+import { deleteServicePrincipal } from './deletes.js';
+import { validateBody } from './validate.js';
+
+export function adminAppRoutes(app: GraphApp, deps: AppDeps): void {
+  const db = deps.store.db;
+  const apps = async (owner?: string) => {
+    let q = db.selectFrom('applications').select('app_id').orderBy('display_name');
+    if (owner) q = q.where('owner_tenant_id', '=', owner);
+    return Promise.all((await q.execute()).map(async (r) => (await getApplication(deps.store, r.app_id))!));
+  };
+
+  app.get(`${ADMIN}/applications`, async () => list(await apps()));
+  app.get(`${T}/applications`, async (req) => list(await apps((await tenantOfReq(deps, req)).id)));
+  app.get(`${T}/applications/:appId`, async (req) => {
+    const t = await tenantOfReq(deps, req);
+    const a = await getApplication(deps.store, param(req, 'appId'));
+    if (!a || a.ownerTenantId !== t.id) throw Errors.adminObjectNotFound('Application', param(req, 'appId'), t.id);
+    return a;
+  });
+
+  app.post(`${T}/applications`, async (req, reply) => {
+    const t = await tenantOfReq(deps, req);
+    const body = validateBody(ApplicationInput, req.body);
+    const existing = await getApplication(deps.store, body.appId);
+    if (existing) throw Errors.adminConflict(`Application ${existing.appId} is already registered (owner tenant ${existing.ownerTenantId}).`, 'appId');
+    await apply(deps, [{ tenantId: t.id, applications: [body] }], /^applications\[0\]\.?/);
+    return created(reply, await getApplication(deps.store, body.appId));
+  });
+
+  // The registration goes; consents elsewhere stay and fail validation, as a deleted app's would.
+  app.delete(`${T}/applications/:appId`, async (req, reply) => {
+    const t = await tenantOfReq(deps, req);
+    const a = await getApplication(deps.store, param(req, 'appId'));
+    if (!a || a.ownerTenantId !== t.id) throw Errors.adminObjectNotFound('Application', param(req, 'appId'), t.id);
+    await db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('applications').where('app_id', '=', a.appId).execute();
+      await trx.deleteFrom('service_principals').where('tenant_id', '=', t.id).where('app_id', '=', a.appId).execute();
+    });
+    return reply.code(204).send();
+  });
+
+  app.get(`${T}/servicePrincipals`, async (req) => {
+    const t = await tenantOfReq(deps, req);
+    const rows = await db.selectFrom('service_principals').select('app_id').where('tenant_id', '=', t.id).orderBy('display_name').execute();
+    return list(await Promise.all(rows.map(async (r) => (await getServicePrincipal(deps.store, t.id, r.app_id))!)));
+  });
+  app.get(`${T}/servicePrincipals/:appId`, async (req) => {
+    const t = await tenantOfReq(deps, req);
+    const sp = await getServicePrincipal(deps.store, t.id, param(req, 'appId'));
+    if (!sp) throw Errors.adminObjectNotFound('Service principal', param(req, 'appId'), t.id);
+    return sp;
+  });
+
+  // Admin consent: without grantedPermissions every application permission the app requests is granted,
+  // which is what consenting through /adminconsent does. Repeating it replaces the grant.
+  app.post(`${T}/servicePrincipals`, async (req, reply) => {
+    const t = await tenantOfReq(deps, req);
+    const body = validateBody(ServicePrincipalInput, req.body);
+    if (!body.grantedPermissions) {
+      const a = await getApplication(deps.store, body.appId);
+      if (a) body.grantedPermissions = a.requiredPermissions.filter((p) => p.type === 'Application').map((p) => ({ resource: p.resource, value: p.value, type: p.type }));
+    }
+    const existed = !!(await getServicePrincipal(deps.store, t.id, body.appId));
+    await apply(deps, [{ tenantId: t.id, servicePrincipals: [body] }], /^servicePrincipals\[0\]\.?/);
+    return reply.code(existed ? 200 : 201).send(await getServicePrincipal(deps.store, t.id, lower(body.appId)));
+  });
+  app.delete(`${T}/servicePrincipals/:appId`, async (req, reply) => {
+    const t = await tenantOfReq(deps, req);
+    const sp = await getServicePrincipal(deps.store, t.id, param(req, 'appId'));
+    if (!sp) throw Errors.adminObjectNotFound('Service principal', param(req, 'appId'), t.id);
+    await deleteServicePrincipal(db, t.id, sp.appId);
+    return reply.code(204).send();
+  });
+
+}

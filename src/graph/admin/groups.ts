@@ -1,0 +1,82 @@
+// Groups and direct members: New-/Set-/Remove-DistributionGroup (New-MgGroup for security and Microsoft 365
+// groups), Add-/Remove-DistributionGroupMember. Members are checked by the tenant model (no dangling member).
+import type { GraphApp } from '../app.js';
+import type { AppDeps } from '../deps.js';
+import { Errors } from '../errors.js';
+import { getGroup, getUser, groupFromRow } from '../../tenants/readers.js';
+import { normalizeGroup } from '../../tenants/normalize.js';
+import { GroupInput } from '../../tenants/objects.js';
+import type { GroupRecord, TenantRecord } from '../../tenants/records.js';
+import { T, apply, created, list, merge, param, tenantOfReq } from './common.js';
+import { groupToInput } from './convert.js';
+import { deleteGroup, deleteGroupMember } from './deletes.js';
+import { GroupPatch, MemberBody } from './schemas.js';
+import { validateBody } from './validate.js';
+
+const GROUP_PATH = /^groups\[0\]\.?/;
+
+async function requireGroup(deps: AppDeps, t: TenantRecord, ref: string): Promise<GroupRecord> {
+  const g = await getGroup(deps.store, t.id, ref);
+  if (!g) throw Errors.adminObjectNotFound('Group', ref, t.id);
+  return g;
+}
+
+export function adminGroupRoutes(app: GraphApp, deps: AppDeps): void {
+  const db = deps.store.db;
+  const save = (t: TenantRecord, input: GroupInput, rename: (p: string) => string = (p) => p.replace(GROUP_PATH, '') || p) =>
+    apply(deps, [{ tenantId: t.id, groups: [input] }], rename);
+
+  app.get(`${T}/groups`, async (req) => {
+    const t = await tenantOfReq(deps, req);
+    const groups = await db.selectFrom('groups').selectAll().where('tenant_id', '=', t.id).orderBy('display_name').execute();
+    const members = await db.selectFrom('group_members').selectAll().where('tenant_id', '=', t.id).execute();
+    return list(groups.map((g) => groupFromRow(g, members.filter((m) => m.group_id === g.id).map((m) => m.member_id))));
+  });
+  app.get(`${T}/groups/:group`, async (req) => requireGroup(deps, await tenantOfReq(deps, req), param(req, 'group')));
+
+  app.post(`${T}/groups`, async (req, reply) => {
+    const t = await tenantOfReq(deps, req);
+    const body = validateBody(GroupInput, req.body);
+    const id = normalizeGroup(body, t, deps.clock.iso()).record.id;
+    if (await getGroup(deps.store, t.id, id)) throw Errors.adminConflict(`Group ${id} already exists in tenant ${t.id}; use PATCH to change it.`, body.id ? 'id' : 'mailNickname');
+    await save(t, body);
+    return created(reply, await requireGroup(deps, t, id));
+  });
+
+  app.patch(`${T}/groups/:group`, async (req) => {
+    const t = await tenantOfReq(deps, req);
+    const g = await requireGroup(deps, t, param(req, 'group'));
+    const patch = validateBody(GroupPatch, req.body);
+    await save(t, merge(groupToInput(g), patch));
+    return requireGroup(deps, t, g.id);
+  });
+
+  app.delete(`${T}/groups/:group`, async (req, reply) => {
+    const t = await tenantOfReq(deps, req);
+    const g = await requireGroup(deps, t, param(req, 'group'));
+    await deleteGroup(db, t.id, g.id);
+    return reply.code(204).send();
+  });
+
+  app.post(`${T}/groups/:group/members`, async (req, reply) => {
+    const t = await tenantOfReq(deps, req);
+    const g = await requireGroup(deps, t, param(req, 'group'));
+    const { member } = validateBody(MemberBody, req.body);
+    const existing = (await getUser(deps.store, t.id, member))?.id ?? (await getGroup(deps.store, t.id, member))?.id;
+    if (existing && g.members.includes(existing)) throw Errors.adminConflict(`The recipient '${member}' is already a member of the group '${g.displayName}'.`, 'member');
+    const input = groupToInput(g);
+    input.members = [...g.members, member];
+    const at = input.members.length - 1;
+    await save(t, input, (p) => p.replace(new RegExp(`^groups\\[0\\]\\.members\\[${at}\\]`), 'member').replace(GROUP_PATH, '') || p);
+    return created(reply, await requireGroup(deps, t, g.id));
+  });
+
+  app.delete(`${T}/groups/:group/members/:member`, async (req, reply) => {
+    const t = await tenantOfReq(deps, req);
+    const g = await requireGroup(deps, t, param(req, 'group'));
+    const ref = param(req, 'member');
+    const id = (await getUser(deps.store, t.id, ref))?.id ?? (await getGroup(deps.store, t.id, ref))?.id ?? ref.toLowerCase();
+    if (!(await deleteGroupMember(db, t.id, g.id, id))) throw Errors.adminObjectNotFound(`Member of group '${g.displayName}'`, ref, t.id);
+    return reply.code(204).send();
+  });
+}

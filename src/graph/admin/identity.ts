@@ -1,0 +1,45 @@
+// Cross-Tenant Identity Mapping (CTIM) identities held by the target tenant, one per source user, in state
+// Unmapped → Mapped → Completed: the outcome of New-CtimMapRequest / Upload-CtimMappingData (Mapped) and
+// New-CtimWriteRequest (Completed); Remove-CtimData -SourceTenantGuid clears a source tenant's identities.
+import type { GraphApp } from '../app.js';
+import type { AppDeps } from '../deps.js';
+import { Errors } from '../errors.js';
+import { getIdentityMapping, getTenant, getUser } from '../../tenants/readers.js';
+import { IdentityMappingInput } from '../../tenants/objects.js';
+import { T, apply, list, query, tenantOfReq } from './common.js';
+import { validateBody } from './validate.js';
+
+export function adminIdentityRoutes(app: GraphApp, deps: AppDeps): void {
+  const db = deps.store.db;
+  const I = `${T}/identityMappings`;
+
+  app.get(I, async (req) => {
+    const t = await tenantOfReq(deps, req);
+    let q = db.selectFrom('identity_mappings').selectAll().where('target_tenant_id', '=', t.id).orderBy('source_tenant_id').orderBy('source_user_id');
+    const source = query(req, 'sourceTenant');
+    if (source) q = q.where('source_tenant_id', '=', (await getTenant(deps.store, source))?.id ?? source.toLowerCase());
+    return list((await q.execute()).map((m) => ({
+      targetTenantId: m.target_tenant_id, sourceTenantId: m.source_tenant_id, sourceUserId: m.source_user_id, targetUserId: m.target_user_id,
+      state: m.state, updatedDateTime: m.updated_at,
+    })));
+  });
+
+  app.put(I, async (req) => {
+    const t = await tenantOfReq(deps, req);
+    const body = validateBody(IdentityMappingInput, req.body);
+    await apply(deps, [{ tenantId: t.id, identityMappings: [body] }], /^identityMappings\[0\]\.?/);
+    const source = (await getTenant(deps.store, body.sourceTenant))!;
+    const user = (await getUser(deps.store, source.id, body.sourceUser))!;
+    return getIdentityMapping(deps.store, t.id, source.id, user.id);
+  });
+
+  app.delete(I, async (req, reply) => {
+    const t = await tenantOfReq(deps, req);
+    const ref = query(req, 'sourceTenant');
+    if (!ref) throw Errors.adminInvalid('sourceTenant', 'the source tenant (id or domain) whose identities are removed is required');
+    const source = await getTenant(deps.store, ref);
+    if (!source) throw Errors.adminTenantNotFound(ref);
+    await db.deleteFrom('identity_mappings').where('target_tenant_id', '=', t.id).where('source_tenant_id', '=', source.id).execute();
+    return reply.code(204).send();
+  });
+}

@@ -1,0 +1,52 @@
+// POST /xtm/admin/tenants/{tenant}/users/{user}/mailItems: delivers one item into a folder of a mailbox
+// (what a new message arriving looks like to the service; later incremental syncs must pick it up).
+import type { GraphApp } from '../app.js';
+import type { AppDeps } from '../deps.js';
+import { Errors } from '../errors.js';
+import { MailItemInput } from '../../tenants/objects.content.js';
+import { deriveGuid } from '../../tenants/ids.js';
+import { T, created, lower, param, tenantOfReq } from './common.js';
+import { requireUser } from './users.js';
+import { validateBody } from './validate.js';
+
+const CLASS_BY_FOLDER: Record<string, string> = { calendar: 'IPM.Appointment', contacts: 'IPM.Contact', tasks: 'IPM.Task' };
+
+export function adminMailRoutes(app: GraphApp, deps: AppDeps): void {
+  const db = deps.store.db;
+
+  app.post(`${T}/users/:user/mailItems`, async (req, reply) => {
+    const t = await tenantOfReq(deps, req);
+    const u = await requireUser(deps, t, param(req, 'user'));
+    const body = validateBody(MailItemInput, req.body);
+    if (!u.mailbox) throw Errors.adminInvalid('user', `user ${u.userPrincipalName} has no mailbox${u.mailUser ? ' (it is a MailUser)' : ''}; mail is delivered to mailboxes only`);
+    const folders = await db.selectFrom('mail_folders').selectAll().where('tenant_id', '=', t.id).where('user_id', '=', u.id).execute();
+    const ref = lower(body.folder);
+    const folder = folders.find((f) => f.well_known_name === ref) ?? folders.find((f) => f.id === ref) ?? folders.find((f) => lower(f.display_name) === ref);
+    if (!folder) throw Errors.adminInvalid('folder', `folder '${body.folder}' is not a folder of the mailbox of ${u.userPrincipalName}`);
+    const now = deps.clock.iso();
+    const count = await db.selectFrom('mail_items').select((eb) => eb.fn.countAll().as('n')).where('tenant_id', '=', t.id).where('user_id', '=', u.id).executeTakeFirstOrThrow();
+    const id = body.id ? lower(body.id) : deriveGuid('mailItem', t.id, u.id, now, String(count.n));
+    if (await db.selectFrom('mail_items').select('id').where('tenant_id', '=', t.id).where('user_id', '=', u.id).where('id', '=', id).executeTakeFirst()) {
+      throw Errors.adminConflict(`Item ${id} already exists in the mailbox of ${u.userPrincipalName}.`, 'id');
+    }
+    const size = body.sizeBytes ?? 20_000;
+    const row = {
+      tenant_id: t.id, user_id: u.id, id, folder_id: folder.id,
+      item_class: body.itemClass ?? CLASS_BY_FOLDER[folder.well_known_name ?? ''] ?? 'IPM.Note',
+      subject: body.subject, from_address: body.from ?? null, received_at: body.receivedDateTime ?? now, size_bytes: size,
+      body_preview: body.bodyPreview ?? '', content_hash: deriveGuid('content', t.id, u.id, id).replace(/-/g, ''),
+      is_read: body.isRead ? 1 : 0, last_modified_at: now,
+    };
+    // The item and the mailbox size move together (Recoverable Items count towards the dumpster).
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto('mail_items').values(row).execute();
+      const col = folder.is_recoverable ? 'recoverable_items_size_bytes' : 'mailbox_size_bytes';
+      await trx.updateTable('recipients').set((eb) => ({ [col]: eb(eb.ref(col), '+', size), updated_at: now }))
+        .where('tenant_id', '=', t.id).where('id', '=', u.id).execute();
+    });
+    return created(reply, {
+      id, folderId: folder.id, folder: folder.well_known_name ?? folder.display_name, itemClass: row.item_class, subject: row.subject, from: row.from_address,
+      receivedDateTime: row.received_at, sizeBytes: size, isRead: !!row.is_read, bodyPreview: row.body_preview, lastModifiedDateTime: now,
+    });
+  });
+}

@@ -1,0 +1,160 @@
+// SharePoint: Get-SPOCrossTenantHostUrl, Set-/Get-/Remove-/Verify-SPOCrossTenantRelationship, sites and
+// OneDrives (New-SPOSite, Set-SPOSite -LockState), files (Add-PnPFile), and the identity map
+// (Add-/Remove-SPOTenantIdentityMappingUser, Add-/Remove-SPOTenantIdentityMappingGroup).
+import type { GraphApp } from '../app.js';
+import type { AppDeps } from '../deps.js';
+import { Errors } from '../errors.js';
+import { getOneDrive, getSiteByUrl, getUser, listSpoRelationships, listTenants, siteFromRow } from '../../tenants/readers.js';
+import { DriveItemInput, SiteInput, SpoGroupMappingInput, SpoRelationshipInput, SpoUserMappingInput } from '../../tenants/objects.js';
+import type { SiteRecord, TenantRecord } from '../../tenants/records.js';
+import { T, apply, created, list, lower, query, param, tenantOfReq } from './common.js';
+import { driveItemToInput, siteToInput } from './convert.js';
+import { deleteSpoRelationship } from './deletes.js';
+import { SitePatch, SpoRelationshipRef } from './schemas.js';
+import { verifySpoTrust, type PartnerRole } from './spoTrust.js';
+import { validateBody } from './validate.js';
+
+const host = (u: string) => lower(u.trim()).replace(/\/+$/, '');
+
+export function adminSharePointRoutes(app: GraphApp, deps: AppDeps): void {
+  const db = deps.store.db;
+  const R = `${T}/spoRelationships`;
+
+  app.get(`${T}/spoHostUrl`, async (req) => ({ value: (await tenantOfReq(deps, req)).mySiteHost }));
+  app.get(R, async (req) => list(await listSpoRelationships(deps.store, (await tenantOfReq(deps, req)).id)));
+
+  // Set-SPOCrossTenantRelationship: repeating the same relationship keeps its set-up time (the 7-day clock).
+  app.put(R, async (req) => {
+    const t = await tenantOfReq(deps, req);
+    const body = validateBody(SpoRelationshipInput, req.body);
+    const same = (await listSpoRelationships(deps.store, t.id)).find((r) => r.partnerHostUrl === host(body.partnerHostUrl));
+    if (same && !body.createdDateTime && same.partnerRole === body.partnerRole && same.scenario === (body.scenario ?? 'MnA')) body.createdDateTime = same.createdDateTime;
+    await apply(deps, [{ tenantId: t.id, spoRelationships: [body] }], /^spoRelationships\[0\]\.?/);
+    return (await listSpoRelationships(deps.store, t.id)).find((r) => r.partnerHostUrl === host(body.partnerHostUrl));
+  });
+
+  app.delete(R, async (req, reply) => {
+    const t = await tenantOfReq(deps, req);
+    const ref = validateBody(SpoRelationshipRef, Object.fromEntries(['partnerHostUrl', 'scenario', 'partnerRole'].flatMap((k) => (query(req, k) ? [[k, query(req, k)]] : []))));
+    const rel = (await listSpoRelationships(deps.store, t.id)).find((r) => r.partnerHostUrl === host(ref.partnerHostUrl)
+      && (!ref.partnerRole || r.partnerRole === ref.partnerRole) && (!ref.scenario || r.scenario === ref.scenario));
+    if (!rel) throw Errors.adminObjectNotFound('SharePoint cross-tenant relationship', ref.partnerHostUrl, t.id);
+    await deleteSpoRelationship(db, t.id, rel.partnerHostUrl);
+    return reply.code(204).send();
+  });
+
+  app.get(`${R}/verify`, async (req) => {
+    const t = await tenantOfReq(deps, req);
+    const partnerHostUrl = query(req, 'partnerCrossTenantHostUrl') ?? query(req, 'partnerHostUrl');
+    const partnerRole = query(req, 'partnerRole');
+    const scenario = query(req, 'scenario') ?? 'MnA';
+    if (!partnerHostUrl) throw Errors.adminInvalid('partnerCrossTenantHostUrl', 'the partner my-site host URL is required');
+    if (partnerRole !== 'Source' && partnerRole !== 'Target') throw Errors.adminInvalid('partnerRole', `'${partnerRole ?? ''}' is not one of: Source, Target`);
+    const partner = (await listTenants(deps.store)).find((x) => x.id !== t.id && x.mySiteHost === host(partnerHostUrl));
+    const side = async (x: TenantRecord) => ({ mySiteHost: x.mySiteHost, relationships: await listSpoRelationships(deps.store, x.id) });
+    const result = verifySpoTrust(await side(t), partner ? await side(partner) : null, { scenario, partnerRole: partnerRole as PartnerRole, partnerHostUrl }, deps.clock.nowMs());
+    return { ...result, scenario, partnerRole, partnerCrossTenantHostUrl: host(partnerHostUrl), checkedDateTime: deps.clock.iso() };
+  });
+
+  // ---- sites, OneDrives and files ------------------------------------------------------------
+  const requireSite = async (t: TenantRecord, ref: string): Promise<SiteRecord> => {
+    const byId = await db.selectFrom('sites').selectAll().where('tenant_id', '=', t.id).where('id', '=', lower(ref)).executeTakeFirst();
+    const s = byId ? siteFromRow(byId) : /^https:\/\//i.test(ref) ? await getSiteByUrl(deps.store, t.id, ref) : undefined;
+    if (!s) throw Errors.adminObjectNotFound('Site', ref, t.id);
+    return s;
+  };
+  const sitePermissions = (t: TenantRecord, siteId: string) => db.selectFrom('permissions').selectAll().where('tenant_id', '=', t.id).where('site_id', '=', siteId).execute();
+  const siteView = async (t: TenantRecord, s: SiteRecord) => {
+    const n = await db.selectFrom('drive_items').select((eb) => eb.fn.countAll().as('n')).where('tenant_id', '=', t.id).where('site_id', '=', s.id).executeTakeFirst();
+    return { ...s, itemCount: Number(n?.n ?? 0) };
+  };
+
+  app.get(`${T}/sites`, async (req) => {
+    const t = await tenantOfReq(deps, req);
+    return list((await db.selectFrom('sites').selectAll().where('tenant_id', '=', t.id).orderBy('url_key').execute()).map(siteFromRow));
+  });
+  app.get(`${T}/sites/:site`, async (req) => {
+    const t = await tenantOfReq(deps, req);
+    return siteView(t, await requireSite(t, param(req, 'site')));
+  });
+  app.post(`${T}/sites`, async (req, reply) => {
+    const t = await tenantOfReq(deps, req);
+    const body = validateBody(SiteInput, req.body);
+    if (body.id && (await db.selectFrom('sites').select('id').where('tenant_id', '=', t.id).where('id', '=', lower(body.id)).executeTakeFirst())) {
+      throw Errors.adminConflict(`Site ${lower(body.id)} already exists; use PATCH (Set-SPOSite).`, 'id');
+    }
+    if (body.url && (await getSiteByUrl(deps.store, t.id, body.url))) throw Errors.adminConflict(`A site already exists at ${body.url}.`, 'url');
+    const owner = body.kind === 'OneDrive' && body.owner ? await getUser(deps.store, t.id, body.owner) : undefined;
+    if (owner && (await getOneDrive(deps.store, t.id, owner.id))) throw Errors.adminConflict(`User ${owner.userPrincipalName} already has a OneDrive.`, 'owner');
+    const before = new Set((await db.selectFrom('sites').select('id').where('tenant_id', '=', t.id).execute()).map((r) => r.id));
+    await apply(deps, [{ tenantId: t.id, sites: [body] }], /^sites\[0\]\.?/);
+    const ids = (await db.selectFrom('sites').select('id').where('tenant_id', '=', t.id).execute()).map((r) => r.id);
+    const row = await requireSite(t, body.id ?? ids.find((id) => !before.has(id))!);
+    return created(reply, await siteView(t, row));
+  });
+  app.patch(`${T}/sites/:site`, async (req) => {
+    const t = await tenantOfReq(deps, req);
+    const s = await requireSite(t, param(req, 'site'));
+    const patch = validateBody(SitePatch, req.body);
+    const input = { ...siteToInput(s, (await sitePermissions(t, s.id)).filter((p) => p.item_id === '')), ...patch };
+    await apply(deps, [{ tenantId: t.id, sites: [input] }], /^sites\[0\]\.?/);
+    return siteView(t, await requireSite(t, s.id));
+  });
+
+  // A file or folder: the site is written again with every stored item plus the new one (parents are created).
+  app.post(`${T}/sites/:site/items`, async (req, reply) => {
+    const t = await tenantOfReq(deps, req);
+    const s = await requireSite(t, param(req, 'site'));
+    const body = validateBody(DriveItemInput, req.body);
+    const path = `/${body.path.split('/').filter(Boolean).join('/')}`;
+    const items = await db.selectFrom('drive_items').selectAll().where('tenant_id', '=', t.id).where('site_id', '=', s.id).orderBy('path').execute();
+    if (items.some((i) => lower(i.path) === lower(path))) throw Errors.adminConflict(`'${path}' already exists in site ${s.url}.`, 'path');
+    const perms = await sitePermissions(t, s.id);
+    const inputs = items.map((i) => driveItemToInput(i, perms.filter((p) => p.item_id === i.id)));
+    const input = { ...siteToInput(s, perms.filter((p) => p.item_id === '')), items: [...inputs, body] };
+    const at = inputs.length;
+    await apply(deps, [{ tenantId: t.id, sites: [input] }], (p) => p.replace(new RegExp(`^sites\\[0\\]\\.items\\[${at}\\]\\.?`), '').replace(/^sites\[0\]\.?/, '') || p);
+    const row = await db.selectFrom('drive_items').selectAll().where('tenant_id', '=', t.id).where('site_id', '=', s.id).execute();
+    const added = row.find((i) => lower(i.path) === lower(path))!;
+    return created(reply, {
+      id: added.id, parentId: added.parent_id, name: added.name, path: added.path, isFolder: !!added.is_folder, sizeBytes: Number(added.size_bytes),
+      contentHash: added.content_hash, createdBy: added.created_by, modifiedDateTime: added.modified_at,
+    });
+  });
+
+  // ---- SharePoint identity map (held by the target tenant) ----------------------------------------
+  const U = `${T}/spoIdentityMap/users`;
+  const G = `${T}/spoIdentityMap/groups`;
+  app.get(U, async (req) => {
+    const t = await tenantOfReq(deps, req);
+    return list(await db.selectFrom('spo_user_mappings').selectAll().where('tenant_id', '=', t.id).orderBy('source_upn_key').execute());
+  });
+  app.put(U, async (req) => {
+    const t = await tenantOfReq(deps, req);
+    const body = validateBody(SpoUserMappingInput, req.body);
+    await apply(deps, [{ tenantId: t.id, spoUserMappings: [body] }], /^spoUserMappings\[0\]\.?/);
+    return db.selectFrom('spo_user_mappings').selectAll().where('tenant_id', '=', t.id).where('source_upn_key', '=', lower(body.sourceUserPrincipalName)).executeTakeFirst();
+  });
+  app.delete(`${U}/:sourceUpn`, async (req, reply) => {
+    const t = await tenantOfReq(deps, req);
+    const r = await db.deleteFrom('spo_user_mappings').where('tenant_id', '=', t.id).where('source_upn_key', '=', lower(param(req, 'sourceUpn'))).executeTakeFirst();
+    if (!Number(r.numDeletedRows)) throw Errors.adminObjectNotFound('Identity map user entry', param(req, 'sourceUpn'), t.id);
+    return reply.code(204).send();
+  });
+  app.get(G, async (req) => {
+    const t = await tenantOfReq(deps, req);
+    return list(await db.selectFrom('spo_group_mappings').selectAll().where('tenant_id', '=', t.id).orderBy('source_group_id').execute());
+  });
+  app.put(G, async (req) => {
+    const t = await tenantOfReq(deps, req);
+    const body = validateBody(SpoGroupMappingInput, req.body);
+    await apply(deps, [{ tenantId: t.id, spoGroupMappings: [body] }], /^spoGroupMappings\[0\]\.?/);
+    return db.selectFrom('spo_group_mappings').selectAll().where('tenant_id', '=', t.id).where('source_group_id', '=', lower(body.sourceGroupId)).executeTakeFirst();
+  });
+  app.delete(`${G}/:sourceGroupId`, async (req, reply) => {
+    const t = await tenantOfReq(deps, req);
+    const r = await db.deleteFrom('spo_group_mappings').where('tenant_id', '=', t.id).where('source_group_id', '=', lower(param(req, 'sourceGroupId'))).executeTakeFirst();
+    if (!Number(r.numDeletedRows)) throw Errors.adminObjectNotFound('Identity map group entry', param(req, 'sourceGroupId'), t.id);
+    return reply.code(204).send();
+  });
+}

@@ -1,0 +1,58 @@
+// Mail items → Graph message / event / contact JSON. xtm keeps one row per item (subject, sender,
+// preview, read flag, times); properties it does not model get Graph's empty values.
+import type { MailItemsTable } from '../../store/schema.js';
+import type { Entity } from './common.js';
+
+const recipient = (address: string | null) => (address ? { emailAddress: { name: address, address } } : null);
+
+export function messageToGraph(m: MailItemsTable): Entity {
+  const from = recipient(m.from_address);
+  return {
+    id: m.id,
+    createdDateTime: m.received_at,
+    lastModifiedDateTime: m.last_modified_at,
+    receivedDateTime: m.received_at,
+    sentDateTime: m.received_at,
+    hasAttachments: false,
+    subject: m.subject,
+    bodyPreview: m.body_preview,
+    importance: 'normal',
+    parentFolderId: m.folder_id,
+    isRead: m.is_read === 1,
+    isDraft: false,
+    body: { contentType: 'text', content: m.body_preview },
+    sender: from,
+    from,
+    toRecipients: [],
+    ccRecipients: [],
+    bccRecipients: [],
+  };
+}
+
+/** Calendar items carry no meeting times in xtm's store: the item time is the start, plus 30 minutes. */
+export function eventToGraph(m: MailItemsTable): Entity {
+  const start = Date.parse(m.received_at);
+  const graphTime = (ms: number) => new Date(ms).toISOString().replace('Z', '0000');
+  return {
+    id: m.id,
+    createdDateTime: m.received_at,
+    lastModifiedDateTime: m.last_modified_at,
+    subject: m.subject,
+    bodyPreview: m.body_preview,
+    isCancelled: false,
+    start: { dateTime: graphTime(start), timeZone: 'UTC' },
+    end: { dateTime: graphTime(start + 30 * 60_000), timeZone: 'UTC' },
+    organizer: recipient(m.from_address),
+  };
+}
+
+export function contactToGraph(m: MailItemsTable): Entity {
+  return {
+    id: m.id,
+    createdDateTime: m.received_at,
+    lastModifiedDateTime: m.last_modified_at,
+    parentFolderId: m.folder_id,
+    displayName: m.subject,
+    emailAddresses: m.from_address ? [{ name: m.subject, address: m.from_address }] : [],
+  };
+}

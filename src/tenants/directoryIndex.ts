@@ -1,0 +1,176 @@
+// An in-memory index of the keys the invariants need (ids, UPNs, addresses, names, URLs), never the
+// content. Built from the store for the tenants a change touches, then the batch is added on top, so
+// every check sees "store state + batch" without a query per object.
+import type { Store } from '../store/db.js';
+import type { GroupType } from './objects.js';
+import { lower } from './normalize.js';
+import type { AppPermission } from './model.js';
+import { tenantFromRows } from './readers.js';
+import type { DomainRecord, TenantRecord } from './records.js';
+import { groupTypeOf } from './rows.js';
+import { isGuid } from './ids.js';
+
+export interface UserKey { id: string; upn: string; recipientType: string | null; addresses: string[] }
+export interface GroupKey { id: string; displayName: string; mailNickname: string; mail: string | null; groupType: GroupType }
+export interface AppKey { appId: string; ownerTenantId: string; displayName: string; signInAudience: string; requiredPermissions: AppPermission[] }
+const AMBIGUOUS = '\u0000ambiguous';
+
+export class TenantIndex {
+  readonly users = new Map<string, UserKey>();
+  readonly upns = new Map<string, string>(); // upn key -> user id
+  readonly addresses = new Map<string, string>(); // lower-case SMTP address -> owner object id
+  readonly groups = new Map<string, GroupKey>();
+  private readonly groupNames = new Map<string, string>(); // lower-case name/nickname/mail -> id
+  readonly sites = new Map<string, string>(); // url key -> site id
+  readonly oneDrives = new Map<string, string>(); // owner id -> site id
+  readonly orgRelNames = new Map<string, string>(); // lower-case name -> id
+  /** The stored users, groups and names are in (loadTenantKeys). */
+  keysLoaded = false;
+
+  constructor(public record: TenantRecord) {}
+
+  get id(): string {
+    return this.record.id;
+  }
+
+  domain(name: string): DomainRecord | undefined {
+    const n = lower(name);
+    return this.record.domains.find((d) => d.name === n);
+  }
+
+  addUser(u: UserKey): void {
+    this.users.set(u.id, u);
+    this.upns.set(lower(u.upn), u.id);
+    for (const a of u.addresses) this.addresses.set(lower(a), u.id);
+  }
+
+  removeUser(id: string): void {
+    const u = this.users.get(id);
+    if (!u) return;
+    this.users.delete(id);
+    if (this.upns.get(lower(u.upn)) === id) this.upns.delete(lower(u.upn));
+    for (const a of u.addresses) if (this.addresses.get(lower(a)) === id) this.addresses.delete(lower(a));
+  }
+
+  addGroup(g: GroupKey): void {
+    this.groups.set(g.id, g);
+    for (const k of [g.displayName, g.mailNickname, g.mail]) {
+      if (!k) continue;
+      const key = lower(k);
+      const had = this.groupNames.get(key);
+      this.groupNames.set(key, had && had !== g.id ? AMBIGUOUS : g.id);
+    }
+    if (g.mail) this.addresses.set(lower(g.mail), g.id);
+  }
+
+  removeGroup(id: string): void {
+    const g = this.groups.get(id);
+    if (!g) return;
+    this.groups.delete(id);
+    for (const k of [g.displayName, g.mailNickname, g.mail]) if (k && this.groupNames.get(lower(k)) === id) this.groupNames.delete(lower(k));
+    if (g.mail && this.addresses.get(lower(g.mail)) === id) this.addresses.delete(lower(g.mail));
+  }
+
+  /** A user by object id or UPN (case-insensitive). */
+  user(ref: string): UserKey | undefined {
+    const r = lower(ref);
+    return this.users.get(r) ?? this.users.get(this.upns.get(r) ?? '');
+  }
+
+  /** A group by object id, display name, mailNickname or mail; undefined when unknown or ambiguous. */
+  group(ref: string): GroupKey | undefined {
+    const r = lower(ref);
+    const byId = this.groups.get(r);
+    if (byId) return byId;
+    const id = this.groupNames.get(r);
+    return id && id !== AMBIGUOUS ? this.groups.get(id) : undefined;
+  }
+
+  isAmbiguousGroupName(ref: string): boolean {
+    return this.groupNames.get(lower(ref)) === AMBIGUOUS;
+  }
+}
+
+export class DirectoryIndex {
+  readonly tenants = new Map<string, TenantIndex>();
+  /** Verified domain -> tenant id: a verified domain belongs to one tenant only. */
+  readonly verifiedDomains = new Map<string, string>();
+  readonly apps = new Map<string, AppKey>();
+
+  addTenant(record: TenantRecord): TenantIndex {
+    const t = new TenantIndex(record);
+    this.tenants.set(record.id, t);
+    for (const d of record.domains) if (d.isVerified && !this.verifiedDomains.has(d.name)) this.verifiedDomains.set(d.name, record.id);
+    return t;
+  }
+
+  tenant(id: string): TenantIndex | undefined {
+    return this.tenants.get(lower(id));
+  }
+
+  /** A tenant by id or by one of its verified domains. */
+  tenantByRef(ref: string): TenantIndex | undefined {
+    const r = lower(ref);
+    return isGuid(r) ? this.tenants.get(r) : this.tenants.get(this.verifiedDomains.get(r) ?? '');
+  }
+
+}
+
+/**
+ * Loads every stored tenant, its domains and every app registration; loadTenantKeys adds a tenant's
+ * users, groups and names. `replaced` tenants are about to be rewritten whole (scenario load): left out.
+ */
+export async function loadDirectoryIndex(store: Store, opts: { replaced?: string[] } = {}): Promise<DirectoryIndex> {
+  const replaced = new Set((opts.replaced ?? []).map(lower));
+  const db = store.db;
+  const index = new DirectoryIndex();
+  const tenants = await db.selectFrom('tenants').selectAll().execute();
+  const domains = await db.selectFrom('tenant_domains').selectAll().execute();
+  for (const t of tenants) {
+    if (!replaced.has(t.id)) index.addTenant(tenantFromRows(t, domains.filter((d) => d.tenant_id === t.id)));
+  }
+  for (const a of await db.selectFrom('applications').selectAll().execute()) {
+    if (replaced.has(a.owner_tenant_id)) continue;
+    index.apps.set(a.app_id, {
+      appId: a.app_id, ownerTenantId: a.owner_tenant_id, displayName: a.display_name, signInAudience: a.sign_in_audience,
+      requiredPermissions: JSON.parse(a.required_permissions),
+    });
+  }
+  return index;
+}
+
+/** Adds the users, groups, addresses, sites and relationship names of stored tenants to the index. */
+export async function loadTenantKeys(store: Store, index: DirectoryIndex, tenantIds: Iterable<string>): Promise<void> {
+  for (const id of new Set([...tenantIds].map(lower))) {
+    const t = index.tenant(id);
+    if (t && !t.keysLoaded) await loadKeysOf(store, t);
+  }
+}
+
+async function loadKeysOf(store: Store, t: TenantIndex): Promise<void> {
+  const db = store.db;
+  const users = await db.selectFrom('users').leftJoin('recipients', (j) => j.onRef('recipients.tenant_id', '=', 'users.tenant_id').onRef('recipients.id', '=', 'users.id'))
+    .select(['users.id', 'users.user_principal_name', 'recipients.recipient_type', 'recipients.email_addresses'])
+    .where('users.tenant_id', '=', t.id).execute();
+  for (const u of users) {
+    const addresses = u.email_addresses ? smtpAddresses(JSON.parse(u.email_addresses)) : [];
+    t.addUser({ id: u.id, upn: u.user_principal_name, recipientType: u.recipient_type ?? null, addresses });
+  }
+  const groups = await db.selectFrom('groups').selectAll().where('tenant_id', '=', t.id).execute();
+  for (const g of groups) {
+    t.addGroup({ id: g.id, displayName: g.display_name, mailNickname: g.mail_nickname, mail: g.mail, groupType: groupTypeOf(JSON.parse(g.group_types), !!g.mail_enabled, !!g.security_enabled) });
+  }
+  const sites = await db.selectFrom('sites').select(['id', 'url_key', 'kind', 'owner_user_id']).where('tenant_id', '=', t.id).execute();
+  for (const s of sites) {
+    t.sites.set(s.url_key, s.id);
+    if (s.kind === 'OneDrive' && s.owner_user_id) t.oneDrives.set(s.owner_user_id, s.id);
+  }
+  const rels = await db.selectFrom('organization_relationships').select(['id', 'name']).where('tenant_id', '=', t.id).execute();
+  for (const r of rels) t.orgRelNames.set(lower(r.name), r.id);
+  t.keysLoaded = true;
+}
+
+/** SMTP addresses (primary and proxies, without prefix) of an emailAddresses list. */
+export function smtpAddresses(emailAddresses: readonly string[]): string[] {
+  return emailAddresses.filter((a) => /^smtp:/i.test(a)).map((a) => a.slice(5));
+}

@@ -1,0 +1,208 @@
+// Typed reads of the tenant model, returning the records of records.ts (camelCase, parsed JSON,
+// booleans). The row converters are exported for modules that run their own queries.
+import type { Selectable } from 'kysely';
+import type { Store } from '../store/db.js';
+import type { Database } from '../store/schema.js';
+import { isGuid } from './ids.js';
+import type { TenantSettings } from './model.js';
+import { lower, mergeSettings } from './normalize.js';
+import { groupTypeOf } from './rows.js';
+import { TENANT_TABLES } from './sink.js';
+import type {
+  ApplicationRecord, DomainRecord, GroupRecord, IdentityMappingRecord, MigrationEndpointRecord, OrganizationRelationshipRecord, RecipientRecord,
+  ServicePrincipalRecord, SiteRecord, SpoRelationshipRecord, SpoUserMappingRecord, TenantRecord, UserRecord,
+} from './records.js';
+
+type Row<T extends keyof Database> = Selectable<Database[T]>;
+const parse = <T>(s: string): T => JSON.parse(s) as T;
+
+export function tenantFromRows(t: Row<'tenants'>, domains: Row<'tenant_domains'>[]): TenantRecord {
+  return {
+    id: t.id, displayName: t.display_name, initialDomain: domains.find((d) => d.is_initial)?.name ?? t.default_domain, defaultDomain: t.default_domain,
+    domains: domains.map((d) => ({ name: d.name, isVerified: !!d.is_verified, acceptedDomainType: d.accepted_domain_type as DomainRecord['acceptedDomainType'] })),
+    cloud: t.cloud as TenantRecord['cloud'], mySiteHost: t.my_site_host, rootSiteHost: t.root_site_host, settings: mergeSettings(parse<Partial<TenantSettings>>(t.settings)),
+    createdDateTime: t.created_at,
+  };
+}
+
+export async function listTenants(store: Store): Promise<TenantRecord[]> {
+  const tenants = await store.db.selectFrom('tenants').selectAll().orderBy('display_name').execute();
+  const domains = await store.db.selectFrom('tenant_domains').selectAll().orderBy('name').execute();
+  return tenants.map((t) => tenantFromRows(t, domains.filter((d) => d.tenant_id === t.id)));
+}
+
+/** A tenant by id or by any of its domains. */
+export async function getTenant(store: Store, idOrDomain: string): Promise<TenantRecord | undefined> {
+  const key = lower(idOrDomain);
+  const id = isGuid(key) ? key : (await store.db.selectFrom('tenant_domains').select('tenant_id').where('name', '=', key).orderBy('is_verified', 'desc').executeTakeFirst())?.tenant_id;
+  if (!id) return undefined;
+  const t = await store.db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!t) return undefined;
+  return tenantFromRows(t, await store.db.selectFrom('tenant_domains').selectAll().where('tenant_id', '=', id).orderBy('name').execute());
+}
+
+export function recipientFromRow(r: Row<'recipients'>): RecipientRecord {
+  return {
+    recipientTypeDetails: r.recipient_type_details, alias: r.alias, primarySmtpAddress: r.primary_smtp_address, emailAddresses: parse(r.email_addresses),
+    externalEmailAddress: r.external_email_address, exchangeGuid: r.exchange_guid, archiveGuid: r.archive_guid, auxArchiveCount: r.aux_archive_count,
+    legacyExchangeDn: r.legacy_exchange_dn, holds: parse(r.holds), mailboxSizeBytes: Number(r.mailbox_size_bytes),
+    recoverableItemsSizeBytes: Number(r.recoverable_items_size_bytes), prohibitSendReceiveQuotaBytes: Number(r.prohibit_send_receive_quota_bytes),
+    recoverableItemsQuotaBytes: Number(r.recoverable_items_quota_bytes), previousRecipientTypeDetails: r.previous_recipient_type_details,
+    mailboxMoveRemoteHostName: r.mailbox_move_remote_host_name,
+  };
+}
+
+export function userFromRows(u: Row<'users'>, r: Row<'recipients'> | undefined): UserRecord {
+  const rec: UserRecord = {
+    tenantId: u.tenant_id, id: u.id, userPrincipalName: u.user_principal_name, displayName: u.display_name, mail: u.mail, accountEnabled: !!u.account_enabled,
+    userType: u.user_type as UserRecord['userType'], licenses: parse(u.licenses), directoryRoles: parse(u.directory_roles), createdDateTime: u.created_at,
+  };
+  if (r) rec[r.recipient_type === 'UserMailbox' ? 'mailbox' : 'mailUser'] = recipientFromRow(r);
+  return rec;
+}
+
+/** A user by object id or UPN (case-insensitive), with its recipient. */
+export async function getUser(store: Store, tenantId: string, idOrUpn: string): Promise<UserRecord | undefined> {
+  const key = lower(idOrUpn);
+  const u = await store.db.selectFrom('users').selectAll().where('tenant_id', '=', lower(tenantId))
+    .where((eb) => eb.or([eb('id', '=', key), eb('upn_key', '=', key)])).executeTakeFirst();
+  if (!u) return undefined;
+  const r = await store.db.selectFrom('recipients').selectAll().where('tenant_id', '=', u.tenant_id).where('id', '=', u.id).executeTakeFirst();
+  return userFromRows(u, r);
+}
+export { getUser as getUserByIdOrUpn };
+
+export async function listUsers(store: Store, tenantId: string): Promise<UserRecord[]> {
+  const tid = lower(tenantId);
+  const users = await store.db.selectFrom('users').selectAll().where('tenant_id', '=', tid).orderBy('upn_key').execute();
+  const recips = new Map((await store.db.selectFrom('recipients').selectAll().where('tenant_id', '=', tid).execute()).map((r) => [r.id, r]));
+  return users.map((u) => userFromRows(u, recips.get(u.id)));
+}
+
+export function groupFromRow(g: Row<'groups'>, members: string[]): GroupRecord {
+  return {
+    tenantId: g.tenant_id, id: g.id, displayName: g.display_name, groupType: groupTypeOf(parse(g.group_types), !!g.mail_enabled, !!g.security_enabled),
+    mailNickname: g.mail_nickname, mail: g.mail, members, createdDateTime: g.created_at,
+  };
+}
+
+/** A group by id, display name, mailNickname or mail (case-insensitive), with its direct member ids. */
+export async function getGroup(store: Store, tenantId: string, ref: string): Promise<GroupRecord | undefined> {
+  const key = lower(ref);
+  const tid = lower(tenantId);
+  const candidates = await store.db.selectFrom('groups').selectAll().where('tenant_id', '=', tid).execute();
+  const g = candidates.find((c) => c.id === key) ?? candidates.find((c) => [c.display_name, c.mail_nickname, c.mail ?? ''].some((k) => lower(k) === key));
+  if (!g) return undefined;
+  const members = await store.db.selectFrom('group_members').select('member_id').where('tenant_id', '=', tid).where('group_id', '=', g.id).execute();
+  return groupFromRow(g, members.map((m) => m.member_id));
+}
+
+export async function isDirectMember(store: Store, tenantId: string, groupId: string, memberId: string): Promise<boolean> {
+  const row = await store.db.selectFrom('group_members').select('member_id').where('tenant_id', '=', lower(tenantId))
+    .where('group_id', '=', lower(groupId)).where('member_id', '=', lower(memberId)).executeTakeFirst();
+  return !!row;
+}
+
+export async function getApplication(store: Store, appId: string): Promise<ApplicationRecord | undefined> {
+  const a = await store.db.selectFrom('applications').selectAll().where('app_id', '=', lower(appId)).executeTakeFirst();
+  return a && {
+    appId: a.app_id, ownerTenantId: a.owner_tenant_id, displayName: a.display_name, signInAudience: a.sign_in_audience as ApplicationRecord['signInAudience'],
+    requiredPermissions: parse(a.required_permissions), secrets: parse(a.secrets), createdDateTime: a.created_at,
+  };
+}
+
+export async function getServicePrincipal(store: Store, tenantId: string, appId: string): Promise<ServicePrincipalRecord | undefined> {
+  const s = await store.db.selectFrom('service_principals').selectAll().where('tenant_id', '=', lower(tenantId)).where('app_id', '=', lower(appId)).executeTakeFirst();
+  return s && {
+    tenantId: s.tenant_id, appId: s.app_id, displayName: s.display_name, grantedPermissions: parse(s.granted_permissions),
+    directoryRoles: parse(s.directory_roles), createdDateTime: s.created_at,
+  };
+}
+
+export async function listOrganizationRelationships(store: Store, tenantId: string): Promise<OrganizationRelationshipRecord[]> {
+  const rows = await store.db.selectFrom('organization_relationships').selectAll().where('tenant_id', '=', lower(tenantId)).orderBy('name').execute();
+  return rows.map((o) => ({
+    tenantId: o.tenant_id, id: o.id, name: o.name, enabled: !!o.enabled, mailboxMoveEnabled: !!o.mailbox_move_enabled,
+    mailboxMoveCapability: parse(o.mailbox_move_capability), domainNames: parse(o.domain_names), oauthApplicationId: o.oauth_application_id,
+    mailboxMovePublishedScopes: parse(o.mailbox_move_published_scopes), createdDateTime: o.created_at,
+  }));
+}
+
+export async function listMigrationEndpoints(store: Store, tenantId: string): Promise<MigrationEndpointRecord[]> {
+  const rows = await store.db.selectFrom('migration_endpoints').selectAll().where('tenant_id', '=', lower(tenantId)).orderBy('name').execute();
+  return rows.map((e) => ({
+    tenantId: e.tenant_id, name: e.name, endpointType: e.endpoint_type as 'ExchangeRemoteMove', remoteServer: e.remote_server,
+    remoteTenant: e.remote_tenant, applicationId: e.application_id, isRemote: !!e.is_remote, createdDateTime: e.created_at,
+  }));
+}
+
+/** A migration endpoint by name (case-insensitive, as Exchange resolves identities). */
+export async function getMigrationEndpoint(store: Store, tenantId: string, name: string): Promise<MigrationEndpointRecord | undefined> {
+  return (await listMigrationEndpoints(store, tenantId)).find((e) => lower(e.name) === lower(name));
+}
+
+export async function listSpoRelationships(store: Store, tenantId: string): Promise<SpoRelationshipRecord[]> {
+  const rows = await store.db.selectFrom('spo_relationships').selectAll().where('tenant_id', '=', lower(tenantId)).execute();
+  return rows.map((r) => ({
+    tenantId: r.tenant_id, partnerHostUrl: r.partner_host_url, scenario: r.scenario as 'MnA', partnerRole: r.partner_role as SpoRelationshipRecord['partnerRole'],
+    createdDateTime: r.created_at,
+  }));
+}
+
+export function siteFromRow(s: Row<'sites'>): SiteRecord {
+  return {
+    tenantId: s.tenant_id, id: s.id, kind: s.kind as SiteRecord['kind'], url: s.url, title: s.title, template: s.template, ownerUserId: s.owner_user_id,
+    groupId: s.group_id, state: s.state as SiteRecord['state'], redirectUrl: s.redirect_url, storageQuotaBytes: Number(s.storage_quota_bytes), createdDateTime: s.created_at,
+  };
+}
+
+/** The user's OneDrive (not a redirect left by an earlier move). */
+export async function getOneDrive(store: Store, tenantId: string, ownerUserId: string): Promise<SiteRecord | undefined> {
+  const s = await store.db.selectFrom('sites').selectAll().where('tenant_id', '=', lower(tenantId)).where('owner_user_id', '=', lower(ownerUserId))
+    .where('kind', '=', 'OneDrive').executeTakeFirst();
+  return s && siteFromRow(s);
+}
+
+export async function getSiteByUrl(store: Store, tenantId: string, url: string): Promise<SiteRecord | undefined> {
+  const s = await store.db.selectFrom('sites').selectAll().where('tenant_id', '=', lower(tenantId)).where('url_key', '=', lower(url).replace(/\/+$/, '')).executeTakeFirst();
+  return s && siteFromRow(s);
+}
+
+/** The CTIM identity of a source user, held by the target tenant. */
+export async function getIdentityMapping(store: Store, targetTenantId: string, sourceTenantId: string, sourceUserId: string): Promise<IdentityMappingRecord | undefined> {
+  const m = await store.db.selectFrom('identity_mappings').selectAll().where('target_tenant_id', '=', lower(targetTenantId))
+    .where('source_tenant_id', '=', lower(sourceTenantId)).where('source_user_id', '=', lower(sourceUserId)).executeTakeFirst();
+  return m && identityFromRow(m);
+}
+
+/** The CTIM identity mapped to a target user (the orchestrator's resources are target ids). */
+export async function getIdentityMappingByTarget(store: Store, targetTenantId: string, targetUserId: string): Promise<IdentityMappingRecord | undefined> {
+  const m = await store.db.selectFrom('identity_mappings').selectAll().where('target_tenant_id', '=', lower(targetTenantId))
+    .where('target_user_id', '=', lower(targetUserId)).executeTakeFirst();
+  return m && identityFromRow(m);
+}
+
+function identityFromRow(m: Row<'identity_mappings'>): IdentityMappingRecord {
+  return {
+    targetTenantId: m.target_tenant_id, sourceTenantId: m.source_tenant_id, sourceUserId: m.source_user_id, targetUserId: m.target_user_id,
+    state: m.state as IdentityMappingRecord['state'], updatedDateTime: m.updated_at,
+  };
+}
+
+export async function getSpoUserMapping(store: Store, tenantId: string, sourceUpn: string): Promise<SpoUserMappingRecord | undefined> {
+  const m = await store.db.selectFrom('spo_user_mappings').selectAll().where('tenant_id', '=', lower(tenantId)).where('source_upn_key', '=', lower(sourceUpn)).executeTakeFirst();
+  return m && {
+    tenantId: m.tenant_id, id: m.id, sourceOrganizationId: m.source_organization_id, sourceUserPrincipalName: m.source_upn,
+    targetUserPrincipalName: m.target_upn, targetEmail: m.target_email, userType: m.user_type as SpoUserMappingRecord['userType'], updatedDateTime: m.updated_at,
+  };
+}
+
+/** Row counts of one tenant per table: users, recipients, mail items, drive items, chat messages, … */
+export async function countTenantRows(store: Store, tenantId: string): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const [table, col] of TENANT_TABLES) {
+    const r = await store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where(col as never, '=', lower(tenantId) as never).executeTakeFirstOrThrow();
+    out[table] = Number(r.n);
+  }
+  return out;
+}

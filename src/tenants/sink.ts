@@ -1,0 +1,95 @@
+// Where rows go. SQLite: per table, rows are buffered and inserted 16 at a time by a cached multi-row
+// INSERT, bound positionally by a generated function (multi-row statements are ~40% faster than one
+// row per statement; named binding is ~30% slower than positional). Anything else (PostgreSQL, or
+// SQLite inside a Kysely transaction): rows are buffered per table and inserted through Kysely.
+import type Database from 'better-sqlite3';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database as Schema } from '../store/schema.js';
+import type { Emit, TableName } from './rows.js';
+
+export type RowCounts = Partial<Record<TableName, number>>;
+
+export interface SyncSink { emit: Emit; counts: RowCounts; /** Writes buffered rows; call before the transaction ends. */ flush(): void }
+
+const ROWS_PER_STATEMENT = 16;
+
+export function sqliteSink(sqlite: Database.Database): SyncSink {
+  const counts: RowCounts = {};
+  const tables = new Map<string, { rows: object[]; many: (rows: object[]) => void; one: (rows: object[]) => void }>();
+  const binder = (table: string, cols: string[], n: number) => {
+    const values = `(${cols.map(() => '?').join(', ')})`;
+    const stmt = sqlite.prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES ${Array(n).fill(values).join(', ')}`);
+    const args = Array.from({ length: n }, (_, k) => cols.map((c) => `r[${k}].${c}`).join(', ')).join(', ');
+    return new Function('stmt', `return (r) => stmt.run(${args});`)(stmt) as (rows: object[]) => void;
+  };
+  const emit: Emit = (table, row) => {
+    let t = tables.get(table);
+    if (!t) {
+      const cols = Object.keys(row);
+      t = { rows: [], many: binder(table, cols, ROWS_PER_STATEMENT), one: binder(table, cols, 1) };
+      tables.set(table, t);
+    }
+    t.rows.push(row);
+    if (t.rows.length === ROWS_PER_STATEMENT) {
+      t.many(t.rows);
+      t.rows.length = 0;
+    }
+    counts[table] = (counts[table] ?? 0) + 1;
+  };
+  const flush = () => {
+    for (const t of tables.values()) {
+      for (const row of t.rows) t.one([row]);
+      t.rows.length = 0;
+    }
+  };
+  return { emit, counts, flush };
+}
+
+export interface AsyncSink { emit: Emit; counts: RowCounts; flush(): Promise<void>; flushIfFull(): Promise<void> }
+
+export function kyselySink(db: Kysely<Schema> | Transaction<Schema>, maxParams = 30_000): AsyncSink {
+  const counts: RowCounts = {};
+  const buffers = new Map<TableName, object[]>();
+  let buffered = 0;
+  const emit: Emit = (table, row) => {
+    let buf = buffers.get(table);
+    if (!buf) buffers.set(table, (buf = []));
+    buf.push(row);
+    buffered++;
+    counts[table] = (counts[table] ?? 0) + 1;
+  };
+  const flush = async (): Promise<void> => {
+    for (const [table, rows] of buffers) {
+      if (!rows.length) continue;
+      const perStatement = Math.max(1, Math.floor(maxParams / Object.keys(rows[0]!).length));
+      for (let i = 0; i < rows.length; i += perStatement) {
+        await db.insertInto(table).values(rows.slice(i, i + perStatement) as never).execute();
+      }
+      rows.length = 0;
+    }
+    buffered = 0;
+  };
+  return { emit, counts, flush, flushIfFull: () => (buffered >= 5_000 ? flush() : Promise.resolve()) };
+}
+
+/** Every table holding tenant data, with its tenant column; `tenants` last. */
+export const TENANT_TABLES: readonly (readonly [TableName, string])[] = [
+  ['tenant_domains', 'tenant_id'], ['users', 'tenant_id'], ['recipients', 'tenant_id'], ['groups', 'tenant_id'], ['group_members', 'tenant_id'],
+  ['applications', 'owner_tenant_id'], ['service_principals', 'tenant_id'], ['organization_relationships', 'tenant_id'],
+  ['migration_endpoints', 'tenant_id'], ['mail_folders', 'tenant_id'], ['mail_items', 'tenant_id'], ['sites', 'tenant_id'],
+  ['drive_items', 'tenant_id'], ['permissions', 'tenant_id'], ['spo_relationships', 'tenant_id'], ['spo_user_mappings', 'tenant_id'],
+  ['spo_group_mappings', 'tenant_id'], ['chats', 'tenant_id'], ['chat_members', 'tenant_id'], ['chat_messages', 'tenant_id'],
+  ['meetings', 'tenant_id'], ['identity_mappings', 'target_tenant_id'], ['migration_tasks', 'tenant_id'], ['migration_jobs', 'tenant_id'],
+  ['tenants', 'id'],
+];
+
+export function deleteTenantsSqlite(sqlite: Database.Database, tenantIds: readonly string[]): void {
+  if (!tenantIds.length) return;
+  const marks = tenantIds.map(() => '?').join(', ');
+  for (const [table, col] of TENANT_TABLES) sqlite.prepare(`DELETE FROM ${table} WHERE ${col} IN (${marks})`).run(...tenantIds);
+}
+
+export async function deleteTenantsKysely(db: Kysely<Schema> | Transaction<Schema>, tenantIds: readonly string[]): Promise<void> {
+  if (!tenantIds.length) return;
+  for (const [table, col] of TENANT_TABLES) await db.deleteFrom(table).where(col as never, 'in', tenantIds as never).execute();
+}

@@ -1,0 +1,56 @@
+// The scenario loader's PostgreSQL path (Kysely inserts in one transaction): same rows as SQLite,
+// idempotent, and a refused file leaves the database untouched. Uses a throwaway database on
+// XTM_TEST_PG (default postgres://postgres@127.0.0.1:5432/test).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import pg from 'pg';
+import { openStore, type Store } from '../../src/store/db.js';
+import { loadScenario, ScenarioError } from '../../src/tenants/scenario/index.js';
+import { frozenClock, memoryStore, rowCounts, snapshot } from './helpers.js';
+
+const ADMIN = process.env.XTM_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
+const dbName = `xtm_tenants_${process.pid}_${Date.now()}`;
+const clock = frozenClock();
+let store: Store;
+
+async function admin(sql: string): Promise<void> {
+  const c = new pg.Client({ connectionString: ADMIN });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+before(async () => {
+  await admin(`create database ${dbName}`);
+  const url = new URL(ADMIN);
+  url.pathname = `/${dbName}`;
+  store = await openStore(url.toString());
+});
+
+after(async () => {
+  await store?.close();
+  await admin(`drop database if exists ${dbName} with (force)`);
+});
+
+test('postgres: the demo loads with the same rows as on SQLite, twice, and a bad file changes nothing', async () => {
+  assert.equal(store.dialect, 'postgres');
+  const report = await loadScenario(store, clock, { path: 'scenarios/demo.yaml' });
+  const sqlite = await memoryStore();
+  try {
+    await loadScenario(sqlite, clock, { path: 'scenarios/demo.yaml' });
+    assert.deepEqual(await rowCounts(store), await rowCounts(sqlite));
+  } finally {
+    await sqlite.close();
+  }
+  const first = await snapshot(store);
+  await loadScenario(store, clock, { path: 'scenarios/demo.yaml' });
+  assert.deepEqual(await snapshot(store), first);
+  assert.ok(report.items.total > 3000);
+
+  const bad = `name: bad\ntenants:\n  - { id: 11111111-1111-4111-8111-111111111111, displayName: Contoso, initialDomain: contoso.onmicrosoft.com,\n      users: [{ userPrincipalName: x@northwind.com }] }\n`;
+  await assert.rejects(loadScenario(store, clock, { text: bad, name: 'bad.yaml' }), (e: unknown) => e instanceof ScenarioError && e.issues[0]?.line === 4);
+  assert.deepEqual(await snapshot(store), first);
+});
