@@ -124,6 +124,11 @@ export function toGraphError(err: unknown, req: FastifyRequest): GraphError {
     case 'FST_ERR_ASYNC_CONSTRAINT':
       return Errors.badRequest('The request URL is malformed.');
   }
+  // A unique index caught a race two requests lost between check and insert (SQLite / PostgreSQL codes).
+  const dbCode = (err as { code?: string }).code;
+  if (dbCode === 'SQLITE_CONSTRAINT_UNIQUE' || dbCode === 'SQLITE_CONSTRAINT_PRIMARYKEY' || dbCode === '23505') {
+    return new GraphError(409, 'Conflict', 'The object already exists: a concurrent request created it first.');
+  }
   if (e.statusCode === 414) return new GraphError(414, 'RequestUriTooLong', 'The request URL or one of its segments is too long.');
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return new GraphError(e.statusCode, 'BadRequest', e.message);

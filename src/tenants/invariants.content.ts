@@ -4,7 +4,7 @@ import type { TenantIndex } from './directoryIndex.js';
 import { deriveGuid, groupChatId, isGuid, oneDriveUrl, oneOnOneChatId } from './ids.js';
 import { at, type Checker } from './invariants.js';
 import { DEFAULT_QUOTAS } from './model.js';
-import { lower } from './normalize.js';
+import { lower, time } from './normalize.js';
 import type { ChatInput, DriveItemInput, IdentityMappingInput, MeetingInput, SiteInput, SitePermissionInput } from './objects.js';
 import type {
   ChatMessageRecord, ChatRecord, DriveItemRecord, IdentityMappingRecord, MeetingRecord, SitePermissionRecord, SiteRecord,
@@ -51,7 +51,7 @@ export function prepareSite(c: Checker, t: TenantIndex, s: SiteInput, path: stri
     tenantId: t.id, id, kind: s.kind, url, template: s.template ?? TEMPLATES[s.kind],
     title: s.title ?? (owner?.upn ?? group?.displayName ?? url.split('/').pop() ?? url),
     ownerUserId: owner?.id ?? null, groupId: group?.id ?? null, state: s.state ?? 'ReadWrite', redirectUrl: s.redirectUrl ?? null,
-    storageQuotaBytes: s.storageQuotaBytes ?? DEFAULT_QUOTAS.oneDriveStorageQuotaBytes, createdDateTime: s.createdDateTime ?? now,
+    storageQuotaBytes: s.storageQuotaBytes ?? DEFAULT_QUOTAS.oneDriveStorageQuotaBytes, createdDateTime: time(s.createdDateTime, now),
   };
   const permissions: SitePermissionRecord[] = [];
   const permKeys = new Set<string>();
@@ -122,7 +122,7 @@ function prepareDriveItems(c: Checker, t: TenantIndex, inputs: DriveItemInput[],
     c.guid(at(ip, 'id'), it.id, 'item id');
     const author = it.createdBy ? t.user(it.createdBy) : undefined;
     if (it.createdBy && !author) c.add(at(ip, 'createdBy'), `createdBy '${it.createdBy}' is not a user of tenant '${t.record.displayName}'`);
-    const modified = it.modifiedDateTime ?? site.createdDateTime;
+    const modified = time(it.modifiedDateTime, site.createdDateTime);
     const size = it.folder ? 0 : (it.sizeBytes ?? 50_000);
     const rec: DriveItemRecord = {
       id: lower(it.id ?? deriveGuid('driveItem', site.id, key)),
@@ -133,7 +133,7 @@ function prepareDriveItems(c: Checker, t: TenantIndex, inputs: DriveItemInput[],
       sizeBytes: size,
       contentHash: it.folder ? null : hex32('content', site.id, key, String(size)),
       versions: (it.versions ?? []).map((v, k) => ({
-        label: v.label ?? `${k + 1}.0`, sizeBytes: v.sizeBytes ?? size, contentHash: hex32('content', site.id, key, String(k)), modifiedDateTime: v.modifiedDateTime ?? modified,
+        label: v.label ?? `${k + 1}.0`, sizeBytes: v.sizeBytes ?? size, contentHash: hex32('content', site.id, key, String(k)), modifiedDateTime: time(v.modifiedDateTime, modified),
       })),
       createdBy: author?.id ?? site.ownerUserId,
       modifiedDateTime: modified,
@@ -159,14 +159,14 @@ export function prepareChat(c: Checker, t: TenantIndex, ch: ChatInput, path: str
   const id = ch.id ?? (ch.chatType === 'oneOnOne' && members.length === 2 ? oneOnOneChatId(members[0]!, members[1]!) : groupChatId(hex32('chat', t.id, ch.topic ?? '', ...ch.members.map(lower))));
   const earlier = c.claim(`chat:${t.id}:${id}`, path);
   if (earlier) c.add(at(path, 'id'), `chat id '${id}' is used twice (also at ${earlier})`);
-  const createdAt = ch.createdDateTime ?? now;
+  const createdAt = time(ch.createdDateTime, now);
   let last = Date.parse(createdAt);
   const ids = new Set<string>();
   const messages = ch.messages?.map((m, i): ChatMessageRecord => {
     const mp = at(path, 'messages', i);
     const from = m.from ? t.user(m.from)?.id : null;
     if (m.from && (!from || !members.includes(from))) c.add(at(mp, 'from'), `sender '${m.from}' is not a member of the chat`);
-    const created = m.createdDateTime ?? new Date(last + 60_000).toISOString();
+    const created = time(m.createdDateTime, new Date(last + 60_000).toISOString());
     last = Date.parse(created);
     const mid = m.id ?? String(last);
     if (ids.has(mid)) c.add(at(mp, m.id ? 'id' : 'createdDateTime'), `message id '${mid}' is used twice in this chat (ids default to the sent time in ms)`);
@@ -188,14 +188,16 @@ export function prepareMeeting(c: Checker, t: TenantIndex, m: MeetingInput, path
     if (!u && !SMTP_RE.test(a)) c.add(at(path, 'attendees', i), `attendee '${a}' is neither a user of the tenant nor an SMTP address`);
     return u?.id ?? a;
   });
-  if (Date.parse(m.endDateTime) < Date.parse(m.startDateTime)) c.add(at(path, 'endDateTime'), 'endDateTime is before startDateTime');
-  const last = m.lastOccurrenceDateTime ?? m.startDateTime;
-  if (Date.parse(last) < Date.parse(m.startDateTime)) c.add(at(path, 'lastOccurrenceDateTime'), 'lastOccurrenceDateTime is before startDateTime');
-  const id = lower(m.id ?? deriveGuid('meeting', t.id, lower(m.organizer), m.subject, m.startDateTime));
+  const start = time(m.startDateTime, '');
+  const end = time(m.endDateTime, '');
+  const last = time(m.lastOccurrenceDateTime, start);
+  if (end < start) c.add(at(path, 'endDateTime'), 'endDateTime is before startDateTime');
+  if (last < start) c.add(at(path, 'lastOccurrenceDateTime'), 'lastOccurrenceDateTime is before startDateTime');
+  const id = lower(m.id ?? deriveGuid('meeting', t.id, lower(m.organizer), m.subject, start));
   const earlier = c.claim(`meeting:${t.id}:${id}`, path);
   if (earlier) c.add(at(path, 'id'), `meeting id ${id} is used twice (also at ${earlier})`);
   return {
-    tenantId: t.id, id, organizerId: organizer?.id ?? '', subject: m.subject, startDateTime: m.startDateTime, endDateTime: m.endDateTime,
+    tenantId: t.id, id, organizerId: organizer?.id ?? '', subject: m.subject, startDateTime: start, endDateTime: end,
     lastOccurrenceDateTime: last, isRecurring: m.isRecurring ?? false, attendees, attendeeCount: m.attendeeCount ?? attendees.length,
     meetingKind: m.meetingKind ?? 'meeting', isCancelled: m.isCancelled ?? false, sensitivity: m.sensitivity ?? 'normal',
     calendar: m.calendar ?? 'default', organizedByResource: m.organizedByResource ?? false,
@@ -222,7 +224,7 @@ export function prepareIdentityMapping(c: Checker, t: TenantIndex, m: IdentityMa
     if (earlier) c.add(at(path, 'sourceUser'), `source user '${m.sourceUser}' is mapped twice (also at ${earlier})`);
   }
   if (!source || !su) return null;
-  return { targetTenantId: t.id, sourceTenantId: source.id, sourceUserId: su.id, targetUserId: tu?.id ?? null, state: m.state, updatedDateTime: m.updatedDateTime ?? now };
+  return { targetTenantId: t.id, sourceTenantId: source.id, sourceUserId: su.id, targetUserId: tu?.id ?? null, state: m.state, updatedDateTime: time(m.updatedDateTime, now) };
 }
 
 // The SharePoint identity map is an uploaded CSV: SharePoint checks its shape and one-to-one rule only,

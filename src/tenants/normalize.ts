@@ -14,6 +14,11 @@ import type {
 } from './records.js';
 
 export const lower = (s: string): string => s.toLowerCase();
+/** Stored times are one format (ISO 8601 UTC with milliseconds): other modules compare them as strings. */
+export function time(value: string | undefined, fallback: string): string {
+  const ms = value === undefined ? NaN : Date.parse(value);
+  return value === undefined ? fallback : Number.isNaN(ms) ? value : new Date(ms).toISOString(); // (the schema refuses bad dates)
+}
 const uniq = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
 export const domainOf = (address: string): string => lower(address.slice(address.lastIndexOf('@') + 1));
 
@@ -37,7 +42,7 @@ export function normalizeTenant(input: TenantInput, now: string): TenantRecord {
     mySiteHost: lower(trimSlash(input.mySiteHost ?? hosts.mySiteHost)),
     rootSiteHost: lower(trimSlash(input.rootSiteHost ?? hosts.rootSiteHost)),
     settings: mergeSettings(input.settings),
-    createdDateTime: input.createdDateTime ?? now,
+    createdDateTime: time(input.createdDateTime, now),
   };
 }
 
@@ -107,7 +112,7 @@ export function normalizeUser(input: UserInput, tenant: TenantRecord, now: strin
     userType: input.userType ?? 'Member',
     licenses: uniq(input.licenses ?? []),
     directoryRoles: uniq(input.directoryRoles ?? []),
-    createdDateTime: input.createdDateTime ?? now,
+    createdDateTime: time(input.createdDateTime, now),
   };
   if (isMailbox) record.mailbox = recipient; // (both blocks given: invariants refuse it)
   else if (input.mailUser) record.mailUser = recipient;
@@ -177,7 +182,7 @@ function mailboxContent(b: RecipientInput, tenantId: string, userId: string, now
     itemClass: it.itemClass ?? CLASS_BY_FOLDER[lower(it.folder)] ?? 'IPM.Note',
     subject: it.subject,
     from: it.from ?? null,
-    receivedDateTime: it.receivedDateTime ?? now,
+    receivedDateTime: time(it.receivedDateTime, now),
     sizeBytes: it.sizeBytes ?? 20_000,
     isRead: it.isRead ?? false,
     bodyPreview: it.bodyPreview ?? '',
@@ -199,7 +204,7 @@ export function normalizeGroup(input: GroupInput, tenant: TenantRecord, now: str
       mailNickname: nickname,
       mail: input.mail !== undefined ? input.mail : mailEnabled ? `${nickname}@${tenant.defaultDomain}` : null,
       members: [],
-      createdDateTime: input.createdDateTime ?? now,
+      createdDateTime: time(input.createdDateTime, now),
     },
     memberRefs: input.members ?? [],
   };
@@ -219,7 +224,7 @@ export function normalizeApplication(input: ApplicationInput, ownerTenantId: str
       hint: s.hint ?? (s.value ?? '').slice(0, 3),
       sha256: s.sha256 ?? (s.value !== undefined ? hashSecret(s.value) : ''),
     })),
-    createdDateTime: input.createdDateTime ?? now,
+    createdDateTime: time(input.createdDateTime, now),
   };
 }
 
@@ -230,7 +235,7 @@ export function normalizeServicePrincipal(input: ServicePrincipalInput, tenantId
     displayName: input.displayName ?? '', // filled from the application when resolved
     grantedPermissions: (input.grantedPermissions ?? []).map((p) => ({ resource: p.resource, value: p.value, type: p.type ?? 'Application' })),
     directoryRoles: uniq(input.directoryRoles ?? []),
-    createdDateTime: input.createdDateTime ?? now,
+    createdDateTime: time(input.createdDateTime, now),
   };
 }
 
@@ -248,7 +253,7 @@ export function normalizeOrgRel(input: OrganizationRelationshipInput, tenantId: 
       domainNames: input.domainNames.map((d) => lower(d)),
       oauthApplicationId: lowerOrNull(input.oauthApplicationId ?? null),
       mailboxMovePublishedScopes: [],
-      createdDateTime: input.createdDateTime ?? now,
+      createdDateTime: time(input.createdDateTime, now),
     },
     scopeRefs: input.mailboxMovePublishedScopes ?? [],
   };
@@ -263,7 +268,7 @@ export function normalizeEndpoint(input: MigrationEndpointInput, tenantId: strin
     remoteTenant: lower(input.remoteTenant),
     applicationId: lower(input.applicationId),
     isRemote: input.isRemote ?? true,
-    createdDateTime: input.createdDateTime ?? now,
+    createdDateTime: time(input.createdDateTime, now),
   };
 }
 
@@ -273,7 +278,7 @@ export function normalizeSpoRelationship(input: SpoRelationshipInput, tenantId: 
     partnerHostUrl: lower(trimSlash(input.partnerHostUrl)),
     scenario: input.scenario ?? 'MnA',
     partnerRole: input.partnerRole,
-    createdDateTime: input.createdDateTime ?? now,
+    createdDateTime: time(input.createdDateTime, now),
   };
 }
 
@@ -286,7 +291,7 @@ export function normalizeSpoUserMapping(input: SpoUserMappingInput, tenantId: st
     targetUserPrincipalName: input.targetUserPrincipalName,
     targetEmail: input.targetEmail ?? null,
     userType: input.userType ?? 'regularUser',
-    updatedDateTime: input.updatedDateTime ?? now,
+    updatedDateTime: time(input.updatedDateTime, now),
   };
 }
 
@@ -300,6 +305,6 @@ export function normalizeSpoGroupMapping(input: SpoGroupMappingInput, tenantId: 
     targetGroupId: lower(input.targetGroupId),
     targetMailNickname: input.targetMailNickname ?? null,
     groupType: input.groupType ?? 'regularGroup',
-    updatedDateTime: input.updatedDateTime ?? now,
+    updatedDateTime: time(input.updatedDateTime, now),
   };
 }

@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { T, startServer, type TestServer } from '../helpers.js';
-import { SPO_TRUST_DORMANCY_MS, verifySpoTrust, type SpoTrustSide } from '../../src/graph/admin/spoTrust.js';
+import { SPO_TRUST_DORMANCY_MS, verifySpoTrust, type SpoTrustSide } from '../../src/domain/spoTrust.js';
 
 const DAY = 24 * 3600 * 1000;
 const SRC_HOST = 'https://contoso-my.sharepoint.com';

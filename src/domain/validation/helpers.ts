@@ -9,7 +9,8 @@ import type {
 export const MAILBOX_MIGRATION = 'Mailbox.Migration';
 export const ZERO_GUID = '00000000-0000-0000-0000-000000000000';
 export const DAY_MS = 24 * 3600 * 1000;
-export const SPO_DORMANCY_MS = 7 * DAY_MS;
+/** Verify-SPOCrossTenantRelationship's seven-day waiting period (one constant with domain/spoTrust.ts). */
+export { SPO_TRUST_DORMANCY_MS as SPO_DORMANCY_MS } from '../spoTrust.js';
 
 /** The tenant's OrgRel whose DomainNames holds the partner tenant id (VerifySetup's lookup). */
 export function orgRelTo(tenant: TenantSnapshot, partnerTenantId: string): OrgRelationshipSnapshot | undefined {

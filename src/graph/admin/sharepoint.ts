@@ -11,7 +11,7 @@ import { T, apply, created, list, lower, query, param, tenantOfReq } from './com
 import { driveItemToInput, siteToInput } from './convert.js';
 import { deleteSpoRelationship } from './deletes.js';
 import { SitePatch, SpoRelationshipRef } from './schemas.js';
-import { verifySpoTrust, type PartnerRole } from './spoTrust.js';
+import { verifySpoTrust, type PartnerRole } from '../../domain/spoTrust.js';
 import { validateBody } from './validate.js';
 
 const host = (u: string) => lower(u.trim()).replace(/\/+$/, '');
