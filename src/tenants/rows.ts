@@ -57,10 +57,10 @@ export function emitUser(u: PreparedUser, emit: Emit, now: string, newMailbox: b
   if (rec) emit('recipients', recipientRow(r.tenantId, r.id, rec, !!r.mailbox, now));
   if (!r.mailbox) return;
   const folders = u.folders ?? (newMailbox ? wellKnownFolders(r.tenantId, r.id) : null);
-  if (folders) emitMailbox(r.tenantId, r.id, folders, u.items ?? [], emit);
+  if (folders) emitMailboxContent(r.tenantId, r.id, folders, u.items ?? [], emit);
 }
 
-export function emitMailbox(tenantId: string, userId: string, folders: PreparedFolder[], items: PreparedMailItem[], emit: Emit): void {
+export function emitMailboxContent(tenantId: string, userId: string, folders: PreparedFolder[], items: PreparedMailItem[], emit: Emit): void {
   const byName = folderLookup(folders);
   for (const f of folders) {
     emit('mail_folders', {

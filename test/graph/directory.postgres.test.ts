@@ -2,44 +2,21 @@
 // the derived tables, correlated counts and string concatenation must behave as on SQLite.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from 'pg';
 import { T, type TestServer } from '../helpers.js';
 import { CHAT_ID, U, collect, startWorld, userId } from './fixtures.js';
+import { createTempDatabase, type TempDatabase } from '../pg.js';
 
-const ADMIN = process.env.XTM_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
-const dbName = `xtm_graph_${process.pid}_${Date.now()}`;
 let s: TestServer;
-
-async function pgAdmin(sql: string) {
-  const c = new pg.Client({ connectionString: ADMIN });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
+let pgdb: TempDatabase;
 
 before(async () => {
-  await pgAdmin(`create database ${dbName}`);
-  const url = new URL(ADMIN);
-  url.pathname = `/${dbName}`;
-  s = await startWorld({ db: url.toString() });
+  pgdb = await createTempDatabase('graph');
+  s = await startWorld({ db: pgdb.url });
 });
 
-// Drop without force while the closed pool's connections finish ending; force only as a last resort
-// (forcibly terminated connections surface as errors in this process).
 after(async () => {
   await s?.stop();
-  for (let i = 0; i < 30; i++) {
-    try {
-      await pgAdmin(`drop database if exists ${dbName}`);
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  await pgAdmin(`drop database if exists ${dbName} with (force)`);
+  await pgdb?.drop();
 });
 
 test('postgres: users, groups, mail, drive, chats read as on SQLite; an admin write lands', async () => {

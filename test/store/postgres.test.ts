@@ -2,33 +2,20 @@
 // create / get / list / validate through HTTP. Each run uses its own throwaway database.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from 'pg';
 import { guid, jobBody, seedBasic, startServer, type TestServer } from '../helpers.js';
+import { createTempDatabase, type TempDatabase } from '../pg.js';
 
-const ADMIN = process.env.XTM_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
-const dbName = `xtm_test_${process.pid}_${Date.now()}`;
 let s: TestServer;
-
-async function admin(sql: string) {
-  const c = new pg.Client({ connectionString: ADMIN });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
+let pgdb: TempDatabase;
 
 before(async () => {
-  await admin(`create database ${dbName}`);
-  const url = new URL(ADMIN);
-  url.pathname = `/${dbName}`;
-  s = await startServer({ db: url.toString() }, { seed: (st) => seedBasic(st, { source: [], target: [guid(1), guid(2), guid(3)] }) });
+  pgdb = await createTempDatabase('store');
+  s = await startServer({ db: pgdb.url }, { seed: (st) => seedBasic(st, { source: [], target: [guid(1), guid(2), guid(3)] }) });
 });
 
 after(async () => {
   await s?.stop();
-  await admin(`drop database if exists ${dbName} with (force)`);
+  await pgdb?.drop();
 });
 
 test('postgres: create, get by display name, list with $filter, validate', async () => {

@@ -3,36 +3,23 @@
 // XTM_TEST_PG (default postgres://postgres@127.0.0.1:5432/test).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from 'pg';
 import { openStore, type Store } from '../../src/store/db.js';
 import { loadScenario, ScenarioError } from '../../src/tenants/scenario/index.js';
 import { frozenClock, memoryStore, rowCounts, snapshot } from './helpers.js';
+import { createTempDatabase, type TempDatabase } from '../pg.js';
 
-const ADMIN = process.env.XTM_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
-const dbName = `xtm_tenants_${process.pid}_${Date.now()}`;
 const clock = frozenClock();
 let store: Store;
-
-async function admin(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: ADMIN });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
+let pgdb: TempDatabase;
 
 before(async () => {
-  await admin(`create database ${dbName}`);
-  const url = new URL(ADMIN);
-  url.pathname = `/${dbName}`;
-  store = await openStore(url.toString());
+  pgdb = await createTempDatabase('tenants');
+  store = await openStore(pgdb.url);
 });
 
 after(async () => {
   await store?.close();
-  await admin(`drop database if exists ${dbName} with (force)`);
+  await pgdb?.drop();
 });
 
 test('postgres: the demo loads with the same rows as on SQLite, twice, and a bad file changes nothing', async () => {

@@ -2,24 +2,12 @@
 // length() must behave the same): same world, same faults, same results as on SQLite.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import pg from 'pg';
 import { openStore, type Store } from '../../src/store/db.js';
 import { runValidation } from '../../src/engine/validation/runValidation.js';
 import { loadValidationInput } from '../../src/engine/validation/snapshot.js';
 import { job as makeJob, NOW, SRC } from './fixture.js';
 import { seedSourceId, seedTargetId, seedWorld } from './seedStore.js';
-
-const ADMIN = process.env.XTM_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-async function admin(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: ADMIN });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
+import { createTempDatabase, PG_ADMIN_URL, type TempDatabase } from '../pg.js';
 
 async function results(store: Store) {
   const { targetIds } = await seedWorld(store, { users: 4, nowMs: NOW });
@@ -34,16 +22,14 @@ async function results(store: Store) {
 }
 
 test('postgres: snapshot and results equal SQLite', async (t) => {
-  const name = `xtm_validation_${process.pid}_${Date.now()}`;
+  let pgdb: TempDatabase;
   try {
-    await admin(`create database ${name}`);
+    pgdb = await createTempDatabase('validation');
   } catch (e) {
-    t.skip(`PostgreSQL not reachable at ${ADMIN}: ${(e as Error).message}`);
+    t.skip(`PostgreSQL not reachable at ${PG_ADMIN_URL}: ${(e as Error).message}`);
     return;
   }
-  const url = new URL(ADMIN);
-  url.pathname = `/${name}`;
-  const pgStore = await openStore(url.toString());
+  const pgStore = await openStore(pgdb.url);
   const lite = await openStore(':memory:');
   try {
     const [a, b] = [await results(pgStore), await results(lite)];
@@ -55,6 +41,6 @@ test('postgres: snapshot and results equal SQLite', async (t) => {
   } finally {
     await pgStore.close();
     await lite.close();
-    await admin(`drop database if exists ${name} with (force)`);
+    await pgdb.drop();
   }
 });

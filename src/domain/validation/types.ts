@@ -1,6 +1,7 @@
 // What the validation rules see: plain snapshots of both tenants and of each job user, loaded once
 // by engine/validation/snapshot.ts. No store types leak in, so every rule is a pure function.
 import type { Workload } from '../enums.js';
+import type { RecipientRecord as TenantRecipientRecord } from '../../tenants/records.js';
 import type { MigrationJob } from '../job.js';
 import type { AppPermission, MailboxHolds, TenantSettings } from '../../tenants/model.js';
 
@@ -93,26 +94,8 @@ export interface UserRecord {
   licenses: string[];
 }
 
-export interface RecipientRecord {
-  id: string;
-  recipientType: string;
-  recipientTypeDetails: string;
-  alias: string;
-  primarySmtpAddress: string;
-  emailAddresses: string[];
-  externalEmailAddress: string | null;
-  exchangeGuid: string | null;
-  archiveGuid: string | null;
-  auxArchiveCount: number;
-  legacyExchangeDn: string;
-  holds: MailboxHolds;
-  mailboxSizeBytes: number;
-  recoverableItemsSizeBytes: number;
-  prohibitSendReceiveQuotaBytes: number;
-  recoverableItemsQuotaBytes: number;
-  previousRecipientTypeDetails: string | null;
-  mailboxMoveRemoteHostName: string | null;
-}
+/** A recipient as the rules see it: the tenant model's record plus its object id and recipient type. */
+export type RecipientRecord = TenantRecipientRecord & { id: string; recipientType: string };
 
 export interface OneDriveSnapshot {
   id: string;

@@ -2,20 +2,11 @@
 // service principals, OrgRels, migration endpoints, SPO relationships and the OrgRels' scope groups.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/schema.js';
-import { DEFAULT_TENANT_SETTINGS, type AppPermission, type TenantSettings } from '../../tenants/model.js';
+import type { AppPermission } from '../../tenants/model.js';
+import { mergeSettings } from '../../tenants/normalize.js';
 import type { TenantSnapshot } from '../../domain/validation/types.js';
 import { parseJson } from './rows.js';
 
-/** Stored settings over the defaults, section by section (older rows may lack newer keys). */
-export function mergeSettings(stored: Partial<{ [K in keyof TenantSettings]: Partial<TenantSettings[K]> }>): TenantSettings {
-  const d = DEFAULT_TENANT_SETTINGS;
-  return {
-    exchange: { ...d.exchange, ...stored.exchange },
-    sharePoint: { ...d.sharePoint, ...stored.sharePoint },
-    teams: { ...d.teams, ...stored.teams },
-    orchestrator: { ...d.orchestrator, ...stored.orchestrator },
-  };
-}
 
 /** An unknown tenant: nothing configured, nothing provisioned, so every prerequisite fails. */
 function absentTenant(id: string): TenantSnapshot {
@@ -72,7 +63,7 @@ export async function loadTenant(db: Kysely<Database>, id: string): Promise<Tena
     cloud: tenant.cloud,
     mySiteHost: tenant.my_site_host,
     rootSiteHost: tenant.root_site_host,
-    settings: mergeSettings(parseJson(tenant.settings, {})),
+    settings: mergeSettings(parseJson(tenant.settings, {})), // stored settings over the defaults
     domains: domains.map((d) => ({
       name: d.name.toLowerCase(), isVerified: !!d.is_verified, isInitial: !!d.is_initial, isDefault: !!d.is_default,
       acceptedDomainType: d.accepted_domain_type,

@@ -3,14 +3,24 @@
 // kind has its own seeded stream, so passes are independent and output is the same whatever the order.
 import { deriveGuid, guidSequence, isoFast as iso, oneDriveUrl, Prng } from '../ids.js';
 import { DEFAULT_QUOTAS, WELL_KNOWN_FOLDERS } from '../model.js';
-import { lower, mailFolderIds, mailItemIds } from '../normalize.js';
-import { recipientRow, type Emit } from '../rows.js';
+import { lower, mailItemIds, wellKnownFolders } from '../normalize.js';
+import { emitMailboxContent, recipientRow, type Emit } from '../rows.js';
 import { teamsJoinUrl } from '../invariants.content.js';
 import { emitPersonDirectory, personRecords, type GenerationPlan, type Person } from './generate.js';
 import { CHAT_LINES, DRIVE_FOLDERS, FILE_EXTENSIONS, FILE_STEMS, PREVIEWS, SUBJECTS, TOPICS } from './words.js';
 
 const DAY = 86_400_000;
 const FOLDER_INDEX = new Map<string, number>(WELL_KNOWN_FOLDERS.map((f, k) => [f.name, k]));
+
+/** Mailbox item mix (cumulative share, well-known folder, message class); Outbox and the Teams folder don't migrate. */
+const MAIL_MIX = ([
+  [0.55, 'inbox', 'IPM.Note'], [0.7, 'sentitems', 'IPM.Note'], [0.74, 'deleteditems', 'IPM.Note'], [0.78, 'archive', 'IPM.Note'],
+  [0.8, 'drafts', 'IPM.Note'], [0.88, 'calendar', 'IPM.Appointment'], [0.93, 'contacts', 'IPM.Contact'], [0.96, 'tasks', 'IPM.Task'],
+  [0.975, 'recoverableitemsdeletions', 'IPM.Note'], [0.985, 'recoverableitemsversions', 'IPM.Note'], [0.99, 'recoverableitemspurges', 'IPM.Note'],
+  [0.995, 'teamchat', 'IPM.SkypeTeams.Message'], [1, 'outbox', 'IPM.Note'],
+] as const).map(([upTo, folder, cls]) => ({
+  upTo, folder, cls, folderIndex: FOLDER_INDEX.get(folder)!, recoverable: folder.startsWith('recoverable'), note: cls === 'IPM.Note',
+}));
 const sortedBy = (people: Person[], key: (p: Person) => string): Person[] => [...people].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 
 /** All generated rows, pass by pass; yields after every person. */
@@ -19,7 +29,8 @@ export function* generatedRows(plan: GenerationPlan, emit: Emit, now: string): G
     emitPersonDirectory(plan, p, personRecords(plan, p, now), emit, now);
     yield;
   }
-  for (const p of sortedBy(plan.people, (x) => x.sourceId)) {
+  const bySourceId = sortedBy(plan.people, (x) => x.sourceId);
+  for (const p of bySourceId) {
     emitMailbox(plan, p, emit, now);
     yield;
   }
@@ -29,7 +40,7 @@ export function* generatedRows(plan: GenerationPlan, emit: Emit, now: string): G
     emitOneDrive(plan, s.p, s.url, s.id, emit, now);
     yield;
   }
-  for (const p of sortedBy(plan.people, (x) => x.sourceId)) {
+  for (const p of bySourceId) {
     emitChats(plan, p, emit);
     emitMeetings(plan, p, emit);
     yield;
@@ -41,28 +52,24 @@ function emitMailbox(plan: GenerationPlan, p: Person, emit: Emit, now: string): 
   const tid = plan.source.id;
   const uid = p.sourceId;
   const recs = personRecords(plan, p, now);
-  const folderId = mailFolderIds(tid, uid);
   const itemId = mailItemIds(tid, uid);
-  WELL_KNOWN_FOLDERS.forEach((f, k) => emit('mail_folders', {
-    tenant_id: tid, user_id: uid, id: folderId(k), parent_folder_id: null, display_name: f.displayName, well_known_name: f.name, is_recoverable: f.recoverable ? 1 : 0,
-  }));
+  const folders = wellKnownFolders(tid, uid);
+  emitMailboxContent(tid, uid, folders, [], emit);
   const rnd = new Prng(plan.seed, 'mail', uid);
   const people = plan.people;
   let main = 0;
   let dumpster = 0;
+  const folderIds = folders.map((f) => f.id);
   for (let j = 0; j < plan.mailItemsPerUser; j++) {
     const r = rnd.float();
-    const [folder, cls] = r < 0.55 ? ['inbox', 'IPM.Note'] : r < 0.7 ? ['sentitems', 'IPM.Note'] : r < 0.74 ? ['deleteditems', 'IPM.Note']
-      : r < 0.78 ? ['archive', 'IPM.Note'] : r < 0.8 ? ['drafts', 'IPM.Note'] : r < 0.88 ? ['calendar', 'IPM.Appointment']
-      : r < 0.93 ? ['contacts', 'IPM.Contact'] : r < 0.96 ? ['tasks', 'IPM.Task'] : r < 0.975 ? ['recoverableitemsdeletions', 'IPM.Note']
-      : r < 0.985 ? ['recoverableitemsversions', 'IPM.Note'] : r < 0.99 ? ['recoverableitemspurges', 'IPM.Note'] : r < 0.995 ? ['teamchat', 'IPM.SkypeTeams.Message'] : ['outbox', 'IPM.Note'];
-    const size = cls === 'IPM.Note' ? 2_000 + Math.floor(148_000 * rnd.float() ** 3) : 1_000 + rnd.int(0, 19_000);
-    if (folder.startsWith('recoverable')) dumpster += size;
+    const kind = MAIL_MIX.find((m) => r < m.upTo) ?? MAIL_MIX[MAIL_MIX.length - 1]!;
+    const size = kind.note ? 2_000 + Math.floor(148_000 * rnd.float() ** 3) : 1_000 + rnd.int(0, 19_000);
+    if (kind.recoverable) dumpster += size;
     else main += size;
-    const from = folder === 'inbox' ? people[rnd.int(0, people.length - 1)]!.sourceUpn : cls === 'IPM.Note' ? p.sourceUpn : null;
+    const from = kind.folder === 'inbox' ? people[rnd.int(0, people.length - 1)]!.sourceUpn : kind.note ? p.sourceUpn : null;
     const received = iso(plan.anchorMs - rnd.int(0, 365 * 24 * 3600) * 1000);
     emit('mail_items', {
-      tenant_id: tid, user_id: uid, id: itemId(j), folder_id: folderId(FOLDER_INDEX.get(folder)!), item_class: cls,
+      tenant_id: tid, user_id: uid, id: itemId(j), folder_id: folderIds[kind.folderIndex]!, item_class: kind.cls,
       subject: `${rnd.pick(SUBJECTS)} ${rnd.pick(TOPICS)}`, from_address: from, received_at: received, size_bytes: size,
       body_preview: rnd.pick(PREVIEWS), content_hash: rnd.hex(16), is_read: rnd.chance(0.8) ? 1 : 0, last_modified_at: received,
     });
@@ -71,14 +78,8 @@ function emitMailbox(plan: GenerationPlan, p: Person, emit: Emit, now: string): 
   mbx.mailboxSizeBytes = main;
   if (!p.faults.has('dumpsterOverQuota')) mbx.recoverableItemsSizeBytes = dumpster;
   emit('recipients', recipientRow(tid, uid, mbx, true, now));
-  if (recs.target?.mailbox) {
-    // a target licensed too early got its own (empty) mailbox
-    const tf = mailFolderIds(plan.target.id, p.targetId);
-    WELL_KNOWN_FOLDERS.forEach((f, k) => emit('mail_folders', {
-      tenant_id: plan.target.id, user_id: p.targetId, id: tf(k), parent_folder_id: null, display_name: f.displayName, well_known_name: f.name,
-      is_recoverable: f.recoverable ? 1 : 0,
-    }));
-  }
+  // a target licensed too early got its own (empty) mailbox
+  if (recs.target?.mailbox) emitMailboxContent(plan.target.id, p.targetId, wellKnownFolders(plan.target.id, p.targetId), [], emit);
 }
 
 function emitOneDrive(plan: GenerationPlan, p: Person, url: string, siteId: string, emit: Emit, now: string): void {
