@@ -57,7 +57,7 @@ export interface UsersTable {
   user_type: string; // Member | Guest
   licenses: Json; // string[] of sku part numbers (see tenants/licenses.ts)
   directory_roles: Json; // string[] of role display names
-  password: string | null; // for the ROPC grant in the local authority only
+  password: string | null; // SHA-256 (hex) of the password for the local authority's ROPC grant
   created_at: Iso;
 }
 

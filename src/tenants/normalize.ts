@@ -1,7 +1,7 @@
 // Input object -> record: fills every default the way the real service would (derived ids, hosts,
 // proxy addresses, LegacyExchangeDN, quotas). No reference to other objects is resolved here (see
 // prepare.ts) and nothing is rejected: invariants.ts judges the result.
-import { hashSecret } from '../graph/auth/tokens.js';
+import { hashSecret } from './secrets.js';
 import { aliasFromUpn, defaultSpoHosts, deriveGuid, guidSequence, legacyExchangeDn, spoMappingId, trimSlash } from './ids.js';
 import { DEFAULT_QUOTAS, DEFAULT_TENANT_SETTINGS, NO_HOLDS, WELL_KNOWN_FOLDERS, type TenantSettings } from './model.js';
 import type {
@@ -88,7 +88,7 @@ export function wellKnownFolders(tenantId: string, userId: string): PreparedFold
 
 export interface PreparedUser {
   record: UserRecord;
-  /** Password for the local authority's password grant (which compares it as stored); undefined = keep the stored one. */
+  /** SHA-256 of the password for the local authority's password grant; undefined = keep the stored one. */
   password: string | null | undefined;
   /** Listed mailbox content (well-known folders included); null when none was listed: a loader creates
    * the well-known folders of a new mailbox, the admin API keeps what is stored. */
@@ -127,7 +127,7 @@ export function normalizeUser(input: UserInput, tenant: TenantRecord, now: strin
   }
   return {
     record,
-    password: input.password,
+    password: typeof input.password === 'string' ? hashSecret(input.password) : input.password,
     folders: content?.folders ?? null,
     items: content?.items ?? null,
   };

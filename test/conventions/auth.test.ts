@@ -1,6 +1,7 @@
 // The local identity platform (token endpoint, discovery, JWKS) and how Graph routes authenticate and
 // authorize: token failures, app roles, delegated users with directory roles, and tenant isolation.
 import { after, before, describe, it } from 'node:test';
+import { hashSecret } from '../../src/tenants/secrets.js';
 import assert from 'node:assert/strict';
 import { SignJWT, decodeJwt, decodeProtectedHeader, generateKeyPair, importJWK, jwtVerify, type JWK } from 'jose';
 import { startServer, T, jobBody, type TestServer } from '../helpers.js';
@@ -299,7 +300,7 @@ describe('delegated (user) tokens', () => {
   async function addUser(upn: string, roles: string[], password: string | null = null) {
     await s.deps.store.db.insertInto('users').values({
       tenant_id: T.target, id: crypto.randomUUID(), user_principal_name: upn, upn_key: upn.toLowerCase(), display_name: upn, mail: null,
-      account_enabled: 1, user_type: 'Member', licenses: '[]', directory_roles: JSON.stringify(roles), password, created_at: now,
+      account_enabled: 1, user_type: 'Member', licenses: '[]', directory_roles: JSON.stringify(roles), password: password === null ? null : hashSecret(password), created_at: now,
     }).execute();
   }
   before(async () => {

@@ -1,6 +1,7 @@
 // applyTenantChanges refuses invalid objects with precise {path, message} issues and leaves the store
 // exactly as it was; valid changes round-trip through the readers.
 import { after, before, describe, it } from 'node:test';
+import { hashSecret } from '../../src/tenants/secrets.js';
 import assert from 'node:assert/strict';
 import type { Store } from '../../src/store/db.js';
 import { getGroup, getTenant, getUser } from '../../src/tenants/readers.js';
@@ -148,7 +149,7 @@ describe('invariants: accepted changes round-trip', () => {
     const r = await applyTenantChanges(store, clock, [{ tenantId: CONTOSO, users: [{ userPrincipalName: 'lara@contoso.com', displayName: 'Lara N', mailbox: {} }] }]);
     assert.equal(r.ok, true, JSON.stringify(r));
     const row = await store.db.selectFrom('users').select('password').where('id', '=', laraId).executeTakeFirstOrThrow();
-    assert.equal(row.password, 'pw-1');
+    assert.equal(row.password, hashSecret('pw-1')); // stored as its SHA-256, never in clear
     const items = await store.db.selectFrom('mail_items').select('subject').where('user_id', '=', laraId).execute();
     assert.deepEqual(items, [{ subject: 'Hello' }]);
     assert.equal((await getUser(store, CONTOSO, laraId))?.displayName, 'Lara N');

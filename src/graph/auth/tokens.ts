@@ -1,7 +1,8 @@
 // Issues and verifies access tokens the way the Microsoft identity platform does for Graph:
 // client credentials (app roles in `roles`) and resource-owner password (delegated `scp`, `wids`, `upn`).
 // Token lifetime uses wall-clock time, not the migration clock: clients cache tokens by real expiry.
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { secretMatches } from '../../tenants/secrets.js';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import type { Store } from '../../store/db.js';
 import { DirectoryRoles, Resources, type AppPermission } from '../../tenants/model.js';
@@ -29,9 +30,7 @@ export class AadError extends Error {
   }
 }
 
-export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
-}
+export { hashSecret } from '../../tenants/secrets.js';
 
 export interface TokenAuthority {
   resolveTenant(idOrDomain: string): Promise<string | undefined>;
@@ -96,11 +95,7 @@ export function makeTokenAuthority(store: Store, key: SigningKey, lifetimeSec: n
       const sp = await servicePrincipal(tenantId, clientId);
       const app = await store.db.selectFrom('applications').selectAll().where('app_id', '=', clientId.toLowerCase()).executeTakeFirst();
       const secrets = app ? (JSON.parse(app.secrets) as { sha256: string }[]) : [];
-      const given = Buffer.from(hashSecret(clientSecret), 'hex');
-      const match = secrets.some((s) => {
-        const stored = Buffer.from(s.sha256, 'hex');
-        return stored.length === given.length && timingSafeEqual(stored, given);
-      });
+      const match = secrets.some((s) => secretMatches(clientSecret, s.sha256));
       if (!match) throw new AadError(401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`);
       const roles = (JSON.parse(sp.granted_permissions) as AppPermission[]).filter((p) => p.resource === Resources.graph).map((p) => p.value);
       return sign({ appid: sp.app_id, azp: sp.app_id, oid: sp.app_id, sub: sp.app_id, idtyp: 'app', roles, app_displayname: sp.display_name }, tenantId, issuerBase);
@@ -109,7 +104,7 @@ export function makeTokenAuthority(store: Store, key: SigningKey, lifetimeSec: n
       const tenantId = await requireTenant(tenantRef);
       const sp = await servicePrincipal(tenantId, clientId);
       const user = await store.db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('upn_key', '=', username.toLowerCase()).executeTakeFirst();
-      if (!user || !user.password || user.password !== password || !user.account_enabled) {
+      if (!user || !user.password || !secretMatches(password, user.password) || !user.account_enabled) {
         throw new AadError(400, 'invalid_grant', 50126, 'Error validating credentials due to invalid username or password.');
       }
       const requested = scope.split(/\s+/).filter(Boolean);
