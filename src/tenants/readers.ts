@@ -4,7 +4,7 @@ import type { Selectable } from 'kysely';
 import type { Store } from '../store/db.js';
 import type { Database } from '../store/schema.js';
 import { isGuid } from './ids.js';
-import type { TenantSettings } from './model.js';
+import { NO_HOLDS, type MailboxHolds, type TenantSettings } from './model.js';
 import { lower, mergeSettings } from './normalize.js';
 import { groupTypeOf } from './rows.js';
 import { TENANT_TABLES } from './sink.js';
@@ -44,8 +44,9 @@ export async function getTenant(store: Store, idOrDomain: string): Promise<Tenan
 export function recipientFromRow(r: Row<'recipients'>): RecipientRecord {
   return {
     recipientTypeDetails: r.recipient_type_details, alias: r.alias, primarySmtpAddress: r.primary_smtp_address, emailAddresses: parse(r.email_addresses),
-    externalEmailAddress: r.external_email_address, exchangeGuid: r.exchange_guid, archiveGuid: r.archive_guid, auxArchiveCount: r.aux_archive_count,
-    legacyExchangeDn: r.legacy_exchange_dn, holds: parse(r.holds), mailboxSizeBytes: Number(r.mailbox_size_bytes),
+    externalEmailAddress: r.external_email_address, exchangeGuid: r.exchange_guid, archiveGuid: r.archive_guid, auxArchiveCount: Number(r.aux_archive_count),
+    // rows written by older versions or by hand may hold only some hold flags: the rest are off
+    legacyExchangeDn: r.legacy_exchange_dn, holds: { ...NO_HOLDS, ...parse<Partial<MailboxHolds>>(r.holds) }, mailboxSizeBytes: Number(r.mailbox_size_bytes),
     recoverableItemsSizeBytes: Number(r.recoverable_items_size_bytes), prohibitSendReceiveQuotaBytes: Number(r.prohibit_send_receive_quota_bytes),
     recoverableItemsQuotaBytes: Number(r.recoverable_items_quota_bytes), previousRecipientTypeDetails: r.previous_recipient_type_details,
     mailboxMoveRemoteHostName: r.mailbox_move_remote_host_name,
