@@ -140,16 +140,19 @@ export const jobsRepo = {
     await db.updateTable('migration_jobs').set(patch).where('id', '=', jobId).execute();
   },
 
-  /** Users among `userIds` already held by another active job of the tenant: userId → job display name. */
-  async usersInActiveJobs(db: Db, tenantId: string, userIds: string[], inactive: readonly JobStatus[], exceptJobId?: string): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
+  /**
+   * Memberships of `userIds` in jobs of the tenant that still hold their users (status not in `inactive`,
+   * task not cancelled), oldest job first; `exceptJobId` leaves one job out.
+   */
+  async activeMemberships(db: Db, tenantId: string, userIds: readonly string[], inactive: readonly JobStatus[], exceptJobId?: string) {
+    const out: { userId: string; jobId: string; displayName: string; status: string }[] = [];
     for (let i = 0; i < userIds.length; i += 500) {
       let q = db.selectFrom('migration_tasks as t').innerJoin('migration_jobs as j', 'j.id', 't.job_id')
-        .select(['t.id as userId', 'j.display_name as name'])
+        .select(['t.id as userId', 'j.id as jobId', 'j.display_name as displayName', 'j.status as status'])
         .where('t.tenant_id', '=', tenantId).where('t.id', 'in', userIds.slice(i, i + 500)).where('t.cancelled', '=', 0)
         .where('j.status', 'not in', [...inactive]);
       if (exceptJobId) q = q.where('j.id', '<>', exceptJobId);
-      for (const r of await q.execute()) if (!out.has(r.userId)) out.set(r.userId, r.name);
+      out.push(...(await q.orderBy('j.created_at').execute()));
     }
     return out;
   },

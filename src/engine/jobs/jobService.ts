@@ -108,9 +108,8 @@ export class JobService {
     try {
       await this.store.db.transaction().execute(async (trx) => {
         if (await jobsRepo.byDisplayName(trx, tenantId, job.displayName)) throw Errors.duplicateDisplayName(job.displayName);
-        const busy = await jobsRepo.usersInActiveJobs(trx, tenantId, resources, INACTIVE_STATUSES);
-        const first = busy.entries().next();
-        if (!first.done) throw Errors.userInOtherBatch(first.value[0], first.value[1]);
+        const [busy] = await jobsRepo.activeMemberships(trx, tenantId, resources, INACTIVE_STATUSES);
+        if (busy) throw Errors.userInOtherBatch(busy.userId, busy.displayName);
         await jobsRepo.insert(trx, job, tasks);
       });
     } catch (e) {

@@ -6,6 +6,7 @@ import type { Store } from '../../store/db.js';
 import type { Database } from '../../store/schema.js';
 import type { MigrationJob } from '../../domain/job.js';
 import { INACTIVE_STATUSES } from '../../domain/jobStateMachine.js';
+import { jobsRepo } from '../../store/jobsRepo.js';
 import { targetOneDriveUrl } from '../../domain/validation/helpers.js';
 import type { UserSnapshot, ValidationContext } from '../../domain/validation/types.js';
 import { loadTenant } from './tenantSnapshot.js';
@@ -53,12 +54,7 @@ async function loadTargetSide(db: Kysely<Database>, ctx: ValidationContext, chun
     db.selectFrom('identity_mappings').select(['target_user_id', 'source_user_id', 'state'])
       .where('target_tenant_id', '=', tid).where('source_tenant_id', '=', ctx.source.id).where('target_user_id', 'in', chunk)
       .orderBy('source_user_id').execute(),
-    db.selectFrom('migration_tasks').innerJoin('migration_jobs', 'migration_jobs.id', 'migration_tasks.job_id')
-      .select(['migration_tasks.id as user_id', 'migration_jobs.id as job_id', 'migration_jobs.display_name', 'migration_jobs.status'])
-      .where('migration_tasks.tenant_id', '=', tid).where('migration_tasks.id', 'in', chunk)
-      .where('migration_tasks.job_id', '<>', ctx.job.id).where('migration_tasks.cancelled', '=', 0)
-      .where('migration_jobs.status', 'not in', [...INACTIVE_STATUSES])
-      .orderBy('migration_jobs.created_at').execute(),
+    jobsRepo.activeMemberships(db, tid, chunk, INACTIVE_STATUSES, ctx.job.id),
   ]);
   for (const r of userRows) users.get(r.id)!.targetUser = toUser(r);
   for (const r of recipientRows) users.get(r.id)!.targetRecipient = toRecipient(r);
@@ -67,7 +63,7 @@ async function loadTargetSide(db: Kysely<Database>, ctx: ValidationContext, chun
     u.mappedSourceCount += 1;
     u.mapping ??= { sourceUserId: r.source_user_id, state: r.state };
   }
-  for (const r of jobRows) users.get(r.user_id)!.otherActiveJobs.push({ id: r.job_id, displayName: r.display_name, status: r.status });
+  for (const r of jobRows) users.get(r.userId)!.otherActiveJobs.push({ id: r.jobId, displayName: r.displayName, status: r.status });
 
   // A site already owned by the user as its OneDrive, or sitting at the URL the move would use.
   const urlOwner = new Map<string, string>();
