@@ -1,6 +1,6 @@
 // Typed reads of the tenant model, returning the records of records.ts (camelCase, parsed JSON,
 // booleans). The row converters are exported for modules that run their own queries.
-import type { Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Store } from '../store/db.js';
 import type { Database } from '../store/schema.js';
 import { isGuid } from './ids.js';
@@ -62,11 +62,16 @@ export function userFromRows(u: Row<'users'>, r: Row<'recipients'> | undefined):
   return rec;
 }
 
+/** The users row for an object id or a UPN (case-insensitive) within one tenant. */
+export function findUserRow(db: Kysely<Database>, tenantId: string, idOrUpn: string): Promise<Row<'users'> | undefined> {
+  const key = lower(idOrUpn);
+  return db.selectFrom('users').selectAll().where('tenant_id', '=', lower(tenantId))
+    .where((eb) => eb.or([eb('id', '=', key), eb('upn_key', '=', key)])).executeTakeFirst();
+}
+
 /** A user by object id or UPN (case-insensitive), with its recipient. */
 export async function getUser(store: Store, tenantId: string, idOrUpn: string): Promise<UserRecord | undefined> {
-  const key = lower(idOrUpn);
-  const u = await store.db.selectFrom('users').selectAll().where('tenant_id', '=', lower(tenantId))
-    .where((eb) => eb.or([eb('id', '=', key), eb('upn_key', '=', key)])).executeTakeFirst();
+  const u = await findUserRow(store.db, tenantId, idOrUpn);
   if (!u) return undefined;
   const r = await store.db.selectFrom('recipients').selectAll().where('tenant_id', '=', u.tenant_id).where('id', '=', u.id).executeTakeFirst();
   return userFromRows(u, r);

@@ -2,6 +2,9 @@
 import type { Selectable } from 'kysely';
 import type { RecipientsTable, UsersTable } from '../../store/schema.js';
 import { recipientFromRow } from '../../tenants/readers.js';
+import { parseJson } from '../../store/json.js';
+
+export { parseJson };
 import type { RecipientRecord, UserRecord } from '../../domain/validation/types.js';
 
 export const CHUNK = 500;
@@ -12,14 +15,6 @@ export function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
   return out;
 }
 
-export function parseJson<T>(text: string | null | undefined, fallback: T): T {
-  if (text == null || text === '') return fallback;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return fallback;
-  }
-}
 
 export function toUser(r: Selectable<UsersTable>): UserRecord {
   return {

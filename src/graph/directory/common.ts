@@ -9,6 +9,8 @@ import { metadataContext, parseKeySegment, sendOData } from '../odataResponse.js
 import { applySelect, contextSuffixForSelect } from '../odata/paging.js';
 import { parseEntityQuery, type CollectionOptions, type RawQuery, type SortDirection } from '../odata/query.js';
 import type { FieldMap } from '../odata/fields.js';
+import { findUserRow } from '../../tenants/readers.js';
+export { parseJson } from '../../store/json.js';
 
 export type Db = Kysely<Database>;
 export type Entity = Record<string, unknown>;
@@ -51,12 +53,7 @@ export function collectionOptions(o: {
 }
 
 /** Users are addressed by object id or by userPrincipalName (case-insensitive), within one tenant. */
-export async function findUser(db: Db, tenantId: string, key: string): Promise<UsersTable | undefined> {
-  const k = key.toLowerCase();
-  return db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId)
-    .where((eb) => eb.or([eb('id', '=', k), eb('id', '=', key), eb('upn_key', '=', k)]))
-    .executeTakeFirst();
-}
+export const findUser = findUserRow;
 
 export async function requireUser(db: Db, tenantId: string, key: string, notFound: (key: string) => GraphError): Promise<UsersTable> {
   const u = await findUser(db, tenantId, key);
@@ -66,11 +63,3 @@ export async function requireUser(db: Db, tenantId: string, key: string, notFoun
 
 export const flag = (v: number | null | undefined): boolean => v === 1;
 
-export function parseJson<T>(text: string | null | undefined, fallback: T): T {
-  if (!text) return fallback;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return fallback;
-  }
-}
