@@ -8,7 +8,7 @@ import { Clock } from '../src/clock.js';
 import { createServer, type XtmServer } from '../src/server.js';
 import type { XtmConfig } from '../src/config.js';
 import type { Store } from '../src/store/db.js';
-import { hashSecret } from '../src/graph/auth/tokens.js';
+import { hashSecret } from '../src/tenants/secrets.js';
 import { Resources } from '../src/tenants/model.js';
 import type { ValidationExecutor } from '../src/engine/jobs/validationPort.js';
 import { existenceOnlyValidation } from './existenceOnlyValidation.js';

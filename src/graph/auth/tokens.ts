@@ -30,7 +30,6 @@ export class AadError extends Error {
   }
 }
 
-export { hashSecret } from '../../tenants/secrets.js';
 
 export interface TokenAuthority {
   resolveTenant(idOrDomain: string): Promise<string | undefined>;
@@ -97,18 +96,17 @@ export function makeTokenAuthority(store: Store, key: SigningKey, lifetimeSec: n
       const secrets = app ? (JSON.parse(app.secrets) as { sha256: string }[]) : [];
       const match = secrets.some((s) => secretMatches(clientSecret, s.sha256));
       if (!match) throw new AadError(401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`);
-      const roles = (JSON.parse(sp.granted_permissions) as AppPermission[]).filter((p) => p.resource === Resources.graph).map((p) => p.value);
-      return sign({ appid: sp.app_id, azp: sp.app_id, oid: sp.app_id, sub: sp.app_id, idtyp: 'app', roles, app_displayname: sp.display_name }, tenantId, issuerBase);
+      return appClaims(sp, tenantId, issuerBase);
     },
     async password(tenantRef, clientId, username, password, scope, issuerBase) {
       const tenantId = await requireTenant(tenantRef);
       const sp = await servicePrincipal(tenantId, clientId);
-      const user = await store.db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('upn_key', '=', username.toLowerCase()).executeTakeFirst();
+      const user = await userByUpn(tenantId, username);
       if (!user || !user.password || !secretMatches(password, user.password) || !user.account_enabled) {
         throw new AadError(400, 'invalid_grant', 50126, 'Error validating credentials due to invalid username or password.');
       }
       const requested = scope.split(/\s+/).filter(Boolean);
-      const delegated = (JSON.parse(sp.granted_permissions) as AppPermission[]).filter((p) => p.resource === Resources.graph).map((p) => p.value);
+      const delegated = graphPermissions(sp);
       const scp = requested.some((s) => s.endsWith('/.default')) ? delegated : requested.map((s) => s.replace(/^https:\/\/graph\.microsoft\.com\//i, '')).filter((s) => delegated.includes(s));
       return userClaims(user, sp.app_id, scp, tenantId, issuerBase);
     },
@@ -120,11 +118,10 @@ export function makeTokenAuthority(store: Store, key: SigningKey, lifetimeSec: n
         sp = all.find((r) => r.granted_permissions.includes('CrossTenantContentMigration.ReadWrite.All')) ?? all[0];
         if (!sp) throw new AadError(400, 'unauthorized_client', 700016, `No application is consented in the directory '${tenantId}'.`);
       }
-      const roles = (JSON.parse(sp.granted_permissions) as AppPermission[]).filter((p) => p.resource === Resources.graph).map((p) => p.value);
-      return sign({ appid: sp.app_id, azp: sp.app_id, oid: sp.app_id, sub: sp.app_id, idtyp: 'app', roles, app_displayname: sp.display_name }, tenantId, issuerBase);
+      return appClaims(sp, tenantId, issuerBase);
     },
     async userToken(tenantId, upn, issuerBase, scopes) {
-      const user = await store.db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('upn_key', '=', upn.toLowerCase()).executeTakeFirst();
+      const user = await userByUpn(tenantId, upn);
       if (!user) throw new AadError(400, 'invalid_grant', 50034, `The user account ${upn} does not exist in the ${tenantId} directory.`);
       const scp = scopes ?? ['CrossTenantContentMigration.ReadWrite.All', 'SharePointCrossTenantMigration.Manage.All', 'User.Read.All'];
       return userClaims(user, GRAPH_APP_ID, scp, tenantId, issuerBase);
@@ -163,6 +160,19 @@ export function makeTokenAuthority(store: Store, key: SigningKey, lifetimeSec: n
       return p;
     },
   };
+
+  function userByUpn(tenantId: string, upn: string) {
+    return store.db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('upn_key', '=', upn.toLowerCase()).executeTakeFirst();
+  }
+
+  /** Application permissions on Microsoft Graph admin-consented to the service principal. */
+  function graphPermissions(sp: { granted_permissions: string }): string[] {
+    return (JSON.parse(sp.granted_permissions) as AppPermission[]).filter((p) => p.resource === Resources.graph).map((p) => p.value);
+  }
+
+  function appClaims(sp: { app_id: string; display_name: string; granted_permissions: string }, tenantId: string, issuerBase: string) {
+    return sign({ appid: sp.app_id, azp: sp.app_id, oid: sp.app_id, sub: sp.app_id, idtyp: 'app', roles: graphPermissions(sp), app_displayname: sp.display_name }, tenantId, issuerBase);
+  }
 
   function userClaims(user: { id: string; user_principal_name: string; display_name: string; directory_roles: string }, appId: string, scp: string[], tenantId: string, issuerBase: string) {
     const roleNames = JSON.parse(user.directory_roles) as string[];
