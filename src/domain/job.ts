@@ -46,3 +46,12 @@ export const TASK_TYPE = 'Users';
 export function initialStatus(workloads: readonly Workload[]): ServiceStatusDetails[] {
   return workloads.map((service) => ({ service, status: 'notStarted', message: '', errors: [] }));
 }
+
+/**
+ * How a caller names a job: by id, by its displayName (the alternate key), or by a bare value that is
+ * an id if one matches and a displayName otherwise (the orchestrator docs address jobs by name).
+ */
+export type JobKey =
+  | { by: 'id'; value: string }
+  | { by: 'displayName'; value: string }
+  | { by: 'idOrDisplayName'; value: string };

@@ -1,6 +1,6 @@
 // The allowed-operation matrix (graph-api-surface.md §3.3; migration-domain.md rules 39, 45–47) as
 // data, plus the pure guards the Graph layer calls before it changes anything.
-import { Errors } from '../graph/errors.js';
+import { DomainErrors as Errors } from './errors.js';
 import type { JobStatus } from './enums.js';
 import type { MigrationJob } from './job.js';
 

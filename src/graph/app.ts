@@ -6,7 +6,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import addFormats from 'ajv-formats';
 
 const formatsPlugin = ((addFormats as unknown as { default?: unknown }).default ?? addFormats) as (ajv: unknown) => unknown;
-import { Errors, GraphError, graphErrorDate } from './errors.js';
+import { Errors, fromDomainError, GraphError, graphErrorDate } from './errors.js';
+import { DomainError } from '../domain/errors.js';
 import { ODataQueryError } from './odata/errors.js';
 import { rewriteKeySegments } from './odataResponse.js';
 import type { AppDeps } from './deps.js';
@@ -107,6 +108,7 @@ function noProtoReviver(key: string, value: unknown): unknown {
 /** Anything thrown becomes a GraphError; an unexpected error is logged and reported as a 500 without details. */
 export function toGraphError(err: unknown, req: FastifyRequest): GraphError {
   if (err instanceof GraphError) return err;
+  if (err instanceof DomainError) return fromDomainError(err);
   if (err instanceof ODataQueryError) return Errors.badRequest(err.message, err.option);
   const e = err as FastifyError & { validation?: unknown[]; validationContext?: string };
   if (e.validation && Array.isArray(e.validation)) return validationError(e.validation as AjvError[], e.validationContext ?? 'body', req.routeOptions?.config?.graphType ?? 'microsoft.graph.entity');

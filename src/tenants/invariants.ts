@@ -1,7 +1,7 @@
 // Invariants of the directory and Exchange objects: pure checks with precise messages, shared by the
 // scenario loader and the admin API. They read a DirectoryIndex (store + batch) and push {path, message}
 // issues; they never throw for bad input. Content objects are checked in invariants.content.ts.
-import { GraphError } from '../graph/errors.js';
+import type { Issue } from '../domain/errors.js';
 import type { DirectoryIndex, TenantIndex } from './directoryIndex.js';
 import { isGuid } from './ids.js';
 import { FirstPartyApps } from './model.js';
@@ -9,7 +9,7 @@ import { domainOf, folderLookup, lower, type PreparedGroup, type PreparedOrgRel,
 import type { ApplicationInput, RecipientInput, TenantInput, UserInput } from './objects.js';
 import type { ApplicationRecord, MigrationEndpointRecord, RecipientRecord, ServicePrincipalRecord, SpoRelationshipRecord, TenantRecord } from './records.js';
 
-export interface Issue { path: string; message: string }
+export type { Issue };
 
 /** Appends path segments: at('users[0]', 'mailbox', 'emailAddresses', 2) = 'users[0].mailbox.emailAddresses[2]'. */
 export function at(base: string, ...segments: (string | number)[]): string {
@@ -271,11 +271,4 @@ export function checkSpoRelationship(c: Checker, t: TenantIndex, r: SpoRelations
   const earlier = c.claim(`spoRel:${t.id}:${r.partnerHostUrl}`, path);
   if (earlier) c.add(at(path, 'partnerHostUrl'), `a relationship with '${r.partnerHostUrl}' is defined twice (also at ${earlier})`);
   if (r.partnerHostUrl === t.record.mySiteHost) c.add(at(path, 'partnerHostUrl'), `'${r.partnerHostUrl}' is this tenant's own host; the partner is the other tenant`);
-}
-
-/** Issues as one Graph 400 error (admin API): the first message, every issue in details. */
-export function issuesToGraphError(issues: readonly Issue[]): GraphError {
-  const first = issues[0];
-  return new GraphError(400, 'BadRequest', first ? `${first.path}: ${first.message}` : 'Invalid request.',
-    issues.map((i) => ({ code: 'invalidValue', message: i.message, target: i.path })), undefined, first?.path);
 }

@@ -5,14 +5,13 @@ import type { Clock } from '../../clock.js';
 import type { XtmConfig } from '../../config.js';
 import type { Store } from '../../store/db.js';
 import { jobsRepo } from '../../store/jobsRepo.js';
-import { Errors } from '../../graph/errors.js';
+import { DomainError, DomainErrors as Errors } from '../../domain/errors.js';
 import { canonicalWorkload, Workloads, type JobStatus, type Workload } from '../../domain/enums.js';
-import { initialStatus, TASK_TYPE, type ExchangeSettings, type MigrationJob, type MigrationTask } from '../../domain/job.js';
+import { initialStatus, TASK_TYPE, type ExchangeSettings, type JobKey, type MigrationJob, type MigrationTask } from '../../domain/job.js';
 import {
   ALLOWED, assertCanCancel, assertCanDelete, assertCanMigrate, assertCanPatchCompleteAfter, assertCanValidate,
   INACTIVE_STATUSES, JobMessages, type JobOperation,
 } from '../../domain/jobStateMachine.js';
-import type { KeySegment } from '../../graph/odataResponse.js';
 import type { WorkQueue } from '../queue.js';
 
 export interface CreateJobInput {
@@ -31,16 +30,15 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class JobService {
   constructor(private readonly store: Store, private readonly clock: Clock, private readonly queue: WorkQueue, private readonly config: XtmConfig) {}
 
-  /** Resolves an OData key segment: id, `(displayName='…')`, or a bare display name (orchestrator docs). */
-  async resolve(tenantId: string, key: KeySegment): Promise<MigrationJob> {
+  /** Finds the caller's job by id, by displayName, or by a bare value (id first, then displayName). */
+  async resolve(tenantId: string, key: JobKey): Promise<MigrationJob> {
     const db = this.store.db;
     let job: MigrationJob | undefined;
-    if (key.kind === 'alt') {
-      if (key.property.toLowerCase() !== 'displayname') throw Errors.badRequest(`'${key.property}' is not an alternate key of microsoft.graph.crossTenantMigrationJob. Use displayName.`);
+    if (key.by === 'displayName') {
       job = await jobsRepo.byDisplayName(db, tenantId, key.value);
     } else {
       if (GUID.test(key.value)) job = await jobsRepo.byId(db, tenantId, key.value);
-      if (!job && key.kind === 'idOrAlt') job = await jobsRepo.byDisplayName(db, tenantId, key.value);
+      if (!job && key.by === 'idOrDisplayName') job = await jobsRepo.byDisplayName(db, tenantId, key.value);
     }
     if (!job) throw Errors.jobNotFound(key.value);
     return job;
@@ -114,13 +112,13 @@ export class JobService {
       });
     } catch (e) {
       // Two concurrent creates with one name: the unique index decides.
-      if (/unique|duplicate key/i.test(String((e as Error).message)) && !(e instanceof Error && e.name === 'GraphError')) throw Errors.duplicateDisplayName(job.displayName);
+      if (/unique|duplicate key/i.test(String((e as Error).message)) && !(e instanceof DomainError)) throw Errors.duplicateDisplayName(job.displayName);
       throw e;
     }
     return job;
   }
 
-  async validate(tenantId: string, key: KeySegment): Promise<MigrationJob> {
+  async validate(tenantId: string, key: JobKey): Promise<MigrationJob> {
     return this.act(tenantId, key, 'validate', (job) => assertCanValidate(job, this.clock.nowMs()), async (job, trx, nowIso) => {
       const patch = { status: 'validateSubmitted' as JobStatus, job_type: 'validate', message: JobMessages.validateSubmitted, updated_at: nowIso, op_seq: job.opSeq + 1, validated_at: null };
       // The guard decided (an expired validatePassed may re-validate); the CAS only checks nothing moved.
@@ -132,14 +130,14 @@ export class JobService {
     });
   }
 
-  async migrate(tenantId: string, key: KeySegment): Promise<MigrationJob> {
+  async migrate(tenantId: string, key: JobKey): Promise<MigrationJob> {
     const job = await this.resolve(tenantId, key);
     assertCanMigrate(job, this.clock.nowMs());
     // The migration engine (issue 5) plugs in here; until then, refuse honestly.
     throw Errors.migrateNotImplemented();
   }
 
-  async cancel(tenantId: string, key: KeySegment): Promise<MigrationJob> {
+  async cancel(tenantId: string, key: JobKey): Promise<MigrationJob> {
     return this.act(tenantId, key, 'cancel', (job) => assertCanCancel(job, this.clock.nowMs()), async (job, trx, nowIso) => {
       const patch = { status: 'pendingCancel' as JobStatus, message: JobMessages.pendingCancel, updated_at: nowIso, op_seq: job.opSeq + 1 };
       if (!(await jobsRepo.transition(trx, job.id, from('cancel'), patch, job.opSeq))) return undefined;
@@ -152,7 +150,7 @@ export class JobService {
     });
   }
 
-  async delete(tenantId: string, key: KeySegment): Promise<void> {
+  async delete(tenantId: string, key: JobKey): Promise<void> {
     await this.act(tenantId, key, 'delete', (job) => assertCanDelete(job), async (job, trx, nowIso) => {
       const patch = { status: 'pendingDelete' as JobStatus, message: JobMessages.pendingDelete, updated_at: nowIso, op_seq: job.opSeq + 1 };
       if (!(await jobsRepo.transition(trx, job.id, from('delete'), patch, job.opSeq))) return undefined;
@@ -161,7 +159,7 @@ export class JobService {
     });
   }
 
-  async patchCompleteAfter(tenantId: string, key: KeySegment, value: string): Promise<void> {
+  async patchCompleteAfter(tenantId: string, key: JobKey, value: string): Promise<void> {
     const next = Date.parse(value);
     if (Number.isNaN(next)) throw Errors.invalidProperty('completeAfterDateTime', `'${value}' is not a valid DateTimeOffset.`);
     await this.act(tenantId, key, 'patch', (job) => assertCanPatchCompleteAfter(job, next, this.clock.nowMs()), async (job, trx, nowIso) => {
@@ -171,7 +169,7 @@ export class JobService {
   }
 
   /** Removes one user from the batch (before cutover). */
-  async cancelUser(tenantId: string, key: KeySegment, userId: string): Promise<{ job: MigrationJob; userId: string }> {
+  async cancelUser(tenantId: string, key: JobKey, userId: string): Promise<{ job: MigrationJob; userId: string }> {
     const job = await this.resolve(tenantId, key);
     const id = userId.toLowerCase();
     const task = await jobsRepo.task(this.store.db, job.id, id);
@@ -198,7 +196,7 @@ export class JobService {
   }
 
   /** resolve → guard → transactional change; a lost compare-and-set re-reads and re-checks once. */
-  private async act(tenantId: string, key: KeySegment, op: JobOperation, guard: (job: MigrationJob) => void, change: (job: MigrationJob, trx: any, nowIso: string) => Promise<MigrationJob | undefined>): Promise<MigrationJob> {
+  private async act(tenantId: string, key: JobKey, op: JobOperation, guard: (job: MigrationJob) => void, change: (job: MigrationJob, trx: any, nowIso: string) => Promise<MigrationJob | undefined>): Promise<MigrationJob> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const job = await this.resolve(tenantId, key);
       guard(job);

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../deps.js';
 import { Errors } from '../errors.js';
 import { applyTenantChanges, type TenantChange } from '../../tenants/writers.js';
-import { issuesToGraphError, type Issue } from '../../tenants/invariants.js';
+import type { Issue } from '../../tenants/invariants.js';
 import { getTenant } from '../../tenants/readers.js';
 import type { TenantRecord } from '../../tenants/records.js';
 
@@ -34,7 +34,7 @@ export async function apply(deps: AppDeps, changes: TenantChange[], strip?: RegE
   const r = await applyTenantChanges(deps.store, deps.clock, changes);
   if (r.ok) return;
   const rename = typeof strip === 'function' ? strip : (p: string) => (strip ? p.replace(strip, '') || p : p);
-  throw issuesToGraphError(r.issues.map((i): Issue => ({ path: rename(i.path), message: i.message })));
+  throw Errors.adminIssues(r.issues.map((i): Issue => ({ path: rename(i.path), message: i.message })));
 }
 
 export const created = (reply: FastifyReply, body: unknown) => reply.code(201).send(body);

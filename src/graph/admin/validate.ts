@@ -2,7 +2,6 @@
 // Ajv), so a refusal names the field the way the invariants do: one 400, every problem in `details`.
 import type { TSchema, Static } from 'typebox';
 import { Compile } from 'typebox/compile';
-import { issuesToGraphError } from '../../tenants/invariants.js';
 import { explainSchemaErrors } from '../../tenants/schemaErrors.js';
 import { Errors } from '../errors.js';
 
@@ -17,5 +16,5 @@ export function validateBody<S extends TSchema>(schema: S, body: unknown, prefix
     compiled.set(schema, v);
   }
   if (v.Check(body)) return body as Static<S>;
-  throw issuesToGraphError(explainSchemaErrors(v.Errors(body), body, schema, prefix));
+  throw Errors.adminIssues(explainSchemaErrors(v.Errors(body), body, schema, prefix));
 }

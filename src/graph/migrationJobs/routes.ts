@@ -13,6 +13,7 @@ import { parseEntityQuery, type CollectionOptions, type RawQuery } from '../odat
 import { applySelect, contextSuffixForSelect } from '../odata/paging.js';
 import { JOB_FIELDS, TASK_FIELDS, jobsRepo, toJob, toTask } from '../../store/jobsRepo.js';
 import { JobService } from '../../engine/jobs/jobService.js';
+import { jobKeyOf } from './jobKey.js';
 import { JobMessages } from '../../domain/jobStateMachine.js';
 import { CreateJobBody, CancelResponseSchema, JobSchema, JOB_PROPERTIES, KeyParams, TASK_PROPERTIES, TaskSchema, UserParams, collectionOf } from './schemas.js';
 import { jobToGraph, taskToGraph } from './serialize.js';
@@ -50,7 +51,7 @@ export function migrationJobRoutes(app: GraphApp, deps: AppDeps): void {
   const jobs = new JobService(deps.store, deps.clock, deps.queue, deps.config);
   const db = deps.store.db;
   const tenantOf = (req: FastifyRequest) => principalOf(req).tenantId;
-  const keyOf = (req: FastifyRequest) => parseKeySegment((req.params as { key: string }).key);
+  const keyOf = (req: FastifyRequest) => jobKeyOf(parseKeySegment((req.params as { key: string }).key));
   const entity = (req: FastifyRequest, body: Record<string, unknown>, fragment: string, selectable: readonly string[], typeName: string) => {
     const { select } = parseEntityQuery(req.query as RawQuery, { typeName, selectable });
     return { '@odata.context': metadataContext(req, fragment + (select ? contextSuffixForSelect(select) : '')), ...applySelect(body, select) };
