@@ -11,7 +11,8 @@ import { makeTokenAuthority, type TokenAuthority } from './graph/auth/tokens.js'
 import { installAuth } from './graph/auth/guard.js';
 import { identityRoutes } from './graph/auth/identityRoutes.js';
 import { migrationJobRoutes } from './graph/migrationJobs/routes.js';
-import { adminClockRoutes } from './graph/adminClock.js';
+import { adminClockRoutes, persistClock } from './graph/adminClock.js';
+import { readClockAnchors } from './store/settingsRepo.js';
 import { makeEmbeddedQueue } from './engine/runner.js';
 import { jobTasks } from './engine/tasks/jobTasks.js';
 import type { ValidationExecutor } from './engine/jobs/validationPort.js';
@@ -36,6 +37,7 @@ export async function createServer(partial: Partial<XtmConfig> = {}, opts: { log
   const log = opts.log ?? pino({ level: config.logLevel });
   const store: Store = await openStore(config.db || join(config.dataDir, 'xtm.db'));
   const clock = opts.clock ?? (await restoreClock(store, config.clock));
+  await persistClock(store, clock);
 
   const firstStart = !(await store.db.selectFrom('tenants').select('id').limit(1).executeTakeFirst());
   if (firstStart && config.scenario) {
@@ -81,12 +83,10 @@ export async function createServer(partial: Partial<XtmConfig> = {}, opts: { log
   };
 }
 
+/** Virtual time continues from the persisted anchors (never backwards), at the configured speed. */
 async function restoreClock(store: Store, spec: string): Promise<Clock> {
-  const row = await store.db.selectFrom('xtm_settings').select('value').where('key', '=', 'clock.offsetMs').executeTakeFirst();
-  const offset = row ? Number(row.value) : 0;
-  const parsed = Clock.parse(spec);
-  if (offset > 0) parsed.advance(Math.max(0, Date.now() + offset - parsed.nowMs()));
-  return parsed;
+  const anchors = await readClockAnchors(store.db);
+  return Clock.parse(spec, anchors ? Clock.continuation(anchors) : undefined);
 }
 
 const healthRoutes: RouteModule = (app) => {

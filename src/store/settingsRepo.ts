@@ -1,0 +1,43 @@
+// xtm_settings: small named values the process keeps across restarts (the clock's anchors).
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from './schema.js';
+import type { ClockAnchors } from '../clock.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+const CLOCK_KEY = 'clock';
+/** Written by earlier versions: virtual minus real time, in ms. */
+const LEGACY_OFFSET_KEY = 'clock.offsetMs';
+
+export async function getSetting(db: Db, key: string): Promise<string | undefined> {
+  return (await db.selectFrom('xtm_settings').select('value').where('key', '=', key).executeTakeFirst())?.value;
+}
+
+export async function putSetting(db: Db, key: string, value: string): Promise<void> {
+  await db.insertInto('xtm_settings').values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+}
+
+/** The persisted clock, or undefined on a new store. Any process (API, worker) reads the same time from it. */
+export async function readClockAnchors(db: Db): Promise<ClockAnchors | undefined> {
+  const raw = await getSetting(db, CLOCK_KEY);
+  if (raw) {
+    const a = JSON.parse(raw) as Partial<ClockAnchors>;
+    if ([a.factor, a.anchorRealMs, a.anchorVirtualMs].every((n) => typeof n === 'number' && Number.isFinite(n))) return a as ClockAnchors;
+  }
+  const legacy = Number(await getSetting(db, LEGACY_OFFSET_KEY));
+  if (Number.isFinite(legacy) && legacy > 0) {
+    const now = Date.now();
+    return { factor: 1, anchorRealMs: now, anchorVirtualMs: now + legacy };
+  }
+  return undefined;
+}
+
+export async function saveClockAnchors(db: Db, a: ClockAnchors): Promise<void> {
+  await putSetting(db, CLOCK_KEY, JSON.stringify({ factor: a.factor, anchorRealMs: a.anchorRealMs, anchorVirtualMs: a.anchorVirtualMs }));
+}
+
+/** Work items not finished (due, scheduled or running): a rehearsal clock reset waits for none. */
+export async function workInFlight(db: Db): Promise<number> {
+  const r = await db.selectFrom('work_items').select((eb) => eb.fn.countAll().as('n')).where('failed_at', 'is', null).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
