@@ -13,6 +13,7 @@ import { identityRoutes } from './graph/auth/identityRoutes.js';
 import { migrationJobRoutes } from './graph/migrationJobs/routes.js';
 import { adminClockRoutes, persistClock } from './graph/adminClock.js';
 import { readClockAnchors } from './store/settingsRepo.js';
+import { batchRoutes } from './graph/batch/routes.js';
 import { makeEmbeddedQueue } from './engine/runner.js';
 import { jobTasks } from './engine/tasks/jobTasks.js';
 import type { ValidationExecutor } from './engine/jobs/validationPort.js';
@@ -51,7 +52,7 @@ export async function createServer(partial: Partial<XtmConfig> = {}, opts: { log
   const queue = makeEmbeddedQueue(store, clock, log, jobTasks({ config, clock, validate }));
   const deps: AppDeps = { store, clock, config, queue, log };
 
-  const graphModules: RouteModule[] = [(app) => installAuth(app, authority), migrationJobRoutes, ...extraRouteModules.graph];
+  const graphModules: RouteModule[] = [(app) => installAuth(app, authority), migrationJobRoutes, batchRoutes, ...extraRouteModules.graph];
   const rootModules: RouteModule[] = [identityRoutes(authority, key), adminClockRoutes, healthRoutes, ...extraRouteModules.root];
   const http = await buildApp(deps, { graph: graphModules, root: rootModules });
   let https: GraphApp | undefined;

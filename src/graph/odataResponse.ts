@@ -1,13 +1,21 @@
 // Wire helpers shared by every Graph resource module: origin-relative @odata.context, the OData
 // JSON content type, and OData key-segment parsing (id, alternate key, or bare display name).
+import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export const ODATA_JSON = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
 /** Origin the request came in on (http or https, host:port), so links work on either listener. */
 export function requestOrigin(req: FastifyRequest): string {
+  const batch = req.headers['x-xtm-batch-origin'];
+  if (typeof batch === 'string' && batch.startsWith(BATCH_SECRET)) return batch.slice(BATCH_SECRET.length);
   return `${req.protocol}://${req.host}`;
 }
+
+// $batch dispatches inner requests in-process; they carry the outer request's origin under a
+// per-process secret so a client cannot choose the origin xtm writes into links.
+const BATCH_SECRET = `${randomUUID()} `;
+export const batchOriginHeader = (origin: string): string => BATCH_SECRET + origin;
 
 /** 'beta' or 'v1.0', from the URL the client used. */
 export function graphVersion(req: FastifyRequest): string {
