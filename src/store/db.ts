@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, PostgresDialect, type Migration } from 'kysely';
 import type { Database as Schema } from './schema.js';
 import { initialMigration } from './migrations/0001_initial.js';
+import { changesMigration } from './migrations/0004_changes.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -19,7 +20,7 @@ export interface Store {
 }
 
 export function migrations(dialect: StoreDialect): Record<string, Migration> {
-  return { '0001_initial': initialMigration(dialect) };
+  return { '0001_initial': initialMigration(dialect), '0004_changes': changesMigration(dialect) };
 }
 
 export async function openStore(location: string): Promise<Store> {

@@ -1,6 +1,7 @@
 // Kysely table types. Timestamps are ISO-8601 UTC strings (ms precision), JSON columns are text:
 // the same representation on SQLite and PostgreSQL, so repositories never branch on the dialect.
 // Booleans are 0/1 integers for the same reason.
+import type { Generated } from 'kysely';
 
 type Json = string; // JSON text; repositories parse/stringify
 type Iso = string; // ISO-8601 UTC timestamp
@@ -326,6 +327,19 @@ export interface MigrationTasksTable {
   updated_at: Iso;
 }
 
+// ---- change log (0004_changes) ---------------------------------------------------------------
+export interface ChangesTable {
+  /** Monotonic, in commit order (PostgreSQL: NULL until the writing transaction commits). */
+  seq: Generated<number>;
+  tenant_id: string;
+  kind: string; // ChangeKind | 'reset'
+  owner_id: string; // user (mail, recipient), site (drive, permissions), chat, meeting organiser; '' for reset
+  item_id: string; // row id; composite keys joined with '|'
+  op: string; // add | change | delete | reset
+}
+
+export interface ChangeSuspensionsTable { id: string }
+
 export interface Database {
   xtm_settings: XtmSettingsTable;
   signing_keys: SigningKeysTable;
@@ -355,4 +369,6 @@ export interface Database {
   identity_mappings: IdentityMappingsTable;
   migration_jobs: MigrationJobsTable;
   migration_tasks: MigrationTasksTable;
+  changes: ChangesTable;
+  change_suspensions: ChangeSuspensionsTable;
 }

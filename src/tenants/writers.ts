@@ -4,6 +4,7 @@
 import type { Transaction } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/db.js';
+import { withoutChangeTracking } from '../store/changesRepo.js';
 import type { Database as Schema } from '../store/schema.js';
 import { loadDirectoryIndex, loadTenantKeys } from './directoryIndex.js';
 import type { Issue } from './invariants.js';
@@ -106,5 +107,6 @@ async function replaceExisting(trx: Transaction<Schema>, p: PreparedTenant): Pro
 
 /** Deletes tenants and every row they own (content, relationships, mappings, migration jobs) in one transaction. */
 export async function deleteTenants(store: Store, tenantIds: string[]): Promise<void> {
-  await store.db.transaction().execute((trx) => deleteTenantsKysely(trx, tenantIds.map(lower)));
+  const ids = tenantIds.map(lower);
+  await store.db.transaction().execute((trx) => withoutChangeTracking(trx, ids, () => deleteTenantsKysely(trx, ids)));
 }

@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Clock } from '../../clock.js';
 import type { Store } from '../../store/db.js';
+import { withoutChangeTracking, withoutChangeTrackingSqlite } from '../../store/changesRepo.js';
 import { loadDirectoryIndex, loadTenantKeys, type TenantIndex } from '../directoryIndex.js';
 import { at, type Issue } from '../invariants.js';
 import { lower } from '../normalize.js';
@@ -59,23 +60,25 @@ export async function loadScenario(store: Store, clock: Clock, source: ScenarioS
   if (store.sqlite) {
     const sqlite = store.sqlite;
     // Hold Kysely's connection so no other query interleaves, then run one synchronous transaction.
-    rows = await store.db.connection().execute(async () => withRollbackJournal(sqlite, () => sqlite.transaction(() => {
-      deleteTenantsSqlite(sqlite, [...fileTenants]);
-      const sink = sqliteSink(sqlite);
-      emitListed(sink.emit);
-      if (gen) for (const _ of generatedRows(gen, sink.emit, now));
-      sink.flush();
-      return sink.counts;
-    })()));
+    // The change log gets one reset mark per tenant, not a row per item (see docs/decisions.md).
+    rows = await store.db.connection().execute(async () => withRollbackJournal(sqlite, () => sqlite.transaction(() =>
+      withoutChangeTrackingSqlite(sqlite, [...fileTenants], () => {
+        deleteTenantsSqlite(sqlite, [...fileTenants]);
+        const sink = sqliteSink(sqlite);
+        emitListed(sink.emit);
+        if (gen) for (const _ of generatedRows(gen, sink.emit, now));
+        sink.flush();
+        return sink.counts;
+      }))()));
   } else {
-    rows = await store.db.transaction().execute(async (trx) => {
+    rows = await store.db.transaction().execute((trx) => withoutChangeTracking(trx, [...fileTenants], async () => {
       await deleteTenantsKysely(trx, [...fileTenants]);
       const sink = kyselySink(trx);
       emitListed(sink.emit);
       if (gen) for (const _ of generatedRows(gen, sink.emit, now)) await sink.flushIfFull();
       await sink.flush();
       return sink.counts;
-    });
+    }));
   }
   return report(scenario, file, rows, gen, (performance.now() - started) / 1000);
 }
