@@ -1,18 +1,18 @@
-// One way to answer a Graph collection request: OData options → store query → page of entities
-// with @odata.context, optional @odata.count, and an absolute @odata.nextLink on the request's origin.
+// One way to answer a Graph collection request: OData options → the repository's list source →
+// page of entities with @odata.context, optional @odata.count, and an absolute @odata.nextLink on
+// the request's origin. The SQL is built in the store (store/listQuery.ts).
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { SelectQueryBuilder } from 'kysely';
-import { applyCollectionQuery, applyFilter } from './odata/kysely.js';
+import type { ListSource } from '../store/listQuery.js';
 import { buildNextLink, contextSuffixForSelect, nextSkipToken, takePage, applySelect } from './odata/paging.js';
-import { parseCollectionQuery, type CollectionOptions, type RawQuery } from './odata/query.js';
+import { listQueryOf, parseCollectionQuery, type CollectionOptions, type RawQuery } from './odata/query.js';
 import { metadataContext, requestOrigin, sendOData } from './odataResponse.js';
 
 export interface CollectionSpec<Row, Out> {
   options: CollectionOptions;
   /** e.g. "solutions/migrations/crossTenantMigrationJobs" (the $select list is appended). */
   contextPath: string;
-  base: () => SelectQueryBuilder<any, any, Row>;
-  countBase: () => SelectQueryBuilder<any, any, any>;
+  /** The repository's rows of this collection (already scoped to the caller). */
+  source: ListSource<Row>;
   toEntity: (row: Row) => Out;
   /**
    * Optional: a row's value for an ORDER BY column (a FieldSpec column or the keyColumn), used to
@@ -25,10 +25,10 @@ export interface CollectionSpec<Row, Out> {
 
 export async function sendCollection<Row, Out extends Record<string, unknown>>(req: FastifyRequest, reply: FastifyReply, spec: CollectionSpec<Row, Out>) {
   const query = parseCollectionQuery(req.query as RawQuery, spec.options);
-  const rows = await applyCollectionQuery(spec.base(), query, spec.options.fields).execute();
-  const page = takePage(rows as Row[], query);
+  const rows = await spec.source.page(listQueryOf(query));
+  const page = takePage(rows, query);
   const body: Record<string, unknown> = { '@odata.context': metadataContext(req, spec.contextPath + contextSuffixForSelect(query.select)) };
-  if (query.count) body['@odata.count'] = await countOf(spec, query.filter);
+  if (query.count) body['@odata.count'] = await spec.source.count(query.resolvedFilter);
   body.value = page.items.map((r) => applySelect(spec.toEntity(r), query.select));
   if (page.nextOffset !== undefined) {
     // Keyset continuation from the last row returned (see paging.ts): stable under inserts/deletes.
@@ -42,11 +42,6 @@ export async function sendCollection<Row, Out extends Record<string, unknown>>(r
 export async function sendCount<Row, Out>(req: FastifyRequest, reply: FastifyReply, spec: CollectionSpec<Row, Out>) {
   const q = { ...(req.query as RawQuery) };
   const query = parseCollectionQuery(q, spec.options);
-  const n = await countOf(spec, query.filter);
+  const n = await spec.source.count(query.resolvedFilter);
   return reply.code(200).header('content-type', 'text/plain; charset=utf-8').send(String(n));
-}
-
-async function countOf<Row, Out>(spec: CollectionSpec<Row, Out>, filter: Parameters<typeof applyFilter>[1]): Promise<number> {
-  const r = await applyFilter(spec.countBase(), filter, spec.options.fields).select((eb: any) => eb.fn.countAll().as('n')).executeTakeFirst();
-  return Number((r as { n?: number | string } | undefined)?.n ?? 0);
 }

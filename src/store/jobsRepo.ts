@@ -3,9 +3,8 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, MigrationJobsTable, MigrationTasksTable } from './schema.js';
 import type { MigrationJob, MigrationTask, ServiceStatusDetails } from '../domain/job.js';
 import type { JobStatus, JobType, Workload } from '../domain/enums.js';
-import type { FieldMap } from '../graph/odata/fields.js';
-import { JobStatuses, JobTypes } from '../domain/enums.js';
 import { prepared } from './prepared.js';
+import { listSource, type ListSource } from './listQuery.js';
 
 const jobById = prepared((db: Kysely<Database>, id: string, tenantId: string) =>
   db.selectFrom('migration_jobs').selectAll().where('id', '=', id).where('tenant_id', '=', tenantId), ['', ''] as [string, string]);
@@ -75,27 +74,6 @@ export function toTask(r: MigrationTasksTable): MigrationTask {
     lastUpdatedDateTime: r.updated_at,
   };
 }
-
-/** $filter / $orderby fields of the jobs collection (Graph name → column). */
-export const JOB_FIELDS: FieldMap = {
-  id: { column: 'id', type: 'guid' },
-  displayName: { column: 'display_name', type: 'string', caseInsensitive: true },
-  status: { column: 'status', type: 'enum', enumValues: JobStatuses },
-  jobType: { column: 'job_type', type: 'enum', enumValues: JobTypes },
-  createdDateTime: { column: 'created_at', type: 'datetime' },
-  lastUpdatedDateTime: { column: 'updated_at', type: 'datetime' },
-  completeAfterDateTime: { column: 'complete_after', type: 'datetime' },
-  sourceTenantId: { column: 'source_tenant_id', type: 'guid' },
-  targetTenantId: { column: 'tenant_id', type: 'guid' },
-  createdBy: { column: 'created_by', type: 'string', caseInsensitive: true },
-  resourceType: { column: 'resource_type', type: 'string', caseInsensitive: true },
-};
-
-export const TASK_FIELDS: FieldMap = {
-  id: { column: 'id', type: 'guid' },
-  taskType: { column: 'task_type', type: 'string', caseInsensitive: true },
-  lastUpdatedDateTime: { column: 'updated_at', type: 'datetime' },
-};
 
 export const jobsRepo = {
   async byId(db: Db, tenantId: string, id: string): Promise<MigrationJob | undefined> {
@@ -173,6 +151,18 @@ export const jobsRepo = {
         .set({ current_status: JSON.stringify(u.currentStatus), updated_at: nowIso, ...(u.cancelled !== undefined ? { cancelled: u.cancelled ? 1 : 0 } : {}) })
         .where('job_id', '=', jobId).where('id', '=', u.id).execute();
     }
+  },
+
+  /** The tenant's jobs, for the paged, filtered collection. */
+  list(db: Db, tenantId: string): ListSource<MigrationJobsTable> {
+    return listSource(() => db.selectFrom('migration_jobs').selectAll().where('tenant_id', '=', tenantId),
+      () => db.selectFrom('migration_jobs').where('tenant_id', '=', tenantId));
+  },
+
+  /** One job's tasks (its users), for the paged, filtered collection. */
+  listTasks(db: Db, jobId: string): ListSource<MigrationTasksTable> {
+    return listSource(() => db.selectFrom('migration_tasks').selectAll().where('job_id', '=', jobId),
+      () => db.selectFrom('migration_tasks').where('job_id', '=', jobId));
   },
 
   async deleteTasks(db: Db, jobId: string): Promise<void> {

@@ -1,6 +1,6 @@
 /**
  * Keyset ($skiptoken v2) paging end-to-end against a real in-memory SQLite table through Kysely:
- * query string -> parseCollectionQuery -> applyCollectionQuery -> takePage -> nextSkipToken -> next query.
+ * query string -> parseCollectionQuery -> applyListQuery -> takePage -> nextSkipToken -> next query.
  * Expected orders are computed in JS with OData's rules (nulls first ascending, last descending;
  * case-insensitive terms by lower-case; the key tiebreaker in the direction of the last term).
  */
@@ -10,11 +10,11 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { ODataQueryError } from '../../src/graph/odata/errors.js';
 import type { FieldMap } from '../../src/graph/odata/fields.js';
-import { applyCollectionQuery, keysetToKysely, orderByToKysely } from '../../src/graph/odata/kysely.js';
+import { applyListQuery, keysetToKysely, orderByToKysely } from '../../src/store/listQuery.js';
 import {
   encodeKeysetToken, encodeSkipToken, nextSkipToken, parseSkipToken, takePage, type KeysetValue,
 } from '../../src/graph/odata/paging.js';
-import { parseCollectionQuery, type CollectionOptions, type CollectionQuery, type OrderByItem, type RawQuery } from '../../src/graph/odata/query.js';
+import { listQueryOf, parseCollectionQuery, type CollectionOptions, type CollectionQuery, type OrderByItem, type RawQuery } from '../../src/graph/odata/query.js';
 
 interface Row { id: string; name: string | null; grp: number | null; created: string; score: number }
 interface DB { items: Row }
@@ -101,7 +101,7 @@ function follow(query: RawQuery, token: string): RawQuery {
 /** One "request": rows of the page and the next query (if any). */
 async function page(query: RawQuery, opts: CollectionOptions = OPTS, read?: (r: Row, c: string) => unknown): Promise<{ rows: Row[]; q: CollectionQuery; next?: RawQuery }> {
   const q = parseCollectionQuery(query, opts);
-  const fetched = await applyCollectionQuery(db.selectFrom('items').selectAll(), q, opts.fields).execute();
+  const fetched = await applyListQuery(db.selectFrom('items').selectAll(), listQueryOf(q)).execute();
   const p = takePage(fetched, q);
   if (p.nextOffset === undefined) return { rows: p.items, q };
   return { rows: p.items, q, next: follow(query, nextSkipToken(q, p.items.at(-1)!, opts.fields, read)) };
@@ -244,10 +244,10 @@ describe('inserts and deletes between pages', () => {
 
   it('the same scenario with offset paging (legacy v1) duplicates a row: the test above is meaningful', async () => {
     const q = parseCollectionQuery({ $top: '5' }, OPTS);
-    const first = takePage(await applyCollectionQuery(db.selectFrom('items').selectAll(), q, FIELDS).execute(), q);
+    const first = takePage(await applyListQuery(db.selectFrom('items').selectAll(), listQueryOf(q)).execute(), q);
     await db.insertInto('items').values(fresh({ created: '2027-01-01T00:00:00.000Z' })).execute(); // newest: sorts first
     const q2 = parseCollectionQuery({ $top: '5', $skiptoken: encodeSkipToken(first.nextOffset!) }, OPTS);
-    const second = await applyCollectionQuery(db.selectFrom('items').selectAll(), q2, FIELDS).execute();
+    const second = await applyListQuery(db.selectFrom('items').selectAll(), listQueryOf(q2)).execute();
     assert.equal(second[0]!.id, first.items.at(-1)!.id);
     // ... and keyset does not.
     await reset();

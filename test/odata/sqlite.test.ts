@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { ODataQueryError } from '../../src/graph/odata/errors.js';
-import type { FieldMap } from '../../src/graph/odata/fields.js';
-import { applyCollectionQuery, applyFilter, filterToKysely } from '../../src/graph/odata/kysely.js';
+import { resolveFilter, type FieldMap } from '../../src/graph/odata/fields.js';
+import { applyListFilter, applyListQuery, filterToKysely } from '../../src/store/listQuery.js';
 import { parseFilter } from '../../src/graph/odata/filter.js';
-import { parseCollectionQuery, type CollectionOptions } from '../../src/graph/odata/query.js';
+import { listQueryOf, parseCollectionQuery, type CollectionOptions } from '../../src/graph/odata/query.js';
 import { takePage } from '../../src/graph/odata/paging.js';
 
 interface JobRow {
@@ -87,7 +87,7 @@ after(async () => { await db.destroy(); });
 
 async function ids(query: Record<string, string>): Promise<string[]> {
   const q = parseCollectionQuery({ $top: '999', ...query }, OPTS);
-  const rows = await applyCollectionQuery(db.selectFrom('jobs').select('id'), q, FIELDS).execute();
+  const rows = await applyListQuery(db.selectFrom('jobs').select('id'), listQueryOf(q)).execute();
   return rows.map((r) => r.id);
 }
 async function filterIds(filter: string): Promise<string[]> {
@@ -170,8 +170,8 @@ describe('type checking against the field map', () => {
     it(`rejects ${filter}`, () => {
       assert.throws(() => parseCollectionQuery({ $filter: filter }, OPTS), (err: unknown) =>
         err instanceof ODataQueryError && err.option === '$filter' && err.message === message);
-      // filterToKysely validates on its own too (it may be used without parseCollectionQuery).
-      assert.throws(() => filterToKysely(parseFilter(filter), FIELDS), ODataQueryError);
+      // resolveFilter validates on its own too (it may be used without parseCollectionQuery).
+      assert.throws(() => resolveFilter(parseFilter(filter), FIELDS), ODataQueryError);
     });
   }
 });
@@ -188,7 +188,7 @@ describe('SQL injection attempts are bound parameters', () => {
     it(filter, async () => {
       assert.deepEqual(await filterIds(filter), []);
       const node = parseFilter(filter);
-      const compiled = db.selectFrom('jobs').select('id').where(filterToKysely(node, FIELDS)).compile();
+      const compiled = db.selectFrom('jobs').select('id').where(filterToKysely(resolveFilter(node, FIELDS))).compile();
       assert.doesNotMatch(compiled.sql, /drop|1=1|''/i);
       assert.ok(compiled.parameters.some((p) => typeof p === 'string' && /['"]/.test(p)));
       assert.equal(await tableCount(), 50);
@@ -229,7 +229,7 @@ describe('orderby and paging against SQLite', () => {
     for (let page = 0; page < 10; page++) {
       const q = parseCollectionQuery({ $top: '7', $filter: "status ne 'failed'" }, { ...OPTS });
       q.skip = skip;
-      const rows = await applyCollectionQuery(db.selectFrom('jobs').select('id'), q, FIELDS).execute();
+      const rows = await applyListQuery(db.selectFrom('jobs').select('id'), listQueryOf(q)).execute();
       const { items, nextOffset } = takePage(rows, q);
       seen.push(...items.map((r) => r.id));
       if (nextOffset === undefined) break;
@@ -240,7 +240,7 @@ describe('orderby and paging against SQLite', () => {
 
   it('count query uses only the filter', async () => {
     const q = parseCollectionQuery({ $filter: 'priority eq 0', $count: 'true' }, OPTS);
-    const r = await applyFilter(db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')), q.filter, FIELDS)
+    const r = await applyListFilter(db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')), q.resolvedFilter)
       .executeTakeFirstOrThrow();
     assert.equal(r.n, 10);
     assert.equal(q.count, true);

@@ -1,7 +1,6 @@
 // OneDrive / SharePoint files: a drive reached as /users/{id}/drive, /drives/{driveId} or /sites/{id}/drive,
 // then /root, /root/children, /items/{id}, /items/{id}/children and …/permissions under each.
 import type { FastifyRequest } from 'fastify';
-import { sql } from 'kysely';
 import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
 import { Errors } from '../errors.js';
@@ -9,7 +8,9 @@ import { sendCollection, type CollectionSpec } from '../collection.js';
 import type { FieldMap } from '../odata/fields.js';
 import type { SitesTable } from '../../store/schema.js';
 import { DirectoryPermissions } from './permissions.js';
-import { collectionOptions, keyParam, requireUser, sendEntity, tenantOf, type Db, type Entity } from './common.js';
+import { collectionOptions, keyParam, requireUser, sendEntity, tenantOf, type Entity } from './common.js';
+import { directoryRepo } from '../../store/directoryRepo.js';
+import { driveRepo, type LibraryRef } from '../../store/driveRepo.js';
 import {
   driveIdOf, driveItemToGraph, driveToGraph, permissionToGraph, rootToGraph, siteIdOfDrive, syntheticRootId,
   type DriveContext, type DriveItemRow, type PermissionRow,
@@ -38,24 +39,13 @@ const DRIVE_PROPERTIES = ['createdDateTime', 'description', 'id', 'lastModifiedD
 
 interface Ctx extends DriveContext { storedRoot: boolean }
 
-function itemsQuery(db: Db, ctx: Ctx) {
-  return db.selectFrom('drive_items as d').selectAll('d')
-    .select((eb) => [
-      eb.selectFrom('drive_items as c').select(eb.fn.countAll().as('n'))
-        .whereRef('c.tenant_id', '=', 'd.tenant_id').whereRef('c.site_id', '=', 'd.site_id').whereRef('c.parent_id', '=', 'd.id').as('child_count'),
-      eb.selectFrom('users as u').select('u.display_name').whereRef('u.tenant_id', '=', 'd.tenant_id').whereRef('u.id', '=', 'd.created_by').as('created_by_name'),
-    ])
-    .where('d.tenant_id', '=', ctx.site.tenant_id).where('d.site_id', '=', ctx.site.id);
-}
-
 export function driveRoutes(app: GraphApp, deps: AppDeps): void {
   const db = deps.store.db;
   const config = { permissions: DirectoryPermissions.files };
 
   async function context(site: SitesTable): Promise<Ctx> {
-    const root = await db.selectFrom('drive_items').select('id').where('tenant_id', '=', site.tenant_id).where('site_id', '=', site.id)
-      .where('parent_id', 'is', null).where('path', 'in', ['/', '']).executeTakeFirst();
-    return { site, driveId: driveIdOf(site.id), rootId: root?.id ?? syntheticRootId(site.id), storedRoot: !!root };
+    const root = await driveRepo.rootId(db, { tenantId: site.tenant_id, siteId: site.id });
+    return { site, driveId: driveIdOf(site.id), rootId: root ?? syntheticRootId(site.id), storedRoot: root !== undefined };
   }
 
   /** The three ways to name a drive; each resolves inside the caller's tenant only. */
@@ -64,8 +54,7 @@ export function driveRoutes(app: GraphApp, deps: AppDeps): void {
       prefix: '/users/:userKey/drive',
       site: async (req) => {
         const user = await requireUser(db, tenantOf(req), keyParam(req, 'userKey'), Errors.resourceNotFound);
-        const s = await db.selectFrom('sites').selectAll().where('tenant_id', '=', user.tenant_id).where('owner_user_id', '=', user.id)
-          .where('kind', '=', 'OneDrive').orderBy('created_at', 'desc').executeTakeFirst();
+        const s = await directoryRepo.oneDriveOf(db, user.tenant_id, user.id);
         if (!s) throw Errors.mySiteNotFound();
         return s;
       },
@@ -75,7 +64,7 @@ export function driveRoutes(app: GraphApp, deps: AppDeps): void {
       prefix: '/drives/:driveId',
       site: async (req) => {
         const siteId = siteIdOfDrive(keyParam(req, 'driveId'));
-        const s = siteId ? await db.selectFrom('sites').selectAll().where('tenant_id', '=', tenantOf(req)).where('id', '=', siteId).executeTakeFirst() : undefined;
+        const s = siteId ? await directoryRepo.siteById(db, tenantOf(req), siteId) : undefined;
         if (!s) throw Errors.driveNotFound();
         return s;
       },
@@ -88,66 +77,47 @@ export function driveRoutes(app: GraphApp, deps: AppDeps): void {
     },
   ];
 
-  const childrenSpec = (ctx: Ctx, parentId: string | null, contextPath: string): CollectionSpec<DriveItemRow, Entity> => {
-    const scope = <Q extends { where: (...a: any[]) => Q }>(q: Q): Q =>
-      parentId === null ? q.where('d.parent_id', 'is', null).where('d.path', 'not in', ['/', '']) : q.where('d.parent_id', '=', parentId);
-    return {
-      options: itemOptions,
-      contextPath,
-      base: () => scope(itemsQuery(db, ctx) as any) as never,
-      countBase: () => scope(db.selectFrom('drive_items as d').where('d.tenant_id', '=', ctx.site.tenant_id).where('d.site_id', '=', ctx.site.id) as any) as never,
-      toEntity: (r) => driveItemToGraph(ctx, r),
-    };
-  };
+  const lib = (ctx: Ctx): LibraryRef => ({ tenantId: ctx.site.tenant_id, siteId: ctx.site.id });
+  const childrenSpec = (ctx: Ctx, parentId: string | null, contextPath: string): CollectionSpec<DriveItemRow, Entity> => ({
+    options: itemOptions,
+    contextPath,
+    source: driveRepo.children(db, lib(ctx), parentId),
+    toEntity: (r) => driveItemToGraph(ctx, r),
+  });
   /** Children of the root: parent_id = stored root row, or parent_id null when the library has none. */
   const rootParent = (ctx: Ctx) => (ctx.storedRoot ? ctx.rootId : null);
 
   async function rootEntity(ctx: Ctx): Promise<Entity> {
-    const scoped = db.selectFrom('drive_items').select((eb) => eb.fn.countAll().as('n')).where('tenant_id', '=', ctx.site.tenant_id).where('site_id', '=', ctx.site.id);
-    const n = await (ctx.storedRoot ? scoped.where('parent_id', '=', ctx.rootId) : scoped.where('parent_id', 'is', null).where('path', 'not in', ['/', ''])).executeTakeFirst();
-    return rootToGraph(ctx, Number(n?.n ?? 0));
+    return rootToGraph(ctx, await driveRepo.childCount(db, lib(ctx), rootParent(ctx)));
   }
 
   /** An item by id; the root answers to its id and to the alias `root`. */
   async function item(ctx: Ctx, id: string): Promise<{ root: true } | { root: false; row: DriveItemRow }> {
     if (id === ctx.rootId || id.toLowerCase() === 'root') return { root: true };
-    const row = await itemsQuery(db, ctx).where('d.id', '=', id).executeTakeFirst();
+    const row = await driveRepo.item(db, lib(ctx), id);
     if (!row) throw Errors.driveItemNotFound();
-    return { root: false, row: row as DriveItemRow };
+    return { root: false, row };
   }
 
   /** The item's own id, then each ancestor's, then '' (the site): where its permissions come from. */
   async function permissionSources(ctx: Ctx, row: DriveItemRow | null): Promise<string[]> {
     const out: string[] = [];
-    let cur = row;
+    let cur: DriveItemRow | null = row;
     for (let depth = 0; cur && depth < 64; depth++) {
       out.push(cur.id);
       if (!cur.parent_id) break;
-      cur = (await db.selectFrom('drive_items').selectAll().where('tenant_id', '=', ctx.site.tenant_id).where('site_id', '=', ctx.site.id).where('id', '=', cur.parent_id).executeTakeFirst()) ?? null;
+      cur = (await driveRepo.itemRow(db, lib(ctx), cur.parent_id)) ?? null;
     }
     out.push('');
     return out;
   }
 
-  const permissionsSpec = (ctx: Ctx, own: string, sources: string[], contextPath: string): CollectionSpec<PermissionRow, Entity> => {
-    const inner = db.selectFrom('permissions as p0')
-      .leftJoin('users as u', (j) => j.onRef('u.tenant_id', '=', 'p0.tenant_id').onRef('u.id', '=', 'p0.principal_id'))
-      .leftJoin('groups as g', (j) => j.onRef('g.tenant_id', '=', 'p0.tenant_id').onRef('g.id', '=', 'p0.principal_id'))
-      .select((eb) => [
-        'p0.item_id', 'p0.principal_type', 'p0.principal_id', 'p0.role', 'p0.link_scope',
-        eb.fn.coalesce('u.display_name', 'g.display_name').as('display_name'),
-        eb.fn.coalesce('u.mail', 'g.mail').as('email'),
-        sql<string>`p0.item_id || '|' || p0.principal_type || '|' || p0.principal_id`.as('pkey'),
-      ])
-      .where('p0.tenant_id', '=', ctx.site.tenant_id).where('p0.site_id', '=', ctx.site.id).where('p0.item_id', 'in', sources);
-    return {
-      options: permissionOptions,
-      contextPath,
-      base: () => db.selectFrom(inner.as('p')).selectAll() as never,
-      countBase: () => db.selectFrom(inner.as('p')) as never,
-      toEntity: (r) => permissionToGraph(ctx, own, r),
-    };
-  };
+  const permissionsSpec = (ctx: Ctx, own: string, sources: string[], contextPath: string): CollectionSpec<PermissionRow, Entity> => ({
+    options: permissionOptions,
+    contextPath,
+    source: driveRepo.permissions(db, lib(ctx), sources),
+    toEntity: (r) => permissionToGraph(ctx, own, r),
+  });
 
   for (const loc of locators) {
     const P = loc.prefix;
@@ -155,11 +125,8 @@ export function driveRoutes(app: GraphApp, deps: AppDeps): void {
 
     app.get(P, { config }, async (req, reply) => {
       const ctx = await ctxOf(req);
-      const owner = ctx.site.owner_user_id
-        ? await db.selectFrom('users').select(['id', 'display_name as displayName']).where('tenant_id', '=', ctx.site.tenant_id).where('id', '=', ctx.site.owner_user_id).executeTakeFirst()
-        : undefined;
-      const used = await db.selectFrom('drive_items').select(sql<number>`coalesce(sum(size_bytes), 0)`.as('n')).where('tenant_id', '=', ctx.site.tenant_id).where('site_id', '=', ctx.site.id).executeTakeFirst();
-      const body = driveToGraph(ctx.site, owner ?? null, Number(used?.n ?? 0));
+      const owner = ctx.site.owner_user_id ? await directoryRepo.userIdentity(db, ctx.site.tenant_id, ctx.site.owner_user_id) : undefined;
+      const body = driveToGraph(ctx.site, owner ?? null, await driveRepo.usedBytes(db, lib(ctx)));
       return sendEntity(req, reply, body, loc.context(req, ctx), { typeName: 'microsoft.graph.drive', selectable: DRIVE_PROPERTIES });
     });
     app.get(`${P}/root`, { config }, async (req, reply) => {
@@ -199,9 +166,9 @@ export function driveRoutes(app: GraphApp, deps: AppDeps): void {
       const ctx = await ctxOf(req);
       const rest = decodeURIComponent(String((req.params as Record<string, string>)['*'] ?? '')).replace(/:$/, '').replace(/^\/+|\/+$/g, '');
       if (rest === '') return sendEntity(req, reply, await rootEntity(ctx), `${loc.context(req, ctx)}/root`, { typeName: ITEM_TYPE, selectable: ITEM_PROPERTIES });
-      const row = await itemsQuery(db, ctx).where(sql`lower(d.path)`, '=', `/${rest}`.toLowerCase()).executeTakeFirst();
+      const row = await driveRepo.itemByPath(db, lib(ctx), `/${rest}`);
       if (!row) throw Errors.driveItemNotFound();
-      return sendEntity(req, reply, driveItemToGraph(ctx, row as DriveItemRow), `${loc.context(req, ctx)}/items`, { typeName: ITEM_TYPE, selectable: ITEM_PROPERTIES });
+      return sendEntity(req, reply, driveItemToGraph(ctx, row), `${loc.context(req, ctx)}/items`, { typeName: ITEM_TYPE, selectable: ITEM_PROPERTIES });
     });
   }
 

@@ -1,6 +1,7 @@
 // Sites, drives, driveItems and permissions → Graph JSON. A drive is a site's document library:
 // its id is `b!` + base64url(site id) like SharePoint's, so one site id round-trips through every URL.
-import type { DriveItemsTable, SitesTable } from '../../store/schema.js';
+import type { SitesTable } from '../../store/schema.js';
+import type { DriveItemRow, PermissionRow } from '../../store/driveRepo.js';
 import { deriveGuid } from '../../tenants/ids.js';
 import type { Entity } from './common.js';
 
@@ -77,7 +78,7 @@ const MIME: Record<string, string> = {
 };
 const mimeOf = (name: string) => MIME[name.split('.').pop()?.toLowerCase() ?? ''] ?? 'application/octet-stream';
 
-export interface DriveItemRow extends DriveItemsTable { child_count?: number | string | null; created_by_name?: string | null }
+export type { DriveItemRow, PermissionRow };
 
 export interface DriveContext { site: SitesTable; driveId: string; rootId: string }
 
@@ -124,16 +125,6 @@ export function driveItemToGraph(ctx: DriveContext, r: DriveItemRow): Entity {
   if (r.is_folder === 1) out.folder = { childCount: Number(r.child_count ?? 0) };
   else out.file = { mimeType: mimeOf(r.name), hashes: r.content_hash ? { sha256Hash: r.content_hash.toUpperCase() } : {} };
   return out;
-}
-
-export interface PermissionRow {
-  item_id: string;
-  principal_type: string;
-  principal_id: string;
-  role: string;
-  link_scope: string | null;
-  display_name: string | null;
-  email: string | null;
 }
 
 /** One permission; rows stored on an ancestor or on the site carry `inheritedFrom`. */

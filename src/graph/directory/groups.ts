@@ -9,6 +9,7 @@ import type { FieldMap } from '../odata/fields.js';
 import type { GroupsTable } from '../../store/schema.js';
 import { DirectoryPermissions } from './permissions.js';
 import { collectionOptions, flag, keyParam, parseJson, sendEntity, tenantOf, type Db, type Entity } from './common.js';
+import { directoryRepo, type GroupMemberRow as MemberRow } from '../../store/directoryRepo.js';
 
 const GROUP_TYPE = 'microsoft.graph.group';
 
@@ -52,19 +53,6 @@ export function groupToGraph(g: GroupsTable): Entity {
   };
 }
 
-interface MemberRow {
-  id: string;
-  kind: string;
-  display_name: string | null;
-  user_principal_name: string | null;
-  mail: string | null;
-  mail_nickname: string | null;
-  mail_enabled: number | null;
-  security_enabled: number | null;
-  account_enabled: number | null;
-  user_type: string | null;
-}
-
 function memberToGraph(m: MemberRow): Entity {
   if (m.kind === 'user') {
     return {
@@ -78,31 +66,8 @@ function memberToGraph(m: MemberRow): Entity {
   };
 }
 
-/** Direct members as one derived table, so $filter on displayName works for users and groups alike. */
-function membersQuery(db: Db, tenantId: string, groupId: string) {
-  const inner = db.selectFrom('group_members as gm')
-    .leftJoin('users as u', (j) => j.onRef('u.tenant_id', '=', 'gm.tenant_id').onRef('u.id', '=', 'gm.member_id'))
-    .leftJoin('groups as g', (j) => j.onRef('g.tenant_id', '=', 'gm.tenant_id').onRef('g.id', '=', 'gm.member_id'))
-    .select((eb) => [
-      'gm.member_id as id',
-      eb.case().when('u.id', 'is not', null).then('user').else('group').end().as('kind'),
-      eb.fn.coalesce('u.display_name', 'g.display_name').as('display_name'),
-      'u.user_principal_name',
-      eb.fn.coalesce('u.mail', 'g.mail').as('mail'),
-      'g.mail_nickname',
-      'g.mail_enabled',
-      'g.security_enabled',
-      'u.account_enabled',
-      'u.user_type',
-    ])
-    .where('gm.tenant_id', '=', tenantId).where('gm.group_id', '=', groupId)
-    .where((eb) => eb.or([eb('u.id', 'is not', null), eb('g.id', 'is not', null)]));
-  return db.selectFrom(inner.as('m')).selectAll();
-}
-
 export async function requireGroup(db: Db, tenantId: string, key: string): Promise<GroupsTable> {
-  const g = await db.selectFrom('groups').selectAll().where('tenant_id', '=', tenantId)
-    .where((eb) => eb.or([eb('id', '=', key), eb('id', '=', key.toLowerCase())])).executeTakeFirst();
+  const g = await directoryRepo.group(db, tenantId, key);
   if (!g) throw Errors.resourceNotFound(key);
   return g;
 }
@@ -113,15 +78,13 @@ export function groupRoutes(app: GraphApp, deps: AppDeps): void {
   const spec = (req: FastifyRequest): CollectionSpec<GroupsTable, Entity> => ({
     options: groupOptions,
     contextPath: 'groups',
-    base: () => db.selectFrom('groups').selectAll().where('tenant_id', '=', tenantOf(req)),
-    countBase: () => db.selectFrom('groups').where('tenant_id', '=', tenantOf(req)),
+    source: directoryRepo.groups(db, tenantOf(req)),
     toEntity: groupToGraph,
   });
   const membersSpec = (tenantId: string, groupId: string): CollectionSpec<MemberRow, Entity> => ({
     options: memberOptions,
     contextPath: 'directoryObjects',
-    base: () => membersQuery(db, tenantId, groupId) as never,
-    countBase: () => membersQuery(db, tenantId, groupId).clearSelect() as never,
+    source: directoryRepo.groupMembers(db, tenantId, groupId),
     toEntity: memberToGraph,
   });
 

@@ -2,15 +2,16 @@
 // /users/{id}/events and /users/{id}/contacts. Items are one table told apart by item class
 // (IPM.Note, IPM.Appointment, IPM.Contact); a user without a mailbox gets MailboxNotEnabledForRESTAPI.
 import type { FastifyRequest } from 'fastify';
-import { sql } from 'kysely';
 import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
 import { Errors } from '../errors.js';
 import { sendCollection, sendCount, type CollectionSpec } from '../collection.js';
 import type { FieldMap } from '../odata/fields.js';
-import type { MailFoldersTable, MailItemsTable, UsersTable } from '../../store/schema.js';
+import type { MailItemsTable, UsersTable } from '../../store/schema.js';
+import { directoryRepo } from '../../store/directoryRepo.js';
+import { mailRepo, type FolderRow } from '../../store/mailRepo.js';
 import { DirectoryPermissions } from './permissions.js';
-import { collectionOptions, keyed, keyParam, requireUser, sendEntity, tenantOf, type Db, type Entity } from './common.js';
+import { collectionOptions, keyed, keyParam, requireUser, sendEntity, tenantOf, type Entity } from './common.js';
 import { eventToGraph, contactToGraph, messageToGraph } from './mailSerialize.js';
 
 /** Folders that are not mail folders (listed elsewhere in Graph) or hidden from /mailFolders. */
@@ -60,8 +61,6 @@ const KINDS: Record<ItemKind, { classes: string; typeName: string; set: string; 
   },
 };
 
-interface FolderRow extends MailFoldersTable { child_count: number; total_count: number; unread_count: number; size_bytes: number }
-
 function folderToGraph(f: FolderRow): Entity {
   return {
     id: f.id,
@@ -75,58 +74,32 @@ function folderToGraph(f: FolderRow): Entity {
   };
 }
 
-function foldersQuery(db: Db, user: UsersTable) {
-  const items = (eb: any) => eb.selectFrom('mail_items as i').whereRef('i.tenant_id', '=', 'f.tenant_id').whereRef('i.user_id', '=', 'f.user_id').whereRef('i.folder_id', '=', 'f.id');
-  return db.selectFrom('mail_folders as f').selectAll('f')
-    .select((eb) => [
-      eb.selectFrom('mail_folders as c').select(eb.fn.countAll().as('n'))
-        .whereRef('c.tenant_id', '=', 'f.tenant_id').whereRef('c.user_id', '=', 'f.user_id').whereRef('c.parent_folder_id', '=', 'f.id').as('child_count'),
-      items(eb).select(eb.fn.countAll().as('n')).as('total_count'),
-      items(eb).select(eb.fn.countAll().as('n')).where('i.is_read', '=', 0).as('unread_count'),
-      items(eb).select(sql`coalesce(sum(i.size_bytes), 0)`.as('n')).as('size_bytes'),
-    ])
-    .where('f.tenant_id', '=', user.tenant_id).where('f.user_id', '=', user.id);
-}
-
 export function mailRoutes(app: GraphApp, deps: AppDeps): void {
   const db = deps.store.db;
   const mailConfig = { permissions: DirectoryPermissions.mail };
+  const box = (user: UsersTable) => ({ tenantId: user.tenant_id, userId: user.id });
 
   /** The mailbox owner: unknown user → ErrorInvalidUser; no mailbox (e.g. a MailUser) → MailboxNotEnabledForRESTAPI. */
   async function mailboxOwner(req: FastifyRequest): Promise<UsersTable> {
     const user = await requireUser(db, tenantOf(req), keyParam(req, 'userKey'), Errors.invalidMailboxUser);
-    const r = await db.selectFrom('recipients').select('recipient_type').where('tenant_id', '=', user.tenant_id).where('id', '=', user.id).executeTakeFirst();
-    if (!r || r.recipient_type !== 'UserMailbox') throw Errors.mailboxNotEnabled();
+    if ((await directoryRepo.recipientType(db, user.tenant_id, user.id)) !== 'UserMailbox') throw Errors.mailboxNotEnabled();
     return user;
   }
 
   /** A folder by id or by well-known name (inbox, sentitems, recoverableitemsdeletions…). */
   async function folder(req: FastifyRequest, user: UsersTable): Promise<FolderRow> {
     const key = keyParam(req, 'folderKey');
-    const f = await foldersQuery(db, user)
-      .where((eb) => eb.or([eb('f.id', '=', key), eb('f.well_known_name', '=', key.toLowerCase())]))
-      .executeTakeFirst();
+    const f = await mailRepo.folder(db, box(user), key);
     if (!f) throw Errors.mailItemNotFound();
-    return f as FolderRow;
+    return f;
   }
 
-  const folderSpec = (user: UsersTable, parentId: string | null, includeHidden: boolean, context: string): CollectionSpec<FolderRow, Entity> => {
-    const scope = <Q extends { where: (...a: any[]) => Q }>(q: Q): Q => {
-      let out = parentId === null
-        ? q.where('f.parent_folder_id', 'is', null).where('f.is_recoverable', '=', 0)
-          .where((eb: any) => eb.or([eb('f.well_known_name', 'is', null), eb('f.well_known_name', 'not in', NON_MAIL_FOLDERS)]))
-        : q.where('f.parent_folder_id', '=', parentId);
-      if (!includeHidden) out = out.where((eb: any) => eb.or([eb('f.well_known_name', 'is', null), eb('f.well_known_name', 'not in', HIDDEN_FOLDERS)]));
-      return out;
-    };
-    return {
-      options: folderOptions,
-      contextPath: context,
-      base: () => scope(foldersQuery(db, user) as any) as never,
-      countBase: () => scope(db.selectFrom('mail_folders as f').where('f.tenant_id', '=', user.tenant_id).where('f.user_id', '=', user.id) as any) as never,
-      toEntity: folderToGraph,
-    };
-  };
+  const folderSpec = (user: UsersTable, parentId: string | null, includeHidden: boolean, context: string): CollectionSpec<FolderRow, Entity> => ({
+    options: folderOptions,
+    contextPath: context,
+    source: mailRepo.folders(db, box(user), { parentId, notMail: NON_MAIL_FOLDERS, hidden: HIDDEN_FOLDERS, includeHidden }),
+    toEntity: folderToGraph,
+  });
   const hidden = (req: FastifyRequest) => String((req.query as Record<string, unknown>).includeHiddenFolders ?? '').toLowerCase() === 'true';
 
   app.get('/users/:userKey/mailFolders', { config: mailConfig }, async (req, reply) => {
@@ -147,31 +120,19 @@ export function mailRoutes(app: GraphApp, deps: AppDeps): void {
   // Items: all folders except Recoverable Items, or one folder (which may be a Recoverable Items folder).
   const itemSpec = (kind: ItemKind, user: UsersTable, folderId: string | null, context: string): CollectionSpec<MailItemsTable, Entity> => {
     const k = KINDS[kind];
-    const scope = <Q extends { where: (...a: any[]) => Q }>(q: Q): Q => {
-      const out = q.where('tenant_id', '=', user.tenant_id).where('user_id', '=', user.id)
-        .where((eb: any) => eb.or([eb('item_class', '=', k.classes), eb('item_class', 'like', `${k.classes}.%`)]));
-      return folderId !== null
-        ? out.where('folder_id', '=', folderId)
-        : out.where('folder_id', 'not in', (eb: any) => eb.selectFrom('mail_folders').select('id')
-          .where('tenant_id', '=', user.tenant_id).where('user_id', '=', user.id).where('is_recoverable', '=', 1));
-    };
     return {
       options: collectionOptions({
         typeName: k.typeName, fields: k.fields, selectable: k.selectable, keyColumn: 'id', pageSize: 10,
         orderBy: [{ field: k.orderField, direction: k.orderField === 'displayName' ? 'asc' : 'desc' }],
       }),
       contextPath: context,
-      base: () => scope(db.selectFrom('mail_items').selectAll() as any) as never,
-      countBase: () => scope(db.selectFrom('mail_items') as any) as never,
+      source: mailRepo.items(db, box(user), k.classes, folderId),
       toEntity: k.toGraph,
     };
   };
 
   async function item(kind: ItemKind, user: UsersTable, id: string, folderId?: string): Promise<MailItemsTable> {
-    let q = db.selectFrom('mail_items').selectAll().where('tenant_id', '=', user.tenant_id).where('user_id', '=', user.id).where('id', '=', id)
-      .where((eb) => eb.or([eb('item_class', '=', KINDS[kind].classes), eb('item_class', 'like', `${KINDS[kind].classes}.%`)]));
-    if (folderId !== undefined) q = q.where('folder_id', '=', folderId);
-    const r = await q.executeTakeFirst();
+    const r = await mailRepo.item(db, box(user), KINDS[kind].classes, id, folderId);
     if (!r) throw Errors.mailItemNotFound();
     return r;
   }

@@ -10,6 +10,7 @@ import type { SitesTable } from '../../store/schema.js';
 import { DirectoryPermissions } from './permissions.js';
 import { collectionOptions, keyParam, sendEntity, tenantOf, type Db, type Entity } from './common.js';
 import { siteToGraph } from './driveSerialize.js';
+import { directoryRepo } from '../../store/directoryRepo.js';
 
 const SITE_TYPE = 'microsoft.graph.site';
 const SITE_FIELDS: FieldMap = {
@@ -21,27 +22,15 @@ const SITE_FIELDS: FieldMap = {
 const SITE_PROPERTIES = ['createdDateTime', 'description', 'id', 'lastModifiedDateTime', 'name', 'webUrl', 'displayName', 'siteCollection', 'root'] as const;
 const siteOptions = collectionOptions({ typeName: SITE_TYPE, fields: SITE_FIELDS, selectable: SITE_PROPERTIES, orderBy: [{ field: 'webUrl', direction: 'asc' }], keyColumn: 'id' });
 
-const norm = (url: string) => url.trim().toLowerCase().replace(/\/+$/, '');
-
-async function rootSiteHost(db: Db, tenantId: string): Promise<string> {
-  const t = await db.selectFrom('tenants').select('root_site_host').where('id', '=', tenantId).executeTakeFirst();
-  return t?.root_site_host ?? '';
-}
+const rootSiteHost = directoryRepo.rootSiteHost;
 
 /** A site of the tenant by `root`, composite id, bare id, or absolute URL; anything else is itemNotFound. */
 export async function requireSite(db: Db, tenantId: string, key: string): Promise<SitesTable> {
-  const q = db.selectFrom('sites').selectAll().where('tenant_id', '=', tenantId);
   let site: SitesTable | undefined;
-  if (key.toLowerCase() === 'root') {
-    const host = norm(await rootSiteHost(db, tenantId));
-    site = await q.where('url_key', 'in', [host, `${host}/`]).executeTakeFirst();
-  } else if (key.includes(',')) {
-    site = await q.where('id', '=', key.split(',')[1]!.trim().toLowerCase()).executeTakeFirst();
-  } else if (/^https:\/\//i.test(key)) {
-    site = await q.where('url_key', '=', norm(key)).executeTakeFirst();
-  } else {
-    site = await q.where((eb) => eb.or([eb('id', '=', key), eb('id', '=', key.toLowerCase())])).executeTakeFirst();
-  }
+  if (key.toLowerCase() === 'root') site = await directoryRepo.rootSite(db, tenantId);
+  else if (key.includes(',')) site = await directoryRepo.siteById(db, tenantId, key.split(',')[1]!.trim().toLowerCase());
+  else if (/^https:\/\//i.test(key)) site = await directoryRepo.siteByUrl(db, tenantId, key);
+  else site = await directoryRepo.siteById(db, tenantId, key);
   if (!site) throw Errors.siteNotFound();
   return site;
 }
@@ -55,8 +44,7 @@ export function siteRoutes(app: GraphApp, deps: AppDeps): void {
   const spec = (req: FastifyRequest, rootHost: string): CollectionSpec<SitesTable, Entity> => ({
     options: siteOptions,
     contextPath: 'sites',
-    base: () => db.selectFrom('sites').selectAll().where('tenant_id', '=', tenantOf(req)),
-    countBase: () => db.selectFrom('sites').where('tenant_id', '=', tenantOf(req)),
+    source: directoryRepo.sites(db, tenantOf(req)),
     toEntity: (s) => siteToGraph(s, rootHost),
   });
 

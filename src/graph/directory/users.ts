@@ -9,7 +9,10 @@ import { sendCollection, sendCount, type CollectionSpec } from '../collection.js
 import type { FieldMap } from '../odata/fields.js';
 import { DirectoryPermissions } from './permissions.js';
 import { assignedLicenses, KNOWN_SKUS, skuIdOf } from './licenses.js';
-import { collectionOptions, flag, keyParam, parseJson, requireUser, sendEntity, tenantOf, type Db, type Entity } from './common.js';
+import { collectionOptions, flag, keyParam, parseJson, requireUser, sendEntity, tenantOf, type Entity } from './common.js';
+import { directoryRepo, type UserRow } from '../../store/directoryRepo.js';
+
+export type { UserRow };
 
 const USER_TYPE = 'microsoft.graph.user';
 
@@ -31,27 +34,6 @@ export const USER_PROPERTIES = [
 const userOptions = collectionOptions({
   typeName: USER_TYPE, fields: USER_FIELDS, selectable: USER_PROPERTIES, orderBy: [{ field: 'userPrincipalName', direction: 'asc' }], keyColumn: 'u.id',
 });
-
-export interface UserRow {
-  id: string;
-  user_principal_name: string;
-  display_name: string;
-  mail: string | null;
-  account_enabled: number;
-  user_type: string;
-  licenses: string;
-  created_at: string;
-  alias: string | null;
-  email_addresses: string | null;
-}
-
-/** Users joined with their recipient (proxyAddresses and mailNickname live in Exchange). */
-export function usersQuery(db: Db, tenantId: string) {
-  return db.selectFrom('users as u')
-    .leftJoin('recipients as r', (j) => j.onRef('r.tenant_id', '=', 'u.tenant_id').onRef('r.id', '=', 'u.id'))
-    .select(['u.id', 'u.user_principal_name', 'u.display_name', 'u.mail', 'u.account_enabled', 'u.user_type', 'u.licenses', 'u.created_at', 'r.alias', 'r.email_addresses'])
-    .where('u.tenant_id', '=', tenantId);
-}
 
 export function userToGraph(r: UserRow): Entity {
   return {
@@ -81,8 +63,7 @@ export function userRoutes(app: GraphApp, deps: AppDeps): void {
   const spec = (req: FastifyRequest): CollectionSpec<UserRow, Entity> => ({
     options: userOptions,
     contextPath: 'users',
-    base: () => usersQuery(db, tenantOf(req)) as never,
-    countBase: () => db.selectFrom('users as u').where('u.tenant_id', '=', tenantOf(req)) as never,
+    source: directoryRepo.users(db, tenantOf(req)),
     toEntity: userToGraph,
   });
 
@@ -91,8 +72,9 @@ export function userRoutes(app: GraphApp, deps: AppDeps): void {
   app.get('/users/:userKey', { config }, async (req, reply) => {
     const key = keyParam(req, 'userKey');
     const u = await requireUser(db, tenantOf(req), key, Errors.resourceNotFound);
-    const row = await usersQuery(db, tenantOf(req)).where('u.id', '=', u.id).executeTakeFirstOrThrow();
-    return sendEntity(req, reply, userToGraph(row as UserRow), 'users', { typeName: USER_TYPE, selectable: USER_PROPERTIES });
+    const row = await directoryRepo.userRow(db, tenantOf(req), u.id);
+    if (!row) throw Errors.resourceNotFound(key);
+    return sendEntity(req, reply, userToGraph(row), 'users', { typeName: USER_TYPE, selectable: USER_PROPERTIES });
   });
   app.get('/users/:userKey/assignedLicenses', { config }, async (req, reply) => {
     const u = await requireUser(db, tenantOf(req), keyParam(req, 'userKey'), Errors.resourceNotFound);
@@ -105,9 +87,8 @@ export function userRoutes(app: GraphApp, deps: AppDeps): void {
   // A handful of SKUs per tenant: computed in memory rather than paged.
   app.get('/subscribedSkus', { config: { permissions: DirectoryPermissions.organization } }, async (req, reply) => {
     const tenantId = tenantOf(req);
-    const rows = await db.selectFrom('users').select('licenses').where('tenant_id', '=', tenantId).execute();
     const consumed = new Map<string, number>(KNOWN_SKUS.map((s) => [s, 0]));
-    for (const r of rows) for (const s of parseJson<string[]>(r.licenses, [])) consumed.set(s, (consumed.get(s) ?? 0) + 1);
+    for (const licenses of await directoryRepo.userLicenses(db, tenantId)) for (const s of parseJson<string[]>(licenses, [])) consumed.set(s, (consumed.get(s) ?? 0) + 1);
     const value = [...consumed].map(([part, used]) => ({
       capabilityStatus: 'Enabled',
       consumedUnits: used,
@@ -123,14 +104,13 @@ export function userRoutes(app: GraphApp, deps: AppDeps): void {
 
   app.get('/organization', { config: { permissions: DirectoryPermissions.organization } }, async (req, reply) => {
     const tenantId = tenantOf(req);
-    const t = await db.selectFrom('tenants').selectAll().where('id', '=', tenantId).executeTakeFirst();
-    const domains = await db.selectFrom('tenant_domains').selectAll().where('tenant_id', '=', tenantId).orderBy('name').execute();
-    const value = t ? [{
-      id: t.id,
-      displayName: t.display_name,
-      createdDateTime: t.created_at,
+    const found = await directoryRepo.tenantWithDomains(db, tenantId);
+    const value = found ? [{
+      id: found.tenant.id,
+      displayName: found.tenant.display_name,
+      createdDateTime: found.tenant.created_at,
       tenantType: 'AAD',
-      verifiedDomains: domains.filter((d) => d.is_verified === 1).map((d) => ({
+      verifiedDomains: found.domains.filter((d) => d.is_verified === 1).map((d) => ({
         capabilities: 'Email, OfficeCommunicationsOnline', isDefault: d.is_default === 1, isInitial: d.is_initial === 1, name: d.name, type: 'Managed',
       })),
     }] : [];

@@ -11,7 +11,8 @@ import { metadataContext, parseKeySegment, sendOData } from '../odataResponse.js
 import { sendCollection, sendCount, type CollectionSpec } from '../collection.js';
 import { parseEntityQuery, type CollectionOptions, type RawQuery } from '../odata/query.js';
 import { applySelect, contextSuffixForSelect } from '../odata/paging.js';
-import { JOB_FIELDS, TASK_FIELDS, jobsRepo, toJob, toTask } from '../../store/jobsRepo.js';
+import { jobsRepo, toJob, toTask } from '../../store/jobsRepo.js';
+import { JOB_FIELDS, TASK_FIELDS } from './fields.js';
 import { JobService } from '../../engine/jobs/jobService.js';
 import { jobKeyOf } from './jobKey.js';
 import { JobMessages } from '../../domain/jobStateMachine.js';
@@ -62,15 +63,13 @@ export function migrationJobRoutes(app: GraphApp, deps: AppDeps): void {
   const jobsSpec = (tenantId: string): CollectionSpec<any, Record<string, unknown>> => ({
     options: jobCollection,
     contextPath: BASE.slice(1),
-    base: () => db.selectFrom('migration_jobs').selectAll().where('tenant_id', '=', tenantId),
-    countBase: () => db.selectFrom('migration_jobs').where('tenant_id', '=', tenantId),
+    source: jobsRepo.list(db, tenantId),
     toEntity: (r) => jobToGraph(toJob(r)),
   });
   const tasksSpec = (jobId: string): CollectionSpec<any, Record<string, unknown>> => ({
     options: taskCollection,
     contextPath: `${BASE.slice(1)}('${jobId}')/users`,
-    base: () => db.selectFrom('migration_tasks').selectAll().where('job_id', '=', jobId),
-    countBase: () => db.selectFrom('migration_tasks').where('job_id', '=', jobId),
+    source: jobsRepo.listTasks(db, jobId),
     toEntity: (r) => taskToGraph(toTask(r)),
   });
 

@@ -5,7 +5,8 @@
  * filter meets a resource, so every type error is raised before any SQL exists.
  */
 import { ODataQueryError } from './errors.js';
-import { literalText, type ComparisonOp, type FilterNode, type Literal, type StringFunction } from './filter.js';
+import type { ListFilter } from '../../store/listQuery.js';
+import { literalText, type ComparisonOp, type FilterNode, type Literal } from './filter.js';
 
 export type FieldType = 'string' | 'enum' | 'datetime' | 'guid' | 'int' | 'bool';
 
@@ -32,14 +33,8 @@ export interface FieldSpec {
 /** Key = Graph property name (or declared nested path 'a/b'); lookups are case-insensitive. */
 export type FieldMap = Record<string, FieldSpec>;
 
-/** A filter checked against a FieldMap: columns resolved, literals converted to DB values. */
-export type ResolvedFilter =
-  | { type: 'and' | 'or'; left: ResolvedFilter; right: ResolvedFilter }
-  | { type: 'not'; operand: ResolvedFilter }
-  /** value === null means `is null` (eq) / `is not null` (ne). */
-  | { type: 'compare'; op: ComparisonOp; column: string; lower: boolean; value: unknown }
-  | { type: 'in'; column: string; lower: boolean; values: unknown[] }
-  | { type: 'like'; fn: StringFunction; column: string; lower: boolean; value: string };
+/** A filter checked against a FieldMap: columns resolved, literals converted to DB values (the store applies it). */
+export type ResolvedFilter = ListFilter;
 
 const GUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TYPE_LABEL: Record<FieldType, string> = {

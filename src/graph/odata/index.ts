@@ -2,6 +2,5 @@
 export { ODataQueryError } from './errors.js';
 export * from './filter.js';
 export * from './fields.js';
-export * from './kysely.js';
 export * from './query.js';
 export * from './paging.js';

@@ -28,11 +28,12 @@
  * exactly one thing.
  */
 import { ODataQueryError } from './errors.js';
+import type { KeysetValue } from '../../store/listQuery.js';
 import type { FieldMap } from './fields.js';
 import type { CollectionQuery, OrderByItem } from './query.js';
 
 /** A sort value carried in a keyset token. */
-export type KeysetValue = string | number | null;
+export type { KeysetValue };
 
 interface SkipTokenV1 { v: 1; o: number }
 

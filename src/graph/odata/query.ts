@@ -5,7 +5,8 @@
  * mistake is an ODataQueryError whose message is the Graph error message.
  */
 import { ODataQueryError } from './errors.js';
-import { lookupField, resolveFilter, sortableNames, type FieldMap } from './fields.js';
+import { lookupField, resolveFilter, sortableNames, type FieldMap, type ResolvedFilter } from './fields.js';
+import type { ListQuery } from '../../store/listQuery.js';
 import { parseFilter, type FilterNode } from './filter.js';
 import { keysetValuesFit, parseSkipToken, queryShape, type KeysetValue, type SkipToken } from './paging.js';
 
@@ -38,6 +39,8 @@ export interface CollectionQuery {
   shape: string;
   /** Already validated against the field map. */
   filter?: FilterNode;
+  /** `filter` checked against the field map: columns and database values, for the store. */
+  resolvedFilter?: ResolvedFilter;
   /** Ends with the primary key as tiebreaker. */
   orderBy: OrderByItem[];
   /** Canonical Graph names; undefined = all properties. */
@@ -196,7 +199,7 @@ export function parseCollectionQuery(query: RawQuery, opts: CollectionOptions): 
   const countRaw = get('$count');
   const filterRaw = get('$filter');
   let filter: FilterNode | undefined;
-  let resolved: ReturnType<typeof resolveFilter> | undefined;
+  let resolved: ResolvedFilter | undefined;
   if (filterRaw !== undefined) {
     filter = parseFilter(filterRaw);
     resolved = resolveFilter(filter, opts.fields); // type-check now so errors surface before any SQL
@@ -229,6 +232,7 @@ export function parseCollectionQuery(query: RawQuery, opts: CollectionOptions): 
     skip,
     ...(after ? { after } : {}),
     ...(filter ? { filter } : {}),
+    ...(resolved ? { resolvedFilter: resolved } : {}),
     orderBy,
     shape,
     ...(select ? { select } : {}),
@@ -242,4 +246,9 @@ export function parseEntityQuery(query: RawQuery, opts: EntityOptions): { select
   const raw = options.get('$select');
   const select = raw === undefined ? undefined : parseSelect(raw, opts.selectable, opts.typeName);
   return select ? { select } : {};
+}
+
+/** The store's view of a parsed collection query: checked filter, sort terms, keyset anchor, page. */
+export function listQueryOf(q: Pick<CollectionQuery, 'resolvedFilter' | 'orderBy' | 'after' | 'top' | 'skip'>): ListQuery {
+  return { ...(q.resolvedFilter ? { filter: q.resolvedFilter } : {}), orderBy: q.orderBy, ...(q.after ? { after: q.after } : {}), top: q.top, skip: q.skip };
 }

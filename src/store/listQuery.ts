@@ -1,18 +1,62 @@
 /**
- * Turns checked OData query options into Kysely expressions. Every user value
- * is a bound parameter; column names come only from the developer-written
- * FieldMap and are emitted with sql.ref (quoted identifiers). Works on SQLite
- * and PostgreSQL.
+ * Applies a checked, dialect-neutral list query (filter tree over columns, sort terms, keyset
+ * anchor, page size) to a Kysely select. The graph layer turns OData options into a ListQuery using
+ * its field maps; the SQL is built only here. Every user value is a bound parameter; column names
+ * come only from developer-written field maps and are emitted with sql.ref (quoted identifiers).
+ * Works on SQLite and PostgreSQL.
  *
  * Null semantics follow OData rather than SQL three-valued logic: a comparison
  * against a NULL column is false (never unknown), `ne 'x'` matches NULL, so
  * `not (...)` negates exactly.
  */
 import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
-import { resolveFilter, type FieldMap, type ResolvedFilter } from './fields.js';
-import type { FilterNode } from './filter.js';
-import type { KeysetValue } from './paging.js';
-import type { CollectionQuery, OrderByItem } from './query.js';
+
+export type CompareOp = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
+
+/** A filter over columns with database values, already checked against a resource's fields. */
+export type ListFilter =
+  | { type: 'and' | 'or'; left: ListFilter; right: ListFilter }
+  | { type: 'not'; operand: ListFilter }
+  /** value === null means `is null` (eq) / `is not null` (ne). */
+  | { type: 'compare'; op: CompareOp; column: string; lower: boolean; value: unknown }
+  | { type: 'in'; column: string; lower: boolean; values: unknown[] }
+  | { type: 'like'; fn: 'startswith' | 'endswith' | 'contains'; column: string; lower: boolean; value: string };
+
+/** One sort term; `caseInsensitive` sorts by lower(column). */
+export interface ListOrder { column: string; direction: 'asc' | 'desc'; caseInsensitive?: boolean }
+
+/** A sort value carried in a keyset continuation. */
+export type KeysetValue = string | number | null;
+
+export interface ListQuery {
+  filter?: ListFilter;
+  /** Ends with the primary key as tiebreaker. */
+  orderBy: readonly ListOrder[];
+  /** Sort values of the last row of the previous page; this page starts strictly after it. */
+  after?: readonly KeysetValue[];
+  top: number;
+  skip: number;
+}
+
+/** What a repository hands the graph layer for one collection: a page of rows and a count. */
+export interface ListSource<Row> {
+  /** Up to `top + 1` rows, so the caller can tell whether a next page exists. */
+  page(query: ListQuery): Promise<Row[]>;
+  count(filter?: ListFilter): Promise<number>;
+}
+
+type AnySelect<Row = any> = SelectQueryBuilder<any, any, Row>;
+
+/** A ListSource over a base select (rows) and a base select for counting (same FROM/WHERE). */
+export function listSource<Row>(base: () => AnySelect<Row>, countBase: () => AnySelect): ListSource<Row> {
+  return {
+    page: (query) => applyListQuery(base(), query).execute() as Promise<Row[]>,
+    count: async (filter) => {
+      const r = await applyListFilter(countBase(), filter).select((eb: ExpressionBuilder<any, any>) => eb.fn.countAll().as('n')).executeTakeFirst();
+      return Number((r as { n?: number | string } | undefined)?.n ?? 0);
+    },
+  };
+}
 
 const SQL_OPS = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' } as const;
 
@@ -25,7 +69,7 @@ function operand(column: string, lower: boolean): Expression<unknown> {
   return lower ? sql`lower(${sql.ref(column)})` : sql.ref(column);
 }
 
-function build(eb: ExpressionBuilder<any, any>, f: ResolvedFilter): Expression<SqlBool> {
+function build(eb: ExpressionBuilder<any, any>, f: ListFilter): Expression<SqlBool> {
   switch (f.type) {
     case 'and':
       return eb.and([build(eb, f.left), build(eb, f.right)]);
@@ -54,24 +98,12 @@ function build(eb: ExpressionBuilder<any, any>, f: ResolvedFilter): Expression<S
 }
 
 /**
- * Validates `node` against `fields` immediately (throws ODataQueryError) and
- * returns a callback for `.where(...)`.
- */
-export function filterToKysely(
-  node: FilterNode,
-  fields: FieldMap,
-): (eb: ExpressionBuilder<any, any>) => Expression<SqlBool> {
-  const resolved = resolveFilter(node, fields);
-  return (eb) => build(eb, resolved);
-}
-
-/**
  * Applies ordering. OData puts nulls first when ascending and last when
  * descending; that is spelled out because PostgreSQL's default is the reverse.
  */
 export function orderByToKysely<DB, TB extends keyof DB, O>(
   qb: SelectQueryBuilder<DB, TB, O>,
-  orderBy: readonly OrderByItem[],
+  orderBy: readonly ListOrder[],
 ): SelectQueryBuilder<DB, TB, O> {
   let out = qb;
   for (const item of orderBy) {
@@ -104,7 +136,7 @@ export function orderByToKysely<DB, TB extends keyof DB, O>(
  * unique, so every row is either before, at, or after it.
  */
 export function keysetToKysely(
-  orderBy: readonly OrderByItem[],
+  orderBy: readonly ListOrder[],
   after: readonly KeysetValue[],
 ): (eb: ExpressionBuilder<any, any>) => Expression<SqlBool> {
   if (after.length !== orderBy.length) throw new Error(`keyset has ${after.length} values for ${orderBy.length} sort terms`);
@@ -127,28 +159,24 @@ export function keysetToKysely(
   };
 }
 
+/** The filter as a callback for `.where(...)`. */
+export function filterToKysely(filter: ListFilter): (eb: ExpressionBuilder<any, any>) => Expression<SqlBool> {
+  return (eb) => build(eb, filter);
+}
+
 /**
- * where + keyset anchor + order by + limit/offset for a parsed collection
- * query. Fetches `top + 1` rows so the caller can tell whether a next page
- * exists (see takePage / nextSkipToken in paging.ts).
+ * where + keyset anchor + order by + limit/offset for a list query. Fetches `top + 1` rows so the
+ * caller can tell whether a next page exists.
  */
-export function applyCollectionQuery<DB, TB extends keyof DB, O>(
-  qb: SelectQueryBuilder<DB, TB, O>,
-  query: Pick<CollectionQuery, 'filter' | 'orderBy' | 'top' | 'skip' | 'after'>,
-  fields: FieldMap,
-): SelectQueryBuilder<DB, TB, O> {
+export function applyListQuery<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>, query: ListQuery): SelectQueryBuilder<DB, TB, O> {
   let out = qb;
-  if (query.filter) out = out.where(filterToKysely(query.filter, fields));
+  if (query.filter) out = out.where(filterToKysely(query.filter));
   if (query.after) out = out.where(keysetToKysely(query.orderBy, query.after));
   out = orderByToKysely(out, query.orderBy).limit(query.top + 1);
   return query.skip > 0 ? out.offset(query.skip) : out;
 }
 
 /** Applies only the filter, for `$count` / `@odata.count` queries. */
-export function applyFilter<DB, TB extends keyof DB, O>(
-  qb: SelectQueryBuilder<DB, TB, O>,
-  filter: FilterNode | undefined,
-  fields: FieldMap,
-): SelectQueryBuilder<DB, TB, O> {
-  return filter ? qb.where(filterToKysely(filter, fields)) : qb;
+export function applyListFilter<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>, filter: ListFilter | undefined): SelectQueryBuilder<DB, TB, O> {
+  return filter ? qb.where(filterToKysely(filter)) : qb;
 }
