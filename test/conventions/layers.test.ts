@@ -38,7 +38,6 @@ const SQL_OUTSIDE_STORE_PENDING: Readonly<Record<string, string>> = {
   'src/graph/admin/identity.ts': 'layers',
   'src/graph/admin/mail.ts': 'layers',
   'src/graph/admin/sharepoint.ts': 'layers',
-  'src/graph/adminClock.ts': 'layers',
   'src/graph/auth/keys.ts': 'layers',
   'src/graph/auth/tokens.ts': 'layers',
   'src/server.ts': 'layers',
