@@ -1,5 +1,6 @@
-// Test harness: a real server on port 0 (http, and https when asked), a real SQLite file per test,
-// a manual clock, and tokens from the server's own token endpoint.
+// Test harness: a real server on port 0 (http, and https when asked), a real SQLite file per test
+// (under `npm run test:postgres` a PostgreSQL database per test server), a manual clock, and tokens
+// from the server's own token endpoint.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { hashSecret } from '../src/tenants/secrets.js';
 import { Resources } from '../src/tenants/model.js';
 import type { ValidationExecutor } from '../src/engine/jobs/validationPort.js';
 import { existenceOnlyValidation } from './existenceOnlyValidation.js';
+import { releaseTestStore, testStoreLocation } from './pg.js';
 
 export const T = {
   source: '11111111-1111-4111-8111-111111111111',
@@ -40,7 +42,8 @@ export interface TestServer extends XtmServer {
 export async function startServer(cfg: Partial<XtmConfig> = {}, opts: { seed?: (store: Store) => Promise<void>; clock?: Clock; validate?: ValidationExecutor | 'rules' } = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'xtm-test-'));
   const clock = opts.clock ?? new Clock({ mode: 'manual', startAt: Date.parse('2026-06-01T00:00:00Z') });
-  const server = await createServer({ db: join(dir, 'xtm.db'), dataDir: dir, port: 0, httpsPort: null, scenario: null, logLevel: 'silent', ...cfg }, { clock, log: pino({ level: 'silent' }), ...(opts.validate === 'rules' ? {} : { validate: opts.validate ?? existenceOnlyValidation }) });
+  const db = cfg.db ?? (await testStoreLocation(join(dir, 'xtm.db')));
+  const server = await createServer({ db, dataDir: dir, port: 0, httpsPort: null, scenario: null, logLevel: 'silent', ...cfg }, { clock, log: pino({ level: 'silent' }), ...(opts.validate === 'rules' ? {} : { validate: opts.validate ?? existenceOnlyValidation }) });
   await (opts.seed ?? seedBasic)(server.deps.store);
   const { http } = await server.listen();
   const tokens = new Map<string, string>();
@@ -81,6 +84,7 @@ export async function startServer(cfg: Partial<XtmConfig> = {}, opts: { seed?: (
     },
     async stop() {
       await server.close();
+      await releaseTestStore(db);
       rmSync(dir, { recursive: true, force: true });
     },
   });

@@ -131,6 +131,8 @@ export function toGraphError(err: unknown, req: FastifyRequest): GraphError {
   if (dbCode === 'SQLITE_CONSTRAINT_UNIQUE' || dbCode === 'SQLITE_CONSTRAINT_PRIMARYKEY' || dbCode === '23505') {
     return new GraphError(409, 'Conflict', 'The object already exists: a concurrent request created it first.');
   }
+  // PostgreSQL text cannot hold U+0000 (SQLite can): such a value can match nothing stored, so it is bad input.
+  if (dbCode === '22021' || dbCode === '22P05') return Errors.badRequest('The request contains a character that is not allowed (U+0000).');
   if (e.statusCode === 414) return new GraphError(414, 'RequestUriTooLong', 'The request URL or one of its segments is too long.');
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return new GraphError(e.statusCode, 'BadRequest', e.message);

@@ -29,7 +29,8 @@ export async function openStore(location: string): Promise<Store> {
       throw new Error('PostgreSQL mode needs the "pg" package: npm install pg');
     });
     const Pool = (pg.default ?? pg).Pool;
-    const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: location, max: 10 }) }) });
+    const { storeTypes, STORE_SESSION_OPTIONS } = await import('./pgTypes.js');
+    const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: location, max: 10, types: storeTypes, options: STORE_SESSION_OPTIONS }) }) });
     const store: Store = { db, dialect: 'postgres', location, close: () => db.destroy() };
     await migrate(store);
     return store;

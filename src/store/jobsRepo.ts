@@ -1,7 +1,7 @@
 // Repository for crossTenantMigrationJob and its per-user tasks. Loads, saves and queries; no rules.
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, MigrationJobsTable, MigrationTasksTable } from './schema.js';
-import type { MigrationJob, MigrationTask, ServiceStatusDetails } from '../domain/job.js';
+import type { ExchangeSettings, MigrationJob, MigrationTask, ServiceStatusDetails } from '../domain/job.js';
 import type { JobStatus, JobType, Workload } from '../domain/enums.js';
 import { prepared } from './prepared.js';
 import { listSource, type ListSource } from './listQuery.js';
@@ -29,7 +29,7 @@ export function toJob(r: MigrationJobsTable): MigrationJob {
     message: r.message,
     completeAfterDateTime: r.complete_after,
     sourceTenantId: r.source_tenant_id,
-    exchangeSettings: r.exchange_settings ? JSON.parse(r.exchange_settings) : null,
+    exchangeSettings: r.exchange_settings ? exchangeSettingsInOrder(JSON.parse(r.exchange_settings)) : null,
     workloads: JSON.parse(r.workloads) as Workload[],
     resourceType: r.resource_type,
     resources: JSON.parse(r.resources) as string[],
@@ -64,18 +64,37 @@ export function fromJob(j: MigrationJob): MigrationJobsTable {
   };
 }
 
+// jsonb keeps keys sorted by length, SQLite text keeps them as written: restore the written order
+// (the order of Graph's examples) so both backends answer the same bytes. Unknown keys follow.
+function exchangeSettingsInOrder({ sourceEndpoint, targetDeliveryDomain, ...rest }: ExchangeSettings): ExchangeSettings {
+  return { sourceEndpoint, targetDeliveryDomain, ...rest };
+}
+
+function statusInOrder({ service, status, message, errors, ...rest }: ServiceStatusDetails): ServiceStatusDetails {
+  return { service, status, message, errors: errors.map(({ code, message: text, ...more }) => ({ code, message: text, ...more })), ...rest };
+}
+
 export function toTask(r: MigrationTasksTable): MigrationTask {
   return {
     jobId: r.job_id,
     id: r.id,
     taskType: r.task_type,
-    currentStatus: JSON.parse(r.current_status) as ServiceStatusDetails[],
+    currentStatus: (JSON.parse(r.current_status) as ServiceStatusDetails[]).map(statusInOrder),
     cancelled: r.cancelled === 1,
     lastUpdatedDateTime: r.updated_at,
   };
 }
 
 export const jobsRepo = {
+  /**
+   * Serializes the job creates of one tenant until commit: the one-user-one-batch check reads before
+   * it writes. SQLite runs one writer at a time already; PostgreSQL (read committed) needs the lock.
+   */
+  async lockTenantJobs(trx: Transaction<Database>, tenantId: string): Promise<void> {
+    if (!(trx.getExecutor().adapter instanceof PostgresAdapter)) return;
+    await sql`select pg_advisory_xact_lock(hashtext(${`xtm.jobs:${tenantId}`}))`.execute(trx);
+  },
+
   async byId(db: Db, tenantId: string, id: string): Promise<MigrationJob | undefined> {
     const r = await jobById.first(db as Kysely<Database>, id.toLowerCase(), tenantId);
     return r && toJob(r);

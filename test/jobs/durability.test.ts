@@ -14,6 +14,7 @@ import type { ValidationExecutor } from '../../src/engine/jobs/validationPort.js
 import { existenceOnlyValidation as basicValidation } from '../existenceOnlyValidation.js';
 import { seedBasic, T, jobBody } from '../helpers.js';
 import { B, idFor } from './util.js';
+import { testStoreLocation } from '../pg.js';
 
 const START = Date.parse('2026-06-01T00:00:00Z');
 const log = pino({ level: 'silent' });
@@ -35,7 +36,8 @@ async function boot(db: string, cfg: Partial<XtmConfig>, clock: Clock, validate:
     n++;
     return validate(...a);
   };
-  const server = await createServer({ db, dataDir: dir, port: 0, httpsPort: null, scenario: null, logLevel: 'silent', ...cfg }, { clock, log, validate: counting });
+  // The same path reopens the same store (under test:postgres, the same database).
+  const server = await createServer({ db: await testStoreLocation(db), dataDir: dir, port: 0, httpsPort: null, scenario: null, logLevel: 'silent', ...cfg }, { clock, log, validate: counting });
   if (seed) await seedBasic(server.deps.store, { source: [], target: USERS });
   const { http } = await server.listen();
   return { server, url: http, clock, calls: () => n };

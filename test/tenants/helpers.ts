@@ -1,6 +1,7 @@
 // Shared fixtures for the tenant model tests: an in-memory store, a frozen clock, whole-store snapshots.
 import { Clock } from '../../src/clock.js';
-import { openStore, type Store } from '../../src/store/db.js';
+import type { Store } from '../../src/store/db.js';
+import { openTestStore } from '../pg.js';
 import { TENANT_TABLES } from '../../src/tenants/sink.js';
 import type { TenantChange } from '../../src/tenants/writers.js';
 
@@ -10,7 +11,7 @@ export const FABRIKAM = '22222222-2222-4222-8222-222222222222';
 export const frozenClock = (): Clock => new Clock({ mode: 'manual', startAt: Date.parse('2026-01-01T00:00:00Z') });
 
 export async function memoryStore(): Promise<Store> {
-  return openStore(':memory:');
+  return openTestStore();
 }
 
 /** Every row of every tenant table, ordered: equal snapshots mean an unchanged store. */

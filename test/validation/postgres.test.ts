@@ -7,7 +7,7 @@ import { runValidation } from '../../src/engine/validation/runValidation.js';
 import { loadValidationInput } from '../../src/engine/validation/snapshot.js';
 import { job as makeJob, NOW, SRC } from './fixture.js';
 import { seedSourceId, seedTargetId, seedWorld } from './seedStore.js';
-import { createTempDatabase, PG_ADMIN_URL, type TempDatabase } from '../pg.js';
+import { createTempDatabase, pgUnreachable } from '../pg.js';
 
 async function results(store: Store) {
   const { targetIds } = await seedWorld(store, { users: 4, nowMs: NOW });
@@ -21,14 +21,8 @@ async function results(store: Store) {
   return { od: users[0]!.sourceOneDrive, meetings: users[0]!.meetingsOrganized, scope: users[0]!.scopeGroupIds, statuses: [...out.entries()] };
 }
 
-test('postgres: snapshot and results equal SQLite', async (t) => {
-  let pgdb: TempDatabase;
-  try {
-    pgdb = await createTempDatabase('validation');
-  } catch (e) {
-    t.skip(`PostgreSQL not reachable at ${PG_ADMIN_URL}: ${(e as Error).message}`);
-    return;
-  }
+test('postgres: snapshot and results equal SQLite', { skip: (await pgUnreachable()) ?? false }, async () => {
+  const pgdb = await createTempDatabase('validation');
   const pgStore = await openStore(pgdb.url);
   const lite = await openStore(':memory:');
   try {

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { Clock } from '../../src/clock.js';
-import { openStore, type Store } from '../../src/store/db.js';
+import type { Store } from '../../src/store/db.js';
+import { openTestStore } from '../pg.js';
 import { loadScenario, FAULT_KINDS, type FaultKind, type LoadReport } from '../../src/tenants/scenario/index.js';
 import { runValidation } from '../../src/engine/validation/runValidation.js';
 import type { Workload } from '../../src/domain/enums.js';
@@ -86,7 +87,7 @@ let clock: Clock;
 const byUpn = new Map<string, string>(); // target UPN -> target id
 
 before(async () => {
-  store = await openStore(':memory:');
+  store = await openTestStore();
   clock = new Clock({ mode: 'manual', startAt: Date.parse('2026-01-01T00:00:00Z') });
   report = await loadScenario(store, clock, { text: scenarioText(), name: 'faults.yaml' });
   const generated = await store.db.selectFrom('identity_mappings').select('source_user_id').where('target_tenant_id', '=', TGT).execute();

@@ -2,7 +2,8 @@
 // need, faults written as rows fail exactly the affected user/workload, fixing the rows clears them.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { openStore, type Store } from '../../src/store/db.js';
+import type { Store } from '../../src/store/db.js';
+import { openTestStore } from '../pg.js';
 import { runValidation } from '../../src/engine/validation/runValidation.js';
 import { loadValidationInput } from '../../src/engine/validation/snapshot.js';
 import { job as makeJob, NOW, SRC, TGT } from './fixture.js';
@@ -14,7 +15,7 @@ let job: MigrationJob;
 const USERS = 6;
 
 before(async () => {
-  store = await openStore(':memory:');
+  store = await openTestStore();
   const { targetIds } = await seedWorld(store, { users: USERS, nowMs: NOW });
   job = { ...makeJob([]), resources: targetIds };
 });

@@ -105,6 +105,7 @@ export class JobService {
 
     try {
       await this.store.db.transaction().execute(async (trx) => {
+        await jobsRepo.lockTenantJobs(trx, tenantId);
         if (await jobsRepo.byDisplayName(trx, tenantId, job.displayName)) throw Errors.duplicateDisplayName(job.displayName);
         const [busy] = await jobsRepo.activeMemberships(trx, tenantId, resources, INACTIVE_STATUSES);
         if (busy) throw Errors.userInOtherBatch(busy.userId, busy.displayName);

@@ -46,7 +46,7 @@ export async function domainUse(db: Db, tenantId: string, domain: string): Promi
   const user = await db.selectFrom('users').select('user_principal_name').where('tenant_id', '=', tenantId).where('upn_key', 'like', suffix).executeTakeFirst();
   if (user) return `user ${user.user_principal_name}`;
   const rec = await db.selectFrom('recipients').select('primary_smtp_address').where('tenant_id', '=', tenantId)
-    .where(sql<string>`lower(email_addresses)`, 'like', `%@${domain.toLowerCase()}"%`).executeTakeFirst();
+    .where(sql<string>`lower(cast(email_addresses as text))`, 'like', `%@${domain.toLowerCase()}"%`).executeTakeFirst();
   if (rec) return `recipient ${rec.primary_smtp_address}`;
   const group = await db.selectFrom('groups').select('display_name').where('tenant_id', '=', tenantId).where(sql<string>`lower(mail)`, 'like', suffix).executeTakeFirst();
   if (group) return `group ${group.display_name}`;

@@ -1,16 +1,16 @@
-// Initial schema. Written with Kysely's schema builder so it runs on SQLite and PostgreSQL alike;
-// the only dialect switch is WITHOUT ROWID for the large content tables on SQLite (one B-tree
-// clustered by tenant/owner/id makes bulk loads append-only).
+// Initial schema. Written with Kysely's schema builder so it runs on SQLite and PostgreSQL alike.
+// Dialect switches: JSON and instant columns are jsonb/timestamptz on PostgreSQL (columnTypes), and
+// WITHOUT ROWID for the large content tables on SQLite (one B-tree clustered by tenant/owner/id makes
+// bulk loads append-only).
 import { sql, type Kysely, type CreateTableBuilder } from 'kysely';
 import type { StoreDialect } from '../db.js';
+import { columnTypes } from './types.js';
 
 type T = CreateTableBuilder<string, string>;
 
 export function initialMigration(dialect: StoreDialect) {
   const clustered = (t: T): T => (dialect === 'sqlite' ? t.modifyEnd(sql`without rowid`) : t);
-  const text = 'text' as const;
-  const int = 'integer' as const;
-  const big = dialect === 'sqlite' ? ('integer' as const) : ('bigint' as const);
+  const { text, int, big, json, time } = columnTypes(dialect);
 
   return {
     async up(db: Kysely<any>): Promise<void> {
@@ -19,22 +19,22 @@ export function initialMigration(dialect: StoreDialect) {
         .addColumn('kid', text, (c) => c.primaryKey())
         .addColumn('private_jwk', text, (c) => c.notNull())
         .addColumn('public_jwk', text, (c) => c.notNull())
-        .addColumn('created_at', text, (c) => c.notNull())
+        .addColumn('created_at', time, (c) => c.notNull())
         .execute();
 
       await db.schema.createTable('work_items')
         .addColumn('id', text, (c) => c.primaryKey())
         .addColumn('task', text, (c) => c.notNull())
-        .addColumn('payload', text, (c) => c.notNull())
+        .addColumn('payload', json, (c) => c.notNull())
         .addColumn('job_key', text, (c) => c.unique())
-        .addColumn('run_at', text, (c) => c.notNull())
+        .addColumn('run_at', time, (c) => c.notNull())
         .addColumn('attempts', int, (c) => c.notNull().defaultTo(0))
         .addColumn('max_attempts', int, (c) => c.notNull().defaultTo(25))
-        .addColumn('locked_at', text)
+        .addColumn('locked_at', time)
         .addColumn('locked_by', text)
         .addColumn('last_error', text)
-        .addColumn('failed_at', text)
-        .addColumn('created_at', text, (c) => c.notNull())
+        .addColumn('failed_at', time)
+        .addColumn('created_at', time, (c) => c.notNull())
         .execute();
       await db.schema.createIndex('work_items_due').on('work_items').columns(['failed_at', 'locked_at', 'run_at']).execute();
 
@@ -45,8 +45,8 @@ export function initialMigration(dialect: StoreDialect) {
         .addColumn('cloud', text, (c) => c.notNull())
         .addColumn('my_site_host', text, (c) => c.notNull())
         .addColumn('root_site_host', text, (c) => c.notNull())
-        .addColumn('settings', text, (c) => c.notNull())
-        .addColumn('created_at', text, (c) => c.notNull())
+        .addColumn('settings', json, (c) => c.notNull())
+        .addColumn('created_at', time, (c) => c.notNull())
         .execute();
       await db.schema.createTable('tenant_domains')
         .addColumn('tenant_id', text, (c) => c.notNull())
@@ -68,10 +68,10 @@ export function initialMigration(dialect: StoreDialect) {
         .addColumn('mail', text)
         .addColumn('account_enabled', int, (c) => c.notNull())
         .addColumn('user_type', text, (c) => c.notNull())
-        .addColumn('licenses', text, (c) => c.notNull())
-        .addColumn('directory_roles', text, (c) => c.notNull())
+        .addColumn('licenses', json, (c) => c.notNull())
+        .addColumn('directory_roles', json, (c) => c.notNull())
         .addColumn('password', text)
-        .addColumn('created_at', text, (c) => c.notNull())
+        .addColumn('created_at', time, (c) => c.notNull())
         .addPrimaryKeyConstraint('users_pk', ['tenant_id', 'id'])
         .execute();
       await db.schema.createIndex('users_upn').unique().on('users').columns(['tenant_id', 'upn_key']).execute();
@@ -82,10 +82,10 @@ export function initialMigration(dialect: StoreDialect) {
         .addColumn('display_name', text, (c) => c.notNull())
         .addColumn('mail_nickname', text, (c) => c.notNull())
         .addColumn('mail', text)
-        .addColumn('group_types', text, (c) => c.notNull())
+        .addColumn('group_types', json, (c) => c.notNull())
         .addColumn('mail_enabled', int, (c) => c.notNull())
         .addColumn('security_enabled', int, (c) => c.notNull())
-        .addColumn('created_at', text, (c) => c.notNull())
+        .addColumn('created_at', time, (c) => c.notNull())
         .addPrimaryKeyConstraint('groups_pk', ['tenant_id', 'id'])
         .execute();
       await clustered(db.schema.createTable('group_members')
@@ -100,17 +100,17 @@ export function initialMigration(dialect: StoreDialect) {
         .addColumn('owner_tenant_id', text, (c) => c.notNull())
         .addColumn('display_name', text, (c) => c.notNull())
         .addColumn('sign_in_audience', text, (c) => c.notNull())
-        .addColumn('required_permissions', text, (c) => c.notNull())
-        .addColumn('secrets', text, (c) => c.notNull())
-        .addColumn('created_at', text, (c) => c.notNull())
+        .addColumn('required_permissions', json, (c) => c.notNull())
+        .addColumn('secrets', json, (c) => c.notNull())
+        .addColumn('created_at', time, (c) => c.notNull())
         .execute();
       await db.schema.createTable('service_principals')
         .addColumn('tenant_id', text, (c) => c.notNull())
         .addColumn('app_id', text, (c) => c.notNull())
         .addColumn('display_name', text, (c) => c.notNull())
-        .addColumn('granted_permissions', text, (c) => c.notNull())
-        .addColumn('directory_roles', text, (c) => c.notNull())
-        .addColumn('created_at', text, (c) => c.notNull())
+        .addColumn('granted_permissions', json, (c) => c.notNull())
+        .addColumn('directory_roles', json, (c) => c.notNull())
+        .addColumn('created_at', time, (c) => c.notNull())
         .addPrimaryKeyConstraint('service_principals_pk', ['tenant_id', 'app_id'])
         .execute();
 
@@ -121,20 +121,20 @@ export function initialMigration(dialect: StoreDialect) {
         .addColumn('recipient_type_details', text, (c) => c.notNull())
         .addColumn('alias', text, (c) => c.notNull())
         .addColumn('primary_smtp_address', text, (c) => c.notNull())
-        .addColumn('email_addresses', text, (c) => c.notNull())
+        .addColumn('email_addresses', json, (c) => c.notNull())
         .addColumn('external_email_address', text)
         .addColumn('exchange_guid', text)
         .addColumn('archive_guid', text)
         .addColumn('aux_archive_count', int, (c) => c.notNull())
         .addColumn('legacy_exchange_dn', text, (c) => c.notNull())
-        .addColumn('holds', text, (c) => c.notNull())
+        .addColumn('holds', json, (c) => c.notNull())
         .addColumn('mailbox_size_bytes', big, (c) => c.notNull())
         .addColumn('recoverable_items_size_bytes', big, (c) => c.notNull())
         .addColumn('prohibit_send_receive_quota_bytes', big, (c) => c.notNull())
         .addColumn('recoverable_items_quota_bytes', big, (c) => c.notNull())
         .addColumn('previous_recipient_type_details', text)
         .addColumn('mailbox_move_remote_host_name', text)
-        .addColumn('updated_at', text, (c) => c.notNull())
+        .addColumn('updated_at', time, (c) => c.notNull())
         .addPrimaryKeyConstraint('recipients_pk', ['tenant_id', 'id'])
         .execute();
       await db.schema.createIndex('recipients_smtp').on('recipients').columns(['tenant_id', 'primary_smtp_address']).execute();
@@ -145,11 +145,11 @@ export function initialMigration(dialect: StoreDialect) {
         .addColumn('name', text, (c) => c.notNull())
         .addColumn('enabled', int, (c) => c.notNull())
         .addColumn('mailbox_move_enabled', int, (c) => c.notNull())
-        .addColumn('mailbox_move_capability', text, (c) => c.notNull())
-        .addColumn('domain_names', text, (c) => c.notNull())
+        .addColumn('mailbox_move_capability', json, (c) => c.notNull())
+        .addColumn('domain_names', json, (c) => c.notNull())
         .addColumn('oauth_application_id', text)
-        .addColumn('mailbox_move_published_scopes', text, (c) => c.notNull())
-        .addColumn('created_at', text, (c) => c.notNull())
+        .addColumn('mailbox_move_published_scopes', json, (c) => c.notNull())
+        .addColumn('created_at', time, (c) => c.notNull())
         .addPrimaryKeyConstraint('organization_relationships_pk', ['tenant_id', 'id'])
         .execute();
       await db.schema.createIndex('organization_relationships_name').unique().on('organization_relationships').columns(['tenant_id', 'name']).execute();
@@ -162,7 +162,7 @@ export function initialMigration(dialect: StoreDialect) {
         .addColumn('remote_tenant', text, (c) => c.notNull())
         .addColumn('application_id', text, (c) => c.notNull())
         .addColumn('is_remote', int, (c) => c.notNull())
-        .addColumn('created_at', text, (c) => c.notNull())
+        .addColumn('created_at', time, (c) => c.notNull())
         .addPrimaryKeyConstraint('migration_endpoints_pk', ['tenant_id', 'name'])
         .execute();
 
@@ -183,12 +183,12 @@ export function initialMigration(dialect: StoreDialect) {
         .addColumn('item_class', text, (c) => c.notNull())
         .addColumn('subject', text, (c) => c.notNull())
         .addColumn('from_address', text)
-        .addColumn('received_at', text, (c) => c.notNull())
+        .addColumn('received_at', time, (c) => c.notNull())
         .addColumn('size_bytes', big, (c) => c.notNull())
         .addColumn('body_preview', text, (c) => c.notNull())
         .addColumn('content_hash', text)
         .addColumn('is_read', int, (c) => c.notNull())
-        .addColumn('last_modified_at', text, (c) => c.notNull())
+        .addColumn('last_modified_at', time, (c) => c.notNull())
         .addPrimaryKeyConstraint('mail_items_pk', ['tenant_id', 'user_id', 'id'])).execute();
 
       await db.schema.createTable('sites')
@@ -204,7 +204,7 @@ export function initialMigration(dialect: StoreDialect) {
         .addColumn('state', text, (c) => c.notNull())
         .addColumn('redirect_url', text)
         .addColumn('storage_quota_bytes', big, (c) => c.notNull())
-        .addColumn('created_at', text, (c) => c.notNull())
+        .addColumn('created_at', time, (c) => c.notNull())
         .addPrimaryKeyConstraint('sites_pk', ['tenant_id', 'id'])
         .execute();
       await db.schema.createIndex('sites_url').unique().on('sites').columns(['tenant_id', 'url_key']).execute();
@@ -219,9 +219,9 @@ export function initialMigration(dialect: StoreDialect) {
         .addColumn('is_folder', int, (c) => c.notNull())
         .addColumn('size_bytes', big, (c) => c.notNull())
         .addColumn('content_hash', text)
-        .addColumn('versions', text, (c) => c.notNull())
+        .addColumn('versions', json, (c) => c.notNull())
         .addColumn('created_by', text)
-        .addColumn('modified_at', text, (c) => c.notNull())
+        .addColumn('modified_at', time, (c) => c.notNull())
         .addPrimaryKeyConstraint('drive_items_pk', ['tenant_id', 'site_id', 'id'])).execute();
       await clustered(db.schema.createTable('permissions')
         .addColumn('tenant_id', text, (c) => c.notNull())
@@ -237,7 +237,7 @@ export function initialMigration(dialect: StoreDialect) {
         .addColumn('partner_host_url', text, (c) => c.notNull())
         .addColumn('scenario', text, (c) => c.notNull())
         .addColumn('partner_role', text, (c) => c.notNull())
-        .addColumn('created_at', text, (c) => c.notNull())
+        .addColumn('created_at', time, (c) => c.notNull())
         .addPrimaryKeyConstraint('spo_relationships_pk', ['tenant_id', 'partner_host_url'])
         .execute();
       await db.schema.createTable('spo_user_mappings')
@@ -249,7 +249,7 @@ export function initialMigration(dialect: StoreDialect) {
         .addColumn('target_upn', text, (c) => c.notNull())
         .addColumn('target_email', text)
         .addColumn('user_type', text, (c) => c.notNull())
-        .addColumn('updated_at', text, (c) => c.notNull())
+        .addColumn('updated_at', time, (c) => c.notNull())
         .addPrimaryKeyConstraint('spo_user_mappings_pk', ['tenant_id', 'source_upn_key'])
         .execute();
       await db.schema.createTable('spo_group_mappings')
@@ -260,7 +260,7 @@ export function initialMigration(dialect: StoreDialect) {
         .addColumn('target_group_id', text, (c) => c.notNull())
         .addColumn('target_mail_nickname', text)
         .addColumn('group_type', text, (c) => c.notNull())
-        .addColumn('updated_at', text, (c) => c.notNull())
+        .addColumn('updated_at', time, (c) => c.notNull())
         .addPrimaryKeyConstraint('spo_group_mappings_pk', ['tenant_id', 'source_group_id'])
         .execute();
 
@@ -270,7 +270,7 @@ export function initialMigration(dialect: StoreDialect) {
         .addColumn('chat_type', text, (c) => c.notNull())
         .addColumn('topic', text)
         .addColumn('created_by', text)
-        .addColumn('created_at', text, (c) => c.notNull())
+        .addColumn('created_at', time, (c) => c.notNull())
         .addColumn('migrated_to', text)
         .addPrimaryKeyConstraint('chats_pk', ['tenant_id', 'id'])
         .execute();
@@ -278,7 +278,7 @@ export function initialMigration(dialect: StoreDialect) {
         .addColumn('tenant_id', text, (c) => c.notNull())
         .addColumn('chat_id', text, (c) => c.notNull())
         .addColumn('user_id', text, (c) => c.notNull())
-        .addColumn('roles', text, (c) => c.notNull())
+        .addColumn('roles', json, (c) => c.notNull())
         .addPrimaryKeyConstraint('chat_members_pk', ['tenant_id', 'chat_id', 'user_id'])).execute();
       await db.schema.createIndex('chat_members_user').on('chat_members').columns(['tenant_id', 'user_id']).execute();
       await clustered(db.schema.createTable('chat_messages')
@@ -288,18 +288,18 @@ export function initialMigration(dialect: StoreDialect) {
         .addColumn('from_user_id', text)
         .addColumn('body', text, (c) => c.notNull())
         .addColumn('message_type', text, (c) => c.notNull())
-        .addColumn('created_at', text, (c) => c.notNull())
+        .addColumn('created_at', time, (c) => c.notNull())
         .addPrimaryKeyConstraint('chat_messages_pk', ['tenant_id', 'chat_id', 'id'])).execute();
       await db.schema.createTable('meetings')
         .addColumn('tenant_id', text, (c) => c.notNull())
         .addColumn('id', text, (c) => c.notNull())
         .addColumn('organizer_id', text, (c) => c.notNull())
         .addColumn('subject', text, (c) => c.notNull())
-        .addColumn('start_at', text, (c) => c.notNull())
-        .addColumn('end_at', text, (c) => c.notNull())
-        .addColumn('last_occurrence_at', text, (c) => c.notNull())
+        .addColumn('start_at', time, (c) => c.notNull())
+        .addColumn('end_at', time, (c) => c.notNull())
+        .addColumn('last_occurrence_at', time, (c) => c.notNull())
         .addColumn('is_recurring', int, (c) => c.notNull())
-        .addColumn('attendees', text, (c) => c.notNull())
+        .addColumn('attendees', json, (c) => c.notNull())
         .addColumn('attendee_count', int, (c) => c.notNull())
         .addColumn('meeting_kind', text, (c) => c.notNull())
         .addColumn('is_cancelled', int, (c) => c.notNull())
@@ -317,7 +317,7 @@ export function initialMigration(dialect: StoreDialect) {
         .addColumn('source_user_id', text, (c) => c.notNull())
         .addColumn('target_user_id', text)
         .addColumn('state', text, (c) => c.notNull())
-        .addColumn('updated_at', text, (c) => c.notNull())
+        .addColumn('updated_at', time, (c) => c.notNull())
         .addPrimaryKeyConstraint('identity_mappings_pk', ['target_tenant_id', 'source_tenant_id', 'source_user_id'])
         .execute();
       await db.schema.createIndex('identity_mappings_target').on('identity_mappings').columns(['target_tenant_id', 'target_user_id']).execute();
@@ -330,16 +330,16 @@ export function initialMigration(dialect: StoreDialect) {
         .addColumn('job_type', text, (c) => c.notNull())
         .addColumn('status', text, (c) => c.notNull())
         .addColumn('message', text)
-        .addColumn('complete_after', text, (c) => c.notNull())
+        .addColumn('complete_after', time, (c) => c.notNull())
         .addColumn('source_tenant_id', text, (c) => c.notNull())
-        .addColumn('exchange_settings', text)
-        .addColumn('workloads', text, (c) => c.notNull())
+        .addColumn('exchange_settings', json)
+        .addColumn('workloads', json, (c) => c.notNull())
         .addColumn('resource_type', text, (c) => c.notNull())
-        .addColumn('resources', text, (c) => c.notNull())
+        .addColumn('resources', json, (c) => c.notNull())
         .addColumn('created_by', text, (c) => c.notNull())
-        .addColumn('created_at', text, (c) => c.notNull())
-        .addColumn('updated_at', text, (c) => c.notNull())
-        .addColumn('validated_at', text)
+        .addColumn('created_at', time, (c) => c.notNull())
+        .addColumn('updated_at', time, (c) => c.notNull())
+        .addColumn('validated_at', time)
         .addColumn('op_seq', int, (c) => c.notNull())
         .execute();
       // displayName is unique per tenant among jobs that are not deleted (a deleted job frees its name).
@@ -353,9 +353,9 @@ export function initialMigration(dialect: StoreDialect) {
         .addColumn('id', text, (c) => c.notNull())
         .addColumn('position', int, (c) => c.notNull())
         .addColumn('task_type', text, (c) => c.notNull())
-        .addColumn('current_status', text, (c) => c.notNull())
+        .addColumn('current_status', json, (c) => c.notNull())
         .addColumn('cancelled', int, (c) => c.notNull())
-        .addColumn('updated_at', text, (c) => c.notNull())
+        .addColumn('updated_at', time, (c) => c.notNull())
         .addPrimaryKeyConstraint('migration_tasks_pk', ['job_id', 'id'])
         .execute();
       await db.schema.createIndex('migration_tasks_user').on('migration_tasks').columns(['tenant_id', 'id']).execute();

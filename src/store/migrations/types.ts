@@ -1,15 +1,17 @@
-// Column types for migrations after 0001, one place per dialect: JSON documents and instants.
-// New tables use these so PostgreSQL gets native types where the dialect has them.
+// Column types for every migration, one place per dialect: JSON documents and instants are native
+// (jsonb, timestamptz) on PostgreSQL and text on SQLite. The store's PostgreSQL type parsers
+// (store/pgTypes.ts) read them back as the same text SQLite returns, so code above never branches.
 import type { StoreDialect } from '../db.js';
 
 export function columnTypes(dialect: StoreDialect) {
+  const pg = dialect === 'postgres';
   return {
     text: 'text' as const,
     int: 'integer' as const,
-    big: dialect === 'sqlite' ? ('integer' as const) : ('bigint' as const),
-    /** A JSON document (text on SQLite). */
-    json: 'text' as const,
-    /** An ISO-8601 instant in UTC (text on SQLite). */
-    time: 'text' as const,
+    big: pg ? ('bigint' as const) : ('integer' as const),
+    /** A JSON document: jsonb on PostgreSQL, text on SQLite; read back as JSON text on both. */
+    json: pg ? ('jsonb' as const) : ('text' as const),
+    /** An instant: timestamptz on PostgreSQL, ISO-8601 UTC text on SQLite; read back as ISO-8601 `Z` text (ms) on both. */
+    time: pg ? ('timestamptz' as const) : ('text' as const),
   };
 }
