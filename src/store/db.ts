@@ -7,6 +7,7 @@ import { Kysely, Migrator, SqliteDialect, PostgresDialect, type Migration } from
 import type { Database as Schema } from './schema.js';
 import { initialMigration } from './migrations/0001_initial.js';
 import { changesMigration } from './migrations/0004_changes.js';
+import { faultsMigration } from './migrations/0005_faults.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -20,7 +21,7 @@ export interface Store {
 }
 
 export function migrations(dialect: StoreDialect): Record<string, Migration> {
-  return { '0001_initial': initialMigration(dialect), '0004_changes': changesMigration(dialect) };
+  return { '0001_initial': initialMigration(dialect), '0004_changes': changesMigration(dialect), '0005_faults': faultsMigration(dialect) };
 }
 
 export async function openStore(location: string): Promise<Store> {

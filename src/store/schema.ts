@@ -340,6 +340,19 @@ export interface ChangesTable {
 
 export interface ChangeSuspensionsTable { id: string }
 
+// ---- migration faults to rehearse (0005_faults) -----------------------------------------------
+export interface MigrationFaultsTable {
+  tenant_id: string; // the source tenant
+  user_id: string; // the migrating source user
+  workload: string; // Exchange | ODSP | Teams | Meeting
+  kind: string; // MigrationFaultKind
+  params: Json; // MigrationFaultParams, defaults filled
+  remaining: number | null; // transientError: failures still to inject
+  last_attempt_key: string | null; // transientError: the attempt that took the last decrement
+  fired_at: Iso | null; // mid-move faults: when the source change was made
+  updated_at: Iso;
+}
+
 export interface Database {
   xtm_settings: XtmSettingsTable;
   signing_keys: SigningKeysTable;
@@ -371,4 +384,5 @@ export interface Database {
   migration_tasks: MigrationTasksTable;
   changes: ChangesTable;
   change_suspensions: ChangeSuspensionsTable;
+  migration_faults: MigrationFaultsTable;
 }

@@ -10,6 +10,8 @@ import {
 import {
   checkSpoGroupMapping, checkSpoUserMapping, prepareChat, prepareIdentityMapping, prepareMeeting, prepareSite, type PreparedChat, type PreparedSite,
 } from './invariants.content.js';
+import { prepareMigrationFault } from './invariants.faults.js';
+import type { MigrationFaultInput } from './objects.faults.js';
 import {
   normalizeApplication, normalizeEndpoint, normalizeGroup, normalizeOrgRel, normalizeServicePrincipal, normalizeSpoGroupMapping,
   normalizeSpoRelationship, normalizeSpoUserMapping, normalizeTenant, normalizeUser, type PreparedGroup, type PreparedUser,
@@ -19,7 +21,7 @@ import type {
   ServicePrincipalInput, SiteInput, SpoGroupMappingInput, SpoRelationshipInput, SpoUserMappingInput, TenantInput, UserInput,
 } from './objects.js';
 import type {
-  ApplicationRecord, IdentityMappingRecord, MeetingRecord, MigrationEndpointRecord, OrganizationRelationshipRecord, ServicePrincipalRecord,
+  ApplicationRecord, IdentityMappingRecord, MeetingRecord, MigrationEndpointRecord, MigrationFaultRecord, OrganizationRelationshipRecord, ServicePrincipalRecord,
   SpoGroupMappingRecord, SpoRelationshipRecord, SpoUserMappingRecord, TenantRecord,
 } from './records.js';
 
@@ -41,6 +43,8 @@ export interface TenantChange {
   identityMappings?: IdentityMappingInput[];
   spoUserMappings?: SpoUserMappingInput[];
   spoGroupMappings?: SpoGroupMappingInput[];
+  /** Migration faults to rehearse for users of this (source) tenant; replaced per user, workload and kind. */
+  migrationFaults?: MigrationFaultInput[];
 }
 
 /** Where a change sits in the caller's document: '' for an admin body, 'tenants[2]' in a scenario file. */
@@ -62,6 +66,7 @@ export interface PreparedTenant {
   identityMappings: IdentityMappingRecord[];
   spoUserMappings: SpoUserMappingRecord[];
   spoGroupMappings: SpoGroupMappingRecord[];
+  migrationFaults: MigrationFaultRecord[];
 }
 
 export interface PrepareHooks {
@@ -160,6 +165,7 @@ export function prepareChanges(index: DirectoryIndex, batch: ChangeAt[], now: st
       checkSpoGroupMapping(c, t, m, path('spoGroupMappings', i));
       p.spoGroupMappings.push(m);
     });
+    ch.migrationFaults?.forEach((x, i) => p.migrationFaults.push(prepareMigrationFault(c, t, x, path('migrationFaults', i))));
   }
   return { prepared: work.map((w) => w.p), issues: c.issues };
 }
@@ -184,6 +190,6 @@ function upsertTenant(index: DirectoryIndex, rec: TenantRecord): void {
 function emptyPrepared(tenant: TenantRecord, tenantChanged: boolean): PreparedTenant {
   return {
     tenant, tenantChanged, users: [], groups: [], applications: [], servicePrincipals: [], organizationRelationships: [], migrationEndpoints: [],
-    spoRelationships: [], sites: [], chats: [], meetings: [], identityMappings: [], spoUserMappings: [], spoGroupMappings: [],
+    spoRelationships: [], sites: [], chats: [], meetings: [], identityMappings: [], spoUserMappings: [], spoGroupMappings: [], migrationFaults: [],
   };
 }

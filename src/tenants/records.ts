@@ -224,3 +224,23 @@ export interface MeetingRecord {
   organizedByResource: boolean;
   joinUrl: string;
 }
+
+/** A migration fault with its defaults filled in (objects.faults.ts). */
+export interface MigrationFaultRecord {
+  tenantId: string;
+  userId: string;
+  workload: 'Exchange' | 'ODSP' | 'Teams' | 'Meeting';
+  kind: import('./objects.faults.js').MigrationFaultKind;
+  params: MigrationFaultParams;
+}
+
+export interface MigrationFaultParams {
+  count?: number;
+  throughputPercent?: number;
+  message?: string;
+  afterPass?: number;
+  hold?: 'litigationHold' | 'inPlaceHold' | 'delayHold' | 'complianceTagHold';
+  added?: number;
+  changed?: number;
+  deleted?: number;
+}

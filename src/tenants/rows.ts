@@ -7,7 +7,7 @@ import type { PreparedChat, PreparedSite } from './invariants.content.js';
 import type { PreparedTenant } from './prepare.js';
 import type { GroupType } from './objects.js';
 import type {
-  ApplicationRecord, DriveItemRecord, GroupRecord, IdentityMappingRecord, MeetingRecord, MigrationEndpointRecord, OrganizationRelationshipRecord,
+  ApplicationRecord, DriveItemRecord, GroupRecord, IdentityMappingRecord, MeetingRecord, MigrationEndpointRecord, MigrationFaultRecord, OrganizationRelationshipRecord,
   RecipientRecord, ServicePrincipalRecord, SpoGroupMappingRecord, SpoRelationshipRecord, SpoUserMappingRecord, TenantRecord, UserRecord,
 } from './records.js';
 
@@ -190,6 +190,13 @@ export function emitSpoGroupMapping(m: SpoGroupMappingRecord, emit: Emit): void 
   });
 }
 
+export function emitMigrationFault(f: MigrationFaultRecord, emit: Emit, now: string): void {
+  emit('migration_faults', {
+    tenant_id: f.tenantId, user_id: f.userId, workload: f.workload, kind: f.kind, params: json(f.params),
+    remaining: f.kind === 'transientError' ? (f.params.count ?? 1) : null, last_attempt_key: null, fired_at: null, updated_at: now,
+  });
+}
+
 /** Every row of a prepared tenant (loader: the tenant is empty, so new mailboxes get their well-known folders). */
 export function emitPrepared(p: PreparedTenant, emit: Emit, now: string, newMailboxes: (userId: string) => boolean): void {
   if (p.tenantChanged) emitTenant(p.tenant, emit);
@@ -206,4 +213,5 @@ export function emitPrepared(p: PreparedTenant, emit: Emit, now: string, newMail
   for (const m of p.identityMappings) emitIdentityMapping(m, emit);
   for (const m of p.spoUserMappings) emitSpoUserMapping(m, emit);
   for (const m of p.spoGroupMappings) emitSpoGroupMapping(m, emit);
+  for (const f of p.migrationFaults) emitMigrationFault(f, emit, now);
 }

@@ -79,7 +79,7 @@ export const TENANT_TABLES: readonly (readonly [TableName, string])[] = [
   ['migration_endpoints', 'tenant_id'], ['mail_folders', 'tenant_id'], ['mail_items', 'tenant_id'], ['sites', 'tenant_id'],
   ['drive_items', 'tenant_id'], ['permissions', 'tenant_id'], ['spo_relationships', 'tenant_id'], ['spo_user_mappings', 'tenant_id'],
   ['spo_group_mappings', 'tenant_id'], ['chats', 'tenant_id'], ['chat_members', 'tenant_id'], ['chat_messages', 'tenant_id'],
-  ['meetings', 'tenant_id'], ['identity_mappings', 'target_tenant_id'], ['migration_tasks', 'tenant_id'], ['migration_jobs', 'tenant_id'],
+  ['meetings', 'tenant_id'], ['migration_faults', 'tenant_id'], ['identity_mappings', 'target_tenant_id'], ['migration_tasks', 'tenant_id'], ['migration_jobs', 'tenant_id'],
   ['tenants', 'id'],
 ];
 

@@ -102,6 +102,10 @@ async function replaceExisting(trx: Transaction<Schema>, p: PreparedTenant): Pro
   for (const m of p.spoGroupMappings) {
     await trx.deleteFrom('spo_group_mappings').where('tenant_id', '=', tid).where('source_group_id', '=', m.sourceGroupId).execute();
   }
+  for (const f of p.migrationFaults) {
+    await trx.deleteFrom('migration_faults').where('tenant_id', '=', tid).where('user_id', '=', f.userId).where('workload', '=', f.workload)
+      .where('kind', '=', f.kind).execute();
+  }
   return { mailboxes };
 }
 

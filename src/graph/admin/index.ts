@@ -10,6 +10,7 @@ import { adminAppRoutes } from './apps.js';
 import { adminExchangeRoutes } from './exchange.js';
 import { adminSharePointRoutes } from './sharepoint.js';
 import { adminIdentityRoutes } from './identity.js';
+import { adminFaultRoutes } from './faults.js';
 
 export function adminRoutes(app: GraphApp, deps: AppDeps): void {
   adminTenantRoutes(app, deps);
@@ -20,4 +21,5 @@ export function adminRoutes(app: GraphApp, deps: AppDeps): void {
   adminExchangeRoutes(app, deps);
   adminSharePointRoutes(app, deps);
   adminIdentityRoutes(app, deps);
+  adminFaultRoutes(app, deps);
 }

@@ -6,6 +6,7 @@ import {
   ServicePrincipalInput, SiteInput, SpoGroupMappingInput, SpoRelationshipInput, SpoUserMappingInput, TenantInput, UserInput,
 } from '../../tenants/objects.js';
 import { SiteStates } from '../../tenants/objects.content.js';
+import { MigrationFaultInput } from '../../tenants/objects.faults.js';
 
 /** Every property optional, unknown ones refused: the PATCH form of an object schema. */
 function partial<P extends TProperties>(schema: TObject<P>, omit: readonly string[] = []) {
@@ -71,5 +72,6 @@ export const TenantChangeBody = Type.Object({
   identityMappings: list(IdentityMappingInput),
   spoUserMappings: list(SpoUserMappingInput),
   spoGroupMappings: list(SpoGroupMappingInput),
+  migrationFaults: list(MigrationFaultInput),
 }, { additionalProperties: false });
 export const ChangesBody = Type.Object({ changes: Type.Array(TenantChangeBody, { minItems: 1 }) }, { additionalProperties: false });

@@ -105,10 +105,10 @@ function withRollbackJournal<T>(sqlite: NonNullable<Store['sqlite']>, fn: () => 
 
 function toChange(t: ScenarioTenant): TenantChange {
   const { users, groups, applications, servicePrincipals, organizationRelationships, migrationEndpoints, spoRelationships, sites, chats, meetings,
-    identityMappings, spoUserMappings, spoGroupMappings, ...tenant } = t;
+    identityMappings, spoUserMappings, spoGroupMappings, migrationFaults, ...tenant } = t;
   return {
     tenantId: t.id, tenant, users, groups, applications, servicePrincipals, organizationRelationships, migrationEndpoints, spoRelationships, sites,
-    chats, meetings, identityMappings, spoUserMappings, spoGroupMappings,
+    chats, meetings, identityMappings, spoUserMappings, spoGroupMappings, migrationFaults,
   };
 }
 

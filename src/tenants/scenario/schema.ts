@@ -8,6 +8,7 @@ import {
   TenantInput, Text, Upn, UserInput,
 } from '../objects.js';
 import { FAULT_KINDS, FAULTS } from './faults.js';
+import { MigrationFaultInput } from '../objects.faults.js';
 
 export const SCENARIO_SCHEMA_ID = 'https://xtm.dev/schemas/scenario.schema.json';
 
@@ -29,6 +30,7 @@ export const ScenarioTenant = Type.Object({
   identityMappings: list(IdentityMappingInput, 'CTIM identities held by this (target) tenant.'),
   spoUserMappings: list(SpoUserMappingInput, 'SharePoint identity map, user rows, held by this (target) tenant.'),
   spoGroupMappings: list(SpoGroupMappingInput, 'SharePoint identity map, group rows, held by this (target) tenant.'),
+  migrationFaults: list(MigrationFaultInput, 'Migration faults to rehearse for users of this (source) tenant, per workload.'),
 }, { additionalProperties: false, description: 'A tenant and every object in it.' });
 
 export const FaultKindSchema = Type.Enum(FAULT_KINDS, { description: 'A deliberate misconfiguration (see docs/scenarios.md).' });
