@@ -14,6 +14,8 @@ import { migrationJobRoutes } from './graph/migrationJobs/routes.js';
 import { adminClockRoutes, persistClock } from './graph/adminClock.js';
 import { readClockAnchors } from './store/settingsRepo.js';
 import { batchRoutes } from './graph/batch/routes.js';
+import { metadataRoutes } from './graph/metadata/routes.js';
+import { openApiRoutes } from './graph/openapi.js';
 import { makeEmbeddedQueue } from './engine/runner.js';
 import { jobTasks } from './engine/tasks/jobTasks.js';
 import type { ValidationExecutor } from './engine/jobs/validationPort.js';
@@ -52,8 +54,8 @@ export async function createServer(partial: Partial<XtmConfig> = {}, opts: { log
   const queue = makeEmbeddedQueue(store, clock, log, jobTasks({ config, clock, validate }));
   const deps: AppDeps = { store, clock, config, queue, log };
 
-  const graphModules: RouteModule[] = [(app) => installAuth(app, authority), migrationJobRoutes, batchRoutes, ...extraRouteModules.graph];
-  const rootModules: RouteModule[] = [identityRoutes(authority, key), adminClockRoutes, healthRoutes, ...extraRouteModules.root];
+  const graphModules: RouteModule[] = [(app) => installAuth(app, authority), migrationJobRoutes, batchRoutes, metadataRoutes, ...extraRouteModules.graph];
+  const rootModules: RouteModule[] = [identityRoutes(authority, key), adminClockRoutes, healthRoutes, openApiRoutes, ...extraRouteModules.root];
   const http = await buildApp(deps, { graph: graphModules, root: rootModules });
   let https: GraphApp | undefined;
   let tls: TlsMaterial | undefined;

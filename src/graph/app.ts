@@ -11,8 +11,18 @@ import { DomainError } from '../domain/errors.js';
 import { ODataQueryError } from './odata/errors.js';
 import { rewriteKeySegments } from './odataResponse.js';
 import type { AppDeps } from './deps.js';
+import { installOpenApi } from './openapi.js';
 
 export type GraphApp = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
+
+export interface ServedRoute { method: string; url: string }
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Routes the feature modules registered (method, url as written), without the 405 fillers. */
+    servedRoutes: ServedRoute[];
+  }
+}
 
 export type RouteModule = (app: GraphApp, deps: AppDeps) => Promise<void> | void;
 
@@ -62,10 +72,18 @@ export async function buildApp(deps: AppDeps, modules: { graph: RouteModule[]; r
   app.setErrorHandler((err: FastifyError | Error, req, reply) => sendGraphError(req, reply, toGraphError(err, req), req.routeOptions?.config?.graphType));
   app.setNotFoundHandler((req, reply) => sendGraphError(req, reply, Errors.notFoundPath(req.method, req.url)));
 
+  // OpenAPI is collected from the route schemas as they register (graph/openapi.ts).
+  await installOpenApi(app);
+
   // Every path a module registers answers other methods with a Graph 405 rather than a 404.
+  // servedRoutes keeps what the modules registered (not the 405 fillers): $metadata's and OpenAPI's tests read it.
   const methodsByUrl = new Map<string, Set<string>>();
+  const servedRoutes: ServedRoute[] = [];
+  let sealed = false;
+  app.decorate('servedRoutes', servedRoutes);
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (!sealed) for (const m of methods) if (m !== 'HEAD') servedRoutes.push({ method: String(m).toUpperCase(), url: route.url });
     const set = methodsByUrl.get(route.url) ?? new Set<string>();
     for (const m of methods) set.add(String(m).toUpperCase());
     methodsByUrl.set(route.url, set);
@@ -77,6 +95,7 @@ export async function buildApp(deps: AppDeps, modules: { graph: RouteModule[]; r
       for (const mod of modules.graph) await mod(scoped as GraphApp, deps);
     }, { prefix });
   }
+  sealed = true;
   await app.register(async (scoped) => {
     for (const [url, methods] of [...methodsByUrl]) {
       if (methods.has('405')) continue;
@@ -86,6 +105,7 @@ export async function buildApp(deps: AppDeps, modules: { graph: RouteModule[]; r
       scoped.route({
         method: [...missing],
         url,
+        schema: { hide: true },
         handler: async (req) => {
           throw new GraphError(405, 'Request_BadRequest', Errors.methodNotAllowed(req.method, req.url.split('?')[0] ?? req.url).message, undefined, { allow });
         },

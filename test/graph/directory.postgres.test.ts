@@ -36,7 +36,7 @@ test('postgres: users, groups, mail, drive, chats read as on SQLite; an admin wr
   const movers = (await get('/groups')).value[0];
   assert.deepEqual((await get(`/groups/${movers.id}/members?$filter=displayName eq 'Bob Brown'`)).value.map((m: any) => m.userPrincipalName), [U.bob]);
   const inbox = await get(`/users/${alice}/mailFolders/inbox`);
-  assert.deepEqual([inbox.totalItemCount, inbox.unreadItemCount, inbox.childFolderCount, inbox.sizeInBytes], [5, 3, 1, 100000]);
+  assert.deepEqual([inbox.totalItemCount, inbox.unreadItemCount, inbox.childFolderCount], [5, 3, 1]);
   assert.equal((await collect(s, `/beta/users/${alice}/messages?$top=4`, tok)).items.length, 6);
   const root = await get(`/users/${alice}/drive/root/children?$orderby=name`);
   assert.deepEqual(root.value.map((i: any) => i.name), ['notes.txt', 'Projects']);

@@ -135,7 +135,7 @@ export function permissionToGraph(ctx: DriveContext, ownItemId: string, p: Permi
     out.link = { scope: p.link_scope ?? 'organization', type: p.role === 'read' ? 'view' : 'edit', webUrl: `${ctx.site.url}/:f:/s/${p.principal_id}` };
     out.hasPassword = false;
   } else {
-    const who = { id: p.principal_id, displayName: p.display_name, ...(p.email ? { email: p.email } : {}) };
+    const who = { id: p.principal_id, displayName: p.display_name };
     out.grantedToV2 = p.principal_type === 'group' ? { group: who } : { user: who };
   }
   if (p.item_id !== ownItemId) out.inheritedFrom = { driveId: ctx.driveId, id: p.item_id === '' ? ctx.rootId : p.item_id };

@@ -23,7 +23,7 @@ const FOLDER_FIELDS: FieldMap = {
   displayName: { column: 'f.display_name', type: 'string', caseInsensitive: true },
   parentFolderId: { column: 'f.parent_folder_id', type: 'string' },
 };
-const FOLDER_PROPERTIES = ['id', 'displayName', 'parentFolderId', 'childFolderCount', 'unreadItemCount', 'totalItemCount', 'sizeInBytes', 'isHidden'] as const;
+const FOLDER_PROPERTIES = ['id', 'displayName', 'parentFolderId', 'childFolderCount', 'unreadItemCount', 'totalItemCount', 'isHidden'] as const;
 const folderOptions = collectionOptions({
   typeName: 'microsoft.graph.mailFolder', fields: FOLDER_FIELDS, selectable: FOLDER_PROPERTIES, orderBy: [{ field: 'displayName', direction: 'asc' }], keyColumn: 'f.id',
 });
@@ -69,7 +69,6 @@ function folderToGraph(f: FolderRow): Entity {
     childFolderCount: Number(f.child_count),
     unreadItemCount: Number(f.unread_count),
     totalItemCount: Number(f.total_count),
-    sizeInBytes: Number(f.size_bytes),
     isHidden: f.well_known_name !== null && HIDDEN_FOLDERS.includes(f.well_known_name),
   };
 }

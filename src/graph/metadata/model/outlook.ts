@@ -1,0 +1,56 @@
+// Mailbox reads (mail folders, messages, events, contacts): src/graph/directory/mail.ts, mailSerialize.ts.
+import { G, collection, complex, entity, enumType, nav, prop, type EdmModule } from '../edm.js';
+
+const recipients = collection(G('recipient'));
+
+export const outlook: EdmModule = {
+  types: [
+    entity('mailFolder', G('entity'), [
+      prop('childFolderCount', 'Edm.Int32'),
+      prop('displayName', 'Edm.String'),
+      prop('isHidden', 'Edm.Boolean'),
+      prop('parentFolderId', 'Edm.String'),
+      prop('totalItemCount', 'Edm.Int32'),
+      prop('unreadItemCount', 'Edm.Int32'),
+    ], {
+      navigation: [nav('childFolders', collection(G('mailFolder')), true), nav('messages', collection(G('message')), true)],
+    }),
+    entity('outlookItem', G('entity'), [
+      prop('createdDateTime', 'Edm.DateTimeOffset'),
+      prop('lastModifiedDateTime', 'Edm.DateTimeOffset'),
+    ], { abstract: true }),
+    entity('message', G('outlookItem'), [
+      prop('bccRecipients', recipients),
+      prop('body', G('itemBody')),
+      prop('bodyPreview', 'Edm.String'),
+      prop('ccRecipients', recipients),
+      prop('from', G('recipient')),
+      prop('hasAttachments', 'Edm.Boolean'),
+      prop('importance', G('importance')),
+      prop('isDraft', 'Edm.Boolean'),
+      prop('isRead', 'Edm.Boolean'),
+      prop('parentFolderId', 'Edm.String'),
+      prop('receivedDateTime', 'Edm.DateTimeOffset'),
+      prop('sender', G('recipient')),
+      prop('sentDateTime', 'Edm.DateTimeOffset'),
+      prop('subject', 'Edm.String'),
+      prop('toRecipients', recipients),
+    ], { openType: true }),
+    entity('event', G('outlookItem'), [
+      prop('bodyPreview', 'Edm.String'),
+      prop('end', G('dateTimeTimeZone')),
+      prop('isCancelled', 'Edm.Boolean'),
+      prop('organizer', G('recipient')),
+      prop('start', G('dateTimeTimeZone')),
+      prop('subject', 'Edm.String'),
+    ], { openType: true }),
+    entity('contact', G('outlookItem'), [
+      prop('displayName', 'Edm.String'),
+      prop('emailAddresses', collection(G('typedEmailAddress'))),
+      prop('parentFolderId', 'Edm.String'),
+    ], { openType: true }),
+    complex('dateTimeTimeZone', [prop('dateTime', 'Edm.String', false), prop('timeZone', 'Edm.String')]),
+    complex('typedEmailAddress', [], { baseType: G('emailAddress') }),
+    enumType('importance', ['low', 'normal', 'high']),
+  ],
+};
