@@ -8,6 +8,11 @@ import addFormats from 'ajv-formats';
 const formatsPlugin = ((addFormats as unknown as { default?: unknown }).default ?? addFormats) as (ajv: unknown) => unknown;
 import { Errors, fromDomainError, GraphError, graphErrorDate } from './errors.js';
 import { DomainError } from '../domain/errors.js';
+import { parseStrictJson } from './strictJson.js';
+import { expectedTypeOf, wrongOdataType } from './requestChecks.js';
+import { invalidDateTime } from '../domain/jobInput.js';
+import { clientErrorHandler, drainRequestBody } from './clientErrors.js';
+import { parseDateTimeOffset } from '../domain/dateTime.js';
 import { ODataQueryError } from './odata/errors.js';
 import { rewriteKeySegments } from './odataResponse.js';
 import type { AppDeps } from './deps.js';
@@ -38,10 +43,13 @@ export async function buildApp(deps: AppDeps, modules: { graph: RouteModule[]; r
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 2048 },
     // Errors raised before routing (malformed URL, over-long segment) still get the Graph envelope.
     frameworkErrors: (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => sendGraphError(req, reply, toGraphError(err, req)),
+    // Errors Node's HTTP parser raises before any request exists (unknown method, huge header or URL).
+    clientErrorHandler,
     rewriteUrl: (req: { url?: string }) => rewriteKeySegments(req.url ?? '/'),
     ajv: {
       customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false, useDefaults: false, strict: false },
-      plugins: [formatsPlugin],
+      // `format: 'date-time'` is the API's one Edm.DateTimeOffset parser (domain/dateTime.ts), not RFC 3339's.
+      plugins: [formatsPlugin, (ajv: { addFormat(name: string, f: { type: string; validate: (s: string) => boolean }): unknown }) => ajv.addFormat('date-time', { type: 'string', validate: (v) => parseDateTimeOffset(v) !== undefined })],
     },
   };
   // Fastify's overloads split http and https servers; both are configured from one options object.
@@ -56,20 +64,28 @@ export async function buildApp(deps: AppDeps, modules: { graph: RouteModule[]; r
   // JSON bodies: empty is allowed (Graph clients send Content-Type on body-less actions), invalid is a Graph 400.
   // Only JSON (Graph) and form bodies (token endpoint); anything else is a 415, not a silently-parsed string.
   app.removeAllContentTypeParsers();
+  // Every JSON body is strict (strictJson.ts): duplicate or prototype keys and control characters are a 400.
   app.addContentTypeParser(/^application\/json/i, { parseAs: 'string' }, (_req, body, done) => {
     const text = String(body);
     if (text.trim() === '') return done(null, undefined);
     try {
-      done(null, JSON.parse(text, noProtoReviver));
-    } catch {
-      done(Errors.invalidJson(), undefined);
+      done(null, parseStrictJson(text));
+    } catch (e) {
+      done(e as GraphError, undefined);
     }
   });
-  app.addContentTypeParser(/^application\/x-www-form-urlencoded/i, { parseAs: 'string' }, (_req, body, done) => {
+  // Form bodies only where a route asks for them (the token endpoint); a form-encoded Graph or admin call is a 415.
+  app.addContentTypeParser(/^application\/x-www-form-urlencoded/i, { parseAs: 'string' }, (req, body, done) => {
+    if (!req.routeOptions.config?.formBody) return done(Errors.unsupportedMediaType(String(req.headers['content-type'] ?? '')), undefined);
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });
 
-  app.setErrorHandler((err: FastifyError | Error, req, reply) => sendGraphError(req, reply, toGraphError(err, req), req.routeOptions?.config?.graphType));
+  app.setErrorHandler(async (err: FastifyError | Error, req, reply) => {
+    // A body over the limit is refused from its Content-Length before it is read; read (and drop) it
+    // first, so the client is not cut off mid-upload (EPIPE) and receives the 413.
+    if ((err as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE') await drainRequestBody(req.raw);
+    return sendGraphError(req, reply, toGraphError(err, req), req.routeOptions?.config?.graphType);
+  });
   app.setNotFoundHandler((req, reply) => sendGraphError(req, reply, Errors.notFoundPath(req.method, req.url)));
 
   // OpenAPI is collected from the route schemas as they register (graph/openapi.ts).
@@ -121,17 +137,13 @@ function headerValue(req: FastifyRequest, name: string): string | undefined {
   return s && s.length <= 256 ? s : undefined;
 }
 
-function noProtoReviver(key: string, value: unknown): unknown {
-  return key === '__proto__' || key === 'constructor' ? undefined : value;
-}
-
 /** Anything thrown becomes a GraphError; an unexpected error is logged and reported as a 500 without details. */
 export function toGraphError(err: unknown, req: FastifyRequest): GraphError {
   if (err instanceof GraphError) return err;
   if (err instanceof DomainError) return fromDomainError(err);
   if (err instanceof ODataQueryError) return Errors.badRequest(err.message, err.option);
   const e = err as FastifyError & { validation?: unknown[]; validationContext?: string };
-  if (e.validation && Array.isArray(e.validation)) return validationError(e.validation as AjvError[], e.validationContext ?? 'body', req.routeOptions?.config?.graphType ?? 'microsoft.graph.entity');
+  if (e.validation && Array.isArray(e.validation)) return validationError(e.validation as AjvError[], e.validationContext ?? 'body', req.routeOptions?.config?.graphType ?? 'microsoft.graph.entity', req.body);
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return Errors.payloadTooLarge(req.routeOptions.bodyLimit ?? 0);
@@ -163,7 +175,7 @@ export function toGraphError(err: unknown, req: FastifyRequest): GraphError {
 
 interface AjvError { instancePath: string; keyword: string; message?: string; params: Record<string, unknown> }
 
-function validationError(errors: AjvError[], context: string, graphType: string): GraphError {
+function validationError(errors: AjvError[], context: string, graphType: string, body: unknown): GraphError {
   const first = errors[0];
   if (!first) return Errors.badRequest(`Invalid request ${context}.`);
   // /exchangeSettings/sourceEndpoint → exchangeSettings.sourceEndpoint; /resources/3 → resources[3]
@@ -178,7 +190,21 @@ function validationError(errors: AjvError[], context: string, graphType: string)
     return Errors.missingProperty(path ? `${path}.${prop}` : prop);
   }
   if (!path) return Errors.badRequest(`Invalid request ${context}: ${first.message ?? 'invalid value'}.`);
+  const value = context === 'body' ? valueAt(body, first.instancePath) : undefined;
+  const expectedType = first.keyword === 'pattern' && path.endsWith('@odata.type') ? expectedTypeOf(first.params.pattern) : undefined;
+  if (expectedType) return wrongOdataType(path, value, expectedType);
+  if (first.keyword === 'format' && first.params.format === 'date-time' && context === 'body') return fromDomainError(invalidDateTime(path, value));
   return Errors.invalidProperty(path, first.message ?? 'invalid value');
+}
+
+/** The value at a JSON pointer of the request body (for messages that quote it). */
+function valueAt(body: unknown, pointer: string): unknown {
+  let v = body;
+  for (const seg of pointer.split('/').slice(1)) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[seg.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return v;
 }
 
 export function sendGraphError(req: FastifyRequest, reply: FastifyReply, err: GraphError, _graphType?: string): FastifyReply {

@@ -201,7 +201,7 @@ describe('create: bad input is a Graph error naming the field, and changes nothi
 
   it('invalid date → 400', async () => {
     for (const v of ['tomorrow', '2026-13-01T00:00:00Z', '']) {
-      await rejects(s, { body: body({ completeAfterDateTime: v }) }, 400, 'BadRequest', "Invalid value for property 'completeAfterDateTime': must match format \"date-time\"", { target: 'completeAfterDateTime' });
+      await rejects(s, { body: body({ completeAfterDateTime: v }) }, 400, 'BadRequest', `Invalid value for property 'completeAfterDateTime': '${v}' is not a valid DateTimeOffset.`, { target: 'completeAfterDateTime' });
     }
   });
 

@@ -6,24 +6,17 @@ import type { XtmConfig } from '../../config.js';
 import type { Store } from '../../store/db.js';
 import { jobsRepo } from '../../store/jobsRepo.js';
 import { DomainError, DomainErrors as Errors } from '../../domain/errors.js';
-import { canonicalWorkload, Workloads, type JobStatus, type Workload } from '../../domain/enums.js';
+import type { JobStatus } from '../../domain/enums.js';
 import { initialStatus, TASK_TYPE, type ExchangeSettings, type JobKey, type MigrationJob, type MigrationTask } from '../../domain/job.js';
 import {
   ALLOWED, assertCanCancel, assertCanDelete, assertCanMigrate, assertCanPatchCompleteAfter, assertCanValidate,
   INACTIVE_STATUSES, JobMessages, type JobOperation,
 } from '../../domain/jobStateMachine.js';
 import type { WorkQueue } from '../queue.js';
+import { parseDateTimeOffset } from '../../domain/dateTime.js';
+import { checkCreateJobInput, invalidDateTime, normalizeWorkloads, type CreateJobInput } from '../../domain/jobInput.js';
 
-export interface CreateJobInput {
-  displayName: string;
-  completeAfterDateTime: string;
-  sourceTenantId: string;
-  targetTenantId?: string;
-  exchangeSettings?: ExchangeSettings | null;
-  workloads?: string[];
-  resourceType: string;
-  resources: string[];
-}
+export type { CreateJobInput } from '../../domain/jobInput.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -46,40 +39,10 @@ export class JobService {
 
   async create(tenantId: string, createdBy: string, input: CreateJobInput): Promise<MigrationJob> {
     const now = this.clock.nowMs();
-    if (!input.displayName.trim()) throw Errors.invalidProperty('displayName', 'must not be empty.');
-    if (!GUID.test(input.sourceTenantId)) throw Errors.invalidProperty('sourceTenantId', `'${input.sourceTenantId}' is not a valid GUID.`);
-    const sourceTenantId = input.sourceTenantId.toLowerCase();
-    if (input.targetTenantId !== undefined && input.targetTenantId.toLowerCase() !== tenantId) {
-      throw Errors.invalidProperty('targetTenantId', `the job is created in the caller's tenant ${tenantId}; targetTenantId can't name another tenant.`);
-    }
-    if (sourceTenantId === tenantId) throw Errors.invalidProperty('sourceTenantId', 'the source tenant and the target (calling) tenant cannot be equal.');
-    if (input.resourceType.toLowerCase() !== 'users') throw Errors.invalidProperty('resourceType', `'${input.resourceType}' is not supported. Only 'Users' is supported.`);
-
-    const workloads = normalizeWorkloads(input.workloads);
-    const exchangeSettings = input.exchangeSettings ?? null;
-    if (workloads.includes('Exchange') && !exchangeSettings) {
-      throw Errors.badRequest("The property 'exchangeSettings' is required when 'Exchange' is one of the workloads.", 'exchangeSettings');
-    }
-    if (exchangeSettings) {
-      if (!exchangeSettings.sourceEndpoint?.trim()) throw Errors.invalidProperty('exchangeSettings.sourceEndpoint', 'must not be empty.');
-      if (!exchangeSettings.targetDeliveryDomain?.trim()) throw Errors.invalidProperty('exchangeSettings.targetDeliveryDomain', 'must not be empty.');
-    }
-
-    const completeAfter = Date.parse(input.completeAfterDateTime);
-    if (Number.isNaN(completeAfter)) throw Errors.invalidProperty('completeAfterDateTime', `'${input.completeAfterDateTime}' is not a valid DateTimeOffset.`);
-    if (completeAfter <= now) throw Errors.completeAfterInPast();
-
-    const resources = input.resources.map((r, i) => {
-      if (!GUID.test(r)) throw Errors.invalidProperty(`resources[${i}]`, `'${r}' is not a valid GUID (object id of a target-tenant user).`);
-      return r.toLowerCase();
-    });
-    if (resources.length === 0) throw Errors.invalidProperty('resources', 'at least one resource is required.');
-    if (resources.length > this.config.maxBatchSize) throw Errors.tooManyResources(resources.length, this.config.maxBatchSize);
-    const seen = new Set<string>();
-    for (const r of resources) {
-      if (seen.has(r)) throw Errors.invalidProperty('resources', `the resource '${r}' is listed more than once.`);
-      seen.add(r);
-    }
+    // The same create-time rules as the offline `xtm validate` (domain/jobInput.ts); the first issue is the answer.
+    const checked = checkCreateJobInput(input, { callerTenantId: tenantId, nowMs: now, maxBatchSize: this.config.maxBatchSize });
+    if (!checked.value) throw checked.issues[0]!;
+    const { sourceTenantId, exchangeSettings, workloads, resources, completeAfterMs: completeAfter } = checked.value;
 
     const nowIso = new Date(now).toISOString();
     const job: MigrationJob = {
@@ -91,7 +54,7 @@ export class JobService {
       message: JobMessages.created,
       completeAfterDateTime: new Date(completeAfter).toISOString(),
       sourceTenantId,
-      exchangeSettings: exchangeSettings ? { sourceEndpoint: exchangeSettings.sourceEndpoint, targetDeliveryDomain: exchangeSettings.targetDeliveryDomain } : null,
+      exchangeSettings,
       workloads,
       resourceType: 'Users',
       resources,
@@ -161,8 +124,8 @@ export class JobService {
   }
 
   async patchCompleteAfter(tenantId: string, key: JobKey, value: string): Promise<void> {
-    const next = Date.parse(value);
-    if (Number.isNaN(next)) throw Errors.invalidProperty('completeAfterDateTime', `'${value}' is not a valid DateTimeOffset.`);
+    const next = parseDateTimeOffset(value);
+    if (next === undefined) throw invalidDateTime('completeAfterDateTime', value);
     await this.act(tenantId, key, 'patch', (job) => assertCanPatchCompleteAfter(job, next, this.clock.nowMs()), async (job, trx, nowIso) => {
       const ok = await jobsRepo.transition(trx, job.id, from('patch'), { complete_after: new Date(next).toISOString(), updated_at: nowIso }, job.opSeq);
       return ok ? job : undefined;
@@ -218,15 +181,4 @@ function from(op: JobOperation): JobStatus[] {
   return (Object.keys(ALLOWED) as JobStatus[]).filter((s) => ALLOWED[s]!.includes(op));
 }
 
-/** Omitted or empty = all workloads; values are compared case-insensitively and echoed in canonical case. */
-export function normalizeWorkloads(values: string[] | undefined): Workload[] {
-  if (!values || values.length === 0) return [...Workloads];
-  const out: Workload[] = [];
-  values.forEach((v, i) => {
-    const w = canonicalWorkload(v);
-    if (!w) throw Errors.invalidProperty(`workloads[${i}]`, `'${v}' is not a supported workload. Supported: ${Workloads.join(', ')}.`);
-    if (out.includes(w)) throw Errors.invalidProperty('workloads', `the workload '${w}' is listed more than once.`);
-    out.push(w);
-  });
-  return out;
-}
+export { normalizeWorkloads };

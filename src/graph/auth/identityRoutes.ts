@@ -44,7 +44,7 @@ export function identityRoutes(authority: TokenAuthority, key: SigningKey) {
     app.get('/:tenant/discovery/v2.0/keys', anon, async () => ({ keys: [key.publicJwk] }));
     app.get('/:tenant/discovery/keys', anon, async () => ({ keys: [key.publicJwk] }));
 
-    app.post('/:tenant/oauth2/v2.0/token', anon, async (req, reply) => {
+    app.post('/:tenant/oauth2/v2.0/token', { config: { anonymous: true, formBody: true } }, async (req, reply) => {
       const { tenant } = req.params as { tenant: string };
       const form = (req.body ?? {}) as Record<string, string | undefined>;
       const basic = basicCredentials(req.headers.authorization);

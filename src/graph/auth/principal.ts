@@ -28,5 +28,7 @@ declare module 'fastify' {
     anonymous?: boolean;
     /** Graph type name used in request-validation messages. */
     graphType?: string;
+    /** Accept application/x-www-form-urlencoded bodies (the token endpoint only; elsewhere 415). */
+    formBody?: boolean;
   }
 }

@@ -4,7 +4,8 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
-import { Errors } from '../errors.js';
+import { Errors, fromDomainError } from '../errors.js';
+import { invalidDateTime } from '../../domain/jobInput.js';
 import { MigrationAdminRoles, Permissions, principalOf } from '../auth/guard.js';
 import { principalName } from '../auth/principal.js';
 import { metadataContext, parseKeySegment, sendOData } from '../odataResponse.js';
@@ -16,11 +17,11 @@ import { JOB_FIELDS, TASK_FIELDS } from './fields.js';
 import { JobService } from '../../engine/jobs/jobService.js';
 import { jobKeyOf } from './jobKey.js';
 import { JobMessages } from '../../domain/jobStateMachine.js';
-import { CreateJobBody, CancelResponseSchema, JobSchema, JOB_PROPERTIES, KeyParams, TASK_PROPERTIES, TaskSchema, UserParams, collectionOf } from './schemas.js';
+import { checkOdataType, noParameters } from '../requestChecks.js';
+import { JOB_TYPE, CreateJobBody, CancelResponseSchema, JobSchema, JOB_PROPERTIES, KeyParams, TASK_PROPERTIES, TaskSchema, UserParams, collectionOf } from './schemas.js';
 import { jobToGraph, taskToGraph } from './serialize.js';
 
 const BASE = '/solutions/migrations/crossTenantMigrationJobs';
-const JOB_TYPE = 'microsoft.graph.crossTenantMigrationJob';
 const TASK_TYPE = 'microsoft.graph.crossTenantMigrationTask';
 
 const read = { permissions: Permissions.jobsRead, roles: MigrationAdminRoles, graphType: JOB_TYPE };
@@ -108,6 +109,7 @@ export function migrationJobRoutes(app: GraphApp, deps: AppDeps): void {
   app.patch(`${BASE}/:key`, { config: write, schema: { params: KeyParams } }, async (req, reply) => {
     const body = req.body as Record<string, unknown> | undefined;
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw Errors.badRequest('The request body must be a JSON object with completeAfterDateTime.');
+    checkOdataType(body, JOB_TYPE);
     for (const k of Object.keys(body)) {
       if (k === 'completeAfterDateTime' || k === '@odata.type') continue;
       if ((JOB_PROPERTIES as readonly string[]).includes(k)) throw Errors.patchOnlyCompleteAfter(k);
@@ -115,7 +117,7 @@ export function migrationJobRoutes(app: GraphApp, deps: AppDeps): void {
     }
     const value = body.completeAfterDateTime;
     if (value === undefined) throw Errors.missingProperty('completeAfterDateTime');
-    if (typeof value !== 'string') throw Errors.invalidProperty('completeAfterDateTime', 'must be a DateTimeOffset string.');
+    if (typeof value !== 'string') throw fromDomainError(invalidDateTime('completeAfterDateTime', value));
     await jobs.patchCompleteAfter(tenantOf(req), keyOf(req), value);
     return reply.code(204).send();
   });
@@ -126,19 +128,19 @@ export function migrationJobRoutes(app: GraphApp, deps: AppDeps): void {
   });
 
   for (const url of actionPaths('', 'validate')) {
-    app.post(url, { config: write, schema: { params: KeyParams, response: { 200: JobSchema } } }, async (req, reply) => {
+    app.post(url, { config: write, preValidation: noParameters('validate'), schema: { params: KeyParams, response: { 200: JobSchema } } }, async (req, reply) => {
       const job = await jobs.validate(tenantOf(req), keyOf(req));
       return sendOData(reply, 200, actionResult(req, jobToGraph(job)));
     });
   }
   for (const url of actionPaths('', 'migrate')) {
-    app.post(url, { config: write, schema: { params: KeyParams, response: { 200: JobSchema } } }, async (req, reply) => {
+    app.post(url, { config: write, preValidation: noParameters('migrate'), schema: { params: KeyParams, response: { 200: JobSchema } } }, async (req, reply) => {
       const job = await jobs.migrate(tenantOf(req), keyOf(req));
       return sendOData(reply, 200, actionResult(req, jobToGraph(job)));
     });
   }
   for (const url of actionPaths('', 'cancel')) {
-    app.post(url, { config: write, schema: { params: KeyParams, response: { 202: CancelResponseSchema } } }, async (req, reply) => {
+    app.post(url, { config: write, preValidation: noParameters('cancel'), schema: { params: KeyParams, response: { 202: CancelResponseSchema } } }, async (req, reply) => {
       await jobs.cancel(tenantOf(req), keyOf(req));
       return sendOData(reply, 202, { '@odata.context': metadataContext(req, 'microsoft.graph.crossTenantMigrationCancelResponse'), status: 'pendingCancel', message: JobMessages.pendingCancel });
     });
@@ -160,7 +162,7 @@ export function migrationJobRoutes(app: GraphApp, deps: AppDeps): void {
     return sendOData(reply, 200, entity(req, taskToGraph(task), `${BASE.slice(1)}('${job.id}')/users/$entity`, TASK_PROPERTIES, TASK_TYPE));
   });
   for (const url of actionPaths('/users/:userId', 'cancel')) {
-    app.post(url, { config: write, schema: { params: UserParams, response: { 202: CancelResponseSchema } } }, async (req, reply) => {
+    app.post(url, { config: write, preValidation: noParameters('cancel'), schema: { params: UserParams, response: { 202: CancelResponseSchema } } }, async (req, reply) => {
       const { job, userId } = await jobs.cancelUser(tenantOf(req), keyOf(req), parseKeySegment(req.params.userId).value);
       return sendOData(reply, 202, {
         '@odata.context': metadataContext(req, 'microsoft.graph.crossTenantMigrationCancelResponse'),

@@ -2,19 +2,23 @@
 // response serialization and (later) OpenAPI come from these alone.
 import { Type, type Static } from 'typebox';
 import { JobStatuses, JobTypes, ServiceStatuses } from '../../domain/enums.js';
+import { odataTypeSchema } from '../requestChecks.js';
 
 const Str = Type.String();
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 
+export const JOB_TYPE = 'microsoft.graph.crossTenantMigrationJob';
+export const EXCHANGE_SETTINGS_TYPE = 'microsoft.graph.exchangeOnlineCrossTenantMigrationSettings';
+
 export const ExchangeSettingsSchema = Type.Object({
-  '@odata.type': Type.Optional(Type.String()),
+  '@odata.type': odataTypeSchema(EXCHANGE_SETTINGS_TYPE),
   sourceEndpoint: Type.String({ minLength: 1, maxLength: 256 }),
   targetDeliveryDomain: Type.String({ minLength: 1, maxLength: 256 }),
 }, { additionalProperties: false });
 
 /** POST body. Read-only properties are accepted and ignored, as Kiota models may send them. */
 export const CreateJobBody = Type.Object({
-  '@odata.type': Type.Optional(Type.String()),
+  '@odata.type': odataTypeSchema(JOB_TYPE),
   displayName: Type.String({ minLength: 1, maxLength: 256 }),
   completeAfterDateTime: Type.String({ format: 'date-time' }),
   sourceTenantId: Type.String({ maxLength: 64 }),

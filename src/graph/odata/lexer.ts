@@ -4,6 +4,7 @@
  * Unsupported lexical constructs ($it, @alias, "double quotes", decimals,
  * Edm.Date) fail with a message naming them.
  */
+import { findControlCharacter } from '../strictJson.js';
 import { ODataQueryError } from './errors.js';
 
 export type Literal =
@@ -132,6 +133,9 @@ export class Lexer {
       if (q < 0) throw syntaxError(start, 'unterminated string literal.');
       value += t.slice(i, q);
       if (t[q + 1] === "'") { value += "'"; i = q + 2; continue; } // '' escapes a quote
+      // Stored text never holds control characters (request bodies refuse them), so a literal with one is an error.
+      const control = findControlCharacter(value);
+      if (control) throw syntaxError(start, `string literal contains a control character (${control}), which is not allowed.`);
       this.pos = q + 1;
       return { kind: 'string', pos: start, text: t.slice(start, q + 1), lit: { kind: 'string', value } };
     }
