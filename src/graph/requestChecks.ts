@@ -28,7 +28,8 @@ export function checkOdataType(body: Record<string, unknown>, typeName: string, 
 export function noParameters(action: string) {
   return async (req: FastifyRequest): Promise<void> => {
     const body = req.body as unknown;
-    if (body === undefined || body === null && req.headers['content-length'] === undefined) return;
+    // JSON `null` counts as no body: the Graph JS client sends it for `.post(null)`.
+    if (body === undefined || body === null) return;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw Errors.badRequest(`The action '${action}' takes no parameters: send no body, an empty body or {}.`);
     }
