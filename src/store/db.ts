@@ -1,5 +1,6 @@
 // Opens the store: SQLite file (embedded default) or PostgreSQL, runs migrations, and exposes the
 // one Kysely instance. Dialect-specific code lives here and in the migrations, nowhere else.
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -8,6 +9,7 @@ import type { Database as Schema } from './schema.js';
 import { initialMigration } from './migrations/0001_initial.js';
 import { changesMigration } from './migrations/0004_changes.js';
 import { faultsMigration } from './migrations/0005_faults.js';
+import { spoMigrationMigration } from './migrations/0006_spo_migration.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -21,7 +23,8 @@ export interface Store {
 }
 
 export function migrations(dialect: StoreDialect): Record<string, Migration> {
-  return { '0001_initial': initialMigration(dialect), '0004_changes': changesMigration(dialect), '0005_faults': faultsMigration(dialect) };
+  return { '0001_initial': initialMigration(dialect), '0004_changes': changesMigration(dialect), '0005_faults': faultsMigration(dialect),
+    '0006_spo_migration': spoMigrationMigration(dialect) };
 }
 
 export async function openStore(location: string): Promise<Store> {
@@ -46,6 +49,8 @@ export async function openStore(location: string): Promise<Store> {
   sqlite.pragma('temp_store = MEMORY');
   // SQLite's built-in lower() folds ASCII only; PostgreSQL's folds Unicode. Make both agree.
   sqlite.function('lower', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v));
+  // PostgreSQL's md5(): set-based copies derive target ids in SQL (store/driveMoveRepo.ts).
+  sqlite.function('md5', { deterministic: true }, (v: unknown) => (v == null ? null : createHash('md5').update(String(v)).digest('hex')));
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   const store: Store = { db, dialect: 'sqlite', sqlite, location, close: () => db.destroy() };
   await migrate(store);

@@ -229,6 +229,7 @@ export interface SpoUserMappingsTable {
   target_email: string | null;
   user_type: string; // none | regularUser | adminUser | guestUser
   updated_at: Iso;
+  target_upn_key?: string | null; // lower-case target UPN (0006): the one-to-one check's index
 }
 
 export interface SpoGroupMappingsTable {
@@ -353,6 +354,50 @@ export interface MigrationFaultsTable {
   updated_at: Iso;
 }
 
+// ---- SharePoint / OneDrive moves (0006) ------------------------------------------------------
+export interface SiteMovesTable {
+  id: string; // move id: `odsp:<jobId>:<userId>` for a job's ODSP workload, the task id for a SharePoint task
+  kind: string; // OneDrive | Site | GroupSite
+  source_tenant_id: string;
+  source_site_id: string;
+  source_url: string;
+  source_state_before: string; // lock state restored by a rollback
+  target_tenant_id: string;
+  target_site_id: string;
+  target_url: string;
+  phase: string; // copying | finalized
+  cursor: string | null; // last copied source drive item id
+  source_items: number; // snapshot at begin (the source is read-only from then on)
+  source_bytes: number;
+  items_copied: number;
+  bytes_copied: number;
+  permissions_kept: number;
+  permissions_dropped: number; // principals without an identity-map entry
+  created_at: Iso;
+  updated_at: Iso;
+}
+
+export interface DriveItemMapTable { move_id: string; source_item_id: string; target_item_id: string }
+
+export interface SpoMigrationTasksTable {
+  id: string;
+  tenant_id: string; // source tenant
+  target_tenant_id: string;
+  task_type: string; // user | site | group
+  source_key: string;
+  parameters: Json;
+  status: string; // sharePointMigrationTaskStatus
+  move_state: string; // NotStarted | Scheduled | ReadyToTrigger | InProgress | Success | Failed | Stopped | Rescheduled
+  stage: string | null; // Validation | Backup | Restore | Cleanup
+  error: Json | null;
+  preferred_start: Iso | null;
+  preferred_latest_start: Iso | null;
+  started_at: Iso | null;
+  finished_at: Iso | null;
+  created_at: Iso;
+  updated_at: Iso;
+}
+
 export interface Database {
   xtm_settings: XtmSettingsTable;
   signing_keys: SigningKeysTable;
@@ -385,4 +430,7 @@ export interface Database {
   changes: ChangesTable;
   change_suspensions: ChangeSuspensionsTable;
   migration_faults: MigrationFaultsTable;
+  site_moves: SiteMovesTable;
+  drive_item_map: DriveItemMapTable;
+  spo_migration_tasks: SpoMigrationTasksTable;
 }

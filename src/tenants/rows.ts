@@ -180,6 +180,7 @@ export function emitSpoUserMapping(m: SpoUserMappingRecord, emit: Emit): void {
   emit('spo_user_mappings', {
     tenant_id: m.tenantId, source_upn_key: lower(m.sourceUserPrincipalName), id: m.id, source_organization_id: m.sourceOrganizationId,
     source_upn: m.sourceUserPrincipalName, target_upn: m.targetUserPrincipalName, target_email: m.targetEmail, user_type: m.userType, updated_at: m.updatedDateTime,
+    target_upn_key: lower(m.targetUserPrincipalName),
   });
 }
 

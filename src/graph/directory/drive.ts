@@ -12,10 +12,11 @@ import { collectionOptions, keyParam, requireUser, sendEntity, tenantOf, type En
 import { directoryRepo } from '../../store/directoryRepo.js';
 import { driveRepo, type LibraryRef } from '../../store/driveRepo.js';
 import {
-  driveIdOf, driveItemToGraph, driveToGraph, permissionToGraph, rootToGraph, siteIdOfDrive, syntheticRootId,
+  driveIdOf, driveItemToGraph, mimeOf, driveToGraph, permissionToGraph, rootToGraph, siteIdOfDrive, syntheticRootId,
   type DriveContext, type DriveItemRow, type PermissionRow,
 } from './driveSerialize.js';
 import { requireSite } from './sites.js';
+import { contentStream } from '../../tenants/fileContent.js';
 
 const ITEM_TYPE = 'microsoft.graph.driveItem';
 const ITEM_FIELDS: FieldMap = {
@@ -160,6 +161,15 @@ export function driveRoutes(app: GraphApp, deps: AppDeps): void {
       const sources = it.root ? (ctx.storedRoot ? [ctx.rootId, ''] : ['']) : await permissionSources(ctx, it.row);
       const id = it.root ? ctx.rootId : it.row.id;
       return sendCollection(req, reply, permissionsSpec(ctx, sources[0]!, sources, `${loc.context(req, ctx)}/items('${id}')/permissions`));
+    });
+    // The file's bytes (content-addressed: synthesized from its hash and size, see tenants/fileContent.ts).
+    // Graph answers 302 to a pre-authenticated download URL; xtm serves the bytes directly (same body).
+    app.get(`${P}/items/:itemId/content`, { config }, async (req, reply) => {
+      const ctx = await ctxOf(req);
+      const it = await item(ctx, keyParam(req, 'itemId'));
+      if (it.root || it.row.is_folder === 1 || !it.row.content_hash) throw Errors.driveItemNotFound();
+      return reply.code(200).header('content-type', mimeOf(it.row.name)).header('content-length', String(Number(it.row.size_bytes)))
+        .send(contentStream(it.row.content_hash, Number(it.row.size_bytes)));
     });
     // Path addressing: …/root:/Projects/plan.docx (a trailing ':' is allowed).
     app.get(`${P}/root::/*`, { config }, async (req, reply) => {

@@ -76,7 +76,7 @@ const MIME: Record<string, string> = {
   jpg: 'image/jpeg',
   zip: 'application/zip',
 };
-const mimeOf = (name: string) => MIME[name.split('.').pop()?.toLowerCase() ?? ''] ?? 'application/octet-stream';
+export const mimeOf = (name: string) => MIME[name.split('.').pop()?.toLowerCase() ?? ''] ?? 'application/octet-stream';
 
 export type { DriveItemRow, PermissionRow };
 

@@ -231,7 +231,7 @@ export function emitPersonDirectory(plan: GenerationPlan, p: Person, recs: Perso
   if (!p.faults.has('noSpoMapping')) {
     emit('spo_user_mappings', {
       tenant_id: t, source_upn_key: lower(p.sourceUpn), id: spoMappingId('user', p.sourceUpn), source_organization_id: s, source_upn: p.sourceUpn,
-      target_upn: p.targetUpn, target_email: p.targetUpn, user_type: 'regularUser', updated_at: now,
+      target_upn: p.targetUpn, target_email: p.targetUpn, user_type: 'regularUser', updated_at: now, target_upn_key: lower(p.targetUpn),
     });
   }
   if (p.faults.has('targetOneDriveExists') && recs.target) {
