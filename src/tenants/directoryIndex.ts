@@ -5,7 +5,7 @@ import type { Store } from '../store/db.js';
 import type { GroupType } from './objects.js';
 import { lower } from './normalize.js';
 import type { AppPermission } from './model.js';
-import { tenantFromRows } from './readers.js';
+import { directoryIndexRows, tenantFromRows, tenantKeyRows } from '../store/tenantsRepo.js';
 import type { DomainRecord, TenantRecord } from './records.js';
 import { groupTypeOf } from './rows.js';
 import { isGuid } from './ids.js';
@@ -122,14 +122,12 @@ export class DirectoryIndex {
  */
 export async function loadDirectoryIndex(store: Store, opts: { replaced?: string[] } = {}): Promise<DirectoryIndex> {
   const replaced = new Set((opts.replaced ?? []).map(lower));
-  const db = store.db;
   const index = new DirectoryIndex();
-  const tenants = await db.selectFrom('tenants').selectAll().execute();
-  const domains = await db.selectFrom('tenant_domains').selectAll().execute();
+  const { tenants, domains, applications } = await directoryIndexRows(store.db);
   for (const t of tenants) {
     if (!replaced.has(t.id)) index.addTenant(tenantFromRows(t, domains.filter((d) => d.tenant_id === t.id)));
   }
-  for (const a of await db.selectFrom('applications').selectAll().execute()) {
+  for (const a of applications) {
     if (replaced.has(a.owner_tenant_id)) continue;
     index.apps.set(a.app_id, {
       appId: a.app_id, ownerTenantId: a.owner_tenant_id, displayName: a.display_name, signInAudience: a.sign_in_audience,
@@ -148,24 +146,18 @@ export async function loadTenantKeys(store: Store, index: DirectoryIndex, tenant
 }
 
 async function loadKeysOf(store: Store, t: TenantIndex): Promise<void> {
-  const db = store.db;
-  const users = await db.selectFrom('users').leftJoin('recipients', (j) => j.onRef('recipients.tenant_id', '=', 'users.tenant_id').onRef('recipients.id', '=', 'users.id'))
-    .select(['users.id', 'users.user_principal_name', 'recipients.recipient_type', 'recipients.email_addresses'])
-    .where('users.tenant_id', '=', t.id).execute();
+  const { users, groups, sites, rels } = await tenantKeyRows(store.db, t.id);
   for (const u of users) {
     const addresses = u.email_addresses ? smtpAddresses(JSON.parse(u.email_addresses)) : [];
     t.addUser({ id: u.id, upn: u.user_principal_name, recipientType: u.recipient_type ?? null, addresses });
   }
-  const groups = await db.selectFrom('groups').selectAll().where('tenant_id', '=', t.id).execute();
   for (const g of groups) {
     t.addGroup({ id: g.id, displayName: g.display_name, mailNickname: g.mail_nickname, mail: g.mail, groupType: groupTypeOf(JSON.parse(g.group_types), !!g.mail_enabled, !!g.security_enabled) });
   }
-  const sites = await db.selectFrom('sites').select(['id', 'url_key', 'kind', 'owner_user_id']).where('tenant_id', '=', t.id).execute();
   for (const s of sites) {
     t.sites.set(s.url_key, s.id);
     if (s.kind === 'OneDrive' && s.owner_user_id) t.oneDrives.set(s.owner_user_id, s.id);
   }
-  const rels = await db.selectFrom('organization_relationships').select(['id', 'name']).where('tenant_id', '=', t.id).execute();
   for (const r of rels) t.orgRelNames.set(lower(r.name), r.id);
   t.keysLoaded = true;
 }

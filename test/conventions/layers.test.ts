@@ -30,8 +30,6 @@ const SQL_OUTSIDE_STORE_PENDING: Readonly<Record<string, string>> = {
   'src/cli/validateCommand.ts': 'layers',
   'src/engine/runner.ts': 'core (runner SQL moves to store/workRepo.ts)',
   'src/engine/tasks/jobTasks.ts': 'layers',
-  'src/engine/validation/snapshot.ts': 'layers',
-  'src/engine/validation/tenantSnapshot.ts': 'layers',
   'src/graph/admin/apps.ts': 'layers',
   'src/graph/admin/deletes.ts': 'layers',
   'src/graph/admin/groups.ts': 'layers',
@@ -41,10 +39,6 @@ const SQL_OUTSIDE_STORE_PENDING: Readonly<Record<string, string>> = {
   'src/graph/auth/keys.ts': 'layers',
   'src/graph/auth/tokens.ts': 'layers',
   'src/server.ts': 'layers',
-  'src/tenants/directoryIndex.ts': 'layers',
-  'src/tenants/readers.ts': 'layers',
-  'src/tenants/sink.ts': 'layers',
-  'src/tenants/writers.ts': 'layers',
 };
 
 export interface ImportRef { specifier: string; typeOnly: boolean }

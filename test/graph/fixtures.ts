@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { startServer, T, type TestServer } from '../helpers.js';
 import { Clock } from '../../src/clock.js';
 import { loadScenario } from '../../src/tenants/scenario/index.js';
-import { countTenantRows } from '../../src/tenants/readers.js';
+import { countTenantRows } from '../../src/store/tenantsRepo.js';
 
 export const SRC = 'contoso.onmicrosoft.com';
 export const TGT = 'fabrikam.onmicrosoft.com';

@@ -2,7 +2,7 @@
 import { Clock } from '../../src/clock.js';
 import type { Store } from '../../src/store/db.js';
 import { openTestStore } from '../pg.js';
-import { TENANT_TABLES } from '../../src/tenants/sink.js';
+import { TENANT_TABLES } from '../../src/store/tenantSink.js';
 import type { TenantChange } from '../../src/tenants/writers.js';
 
 export const CONTOSO = '11111111-1111-4111-8111-111111111111';

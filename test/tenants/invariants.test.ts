@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { hashSecret } from '../../src/tenants/secrets.js';
 import assert from 'node:assert/strict';
 import type { Store } from '../../src/store/db.js';
-import { getGroup, getTenant, getUser } from '../../src/tenants/readers.js';
+import { getGroup, getTenant, getUser } from '../../src/store/tenantsRepo.js';
 import { applyTenantChanges, type ApplyResult, type TenantChange } from '../../src/tenants/writers.js';
 import { CONTOSO, contosoTenant, FABRIKAM, fabrikamTenant, frozenClock, memoryStore, snapshot } from './helpers.js';
 

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Store } from '../../src/store/db.js';
-import { getIdentityMappingByTarget, getOneDrive, getServicePrincipal, getSpoUserMapping, getUser, isDirectMember, listMigrationEndpoints, listOrganizationRelationships } from '../../src/tenants/readers.js';
+import { getIdentityMappingByTarget, getOneDrive, getServicePrincipal, getSpoUserMapping, getUser, isDirectMember, listMigrationEndpoints, listOrganizationRelationships } from '../../src/store/tenantsRepo.js';
 import { loadScenario, ScenarioError } from '../../src/tenants/scenario/index.js';
 import { scenarioJsonSchema } from '../../src/tenants/scenario/schema.js';
 import { CONTOSO, FABRIKAM, frozenClock, memoryStore, rowCounts, snapshot } from './helpers.js';

@@ -1,7 +1,7 @@
 // Row → snapshot conversions shared by the loaders (JSON text columns parsed, 0/1 flags to booleans).
 import type { Selectable } from 'kysely';
 import type { RecipientsTable, UsersTable } from '../../store/schema.js';
-import { recipientFromRow } from '../../tenants/readers.js';
+import { recipientFromRow } from '../../store/tenantsRepo.js';
 import { parseJson } from '../../store/json.js';
 
 export { parseJson };

@@ -7,6 +7,7 @@ import type { Database } from '../../store/schema.js';
 import type { MigrationJob } from '../../domain/job.js';
 import { INACTIVE_STATUSES } from '../../domain/jobStateMachine.js';
 import { jobsRepo } from '../../store/jobsRepo.js';
+import { validationRepo } from '../../store/validationRepo.js';
 import { targetOneDriveUrl } from '../../domain/validation/helpers.js';
 import type { UserSnapshot, ValidationContext } from '../../domain/validation/types.js';
 import { loadTenant } from './tenantSnapshot.js';
@@ -49,11 +50,9 @@ function emptyUser(id: string, occurrencesInJob: number): UserSnapshot {
 async function loadTargetSide(db: Kysely<Database>, ctx: ValidationContext, chunk: string[], users: Map<string, UserSnapshot>): Promise<void> {
   const tid = ctx.target.id;
   const [userRows, recipientRows, mappingRows, jobRows] = await Promise.all([
-    db.selectFrom('users').selectAll().where('tenant_id', '=', tid).where('id', 'in', chunk).execute(),
-    db.selectFrom('recipients').selectAll().where('tenant_id', '=', tid).where('id', 'in', chunk).execute(),
-    db.selectFrom('identity_mappings').select(['target_user_id', 'source_user_id', 'state'])
-      .where('target_tenant_id', '=', tid).where('source_tenant_id', '=', ctx.source.id).where('target_user_id', 'in', chunk)
-      .orderBy('source_user_id').execute(),
+    validationRepo.users(db, tid, chunk),
+    validationRepo.recipients(db, tid, chunk),
+    validationRepo.identityMappings(db, tid, ctx.source.id, chunk),
     jobsRepo.activeMemberships(db, tid, chunk, INACTIVE_STATUSES, ctx.job.id),
   ]);
   for (const r of userRows) users.get(r.id)!.targetUser = toUser(r);
@@ -68,11 +67,7 @@ async function loadTargetSide(db: Kysely<Database>, ctx: ValidationContext, chun
   // A site already owned by the user as its OneDrive, or sitting at the URL the move would use.
   const urlOwner = new Map<string, string>();
   for (const r of userRows) urlOwner.set(targetOneDriveUrl(ctx, r.user_principal_name), r.id);
-  const siteRows = await db.selectFrom('sites').select(['url', 'url_key', 'owner_user_id', 'kind']).where('tenant_id', '=', tid)
-    .where((eb) => eb.or([
-      eb.and([eb('owner_user_id', 'in', chunk), eb('kind', '=', 'OneDrive')]),
-      ...(urlOwner.size ? [eb('url_key', 'in', [...urlOwner.keys()])] : []),
-    ])).execute();
+  const siteRows = await validationRepo.targetOneDrives(db, tid, chunk, [...urlOwner.keys()]);
   for (const s of siteRows) {
     const owner = (s.kind === 'OneDrive' && s.owner_user_id && users.has(s.owner_user_id) ? s.owner_user_id : undefined) ?? urlOwner.get(s.url_key);
     if (owner) users.get(owner)!.targetOneDriveUrl ??= s.url;
@@ -83,14 +78,11 @@ async function loadSourceSide(db: Kysely<Database>, ctx: ValidationContext, bySo
   const sid = ctx.source.id;
   const ids = [...bySource.keys()];
   const [userRows, recipientRows, memberRows, siteRows, meetingRows] = await Promise.all([
-    db.selectFrom('users').selectAll().where('tenant_id', '=', sid).where('id', 'in', ids).execute(),
-    db.selectFrom('recipients').selectAll().where('tenant_id', '=', sid).where('id', 'in', ids).execute(),
-    scopeGroupIds.length === 0 ? Promise.resolve([]) : db.selectFrom('group_members').select(['group_id', 'member_id'])
-      .where('tenant_id', '=', sid).where('group_id', 'in', scopeGroupIds).where('member_id', 'in', ids).execute(),
-    db.selectFrom('sites').select(['id', 'url', 'owner_user_id', 'kind', 'state']).where('tenant_id', '=', sid)
-      .where('owner_user_id', 'in', ids).where('kind', 'in', ['OneDrive', 'Redirect']).execute(),
-    db.selectFrom('meetings').select(['organizer_id', (eb) => eb.fn.countAll<number | string>().as('n')])
-      .where('tenant_id', '=', sid).where('organizer_id', 'in', ids).groupBy('organizer_id').execute(),
+    validationRepo.users(db, sid, ids),
+    validationRepo.recipients(db, sid, ids),
+    validationRepo.groupMemberships(db, sid, scopeGroupIds, ids),
+    validationRepo.sourceOneDrives(db, sid, ids),
+    validationRepo.meetingCounts(db, sid, ids),
   ]);
   for (const r of userRows) bySource.get(r.id)!.sourceUser = toUser(r);
   for (const r of recipientRows) bySource.get(r.id)!.sourceRecipient = toRecipient(r);
@@ -101,8 +93,7 @@ async function loadSourceSide(db: Kysely<Database>, ctx: ValidationContext, bySo
   const byUpn = new Map<string, UserSnapshot>();
   for (const u of bySource.values()) if (u.sourceUser) byUpn.set(u.sourceUser.userPrincipalName.toLowerCase(), u);
   if (byUpn.size > 0) {
-    const maps = await db.selectFrom('spo_user_mappings').select(['source_upn_key', 'source_upn', 'target_upn', 'target_email', 'user_type'])
-      .where('tenant_id', '=', ctx.target.id).where('source_upn_key', 'in', [...byUpn.keys()]).execute();
+    const maps = await validationRepo.spoUserMappings(db, ctx.target.id, [...byUpn.keys()]);
     for (const m of maps) {
       byUpn.get(m.source_upn_key)!.spoMapping = { sourceUpn: m.source_upn, targetUpn: m.target_upn, targetEmail: m.target_email, userType: m.user_type };
     }
@@ -126,14 +117,7 @@ async function loadSourceSide(db: Kysely<Database>, ctx: ValidationContext, bySo
 async function driveStats(db: Kysely<Database>, tenantId: string, siteIds: string[]) {
   const stats = new Map<string, { items: number; bytes: number; longest: number }>();
   if (siteIds.length === 0) return stats;
-  const [agg, versioned] = await Promise.all([
-    db.selectFrom('drive_items')
-      .select((eb) => ['site_id', eb.fn.countAll<number | string>().as('n'), eb.fn.sum<number | string>('size_bytes').as('bytes'),
-        eb.fn.max<number | string>(eb.fn('length', ['path'])).as('longest')])
-      .where('tenant_id', '=', tenantId).where('site_id', 'in', siteIds).groupBy('site_id').execute(),
-    db.selectFrom('drive_items').select(['site_id', 'versions'])
-      .where('tenant_id', '=', tenantId).where('site_id', 'in', siteIds).where('versions', '<>', '[]').execute(),
-  ]);
+  const { agg, versioned } = await validationRepo.driveStats(db, tenantId, siteIds);
   for (const r of agg) stats.set(r.site_id, { items: Number(r.n), bytes: Number(r.bytes ?? 0), longest: Number(r.longest ?? 0) });
   for (const r of versioned) {
     const versions = parseJson<{ sizeBytes?: number }[]>(r.versions, []);

@@ -2,6 +2,7 @@
 // service principals, OrgRels, migration endpoints, SPO relationships and the OrgRels' scope groups.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/schema.js';
+import { validationRepo } from '../../store/validationRepo.js';
 import type { AppPermission } from '../../tenants/model.js';
 import { mergeSettings } from '../../tenants/normalize.js';
 import type { TenantSnapshot } from '../../domain/validation/types.js';
@@ -23,18 +24,7 @@ function absentTenant(id: string): TenantSnapshot {
 }
 
 export async function loadTenant(db: Kysely<Database>, id: string): Promise<TenantSnapshot> {
-  const [tenant, domains, apps, sps, rels, endpoints, spoRels] = await Promise.all([
-    db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst(),
-    db.selectFrom('tenant_domains').selectAll().where('tenant_id', '=', id).execute(),
-    db.selectFrom('applications').selectAll().where('owner_tenant_id', '=', id).execute(),
-    db.selectFrom('service_principals').leftJoin('applications', 'applications.app_id', 'service_principals.app_id')
-      .select(['service_principals.app_id', 'service_principals.display_name', 'service_principals.granted_permissions',
-        'service_principals.directory_roles', 'applications.owner_tenant_id'])
-      .where('service_principals.tenant_id', '=', id).execute(),
-    db.selectFrom('organization_relationships').selectAll().where('tenant_id', '=', id).orderBy('created_at').execute(),
-    db.selectFrom('migration_endpoints').selectAll().where('tenant_id', '=', id).execute(),
-    db.selectFrom('spo_relationships').selectAll().where('tenant_id', '=', id).execute(),
-  ]);
+  const { tenant, domains, apps, sps, rels, endpoints, spoRels } = await validationRepo.tenantConfig(db, id);
   if (!tenant) return absentTenant(id);
 
   const orgRelationships = rels.map((r) => ({
@@ -48,13 +38,7 @@ export async function loadTenant(db: Kysely<Database>, id: string): Promise<Tena
     mailboxMovePublishedScopes: parseJson<string[]>(r.mailbox_move_published_scopes, []),
   }));
   const scopes = [...new Set(orgRelationships.flatMap((r) => r.mailboxMovePublishedScopes.map((s) => s.toLowerCase())))];
-  const groups = scopes.length === 0 ? [] : await db.selectFrom('groups').selectAll().where('tenant_id', '=', id)
-    .where((eb) => eb.or([
-      eb(eb.fn('lower', ['id']), 'in', scopes),
-      eb(eb.fn('lower', ['display_name']), 'in', scopes),
-      eb(eb.fn('lower', ['mail_nickname']), 'in', scopes),
-      eb(eb.fn('lower', ['mail']), 'in', scopes),
-    ])).execute();
+  const groups = await validationRepo.scopeGroups(db, id, scopes);
 
   return {
     id: tenant.id,

@@ -3,7 +3,7 @@
 import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
 import { Errors } from '../errors.js';
-import { getApplication, getServicePrincipal } from '../../tenants/readers.js';
+import { getApplication, getServicePrincipal } from '../../store/tenantsRepo.js';
 import { ApplicationInput, ServicePrincipalInput } from '../../tenants/objects.js';
 import { ADMIN, T, apply, created, list, lower, param, tenantOfReq } from './common.js';
 import { deleteServicePrincipal } from './deletes.js';

@@ -5,7 +5,7 @@ import type { AppDeps } from '../deps.js';
 import { Errors } from '../errors.js';
 import { applyTenantChanges, type TenantChange } from '../../tenants/writers.js';
 import type { Issue } from '../../tenants/invariants.js';
-import { getTenant } from '../../tenants/readers.js';
+import { getTenant } from '../../store/tenantsRepo.js';
 import type { TenantRecord } from '../../tenants/records.js';
 
 export const ADMIN = '/xtm/admin';

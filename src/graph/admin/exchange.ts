@@ -4,7 +4,7 @@
 import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
 import { Errors } from '../errors.js';
-import { getMigrationEndpoint, getServicePrincipal, getTenant, listMigrationEndpoints, listOrganizationRelationships } from '../../tenants/readers.js';
+import { getMigrationEndpoint, getServicePrincipal, getTenant, listMigrationEndpoints, listOrganizationRelationships } from '../../store/tenantsRepo.js';
 import { MigrationEndpointInput, OrganizationRelationshipInput } from '../../tenants/objects.js';
 import type { OrganizationRelationshipRecord, TenantRecord } from '../../tenants/records.js';
 import { T, apply, created, list, lower, merge, param, tenantOfReq } from './common.js';

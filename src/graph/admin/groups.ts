@@ -3,7 +3,7 @@
 import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
 import { Errors } from '../errors.js';
-import { getGroup, getUser, groupFromRow } from '../../tenants/readers.js';
+import { getGroup, getUser, groupFromRow } from '../../store/tenantsRepo.js';
 import { normalizeGroup } from '../../tenants/normalize.js';
 import { GroupInput } from '../../tenants/objects.js';
 import type { GroupRecord, TenantRecord } from '../../tenants/records.js';

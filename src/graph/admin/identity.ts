@@ -4,7 +4,7 @@
 import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
 import { Errors } from '../errors.js';
-import { getIdentityMapping, getTenant, getUser } from '../../tenants/readers.js';
+import { getIdentityMapping, getTenant, getUser } from '../../store/tenantsRepo.js';
 import { IdentityMappingInput } from '../../tenants/objects.js';
 import { T, apply, list, query, tenantOfReq } from './common.js';
 import { validateBody } from './validate.js';

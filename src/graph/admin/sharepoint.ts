@@ -4,7 +4,7 @@
 import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
 import { Errors } from '../errors.js';
-import { getOneDrive, getSiteByUrl, getUser, listSpoRelationships, listTenants, siteFromRow } from '../../tenants/readers.js';
+import { getOneDrive, getSiteByUrl, getUser, listSpoRelationships, listTenants, siteFromRow } from '../../store/tenantsRepo.js';
 import { DriveItemInput, SiteInput, SpoGroupMappingInput, SpoRelationshipInput, SpoUserMappingInput } from '../../tenants/objects.js';
 import type { SiteRecord, TenantRecord } from '../../tenants/records.js';
 import { T, apply, created, list, lower, query, param, tenantOfReq } from './common.js';

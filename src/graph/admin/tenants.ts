@@ -4,7 +4,7 @@
 import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
 import { Errors } from '../errors.js';
-import { countTenantRows, getTenant, listTenants } from '../../tenants/readers.js';
+import { countTenantRows, getTenant, listTenants } from '../../store/tenantsRepo.js';
 import { deleteTenants, type TenantChange } from '../../tenants/writers.js';
 import { DomainInput, TenantInput, TenantSettingsInput } from '../../tenants/objects.js';
 import { isGuid } from '../../tenants/ids.js';

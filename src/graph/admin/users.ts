@@ -3,7 +3,7 @@
 import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
 import { Errors } from '../errors.js';
-import { getUser, listUsers } from '../../tenants/readers.js';
+import { getUser, listUsers } from '../../store/tenantsRepo.js';
 import { UserInput } from '../../tenants/objects.js';
 import { EXCHANGE_PLANS } from '../../tenants/model.js';
 import type { TenantRecord, UserRecord } from '../../tenants/records.js';

@@ -9,7 +9,7 @@ import { metadataContext, parseKeySegment, sendOData } from '../odataResponse.js
 import { applySelect, contextSuffixForSelect } from '../odata/paging.js';
 import { parseEntityQuery, type CollectionOptions, type RawQuery, type SortDirection } from '../odata/query.js';
 import type { FieldMap } from '../odata/fields.js';
-import { findUserRow } from '../../tenants/readers.js';
+import { findUserRow } from '../../store/tenantsRepo.js';
 export { parseJson } from '../../store/json.js';
 
 export type Db = Kysely<Database>;

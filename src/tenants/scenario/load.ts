@@ -10,7 +10,7 @@ import { at, type Issue } from '../invariants.js';
 import { lower } from '../normalize.js';
 import { prepareChanges, referencedTenants, type ChangeAt, type PreparedTenant, type TenantChange } from '../prepare.js';
 import { emitPrepared, type Emit } from '../rows.js';
-import { deleteTenantsKysely, deleteTenantsSqlite, kyselySink, sqliteSink, type RowCounts } from '../sink.js';
+import { deleteTenantsKysely, deleteTenantsSqlite, kyselySink, sqliteSink, type RowCounts } from '../../store/tenantSink.js';
 import type { FaultKind } from './faults.js';
 import { generatedRows } from './generate.content.js';
 import { planGeneration, type GenerationPlan } from './generate.js';

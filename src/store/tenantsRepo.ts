@@ -1,17 +1,17 @@
-// Typed reads of the tenant model, returning the records of records.ts (camelCase, parsed JSON,
-// booleans). The row converters are exported for modules that run their own queries.
+// Repository of the modelled tenants: typed reads returning the records of tenants/records.ts
+// (camelCase, parsed JSON, booleans), the row converters, and the rows the directory index is built from.
 import type { Kysely, Selectable } from 'kysely';
-import type { Store } from '../store/db.js';
-import type { Database } from '../store/schema.js';
-import { isGuid } from './ids.js';
-import { NO_HOLDS, type MailboxHolds, type TenantSettings } from './model.js';
-import { lower, mergeSettings } from './normalize.js';
-import { groupTypeOf } from './rows.js';
-import { TENANT_TABLES } from './sink.js';
+import type { Store } from './db.js';
+import type { Database } from './schema.js';
+import { isGuid } from '../tenants/ids.js';
+import { NO_HOLDS, type MailboxHolds, type TenantSettings } from '../tenants/model.js';
+import { lower, mergeSettings } from '../tenants/normalize.js';
+import { groupTypeOf } from '../tenants/rows.js';
+import { TENANT_TABLES } from './tenantSink.js';
 import type {
   ApplicationRecord, DomainRecord, GroupRecord, IdentityMappingRecord, MigrationEndpointRecord, OrganizationRelationshipRecord, RecipientRecord,
   ServicePrincipalRecord, SiteRecord, SpoRelationshipRecord, SpoUserMappingRecord, TenantRecord, UserRecord,
-} from './records.js';
+} from '../tenants/records.js';
 
 type Row<T extends keyof Database> = Selectable<Database[T]>;
 const parse = <T>(s: string): T => JSON.parse(s) as T;
@@ -211,4 +211,25 @@ export async function countTenantRows(store: Store, tenantId: string): Promise<R
     out[table] = Number(r.n);
   }
   return out;
+}
+
+/** Every tenant, domain and app registration: what the directory index starts from. */
+export async function directoryIndexRows(db: Kysely<Database>) {
+  const [tenants, domains, applications] = await Promise.all([
+    db.selectFrom('tenants').selectAll().execute(),
+    db.selectFrom('tenant_domains').selectAll().execute(),
+    db.selectFrom('applications').selectAll().execute(),
+  ]);
+  return { tenants, domains, applications };
+}
+
+/** One tenant's natural keys for the directory index: users (with addresses), groups, sites, OrgRel names. */
+export async function tenantKeyRows(db: Kysely<Database>, tenantId: string) {
+  const users = await db.selectFrom('users').leftJoin('recipients', (j) => j.onRef('recipients.tenant_id', '=', 'users.tenant_id').onRef('recipients.id', '=', 'users.id'))
+    .select(['users.id', 'users.user_principal_name', 'recipients.recipient_type', 'recipients.email_addresses'])
+    .where('users.tenant_id', '=', tenantId).execute();
+  const groups = await db.selectFrom('groups').selectAll().where('tenant_id', '=', tenantId).execute();
+  const sites = await db.selectFrom('sites').select(['id', 'url_key', 'kind', 'owner_user_id']).where('tenant_id', '=', tenantId).execute();
+  const rels = await db.selectFrom('organization_relationships').select(['id', 'name']).where('tenant_id', '=', tenantId).execute();
+  return { users, groups, sites, rels };
 }

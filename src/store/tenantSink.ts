@@ -4,8 +4,8 @@
 // SQLite inside a Kysely transaction): rows are buffered per table and inserted through Kysely.
 import type Database from 'better-sqlite3';
 import type { Kysely, Transaction } from 'kysely';
-import type { Database as Schema } from '../store/schema.js';
-import type { Emit, TableName } from './rows.js';
+import type { Database as Schema } from './schema.js';
+import type { Emit, TableName } from '../tenants/rows.js';
 
 export type RowCounts = Partial<Record<TableName, number>>;
 
