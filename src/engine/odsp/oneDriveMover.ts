@@ -3,7 +3,7 @@
 import type { WorkloadMover, UserMove, MoveHelpers } from '../migration/workload.js';
 import { driveMoveRepo } from '../../store/driveMoveRepo.js';
 import { oneDriveUrl } from '../../tenants/ids.js';
-import { findUserRow } from '../../tenants/readers.js';
+import { findUserRow } from '../../store/tenantsRepo.js';
 import { MoveErrors } from './moveError.js';
 import { siteMover, type SiteMovePlan } from './siteMover.js';
 
