@@ -128,6 +128,20 @@ export class Clock extends EventEmitter {
     return { factor: this.factor, anchorRealMs: this.anchorReal, anchorVirtualMs: this.anchorVirtual };
   }
 
+  /**
+   * Takes anchors the clock's owner persisted or sent (a runner in another thread or process follows
+   * the API's clock, rehearsal resets included); emits 'advance' so schedulers look again.
+   */
+  follow(a: ClockAnchors): void {
+    const before = this.nowMs();
+    const projected = Clock.continuation(a, this.realNow());
+    if (a.factor === this.factor && Math.abs(projected - before) < 1) return;
+    this.anchorReal = a.anchorRealMs;
+    this.anchorVirtual = Math.min(CLOCK_MAX_MS, a.anchorVirtualMs);
+    this.factor = a.factor;
+    this.emit('advance', Math.max(0, this.nowMs() - before));
+  }
+
   private checkFactor(factor: number): void {
     if (!Number.isFinite(factor) || factor < 0 || factor > CLOCK_MAX_FACTOR) throw new RangeError('factor must be between 0 and 1000000');
   }

@@ -16,12 +16,12 @@ import { readClockAnchors } from './store/settingsRepo.js';
 import { batchRoutes } from './graph/batch/routes.js';
 import { metadataRoutes } from './graph/metadata/routes.js';
 import { openApiRoutes } from './graph/openapi.js';
-import { makeEmbeddedQueue } from './engine/runner.js';
-import { jobTasks } from './engine/tasks/jobTasks.js';
 import type { ValidationExecutor } from './engine/jobs/validationPort.js';
-import type { WorkQueue } from './engine/queue.js';
+import { openWorkQueue, type ServerWorkQueue } from './engine/work/workQueue.js';
+import type { ModuleRef } from './engine/work/host.js';
+import type { RunnerOptions } from './engine/work/runnerOptions.js';
 import { loadOrCreateTls, type TlsMaterial } from './tls.js';
-import { extraRouteModules, scenarioLoader, validationExecutor } from './modules.js';
+import { extraRouteModules, scenarioLoader } from './modules.js';
 
 export interface XtmServer {
   deps: AppDeps;
@@ -29,13 +29,17 @@ export interface XtmServer {
   http: GraphApp;
   https?: GraphApp;
   tls?: TlsMaterial;
-  queue: WorkQueue;
+  queue: ServerWorkQueue;
   /** Listens on the configured ports (0 = any free port); returns the base URLs. */
   listen(): Promise<{ http: string; https?: string }>;
   close(): Promise<void>;
 }
 
-export async function createServer(partial: Partial<XtmConfig> = {}, opts: { log?: Logger; clock?: Clock; validate?: ValidationExecutor } = {}): Promise<XtmServer> {
+/**
+ * `validate`: a function keeps the runner in this thread (tests that count or fail calls); a module
+ * reference is loaded by the worker thread. Default: the validation rules engine, in the worker thread.
+ */
+export async function createServer(partial: Partial<XtmConfig> = {}, opts: { log?: Logger; clock?: Clock; validate?: ValidationExecutor | ModuleRef; runner?: RunnerOptions } = {}): Promise<XtmServer> {
   const config: XtmConfig = { ...DEFAULTS, ...partial };
   const log = opts.log ?? pino({ level: config.logLevel });
   const store: Store = await openStore(config.db || join(config.dataDir, 'xtm.db'));
@@ -50,8 +54,7 @@ export async function createServer(partial: Partial<XtmConfig> = {}, opts: { log
 
   const key = await loadOrCreateSigningKey(store, clock.iso());
   const authority = makeTokenAuthority(store, key, config.tokenLifetimeSec);
-  const validate = opts.validate ?? validationExecutor;
-  const queue = makeEmbeddedQueue(store, clock, log, jobTasks({ config, clock, validate }));
+  const queue = await openWorkQueue(store, clock, config, log, { validate: opts.validate, runner: opts.runner });
   const deps: AppDeps = { store, clock, config, queue, log };
 
   const graphModules: RouteModule[] = [(app) => installAuth(app, authority), migrationJobRoutes, batchRoutes, metadataRoutes, ...extraRouteModules.graph];

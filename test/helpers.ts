@@ -12,8 +12,11 @@ import type { Store } from '../src/store/db.js';
 import { hashSecret } from '../src/tenants/secrets.js';
 import { Resources } from '../src/tenants/model.js';
 import type { ValidationExecutor } from '../src/engine/jobs/validationPort.js';
-import { existenceOnlyValidation } from './existenceOnlyValidation.js';
 import { releaseTestStore, testStoreLocation } from './pg.js';
+import type { ModuleRef } from '../src/engine/work/host.js';
+
+/** The existence-only validator by module, so the worker thread can load it (functions don't cross threads). */
+export const EXISTENCE_ONLY: ModuleRef = { module: new URL('./existenceOnlyValidation.ts', import.meta.url).href, export: 'existenceOnlyValidation' };
 
 export const T = {
   source: '11111111-1111-4111-8111-111111111111',
@@ -39,11 +42,11 @@ export interface TestServer extends XtmServer {
  * Starts a server on port 0. Job-API tests seed a minimal world and use the existence-only validator
  * unless they pass `validate: 'rules'` (the real rules engine, which needs a fully configured scenario).
  */
-export async function startServer(cfg: Partial<XtmConfig> = {}, opts: { seed?: (store: Store) => Promise<void>; clock?: Clock; validate?: ValidationExecutor | 'rules' } = {}): Promise<TestServer> {
+export async function startServer(cfg: Partial<XtmConfig> = {}, opts: { seed?: (store: Store) => Promise<void>; clock?: Clock; validate?: ValidationExecutor | ModuleRef | 'rules' } = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'xtm-test-'));
   const clock = opts.clock ?? new Clock({ mode: 'manual', startAt: Date.parse('2026-06-01T00:00:00Z') });
   const db = cfg.db ?? (await testStoreLocation(join(dir, 'xtm.db')));
-  const server = await createServer({ db, dataDir: dir, port: 0, httpsPort: null, scenario: null, logLevel: 'silent', ...cfg }, { clock, log: pino({ level: 'silent' }), ...(opts.validate === 'rules' ? {} : { validate: opts.validate ?? existenceOnlyValidation }) });
+  const server = await createServer({ db, dataDir: dir, port: 0, httpsPort: null, scenario: null, logLevel: 'silent', ...cfg }, { clock, log: pino({ level: 'silent' }), ...(opts.validate === 'rules' ? {} : { validate: opts.validate ?? EXISTENCE_ONLY }) });
   await (opts.seed ?? seedBasic)(server.deps.store);
   const { http } = await server.listen();
   const tokens = new Map<string, string>();

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, PostgresDialect, type Migration } from 'kysely';
 import type { Database as Schema } from './schema.js';
 import { initialMigration } from './migrations/0001_initial.js';
+import { workMigration } from './migrations/0002_work.js';
 import { changesMigration } from './migrations/0004_changes.js';
 import { faultsMigration } from './migrations/0005_faults.js';
 import { spoMigrationMigration } from './migrations/0006_spo_migration.js';
@@ -23,7 +24,7 @@ export interface Store {
 }
 
 export function migrations(dialect: StoreDialect): Record<string, Migration> {
-  return { '0001_initial': initialMigration(dialect), '0004_changes': changesMigration(dialect), '0005_faults': faultsMigration(dialect),
+  return { '0001_initial': initialMigration(dialect), '0002_work': workMigration(dialect), '0004_changes': changesMigration(dialect), '0005_faults': faultsMigration(dialect),
     '0006_spo_migration': spoMigrationMigration(dialect) };
 }
 
@@ -84,7 +85,7 @@ function withStatementCache(sqlite: Database.Database): Database.Database {
 
 async function migrate(store: Store): Promise<void> {
   const all = migrations(store.dialect);
-  const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => all } });
+  const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => all }, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');

@@ -24,6 +24,39 @@ export interface WorkItemsTable {
   last_error: string | null;
   failed_at: Iso | null;
   created_at: Iso;
+  queue_name: string | null;
+}
+
+/** Work due at a clock (virtual) time; promoted into the runnable queue when due. */
+export interface WorkTimersTable {
+  id: string;
+  task: string;
+  payload: Json;
+  job_key: string | null;
+  queue_name: string | null;
+  run_at: Iso; // clock time
+  attempts: number; // attempts already made (retries carry them)
+  max_attempts: number;
+  last_error: string | null;
+  created_at: Iso;
+}
+
+export interface WorkFailuresTable {
+  id: string;
+  task: string;
+  payload: Json;
+  job_key: string | null;
+  queue_name: string | null;
+  attempts: number;
+  last_error: string;
+  failed_at: Iso;
+}
+
+export interface WorkWorkersTable {
+  id: string;
+  lock_ids: Json; // string[]: the locked_by values this runner writes
+  heartbeat_at: Iso; // wall-clock time
+  started_at: Iso;
 }
 
 // ---- directory -------------------------------------------------------------------------------
@@ -402,6 +435,9 @@ export interface Database {
   xtm_settings: XtmSettingsTable;
   signing_keys: SigningKeysTable;
   work_items: WorkItemsTable;
+  work_timers: WorkTimersTable;
+  work_failures: WorkFailuresTable;
+  work_workers: WorkWorkersTable;
   tenants: TenantsTable;
   tenant_domains: TenantDomainsTable;
   users: UsersTable;

@@ -39,5 +39,7 @@ export async function saveClockAnchors(db: Db, a: ClockAnchors): Promise<void> {
 /** Work items not finished (due, scheduled or running): a rehearsal clock reset waits for none. */
 export async function workInFlight(db: Db): Promise<number> {
   const r = await db.selectFrom('work_items').select((eb) => eb.fn.countAll().as('n')).where('failed_at', 'is', null).executeTakeFirstOrThrow();
-  return Number(r.n);
+  // Scheduled work waits in work_timers (clock time) until it is due.
+  const t = await db.selectFrom('work_timers').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n) + Number(t.n);
 }

@@ -62,6 +62,10 @@ async function workItems(r: Running) {
   return r.server.deps.store.db.selectFrom('work_items').selectAll().execute();
 }
 
+async function timers(r: Running) {
+  return r.server.deps.store.db.selectFrom('work_timers').selectAll().execute();
+}
+
 describe('restart', () => {
   it('a validate left in work_items by a stopped process completes exactly once after restart', async () => {
     const db = join(dir, 'restart.db');
@@ -157,14 +161,15 @@ describe('retry with back-off', () => {
     await r.server.queue.drain();
     assert.equal(r.calls(), 1);
     assert.equal((await call(r, tok, 'GET', `${B}/${id}`)).body.status, 'validateInProgress');
-    const [item] = await workItems(r);
-    assert.ok(item);
-    assert.equal(item.attempts, 1);
-    assert.equal(item.locked_at, null);
-    assert.equal(item.failed_at, null);
-    assert.match(String(item.last_error), /validation backend unavailable/);
+    // The failed item waits as a clock-time timer, its attempts carried.
+    assert.deepEqual(await workItems(r), []);
+    const [timer] = await timers(r);
+    assert.ok(timer);
+    assert.equal(timer.attempts, 1);
+    assert.equal(timer.job_key, `validate:${id}`);
+    assert.match(String(timer.last_error), /validation backend unavailable/);
     const backoff = Math.round(Math.exp(1) * 1000);
-    assert.equal(Date.parse(item.run_at), r.clock.nowMs() + backoff);
+    assert.equal(Date.parse(timer.run_at), r.clock.nowMs() + backoff);
 
     await r.server.queue.drain();
     r.clock.advance(backoff - 1);
@@ -176,31 +181,36 @@ describe('retry with back-off', () => {
     assert.equal(r.calls(), 2);
     assert.equal((await call(r, tok, 'GET', `${B}/${id}`)).body.status, 'validatePassed');
     assert.deepEqual(await workItems(r), []);
+    assert.deepEqual(await timers(r), []);
   });
 
   it('back-off grows exponentially and the item is given up after max_attempts', async () => {
     const db = r.server.deps.store.db;
     await db.insertInto('work_items').values({
-      id: crypto.randomUUID(), task: 'job.cancel', payload: '{"not":"a job payload"}', job_key: null, run_at: r.clock.iso(), attempts: 0, max_attempts: 3,
+      id: crypto.randomUUID(), task: 'job.cancel', payload: '{"not":"a job payload"}', job_key: null, queue_name: null, run_at: r.clock.iso(), attempts: 0, max_attempts: 3,
       locked_at: null, locked_by: null, last_error: null, failed_at: null, created_at: r.clock.iso(),
     }).execute();
-    const seen: { attempts: number; delay: number; failed: boolean }[] = [];
-    for (let i = 0; i < 3; i++) {
+    const seen: { attempts: number; delay: number }[] = [];
+    for (let i = 0; i < 2; i++) {
       await r.server.queue.drain();
-      const [it] = await workItems(r);
-      seen.push({ attempts: it!.attempts, delay: Date.parse(it!.run_at) - r.clock.nowMs(), failed: it!.failed_at !== null });
-      assert.match(String(it!.last_error), /invalid job payload/);
-      r.clock.advance(Math.max(0, Date.parse(it!.run_at) - r.clock.nowMs()));
+      const [t] = await timers(r);
+      seen.push({ attempts: t!.attempts, delay: Date.parse(t!.run_at) - r.clock.nowMs() });
+      assert.match(String(t!.last_error), /invalid job payload/);
+      r.clock.advance(Math.max(0, Date.parse(t!.run_at) - r.clock.nowMs()));
     }
     assert.deepEqual(seen, [
-      { attempts: 1, delay: Math.round(Math.exp(1) * 1000), failed: false },
-      { attempts: 2, delay: Math.round(Math.exp(2) * 1000), failed: false },
-      { attempts: 3, delay: Math.round(Math.exp(3) * 1000), failed: true },
+      { attempts: 1, delay: Math.round(Math.exp(1) * 1000) },
+      { attempts: 2, delay: Math.round(Math.exp(2) * 1000) },
     ]);
+    await r.server.queue.drain();
+    assert.deepEqual(await timers(r), [], 'the third failure is the last');
+    const failures = await db.selectFrom('work_failures').selectAll().execute();
+    assert.equal(failures.length, 1);
+    assert.equal(failures[0]!.attempts, 3);
+    assert.match(failures[0]!.last_error, /invalid job payload/);
     r.clock.advance(24 * 3600 * 1000);
     await r.server.queue.drain();
-    const [last] = await workItems(r);
-    assert.equal(last!.attempts, 3, 'a given-up item is not run again');
+    assert.equal((await db.selectFrom('work_failures').selectAll().execute()).length, 1, 'a given-up item is not run again');
   });
 });
 

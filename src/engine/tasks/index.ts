@@ -1,0 +1,19 @@
+// The one task registry: every durable task xtm runs, built from its dependencies. The API thread,
+// the worker thread and `xtm worker` all build the list here, so a task added here runs everywhere.
+import type { Clock } from '../../clock.js';
+import type { XtmConfig } from '../../config.js';
+import type { ValidationExecutor } from '../jobs/validationPort.js';
+import type { TaskList } from '../queue.js';
+import { jobTasks } from './jobTasks.js';
+
+export interface TaskDeps {
+  config: XtmConfig;
+  clock: Clock;
+  validate: ValidationExecutor;
+}
+
+export function buildTasks(deps: TaskDeps): TaskList {
+  return {
+    ...jobTasks(deps),
+  };
+}

@@ -1,0 +1,185 @@
+// The embedded runner (SQLite): claims due items from work_items in one statement per batch, runs
+// their handlers, deletes finished ones in one statement per batch (guarded by the lock owner),
+// retries failures as clock-time timers, and sweeps the locks of runners whose heartbeat stopped.
+// It runs in the worker thread (engine/work/thread.ts), or in-process for `:memory:` and tests.
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Clock } from '../../clock.js';
+import type { Store } from '../../store/db.js';
+import type { WorkItemsTable } from '../../store/schema.js';
+import { workRepo } from '../../store/workRepo.js';
+import type { TaskList, WorkQueue } from '../queue.js';
+import { retryTimer, runItem, type ItemInfo, type Outcome } from './execute.js';
+import type { Producer } from './producer.js';
+import { realIso, RUNNER_DEFAULTS, type RunnerOptions } from './runnerOptions.js';
+
+export class EmbeddedRunner {
+  readonly workerId: string;
+  readonly queue: WorkQueue;
+  private readonly o: Required<Omit<RunnerOptions, 'workerId'>>;
+  private readonly abort = new AbortController();
+  private started = false;
+  private running = 0;
+  private pumping = false;
+  private repump = false;
+  private timer: NodeJS.Timeout | undefined;
+  private beat: NodeJS.Timeout | undefined;
+  private completed: string[] = [];
+  private settleWaiters: (() => void)[] = [];
+
+  constructor(private readonly store: Store, private readonly clock: Clock, private readonly log: Logger, private readonly tasks: TaskList, private readonly producer: Producer, opts: RunnerOptions = {}) {
+    this.o = { ...RUNNER_DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) } as Required<RunnerOptions>;
+    this.workerId = opts.workerId ?? `embedded-${process.pid}-${randomUUID().slice(0, 8)}`;
+    // The queue handlers see: enqueue goes through the producer; notify wakes this runner.
+    this.queue = {
+      enqueue: (task, payload, opts, trx) => producer.add([{ task, payload, opts }], trx),
+      enqueueMany: (items, trx) => producer.add(items, trx),
+      notify: () => this.wake(),
+      start: () => this.start(),
+      stop: () => this.stop(),
+      drain: () => this.drain(),
+      idle: () => (this.started ? this.drain() : this.settled()),
+    };
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.clock.on('advance', this.wake);
+    const tick = () => {
+      void this.heartbeatAndSweep().catch((err) => this.log.error({ err }, 'runner: heartbeat failed'));
+    };
+    // Register before the first claim, so every lock we take belongs to a runner the sweep can see.
+    void this.heartbeatAndSweep().catch((err) => this.log.error({ err }, 'runner: heartbeat failed')).finally(this.wake);
+    this.beat = setInterval(tick, this.o.heartbeatMs);
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return this.settled();
+    this.started = false;
+    this.clock.off('advance', this.wake);
+    if (this.timer) clearTimeout(this.timer);
+    if (this.beat) clearInterval(this.beat);
+    this.abort.abort();
+    await this.settled();
+    await this.flush();
+    await workRepo.removeWorkers(this.store.db, [this.workerId]);
+  }
+
+  readonly wake = (): void => {
+    if (!this.started) return;
+    if (this.pumping) {
+      this.repump = true;
+      return;
+    }
+    void this.pump();
+  };
+
+  /** Runs everything due now (here, beside the background pump) until nothing is due, running or locked. */
+  async drain(): Promise<void> {
+    for (;;) {
+      await this.producer.promoteDue();
+      const items = this.running < this.o.concurrency ? await this.claim(this.o.concurrency - this.running) : [];
+      for (const it of items) this.launch(it);
+      if (items.length) continue;
+      if (this.running > 0) {
+        await new Promise<void>((r) => this.settleWaiters.push(r));
+        continue;
+      }
+      await this.flush();
+      const nowIso = this.clock.iso();
+      const st = await workRepo.itemState(this.store.db, nowIso);
+      if (st.due === 0 && st.locked === 0 && (await workRepo.dueTimerCount(this.store.db, nowIso)) === 0) return;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  private async settled(): Promise<void> {
+    while (this.running > 0) await new Promise<void>((r) => this.settleWaiters.push(r));
+  }
+
+  private async pump(): Promise<void> {
+    this.pumping = true;
+    try {
+      do {
+        this.repump = false;
+        await this.producer.promoteDue();
+        while (this.started && this.running < this.o.concurrency) {
+          const items = await this.claim(this.o.concurrency - this.running);
+          if (!items.length) break;
+          for (const it of items) this.launch(it);
+        }
+      } while (this.repump && this.started);
+      if (this.started) await this.scheduleNext();
+    } catch (err) {
+      this.log.error({ err }, 'runner: pump failed');
+      if (this.started) this.timer = setTimeout(this.wake, this.o.pollMs);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private async scheduleNext(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    const next = await workRepo.nextTimerAt(this.store.db);
+    const delay = next === undefined ? Infinity : this.clock.realDelayUntil(next);
+    this.timer = setTimeout(this.wake, Math.max(1, Math.min(delay, this.o.pollMs)));
+  }
+
+  private async claim(limit: number): Promise<WorkItemsTable[]> {
+    await this.flush();
+    return workRepo.claimItems(this.store.db, this.workerId, this.clock.iso(), realIso(), limit);
+  }
+
+  private launch(row: WorkItemsTable): void {
+    this.running++;
+    const item: ItemInfo = {
+      id: row.id, task: row.task, payload: JSON.parse(row.payload), attempt: row.attempts, maxAttempts: row.max_attempts,
+      jobKey: row.job_key, queueName: row.queue_name, runAtMs: Date.parse(row.run_at),
+    };
+    void runItem(this.tasks, item, { store: this.store, clock: this.clock, log: this.log, queue: this.queue, abortSignal: this.abort.signal })
+      .then((outcome) => (outcome.ok ? void this.completed.push(item.id) : this.fail(item, outcome)))
+      .catch((err) => this.log.error({ err, item: item.id }, 'runner: could not record an outcome'))
+      .finally(() => {
+        this.running--;
+        for (const w of this.settleWaiters.splice(0)) w();
+        this.wake();
+      });
+  }
+
+  /** Completions are deleted in one statement per batch, before the next claim. */
+  private async flush(): Promise<void> {
+    if (!this.completed.length) return;
+    const ids = this.completed;
+    this.completed = [];
+    await workRepo.completeItems(this.store.db, this.workerId, ids);
+  }
+
+  private async fail(item: ItemInfo, outcome: Extract<Outcome, { ok: false }>): Promise<void> {
+    await this.store.db.transaction().execute(async (trx) => {
+      const row = await workRepo.takeLockedItem(trx, this.workerId, item.id);
+      if (!row) return; // our lock was swept: the item belongs to another runner now
+      const now = this.clock.nowMs();
+      if (outcome.permanent || row.attempts >= row.max_attempts) {
+        await workRepo.recordFailures(trx, [{ id: row.id, task: row.task, payload: row.payload, job_key: row.job_key, queue_name: row.queue_name, attempts: row.attempts, last_error: outcome.error, failed_at: new Date(now).toISOString() }]);
+      } else {
+        await this.producer.addTimerRows([retryTimer({ ...item, attempt: row.attempts, maxAttempts: row.max_attempts, jobKey: row.job_key }, outcome.error, now)], trx);
+      }
+    });
+  }
+
+  private async heartbeatAndSweep(): Promise<void> {
+    const now = Date.now();
+    await workRepo.heartbeat(this.store.db, this.workerId, [this.workerId], realIso(now));
+    const before = realIso(now - this.o.staleMs);
+    const stale = (await workRepo.staleWorkers(this.store.db, before)).filter((w) => w.id !== this.workerId);
+    const n = await this.store.db.transaction().execute(async (trx) => {
+      const unlocked = stale.length ? await workRepo.unlockItems(trx, stale.flatMap((w) => w.lockIds)) : 0;
+      await workRepo.removeWorkers(trx, stale.map((w) => w.id));
+      return unlocked + (await workRepo.unlockOrphans(trx, before));
+    });
+    if (!n && !stale.length) return;
+    this.log.info({ workers: stale.map((w) => w.id), items: n }, 'runner: released the locks of stopped runners');
+    if (n) this.wake();
+  }
+}

@@ -1,0 +1,143 @@
+// The PostgreSQL runner: graphile-worker 0.17 claims, locks, completes and serializes named queues;
+// xtm's wrapper around each task adds what the port promises on both backends — retries in clock time
+// (as timers, graphile never sees a virtual run_at), PermanentError, dead letters — and a heartbeat so
+// the locks of a killed worker are released by the sweep (graphile's own reset waits 4 hours).
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { Logger as GraphileLogger, run, type Runner, type Task, type TaskList as GraphileTaskList, type WorkerEvents } from 'graphile-worker';
+import type { Logger } from 'pino';
+import type { Clock } from '../../clock.js';
+import type { Store } from '../../store/db.js';
+import { workRepo } from '../../store/workRepo.js';
+import type { TaskList, WorkQueue } from '../queue.js';
+import { retryTimer, runItem, type ItemInfo } from './execute.js';
+import type { Envelope, Producer } from './producer.js';
+import { realIso, RUNNER_DEFAULTS, type RunnerOptions } from './runnerOptions.js';
+
+export class GraphileRunner {
+  readonly workerId: string;
+  readonly queue: WorkQueue;
+  private readonly o: Required<Omit<RunnerOptions, 'workerId'>>;
+  private readonly abort = new AbortController();
+  private runner: Runner | undefined;
+  private starting: Promise<void> | undefined;
+  private beat: NodeJS.Timeout | undefined;
+  private readonly lockIds = new Set<string>();
+  private running = 0;
+
+  constructor(private readonly store: Store, private readonly clock: Clock, private readonly log: Logger, private readonly tasks: TaskList, private readonly producer: Producer, opts: RunnerOptions = {}) {
+    this.o = { ...RUNNER_DEFAULTS, concurrency: 8, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) } as Required<RunnerOptions>;
+    this.workerId = opts.workerId ?? `graphile-${process.pid}-${randomUUID().slice(0, 8)}`;
+    this.queue = {
+      enqueue: (task, payload, o, trx) => producer.add([{ task, payload, opts: o }], trx),
+      enqueueMany: (items, trx) => producer.add(items, trx),
+      notify: () => this.wake(),
+      start: () => void this.start(),
+      stop: () => this.stop(),
+      drain: () => this.drain(),
+      idle: () => (this.runner ? this.drain() : Promise.resolve()),
+    };
+  }
+
+  start(): Promise<void> {
+    this.starting ??= this.boot();
+    return this.starting;
+  }
+
+  private async boot(): Promise<void> {
+    const events = new EventEmitter() as WorkerEvents;
+    events.on('pool:create', ({ workerPool }) => this.lockIds.add(workerPool.id));
+    events.on('worker:create', ({ worker }) => this.lockIds.add(worker.workerId));
+    await this.heartbeatAndSweep();
+    this.runner = await run({
+      connectionString: this.store.location,
+      concurrency: this.o.concurrency,
+      maxPoolSize: this.o.concurrency + 2,
+      pollInterval: this.o.pollMs,
+      noHandleSignals: true,
+      parsedCronItems: [],
+      events,
+      logger: new GraphileLogger(() => (level, message) => {
+        if (level === 'error') this.log.error(message);
+        else if (level === 'warning') this.log.warn(message);
+        else this.log.debug(message);
+      }),
+      taskList: this.wrapTasks(),
+    });
+    await this.heartbeatAndSweep();
+    this.clock.on('advance', this.wake);
+    this.beat = setInterval(() => void this.heartbeatAndSweep().catch((err) => this.log.error({ err }, 'runner: heartbeat failed')), this.o.heartbeatMs);
+    this.wake();
+  }
+
+  async stop(): Promise<void> {
+    if (this.starting) await this.starting.catch(() => undefined);
+    this.clock.off('advance', this.wake);
+    if (this.beat) clearInterval(this.beat);
+    this.abort.abort();
+    if (this.runner) await this.runner.stop();
+    this.runner = undefined;
+    await workRepo.removeWorkers(this.store.db, [this.workerId]);
+  }
+
+  /** Clock moved or work was committed: move due timers into graphile (its NOTIFY wakes the workers). */
+  readonly wake = (): void => {
+    void this.producer.promoteDue().catch((err) => this.log.error({ err }, 'runner: timer promotion failed'));
+  };
+
+  async drain(): Promise<void> {
+    for (;;) {
+      await this.producer.promoteDue();
+      const st = await workRepo.graphileState(this.store.db);
+      const timers = await workRepo.dueTimerCount(this.store.db, this.clock.iso());
+      if (st.due === 0 && st.locked === 0 && timers === 0 && this.running === 0) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  private wrapTasks(): GraphileTaskList {
+    const out: GraphileTaskList = {};
+    for (const name of Object.keys(this.tasks)) {
+      const task: Task = async (payload, helpers) => {
+        const env = payload as Envelope;
+        const job = helpers.job;
+        const item: ItemInfo = {
+          id: String(job.id), task: name, payload: env.p, attempt: env.a + job.attempts, maxAttempts: env.m,
+          jobKey: env.k, queueName: env.q, runAtMs: this.clock.nowMs(),
+        };
+        this.running++;
+        try {
+          const outcome = await runItem(this.tasks, item, { store: this.store, clock: this.clock, log: this.log, queue: this.queue, abortSignal: this.abort.signal });
+          if (outcome.ok) return;
+          await this.store.db.transaction().execute(async (trx) => {
+            const now = await workRepo.graphileJobKey(trx, item.id);
+            const superseded = item.jobKey !== null && now?.key !== item.jobKey;
+            const nowMs = this.clock.nowMs();
+            if (outcome.permanent || superseded || item.attempt >= item.maxAttempts) {
+              await workRepo.recordFailures(trx, [{ id: randomUUID(), task: name, payload: JSON.stringify(env.p), job_key: item.jobKey, queue_name: item.queueName, attempts: item.attempt, last_error: outcome.error, failed_at: new Date(nowMs).toISOString() }]);
+            } else {
+              await this.producer.addTimerRows([{ ...retryTimer(item, outcome.error, nowMs), id: randomUUID() }], trx);
+            }
+          });
+          // Returning completes graphile's job: the retry (if any) lives on as a clock-time timer.
+        } finally {
+          this.running--;
+        }
+      };
+      out[name] = task;
+    }
+    return out;
+  }
+
+  private async heartbeatAndSweep(): Promise<void> {
+    const now = Date.now();
+    await workRepo.heartbeat(this.store.db, this.workerId, [...this.lockIds], realIso(now));
+    const stale = (await workRepo.staleWorkers(this.store.db, realIso(now - this.o.staleMs))).filter((w) => w.id !== this.workerId);
+    if (!stale.length) return;
+    await this.store.db.transaction().execute(async (trx) => {
+      await workRepo.forceUnlockGraphile(trx, stale.flatMap((w) => w.lockIds));
+      await workRepo.removeWorkers(trx, stale.map((w) => w.id));
+    });
+    this.log.info({ workers: stale.map((w) => w.id) }, 'runner: released the locks of stopped workers');
+  }
+}

@@ -1,0 +1,18 @@
+// Knobs shared by both runners. Lock and heartbeat times are wall-clock time: the virtual clock may
+// jump by days, which must not make a live runner's locks look stale.
+export interface RunnerOptions {
+  /** Handlers in flight at once (each named queue still runs one at a time). */
+  concurrency?: number;
+  /** Longest sleep between looks for work another process may have added. */
+  pollMs?: number;
+  heartbeatMs?: number;
+  /** A runner silent this long is dead: its locks are released (the stale-lock sweep). */
+  staleMs?: number;
+  workerId?: string;
+}
+
+export const RUNNER_DEFAULTS = { concurrency: 32, pollMs: 1000, heartbeatMs: 1000, staleMs: 5000 };
+
+export function realIso(ms = Date.now()): string {
+  return new Date(ms).toISOString();
+}
