@@ -28,7 +28,6 @@ const FORBIDDEN: Readonly<Record<Layer, readonly Layer[]>> = {
  */
 const SQL_OUTSIDE_STORE_PENDING: Readonly<Record<string, string>> = {
   'src/cli/validateCommand.ts': 'layers',
-  'src/engine/runner.ts': 'core (runner SQL moves to store/workRepo.ts)',
   'src/engine/tasks/jobTasks.ts': 'layers',
   'src/graph/admin/apps.ts': 'layers',
   'src/graph/admin/deletes.ts': 'layers',
