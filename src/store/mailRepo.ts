@@ -68,6 +68,30 @@ export const mailRepo = {
     return listSource(() => where(db.selectFrom('mail_items').selectAll() as any) as never, () => where(db.selectFrom('mail_items') as any) as never);
   },
 
+  /** Every folder of the mailbox, as stored. */
+  folderRows(db: Db, box: MailboxRef): Promise<MailFoldersTable[]> {
+    return db.selectFrom('mail_folders').selectAll().where('tenant_id', '=', box.tenantId).where('user_id', '=', box.userId).execute();
+  },
+
+  async itemCount(db: Db, box: MailboxRef): Promise<number> {
+    const r = await db.selectFrom('mail_items').select((eb) => eb.fn.countAll().as('n')).where('tenant_id', '=', box.tenantId).where('user_id', '=', box.userId).executeTakeFirstOrThrow();
+    return Number(r.n);
+  },
+
+  async itemExists(db: Db, box: MailboxRef, id: string): Promise<boolean> {
+    return !!(await db.selectFrom('mail_items').select('id').where('tenant_id', '=', box.tenantId).where('user_id', '=', box.userId).where('id', '=', id).executeTakeFirst());
+  },
+
+  /** Delivers an item: the item and the mailbox size move together (Recoverable Items count towards the dumpster). */
+  async deliver(db: Kysely<Database>, item: MailItemsTable, recoverable: boolean, nowIso: string): Promise<void> {
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto('mail_items').values(item).execute();
+      const col = recoverable ? 'recoverable_items_size_bytes' : 'mailbox_size_bytes';
+      await trx.updateTable('recipients').set((eb) => ({ [col]: eb(eb.ref(col), '+', item.size_bytes), updated_at: nowIso }))
+        .where('tenant_id', '=', item.tenant_id).where('id', '=', item.user_id).execute();
+    });
+  },
+
   async item(db: Db, box: MailboxRef, itemClass: string, id: string, folderId?: string): Promise<MailItemsTable | undefined> {
     let q = db.selectFrom('mail_items').selectAll().where('tenant_id', '=', box.tenantId).where('user_id', '=', box.userId).where('id', '=', id).where(ofClass(itemClass));
     if (folderId !== undefined) q = q.where('folder_id', '=', folderId);

@@ -233,3 +233,76 @@ export async function tenantKeyRows(db: Kysely<Database>, tenantId: string) {
   const rels = await db.selectFrom('organization_relationships').select(['id', 'name']).where('tenant_id', '=', tenantId).execute();
   return { users, groups, sites, rels };
 }
+
+// ---- lists for the admin API ------------------------------------------------------------------
+
+/** App registrations by display name; only those owned by `ownerTenantId` when given. */
+export async function listApplications(store: Store, ownerTenantId?: string): Promise<ApplicationRecord[]> {
+  let q = store.db.selectFrom('applications').select('app_id').orderBy('display_name');
+  if (ownerTenantId) q = q.where('owner_tenant_id', '=', ownerTenantId);
+  return Promise.all((await q.execute()).map(async (r) => (await getApplication(store, r.app_id))!));
+}
+
+export async function listServicePrincipals(store: Store, tenantId: string): Promise<ServicePrincipalRecord[]> {
+  const rows = await store.db.selectFrom('service_principals').select('app_id').where('tenant_id', '=', tenantId).orderBy('display_name').execute();
+  return Promise.all(rows.map(async (r) => (await getServicePrincipal(store, tenantId, r.app_id))!));
+}
+
+/** The tenant's groups by display name, each with its direct members. */
+export async function listGroups(store: Store, tenantId: string): Promise<GroupRecord[]> {
+  const groups = await store.db.selectFrom('groups').selectAll().where('tenant_id', '=', tenantId).orderBy('display_name').execute();
+  const members = await store.db.selectFrom('group_members').selectAll().where('tenant_id', '=', tenantId).execute();
+  return groups.map((g) => groupFromRow(g, members.filter((m) => m.group_id === g.id).map((m) => m.member_id)));
+}
+
+/** CTIM identities held by the target, optionally from one source tenant. */
+export async function listIdentityMappings(store: Store, targetTenantId: string, sourceTenantId?: string): Promise<IdentityMappingRecord[]> {
+  let q = store.db.selectFrom('identity_mappings').selectAll().where('target_tenant_id', '=', targetTenantId).orderBy('source_tenant_id').orderBy('source_user_id');
+  if (sourceTenantId !== undefined) q = q.where('source_tenant_id', '=', sourceTenantId);
+  return (await q.execute()).map(identityFromRow);
+}
+
+export async function getSite(store: Store, tenantId: string, siteId: string): Promise<SiteRecord | undefined> {
+  const s = await store.db.selectFrom('sites').selectAll().where('tenant_id', '=', lower(tenantId)).where('id', '=', lower(siteId)).executeTakeFirst();
+  return s && siteFromRow(s);
+}
+
+export async function listSites(store: Store, tenantId: string): Promise<SiteRecord[]> {
+  return (await store.db.selectFrom('sites').selectAll().where('tenant_id', '=', tenantId).orderBy('url_key').execute()).map(siteFromRow);
+}
+
+export async function siteIds(store: Store, tenantId: string): Promise<string[]> {
+  return (await store.db.selectFrom('sites').select('id').where('tenant_id', '=', tenantId).execute()).map((r) => r.id);
+}
+
+export async function siteItemCount(store: Store, tenantId: string, siteId: string): Promise<number> {
+  const n = await store.db.selectFrom('drive_items').select((eb) => eb.fn.countAll().as('n')).where('tenant_id', '=', tenantId).where('site_id', '=', siteId).executeTakeFirst();
+  return Number(n?.n ?? 0);
+}
+
+/** A site's stored items (rows), by path. */
+export function siteItemRows(store: Store, tenantId: string, siteId: string): Promise<Row<'drive_items'>[]> {
+  return store.db.selectFrom('drive_items').selectAll().where('tenant_id', '=', tenantId).where('site_id', '=', siteId).orderBy('path').execute();
+}
+
+/** A site's permission rows (item_id '' = on the site itself). */
+export function sitePermissionRows(store: Store, tenantId: string, siteId: string): Promise<Row<'permissions'>[]> {
+  return store.db.selectFrom('permissions').selectAll().where('tenant_id', '=', tenantId).where('site_id', '=', siteId).execute();
+}
+
+/** The SharePoint identity map's user entries, as stored. */
+export function listSpoUserMappingRows(store: Store, tenantId: string): Promise<Row<'spo_user_mappings'>[]> {
+  return store.db.selectFrom('spo_user_mappings').selectAll().where('tenant_id', '=', tenantId).orderBy('source_upn_key').execute();
+}
+
+export function getSpoUserMappingRow(store: Store, tenantId: string, sourceUpn: string): Promise<Row<'spo_user_mappings'> | undefined> {
+  return store.db.selectFrom('spo_user_mappings').selectAll().where('tenant_id', '=', tenantId).where('source_upn_key', '=', lower(sourceUpn)).executeTakeFirst();
+}
+
+export function listSpoGroupMappingRows(store: Store, tenantId: string): Promise<Row<'spo_group_mappings'>[]> {
+  return store.db.selectFrom('spo_group_mappings').selectAll().where('tenant_id', '=', tenantId).orderBy('source_group_id').execute();
+}
+
+export function getSpoGroupMappingRow(store: Store, tenantId: string, sourceGroupId: string): Promise<Row<'spo_group_mappings'> | undefined> {
+  return store.db.selectFrom('spo_group_mappings').selectAll().where('tenant_id', '=', tenantId).where('source_group_id', '=', lower(sourceGroupId)).executeTakeFirst();
+}

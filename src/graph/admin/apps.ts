@@ -3,19 +3,15 @@
 import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
 import { Errors } from '../errors.js';
-import { getApplication, getServicePrincipal } from '../../store/tenantsRepo.js';
+import { getApplication, getServicePrincipal, listApplications, listServicePrincipals } from '../../store/tenantsRepo.js';
 import { ApplicationInput, ServicePrincipalInput } from '../../tenants/objects.js';
 import { ADMIN, T, apply, created, list, lower, param, tenantOfReq } from './common.js';
-import { deleteServicePrincipal } from './deletes.js';
+import { deleteApplication, deleteServicePrincipal } from '../../store/tenantDeletes.js';
 import { validateBody } from './validate.js';
 
 export function adminAppRoutes(app: GraphApp, deps: AppDeps): void {
   const db = deps.store.db;
-  const apps = async (owner?: string) => {
-    let q = db.selectFrom('applications').select('app_id').orderBy('display_name');
-    if (owner) q = q.where('owner_tenant_id', '=', owner);
-    return Promise.all((await q.execute()).map(async (r) => (await getApplication(deps.store, r.app_id))!));
-  };
+  const apps = (owner?: string) => listApplications(deps.store, owner);
 
   app.get(`${ADMIN}/applications`, async () => list(await apps()));
   app.get(`${T}/applications`, async (req) => list(await apps((await tenantOfReq(deps, req)).id)));
@@ -40,17 +36,13 @@ export function adminAppRoutes(app: GraphApp, deps: AppDeps): void {
     const t = await tenantOfReq(deps, req);
     const a = await getApplication(deps.store, param(req, 'appId'));
     if (!a || a.ownerTenantId !== t.id) throw Errors.adminObjectNotFound('Application', param(req, 'appId'), t.id);
-    await db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('applications').where('app_id', '=', a.appId).execute();
-      await trx.deleteFrom('service_principals').where('tenant_id', '=', t.id).where('app_id', '=', a.appId).execute();
-    });
+    await deleteApplication(db, t.id, a.appId);
     return reply.code(204).send();
   });
 
   app.get(`${T}/servicePrincipals`, async (req) => {
     const t = await tenantOfReq(deps, req);
-    const rows = await db.selectFrom('service_principals').select('app_id').where('tenant_id', '=', t.id).orderBy('display_name').execute();
-    return list(await Promise.all(rows.map(async (r) => (await getServicePrincipal(deps.store, t.id, r.app_id))!)));
+    return list(await listServicePrincipals(deps.store, t.id));
   });
   app.get(`${T}/servicePrincipals/:appId`, async (req) => {
     const t = await tenantOfReq(deps, req);

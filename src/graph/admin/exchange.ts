@@ -9,7 +9,7 @@ import { MigrationEndpointInput, OrganizationRelationshipInput } from '../../ten
 import type { OrganizationRelationshipRecord, TenantRecord } from '../../tenants/records.js';
 import { T, apply, created, list, lower, merge, param, tenantOfReq } from './common.js';
 import { endpointToInput, orgRelToInput } from './convert.js';
-import { deleteEndpoint, deleteOrgRel } from './deletes.js';
+import { deleteEndpoint, deleteOrgRel } from '../../store/tenantDeletes.js';
 import { EndpointPatch, OrgRelPatch } from './schemas.js';
 import { validateBody } from './validate.js';
 

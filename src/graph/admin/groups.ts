@@ -3,13 +3,13 @@
 import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
 import { Errors } from '../errors.js';
-import { getGroup, getUser, groupFromRow } from '../../store/tenantsRepo.js';
+import { getGroup, getUser, listGroups } from '../../store/tenantsRepo.js';
 import { normalizeGroup } from '../../tenants/normalize.js';
 import { GroupInput } from '../../tenants/objects.js';
 import type { GroupRecord, TenantRecord } from '../../tenants/records.js';
 import { T, apply, created, list, merge, param, tenantOfReq } from './common.js';
 import { groupToInput } from './convert.js';
-import { deleteGroup, deleteGroupMember } from './deletes.js';
+import { deleteGroup, deleteGroupMember } from '../../store/tenantDeletes.js';
 import { GroupPatch, MemberBody } from './schemas.js';
 import { validateBody } from './validate.js';
 
@@ -28,9 +28,7 @@ export function adminGroupRoutes(app: GraphApp, deps: AppDeps): void {
 
   app.get(`${T}/groups`, async (req) => {
     const t = await tenantOfReq(deps, req);
-    const groups = await db.selectFrom('groups').selectAll().where('tenant_id', '=', t.id).orderBy('display_name').execute();
-    const members = await db.selectFrom('group_members').selectAll().where('tenant_id', '=', t.id).execute();
-    return list(groups.map((g) => groupFromRow(g, members.filter((m) => m.group_id === g.id).map((m) => m.member_id))));
+    return list(await listGroups(deps.store, t.id));
   });
   app.get(`${T}/groups/:group`, async (req) => requireGroup(deps, await tenantOfReq(deps, req), param(req, 'group')));
 

@@ -4,7 +4,8 @@
 import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
 import { Errors } from '../errors.js';
-import { getIdentityMapping, getTenant, getUser } from '../../store/tenantsRepo.js';
+import { getIdentityMapping, getTenant, getUser, listIdentityMappings } from '../../store/tenantsRepo.js';
+import { deleteIdentityMappings } from '../../store/tenantDeletes.js';
 import { IdentityMappingInput } from '../../tenants/objects.js';
 import { T, apply, list, query, tenantOfReq } from './common.js';
 import { validateBody } from './validate.js';
@@ -15,13 +16,9 @@ export function adminIdentityRoutes(app: GraphApp, deps: AppDeps): void {
 
   app.get(I, async (req) => {
     const t = await tenantOfReq(deps, req);
-    let q = db.selectFrom('identity_mappings').selectAll().where('target_tenant_id', '=', t.id).orderBy('source_tenant_id').orderBy('source_user_id');
     const source = query(req, 'sourceTenant');
-    if (source) q = q.where('source_tenant_id', '=', (await getTenant(deps.store, source))?.id ?? source.toLowerCase());
-    return list((await q.execute()).map((m) => ({
-      targetTenantId: m.target_tenant_id, sourceTenantId: m.source_tenant_id, sourceUserId: m.source_user_id, targetUserId: m.target_user_id,
-      state: m.state, updatedDateTime: m.updated_at,
-    })));
+    const sourceId = source ? (await getTenant(deps.store, source))?.id ?? source.toLowerCase() : undefined;
+    return list(await listIdentityMappings(deps.store, t.id, sourceId));
   });
 
   app.put(I, async (req) => {
@@ -39,7 +36,7 @@ export function adminIdentityRoutes(app: GraphApp, deps: AppDeps): void {
     if (!ref) throw Errors.adminInvalid('sourceTenant', 'the source tenant (id or domain) whose identities are removed is required');
     const source = await getTenant(deps.store, ref);
     if (!source) throw Errors.adminTenantNotFound(ref);
-    await db.deleteFrom('identity_mappings').where('target_tenant_id', '=', t.id).where('source_tenant_id', '=', source.id).execute();
+    await deleteIdentityMappings(db, t.id, source.id);
     return reply.code(204).send();
   });
 }

@@ -7,6 +7,7 @@ import { MailItemInput } from '../../tenants/objects.content.js';
 import { deriveGuid } from '../../tenants/ids.js';
 import { T, created, lower, param, tenantOfReq } from './common.js';
 import { requireUser } from './users.js';
+import { mailRepo } from '../../store/mailRepo.js';
 import { validateBody } from './validate.js';
 
 const CLASS_BY_FOLDER: Record<string, string> = { calendar: 'IPM.Appointment', contacts: 'IPM.Contact', tasks: 'IPM.Task' };
@@ -19,14 +20,14 @@ export function adminMailRoutes(app: GraphApp, deps: AppDeps): void {
     const u = await requireUser(deps, t, param(req, 'user'));
     const body = validateBody(MailItemInput, req.body);
     if (!u.mailbox) throw Errors.adminInvalid('user', `user ${u.userPrincipalName} has no mailbox${u.mailUser ? ' (it is a MailUser)' : ''}; mail is delivered to mailboxes only`);
-    const folders = await db.selectFrom('mail_folders').selectAll().where('tenant_id', '=', t.id).where('user_id', '=', u.id).execute();
+    const box = { tenantId: t.id, userId: u.id };
+    const folders = await mailRepo.folderRows(db, box);
     const ref = lower(body.folder);
     const folder = folders.find((f) => f.well_known_name === ref) ?? folders.find((f) => f.id === ref) ?? folders.find((f) => lower(f.display_name) === ref);
     if (!folder) throw Errors.adminInvalid('folder', `folder '${body.folder}' is not a folder of the mailbox of ${u.userPrincipalName}`);
     const now = deps.clock.iso();
-    const count = await db.selectFrom('mail_items').select((eb) => eb.fn.countAll().as('n')).where('tenant_id', '=', t.id).where('user_id', '=', u.id).executeTakeFirstOrThrow();
-    const id = body.id ? lower(body.id) : deriveGuid('mailItem', t.id, u.id, now, String(count.n));
-    if (await db.selectFrom('mail_items').select('id').where('tenant_id', '=', t.id).where('user_id', '=', u.id).where('id', '=', id).executeTakeFirst()) {
+    const id = body.id ? lower(body.id) : deriveGuid('mailItem', t.id, u.id, now, String(await mailRepo.itemCount(db, box)));
+    if (await mailRepo.itemExists(db, box, id)) {
       throw Errors.adminConflict(`Item ${id} already exists in the mailbox of ${u.userPrincipalName}.`, 'id');
     }
     const size = body.sizeBytes ?? 20_000;
@@ -37,13 +38,7 @@ export function adminMailRoutes(app: GraphApp, deps: AppDeps): void {
       body_preview: body.bodyPreview ?? '', content_hash: deriveGuid('content', t.id, u.id, id).replace(/-/g, ''),
       is_read: body.isRead ? 1 : 0, last_modified_at: now,
     };
-    // The item and the mailbox size move together (Recoverable Items count towards the dumpster).
-    await db.transaction().execute(async (trx) => {
-      await trx.insertInto('mail_items').values(row).execute();
-      const col = folder.is_recoverable ? 'recoverable_items_size_bytes' : 'mailbox_size_bytes';
-      await trx.updateTable('recipients').set((eb) => ({ [col]: eb(eb.ref(col), '+', size), updated_at: now }))
-        .where('tenant_id', '=', t.id).where('id', '=', u.id).execute();
-    });
+    await mailRepo.deliver(db, row, !!folder.is_recoverable, now);
     return created(reply, {
       id, folderId: folder.id, folder: folder.well_known_name ?? folder.display_name, itemClass: row.item_class, subject: row.subject, from: row.from_address,
       receivedDateTime: row.received_at, sizeBytes: size, isRead: !!row.is_read, bodyPreview: row.body_preview, lastModifiedDateTime: now,

@@ -4,12 +4,15 @@
 import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
 import { Errors } from '../errors.js';
-import { getOneDrive, getSiteByUrl, getUser, listSpoRelationships, listTenants, siteFromRow } from '../../store/tenantsRepo.js';
+import {
+  getOneDrive, getSite, getSiteByUrl, getSpoGroupMappingRow, getSpoUserMappingRow, getUser, listSites, listSpoGroupMappingRows, listSpoRelationships,
+  listSpoUserMappingRows, listTenants, siteIds, siteItemCount, siteItemRows, sitePermissionRows,
+} from '../../store/tenantsRepo.js';
 import { DriveItemInput, SiteInput, SpoGroupMappingInput, SpoRelationshipInput, SpoUserMappingInput } from '../../tenants/objects.js';
 import type { SiteRecord, TenantRecord } from '../../tenants/records.js';
 import { T, apply, created, list, lower, query, param, tenantOfReq } from './common.js';
 import { driveItemToInput, siteToInput } from './convert.js';
-import { deleteSpoRelationship } from './deletes.js';
+import { deleteSpoGroupMapping, deleteSpoRelationship, deleteSpoUserMapping } from '../../store/tenantDeletes.js';
 import { SitePatch, SpoRelationshipRef } from './schemas.js';
 import { verifySpoTrust, type PartnerRole } from '../../domain/spoTrust.js';
 import { validateBody } from './validate.js';
@@ -58,20 +61,16 @@ export function adminSharePointRoutes(app: GraphApp, deps: AppDeps): void {
 
   // ---- sites, OneDrives and files ------------------------------------------------------------
   const requireSite = async (t: TenantRecord, ref: string): Promise<SiteRecord> => {
-    const byId = await db.selectFrom('sites').selectAll().where('tenant_id', '=', t.id).where('id', '=', lower(ref)).executeTakeFirst();
-    const s = byId ? siteFromRow(byId) : /^https:\/\//i.test(ref) ? await getSiteByUrl(deps.store, t.id, ref) : undefined;
+    const s = (await getSite(deps.store, t.id, ref)) ?? (/^https:\/\//i.test(ref) ? await getSiteByUrl(deps.store, t.id, ref) : undefined);
     if (!s) throw Errors.adminObjectNotFound('Site', ref, t.id);
     return s;
   };
-  const sitePermissions = (t: TenantRecord, siteId: string) => db.selectFrom('permissions').selectAll().where('tenant_id', '=', t.id).where('site_id', '=', siteId).execute();
-  const siteView = async (t: TenantRecord, s: SiteRecord) => {
-    const n = await db.selectFrom('drive_items').select((eb) => eb.fn.countAll().as('n')).where('tenant_id', '=', t.id).where('site_id', '=', s.id).executeTakeFirst();
-    return { ...s, itemCount: Number(n?.n ?? 0) };
-  };
+  const sitePermissions = (t: TenantRecord, siteId: string) => sitePermissionRows(deps.store, t.id, siteId);
+  const siteView = async (t: TenantRecord, s: SiteRecord) => ({ ...s, itemCount: await siteItemCount(deps.store, t.id, s.id) });
 
   app.get(`${T}/sites`, async (req) => {
     const t = await tenantOfReq(deps, req);
-    return list((await db.selectFrom('sites').selectAll().where('tenant_id', '=', t.id).orderBy('url_key').execute()).map(siteFromRow));
+    return list(await listSites(deps.store, t.id));
   });
   app.get(`${T}/sites/:site`, async (req) => {
     const t = await tenantOfReq(deps, req);
@@ -80,15 +79,15 @@ export function adminSharePointRoutes(app: GraphApp, deps: AppDeps): void {
   app.post(`${T}/sites`, async (req, reply) => {
     const t = await tenantOfReq(deps, req);
     const body = validateBody(SiteInput, req.body);
-    if (body.id && (await db.selectFrom('sites').select('id').where('tenant_id', '=', t.id).where('id', '=', lower(body.id)).executeTakeFirst())) {
+    if (body.id && (await getSite(deps.store, t.id, body.id))) {
       throw Errors.adminConflict(`Site ${lower(body.id)} already exists; use PATCH (Set-SPOSite).`, 'id');
     }
     if (body.url && (await getSiteByUrl(deps.store, t.id, body.url))) throw Errors.adminConflict(`A site already exists at ${body.url}.`, 'url');
     const owner = body.kind === 'OneDrive' && body.owner ? await getUser(deps.store, t.id, body.owner) : undefined;
     if (owner && (await getOneDrive(deps.store, t.id, owner.id))) throw Errors.adminConflict(`User ${owner.userPrincipalName} already has a OneDrive.`, 'owner');
-    const before = new Set((await db.selectFrom('sites').select('id').where('tenant_id', '=', t.id).execute()).map((r) => r.id));
+    const before = new Set(await siteIds(deps.store, t.id));
     await apply(deps, [{ tenantId: t.id, sites: [body] }], /^sites\[0\]\.?/);
-    const ids = (await db.selectFrom('sites').select('id').where('tenant_id', '=', t.id).execute()).map((r) => r.id);
+    const ids = await siteIds(deps.store, t.id);
     const row = await requireSite(t, body.id ?? ids.find((id) => !before.has(id))!);
     return created(reply, await siteView(t, row));
   });
@@ -107,14 +106,14 @@ export function adminSharePointRoutes(app: GraphApp, deps: AppDeps): void {
     const s = await requireSite(t, param(req, 'site'));
     const body = validateBody(DriveItemInput, req.body);
     const path = `/${body.path.split('/').filter(Boolean).join('/')}`;
-    const items = await db.selectFrom('drive_items').selectAll().where('tenant_id', '=', t.id).where('site_id', '=', s.id).orderBy('path').execute();
+    const items = await siteItemRows(deps.store, t.id, s.id);
     if (items.some((i) => lower(i.path) === lower(path))) throw Errors.adminConflict(`'${path}' already exists in site ${s.url}.`, 'path');
     const perms = await sitePermissions(t, s.id);
     const inputs = items.map((i) => driveItemToInput(i, perms.filter((p) => p.item_id === i.id)));
     const input = { ...siteToInput(s, perms.filter((p) => p.item_id === '')), items: [...inputs, body] };
     const at = inputs.length;
     await apply(deps, [{ tenantId: t.id, sites: [input] }], (p) => p.replace(new RegExp(`^sites\\[0\\]\\.items\\[${at}\\]\\.?`), '').replace(/^sites\[0\]\.?/, '') || p);
-    const row = await db.selectFrom('drive_items').selectAll().where('tenant_id', '=', t.id).where('site_id', '=', s.id).execute();
+    const row = await siteItemRows(deps.store, t.id, s.id);
     const added = row.find((i) => lower(i.path) === lower(path))!;
     return created(reply, {
       id: added.id, parentId: added.parent_id, name: added.name, path: added.path, isFolder: !!added.is_folder, sizeBytes: Number(added.size_bytes),
@@ -127,34 +126,32 @@ export function adminSharePointRoutes(app: GraphApp, deps: AppDeps): void {
   const G = `${T}/spoIdentityMap/groups`;
   app.get(U, async (req) => {
     const t = await tenantOfReq(deps, req);
-    return list(await db.selectFrom('spo_user_mappings').selectAll().where('tenant_id', '=', t.id).orderBy('source_upn_key').execute());
+    return list(await listSpoUserMappingRows(deps.store, t.id));
   });
   app.put(U, async (req) => {
     const t = await tenantOfReq(deps, req);
     const body = validateBody(SpoUserMappingInput, req.body);
     await apply(deps, [{ tenantId: t.id, spoUserMappings: [body] }], /^spoUserMappings\[0\]\.?/);
-    return db.selectFrom('spo_user_mappings').selectAll().where('tenant_id', '=', t.id).where('source_upn_key', '=', lower(body.sourceUserPrincipalName)).executeTakeFirst();
+    return getSpoUserMappingRow(deps.store, t.id, body.sourceUserPrincipalName);
   });
   app.delete(`${U}/:sourceUpn`, async (req, reply) => {
     const t = await tenantOfReq(deps, req);
-    const r = await db.deleteFrom('spo_user_mappings').where('tenant_id', '=', t.id).where('source_upn_key', '=', lower(param(req, 'sourceUpn'))).executeTakeFirst();
-    if (!Number(r.numDeletedRows)) throw Errors.adminObjectNotFound('Identity map user entry', param(req, 'sourceUpn'), t.id);
+    if (!(await deleteSpoUserMapping(db, t.id, param(req, 'sourceUpn')))) throw Errors.adminObjectNotFound('Identity map user entry', param(req, 'sourceUpn'), t.id);
     return reply.code(204).send();
   });
   app.get(G, async (req) => {
     const t = await tenantOfReq(deps, req);
-    return list(await db.selectFrom('spo_group_mappings').selectAll().where('tenant_id', '=', t.id).orderBy('source_group_id').execute());
+    return list(await listSpoGroupMappingRows(deps.store, t.id));
   });
   app.put(G, async (req) => {
     const t = await tenantOfReq(deps, req);
     const body = validateBody(SpoGroupMappingInput, req.body);
     await apply(deps, [{ tenantId: t.id, spoGroupMappings: [body] }], /^spoGroupMappings\[0\]\.?/);
-    return db.selectFrom('spo_group_mappings').selectAll().where('tenant_id', '=', t.id).where('source_group_id', '=', lower(body.sourceGroupId)).executeTakeFirst();
+    return getSpoGroupMappingRow(deps.store, t.id, body.sourceGroupId);
   });
   app.delete(`${G}/:sourceGroupId`, async (req, reply) => {
     const t = await tenantOfReq(deps, req);
-    const r = await db.deleteFrom('spo_group_mappings').where('tenant_id', '=', t.id).where('source_group_id', '=', lower(param(req, 'sourceGroupId'))).executeTakeFirst();
-    if (!Number(r.numDeletedRows)) throw Errors.adminObjectNotFound('Identity map group entry', param(req, 'sourceGroupId'), t.id);
+    if (!(await deleteSpoGroupMapping(db, t.id, param(req, 'sourceGroupId')))) throw Errors.adminObjectNotFound('Identity map group entry', param(req, 'sourceGroupId'), t.id);
     return reply.code(204).send();
   });
 }

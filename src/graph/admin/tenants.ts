@@ -10,7 +10,7 @@ import { DomainInput, TenantInput, TenantSettingsInput } from '../../tenants/obj
 import { isGuid } from '../../tenants/ids.js';
 import { ADMIN, T, apply, created, list, lower, merge, param, requireTenant, tenantOfReq } from './common.js';
 import { tenantToInput } from './convert.js';
-import { deleteDomain, domainUse } from './deletes.js';
+import { deleteDomain, domainUse } from '../../store/tenantDeletes.js';
 import { ChangesBody } from './schemas.js';
 import { validateBody } from './validate.js';
 

@@ -10,7 +10,7 @@ import type { TenantRecord, UserRecord } from '../../tenants/records.js';
 import { partNumberOf } from '../directory/licenses.js';
 import { T, apply, created, list, lower, merge, param, tenantOfReq } from './common.js';
 import { userToInput } from './convert.js';
-import { deleteUser } from './deletes.js';
+import { deleteUser } from '../../store/tenantDeletes.js';
 import { LicenseBody, RecipientPatch, UserPatch } from './schemas.js';
 import { validateBody } from './validate.js';
 

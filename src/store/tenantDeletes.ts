@@ -1,10 +1,10 @@
-// Removals the tenant model's writers don't offer (they create or replace). Each runs in one
-// transaction and leaves no dangling reference: what still refers to the object is either cleaned
+// Removals the tenant model's writers don't offer (they create or replace), for the admin API. Each
+// runs in one transaction and leaves no dangling reference: what still refers to the object is either cleaned
 // (memberships, permissions) or the removal is refused with the referring object named.
 import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
-import type { Database } from '../../store/schema.js';
-import { Errors } from '../errors.js';
+import type { Database } from './schema.js';
+import { DomainErrors as Errors } from '../domain/errors.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -73,4 +73,29 @@ export async function deleteEndpoint(db: Db, tenantId: string, name: string): Pr
 export async function deleteSpoRelationship(db: Db, tenantId: string, partnerHostUrl: string): Promise<number> {
   const r = await db.deleteFrom('spo_relationships').where('tenant_id', '=', tenantId).where('partner_host_url', '=', partnerHostUrl).executeTakeFirst();
   return Number(r.numDeletedRows);
+}
+
+/** Remove-MgApplication: the registration and the owner tenant's own consent. */
+export async function deleteApplication(db: Kysely<Database>, tenantId: string, appId: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('applications').where('app_id', '=', appId).execute();
+    await trx.deleteFrom('service_principals').where('tenant_id', '=', tenantId).where('app_id', '=', appId).execute();
+  });
+}
+
+/** Every CTIM identity the target holds for one source tenant. */
+export async function deleteIdentityMappings(db: Db, targetTenantId: string, sourceTenantId: string): Promise<void> {
+  await db.deleteFrom('identity_mappings').where('target_tenant_id', '=', targetTenantId).where('source_tenant_id', '=', sourceTenantId).execute();
+}
+
+/** Remove-SPOTenantIdentityMappingUser; false when there was no entry. */
+export async function deleteSpoUserMapping(db: Db, tenantId: string, sourceUpn: string): Promise<boolean> {
+  const r = await db.deleteFrom('spo_user_mappings').where('tenant_id', '=', tenantId).where('source_upn_key', '=', sourceUpn.toLowerCase()).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+/** Remove-SPOTenantIdentityMappingGroup; false when there was no entry. */
+export async function deleteSpoGroupMapping(db: Db, tenantId: string, sourceGroupId: string): Promise<boolean> {
+  const r = await db.deleteFrom('spo_group_mappings').where('tenant_id', '=', tenantId).where('source_group_id', '=', sourceGroupId.toLowerCase()).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
 }
