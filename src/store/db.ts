@@ -8,6 +8,7 @@ import { Kysely, Migrator, SqliteDialect, PostgresDialect, type Migration } from
 import type { Database as Schema } from './schema.js';
 import { initialMigration } from './migrations/0001_initial.js';
 import { workMigration } from './migrations/0002_work.js';
+import { migrationMigration } from './migrations/0003_migration.js';
 import { changesMigration } from './migrations/0004_changes.js';
 import { faultsMigration } from './migrations/0005_faults.js';
 import { spoMigrationMigration } from './migrations/0006_spo_migration.js';
@@ -24,8 +25,7 @@ export interface Store {
 }
 
 export function migrations(dialect: StoreDialect): Record<string, Migration> {
-  return { '0001_initial': initialMigration(dialect), '0002_work': workMigration(dialect), '0004_changes': changesMigration(dialect), '0005_faults': faultsMigration(dialect),
-    '0006_spo_migration': spoMigrationMigration(dialect) };
+  return { '0001_initial': initialMigration(dialect), '0002_work': workMigration(dialect), '0003_migration': migrationMigration(dialect), '0004_changes': changesMigration(dialect), '0005_faults': faultsMigration(dialect), '0006_spo_migration': spoMigrationMigration(dialect) };
 }
 
 export async function openStore(location: string): Promise<Store> {

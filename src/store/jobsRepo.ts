@@ -2,6 +2,7 @@
 import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, MigrationJobsTable, MigrationTasksTable } from './schema.js';
 import type { ExchangeSettings, MigrationJob, MigrationTask, ServiceStatusDetails } from '../domain/job.js';
+import type { JobChange } from '../domain/jobStateMachine.js';
 import type { JobStatus, JobType, Workload } from '../domain/enums.js';
 import { prepared } from './prepared.js';
 import { listSource, type ListSource } from './listQuery.js';
@@ -130,6 +131,18 @@ export const jobsRepo = {
     let q = db.updateTable('migration_jobs').set(patch).where('id', '=', jobId).where('status', 'in', [...from]);
     if (opSeq !== undefined) q = q.where('op_seq', '=', opSeq);
     const res = await q.executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  },
+
+  /**
+   * Writes a state-machine change (domain/jobStateMachine transition) as a compare-and-set on the
+   * job's status and opSeq as they were read. False when something else changed the job first.
+   */
+  async applyChange(db: Db, job: Pick<MigrationJob, 'id' | 'status' | 'opSeq'>, c: JobChange): Promise<boolean> {
+    const res = await db.updateTable('migration_jobs').set({
+      status: c.status, job_type: c.jobType, message: c.message, validated_at: c.validatedAt, complete_after: c.completeAfterDateTime,
+      updated_at: c.lastUpdatedDateTime, op_seq: c.opSeq,
+    }).where('id', '=', job.id).where('status', '=', job.status).where('op_seq', '=', job.opSeq).executeTakeFirst();
     return Number(res.numUpdatedRows) === 1;
   },
 

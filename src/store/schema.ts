@@ -373,6 +373,42 @@ export interface ChangesTable {
 }
 
 export interface ChangeSuspensionsTable { id: string }
+// ---- migration engine ------------------------------------------------------------------------
+export interface MigrationMovesTable {
+  job_id: string;
+  user_id: string; // target user object id (= migration_tasks.id)
+  workload: string; // Exchange | ODSP | Teams | Meeting
+  tenant_id: string; // target tenant
+  source_tenant_id: string;
+  source_user_id: string | null;
+  phase: string; // MovePhase (domain/moveStatus.ts)
+  cursor: string | null; // resume point of the pass in progress
+  items_total: number;
+  bytes_total: number;
+  items_done: number;
+  bytes_done: number;
+  passes: number; // sync passes done (initial = 1, then incremental)
+  skipped: Json; // SkippedItem[]
+  skipped_approved: Flag;
+  source_count: number | null; // reconciliation
+  target_count: number | null;
+  consistency: string | null; // Perfect | Good | Investigate | Poor
+  error_code: string | null;
+  error_message: string | null;
+  sync_done_at: Iso | null; // initial sync finished
+  last_sync_at: Iso | null;
+  updated_at: Iso;
+}
+
+export interface MigrationItemMapTable {
+  job_id: string;
+  user_id: string;
+  workload: string;
+  kind: string; // folder | item | ...
+  source_id: string;
+  target_id: string;
+  source_version: string | null; // source last-modified at copy time (incremental passes compare it)
+}
 
 // ---- migration faults to rehearse (0005_faults) -----------------------------------------------
 export interface MigrationFaultsTable {
@@ -469,4 +505,6 @@ export interface Database {
   site_moves: SiteMovesTable;
   drive_item_map: DriveItemMapTable;
   spo_migration_tasks: SpoMigrationTasksTable;
+  migration_moves: MigrationMovesTable;
+  migration_item_map: MigrationItemMapTable;
 }

@@ -1,0 +1,137 @@
+// Repository of the migration engine's moves (one row per job × user × workload) and their id maps.
+// Loads, saves and queries; the rules live in domain/moveStatus.ts and engine/migration/.
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database, MigrationMovesTable } from './schema.js';
+import type { MovePhase } from '../domain/moveStatus.js';
+import type { Workload } from '../domain/enums.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface Move {
+  jobId: string;
+  userId: string;
+  workload: Workload;
+  tenantId: string;
+  sourceTenantId: string;
+  sourceUserId: string | null;
+  phase: MovePhase;
+  cursor: string | null;
+  itemsTotal: number;
+  bytesTotal: number;
+  itemsDone: number;
+  bytesDone: number;
+  passes: number;
+  skipped: { sourceItemId: string; reason: string }[];
+  skippedApproved: boolean;
+  sourceCount: number | null;
+  targetCount: number | null;
+  consistency: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  syncDoneAt: string | null;
+  lastSyncAt: string | null;
+  updatedAt: string;
+}
+
+export type MovePatch = Partial<Omit<Move, 'jobId' | 'userId' | 'workload' | 'tenantId' | 'sourceTenantId'>>;
+
+function toMove(r: MigrationMovesTable): Move {
+  return {
+    jobId: r.job_id, userId: r.user_id, workload: r.workload as Workload, tenantId: r.tenant_id, sourceTenantId: r.source_tenant_id,
+    sourceUserId: r.source_user_id, phase: r.phase as MovePhase, cursor: r.cursor,
+    itemsTotal: Number(r.items_total), bytesTotal: Number(r.bytes_total), itemsDone: Number(r.items_done), bytesDone: Number(r.bytes_done),
+    passes: r.passes, skipped: JSON.parse(r.skipped), skippedApproved: r.skipped_approved === 1,
+    sourceCount: r.source_count === null ? null : Number(r.source_count), targetCount: r.target_count === null ? null : Number(r.target_count),
+    consistency: r.consistency, errorCode: r.error_code, errorMessage: r.error_message, syncDoneAt: r.sync_done_at, lastSyncAt: r.last_sync_at, updatedAt: r.updated_at,
+  };
+}
+
+function toRow(p: MovePatch): Partial<MigrationMovesTable> {
+  const r: Partial<MigrationMovesTable> = {};
+  if (p.sourceUserId !== undefined) r.source_user_id = p.sourceUserId;
+  if (p.phase !== undefined) r.phase = p.phase;
+  if (p.cursor !== undefined) r.cursor = p.cursor;
+  if (p.itemsTotal !== undefined) r.items_total = p.itemsTotal;
+  if (p.bytesTotal !== undefined) r.bytes_total = p.bytesTotal;
+  if (p.itemsDone !== undefined) r.items_done = p.itemsDone;
+  if (p.bytesDone !== undefined) r.bytes_done = p.bytesDone;
+  if (p.passes !== undefined) r.passes = p.passes;
+  if (p.skipped !== undefined) r.skipped = JSON.stringify(p.skipped);
+  if (p.skippedApproved !== undefined) r.skipped_approved = p.skippedApproved ? 1 : 0;
+  if (p.sourceCount !== undefined) r.source_count = p.sourceCount;
+  if (p.targetCount !== undefined) r.target_count = p.targetCount;
+  if (p.consistency !== undefined) r.consistency = p.consistency;
+  if (p.errorCode !== undefined) r.error_code = p.errorCode;
+  if (p.errorMessage !== undefined) r.error_message = p.errorMessage;
+  if (p.syncDoneAt !== undefined) r.sync_done_at = p.syncDoneAt;
+  if (p.lastSyncAt !== undefined) r.last_sync_at = p.lastSyncAt;
+  if (p.updatedAt !== undefined) r.updated_at = p.updatedAt;
+  return r;
+}
+
+export const migrationRepo = {
+  /** Creates the moves of a (re)started migration; a retried move keeps what it copied and restarts from `phase`. */
+  async startMoves(db: Db, moves: { jobId: string; userId: string; workload: Workload; tenantId: string; sourceTenantId: string; sourceUserId: string | null; phase: MovePhase; nowIso: string }[]): Promise<void> {
+    for (let i = 0; i < moves.length; i += 200) {
+      const rows = moves.slice(i, i + 200).map((m) => ({
+        job_id: m.jobId, user_id: m.userId, workload: m.workload, tenant_id: m.tenantId, source_tenant_id: m.sourceTenantId, source_user_id: m.sourceUserId,
+        phase: m.phase, cursor: null, items_total: 0, bytes_total: 0, items_done: 0, bytes_done: 0, passes: 0, skipped: '[]', skipped_approved: 0,
+        source_count: null, target_count: null, consistency: null, error_code: null, error_message: null, sync_done_at: null, last_sync_at: null, updated_at: m.nowIso,
+      }));
+      await db.insertInto('migration_moves').values(rows).onConflict((oc) => oc.columns(['job_id', 'user_id', 'workload']).doUpdateSet({
+        phase: (eb) => eb.ref('excluded.phase'), source_user_id: (eb) => eb.ref('excluded.source_user_id'),
+        error_code: null, error_message: null, sync_done_at: null, updated_at: (eb) => eb.ref('excluded.updated_at'),
+      })).execute();
+    }
+  },
+
+  async get(db: Db, jobId: string, userId: string, workload: Workload): Promise<Move | undefined> {
+    const r = await db.selectFrom('migration_moves').selectAll().where('job_id', '=', jobId).where('user_id', '=', userId).where('workload', '=', workload).executeTakeFirst();
+    return r && toMove(r);
+  },
+
+  async ofUser(db: Db, jobId: string, userId: string): Promise<Move[]> {
+    return (await db.selectFrom('migration_moves').selectAll().where('job_id', '=', jobId).where('user_id', '=', userId).execute()).map(toMove);
+  },
+
+  async ofJob(db: Db, jobId: string): Promise<Move[]> {
+    return (await db.selectFrom('migration_moves').selectAll().where('job_id', '=', jobId).orderBy('user_id').orderBy('workload').execute()).map(toMove);
+  },
+
+  /** Compare-and-set on the phase (when `from` is given): false when another work item moved it first. */
+  async update(db: Db, m: Pick<Move, 'jobId' | 'userId' | 'workload'>, patch: MovePatch, from?: readonly MovePhase[]): Promise<boolean> {
+    let q = db.updateTable('migration_moves').set(toRow(patch)).where('job_id', '=', m.jobId).where('user_id', '=', m.userId).where('workload', '=', m.workload);
+    if (from) q = q.where('phase', 'in', [...from]);
+    const res = await q.executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  },
+
+  /** Adds a chunk's progress (in the chunk's transaction, so it counts exactly once). */
+  async addProgress(db: Db, m: Pick<Move, 'jobId' | 'userId' | 'workload'>, items: number, bytes: number, cursor: string | null, nowIso: string): Promise<void> {
+    await db.updateTable('migration_moves').set((eb) => ({
+      items_done: eb(eb.ref('items_done'), '+', items), bytes_done: eb(eb.ref('bytes_done'), '+', bytes), cursor, updated_at: nowIso,
+    })).where('job_id', '=', m.jobId).where('user_id', '=', m.userId).where('workload', '=', m.workload).execute();
+  },
+
+  async countInPhases(db: Db, tenantId: string, workload: Workload, phases: readonly MovePhase[]): Promise<number> {
+    const r = await db.selectFrom('migration_moves').select((eb) => eb.fn.countAll().as('n')).where('tenant_id', '=', tenantId).where('workload', '=', workload).where('phase', 'in', [...phases]).executeTakeFirstOrThrow();
+    return Number(r.n);
+  },
+
+  async queued(db: Db, tenantId: string, workload: Workload, limit: number): Promise<Move[]> {
+    const rows = await db.selectFrom('migration_moves').selectAll().where('tenant_id', '=', tenantId).where('workload', '=', workload).where('phase', '=', 'queued')
+      .orderBy('updated_at').orderBy('job_id').orderBy('user_id').limit(limit).execute();
+    return rows.map(toMove);
+  },
+
+  /** The job's migration data (moves and id maps); the moved content itself stays. */
+  async purgeJob(db: Db, jobId: string): Promise<void> {
+    await db.deleteFrom('migration_item_map').where('job_id', '=', jobId).execute();
+    await db.deleteFrom('migration_moves').where('job_id', '=', jobId).execute();
+  },
+
+  async itemMapCount(db: Db, jobId: string): Promise<number> {
+    const r = await db.selectFrom('migration_item_map').select(sql<number>`count(*)`.as('n')).where('job_id', '=', jobId).executeTakeFirstOrThrow();
+    return Number(r.n);
+  },
+};
