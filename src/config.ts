@@ -14,6 +14,10 @@ export interface XtmConfig {
   phaseDelayMs: number;
   logLevel: string;
   tokenLifetimeSec: number;
+  /** Exchange IncrementalSyncInterval in clock time (default 24 h, like New-MoveRequest). */
+  incrementalSyncIntervalMs: number;
+  /** Per-workload throughput overrides (engine/migration/pacing.ts), e.g. {"Exchange":{"itemsPerHour":1000}}. */
+  migrationThroughput: Record<string, Record<string, number>>;
 }
 
 export const DEFAULTS: XtmConfig = {
@@ -30,6 +34,8 @@ export const DEFAULTS: XtmConfig = {
   phaseDelayMs: 0,
   logLevel: 'info',
   tokenLifetimeSec: 3599,
+  incrementalSyncIntervalMs: 24 * 3600 * 1000,
+  migrationThroughput: {},
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<XtmConfig> {
@@ -44,5 +50,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Xtm
   if (env.XTM_MAX_BATCH_SIZE) c.maxBatchSize = Number(env.XTM_MAX_BATCH_SIZE);
   if (env.XTM_PHASE_DELAY_MS) c.phaseDelayMs = Number(env.XTM_PHASE_DELAY_MS);
   if (env.XTM_LOG_LEVEL) c.logLevel = env.XTM_LOG_LEVEL;
+  if (env.XTM_INCREMENTAL_SYNC_INTERVAL_MS) c.incrementalSyncIntervalMs = Number(env.XTM_INCREMENTAL_SYNC_INTERVAL_MS);
+  if (env.XTM_MIGRATION_THROUGHPUT) c.migrationThroughput = JSON.parse(env.XTM_MIGRATION_THROUGHPUT) as XtmConfig['migrationThroughput'];
   return c;
 }

@@ -62,6 +62,7 @@ export const DomainErrors = {
   migrateNotAllowed: (status: string) => E('conflict', 'Conflict', `Migration can't be started because the current status is ${status}`),
   validationExpired: () =>
     E('conflict', 'Conflict', 'The validation results expired (more than seven days ago). Revalidate the job before calling migrate.'),
+  approveNotAllowed: (status: string) => E('conflict', 'Conflict', `Skipped items can be approved only while the job is adminActionRequired. Current status is ${status}.`),
   cancelNotAllowed: (status: string) => E('conflict', 'Conflict', `Cancel is not possible. Current status is ${status}`),
   deleteNotAllowed: (jobId: string, status: string) =>
     E('conflict', 'Conflict', `Cross Tenant Migration Job ${jobId} must be in final state (Completed, Failed, or Cancelled) before it can be deleted. Current status is ${status}.`, undefined, [

@@ -146,6 +146,27 @@ export const jobsRepo = {
     return Number(res.numUpdatedRows) === 1;
   },
 
+  /** A job by id in whichever tenant holds it (work items carry ids only). */
+  async byIdAnyTenant(db: Db, id: string): Promise<MigrationJob | undefined> {
+    const r = await db.selectFrom('migration_jobs').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && toJob(r);
+  },
+
+  /** Takes the job row's write lock first, so concurrent work items that decide on the whole job serialize (PostgreSQL). */
+  async lock(db: Db, jobId: string): Promise<void> {
+    await db.updateTable('migration_jobs').set((eb) => ({ op_seq: eb.ref('op_seq') })).where('id', '=', jobId).execute();
+  },
+
+  /** Same for one user's task row (its currentStatus is rebuilt from several workloads' moves). */
+  async lockTask(db: Db, jobId: string, userId: string): Promise<void> {
+    await db.updateTable('migration_tasks').set((eb) => ({ position: eb.ref('position') })).where('job_id', '=', jobId).where('id', '=', userId).execute();
+  },
+
+  /** A deleted job keeps a tombstone without its users or settings. */
+  async clearResources(db: Db, jobId: string): Promise<void> {
+    await db.updateTable('migration_jobs').set({ resources: '[]', exchange_settings: null }).where('id', '=', jobId).execute();
+  },
+
   async update(db: Db, jobId: string, patch: Partial<MigrationJobsTable>): Promise<void> {
     await db.updateTable('migration_jobs').set(patch).where('id', '=', jobId).execute();
   },

@@ -71,16 +71,16 @@ function toRow(p: MovePatch): Partial<MigrationMovesTable> {
 
 export const migrationRepo = {
   /** Creates the moves of a (re)started migration; a retried move keeps what it copied and restarts from `phase`. */
-  async startMoves(db: Db, moves: { jobId: string; userId: string; workload: Workload; tenantId: string; sourceTenantId: string; sourceUserId: string | null; phase: MovePhase; nowIso: string }[]): Promise<void> {
+  async startMoves(db: Db, moves: { jobId: string; userId: string; workload: Workload; tenantId: string; sourceTenantId: string; sourceUserId: string | null; phase: MovePhase; nowIso: string; errorCode?: string | null; errorMessage?: string | null }[]): Promise<void> {
     for (let i = 0; i < moves.length; i += 200) {
       const rows = moves.slice(i, i + 200).map((m) => ({
         job_id: m.jobId, user_id: m.userId, workload: m.workload, tenant_id: m.tenantId, source_tenant_id: m.sourceTenantId, source_user_id: m.sourceUserId,
         phase: m.phase, cursor: null, items_total: 0, bytes_total: 0, items_done: 0, bytes_done: 0, passes: 0, skipped: '[]', skipped_approved: 0,
-        source_count: null, target_count: null, consistency: null, error_code: null, error_message: null, sync_done_at: null, last_sync_at: null, updated_at: m.nowIso,
+        source_count: null, target_count: null, consistency: null, error_code: m.errorCode ?? null, error_message: m.errorMessage ?? null, sync_done_at: null, last_sync_at: null, updated_at: m.nowIso,
       }));
       await db.insertInto('migration_moves').values(rows).onConflict((oc) => oc.columns(['job_id', 'user_id', 'workload']).doUpdateSet({
         phase: (eb) => eb.ref('excluded.phase'), source_user_id: (eb) => eb.ref('excluded.source_user_id'),
-        error_code: null, error_message: null, sync_done_at: null, updated_at: (eb) => eb.ref('excluded.updated_at'),
+        error_code: (eb) => eb.ref('excluded.error_code'), error_message: (eb) => eb.ref('excluded.error_message'), sync_done_at: null, updated_at: (eb) => eb.ref('excluded.updated_at'),
       })).execute();
     }
   },
@@ -128,6 +128,18 @@ export const migrationRepo = {
   async purgeJob(db: Db, jobId: string): Promise<void> {
     await db.deleteFrom('migration_item_map').where('job_id', '=', jobId).execute();
     await db.deleteFrom('migration_moves').where('job_id', '=', jobId).execute();
+  },
+
+  /** Source user of each target user, from the identity mapping (CTIM) of the pair of tenants. */
+  async sourceUsers(db: Db, targetTenantId: string, sourceTenantId: string, targetIds: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (let i = 0; i < targetIds.length; i += 500) {
+      const rows = await db.selectFrom('identity_mappings').select(['target_user_id', 'source_user_id'])
+        .where('target_tenant_id', '=', targetTenantId).where('source_tenant_id', '=', sourceTenantId).where('target_user_id', 'in', targetIds.slice(i, i + 500))
+        .orderBy('source_user_id').execute();
+      for (const r of rows) if (r.target_user_id && !out.has(r.target_user_id)) out.set(r.target_user_id, r.source_user_id);
+    }
+    return out;
   },
 
   async itemMapCount(db: Db, jobId: string): Promise<number> {

@@ -278,18 +278,23 @@ describe('validate', () => {
 });
 
 describe('migrate and the 7-day validation lifetime', () => {
-  it('within 7 days → 501 NotImplemented; after 7 days + 1 s → 409 expired', async () => {
+  it('7 days - 1 s after the pass → 200 processing; after 7 days + 1 s → 409 expired', async () => {
     const job = await create();
     await s.api('POST', `${B}/${job.id}/validate`);
     await finishValidation();
     assert.equal((await get(job.id)).status, 'validatePassed');
-    const migrateNI = 'Migration is not available in this version of xtm: the migration engine has not been built yet. validate, cancel and delete are supported.';
-    assertGraphError(await s.api('POST', `${B}/${job.id}/migrate`), 501, 'NotImplemented', migrateNI);
-    s.clock.advance(7 * DAY - 1000);
-    assertGraphError(await s.api('POST', `${B}/${job.id}/microsoft.graph.migrate`), 501, 'NotImplemented', migrateNI);
-    s.clock.advance(2000);
+    s.clock.advance(7 * DAY + 1000);
     assertGraphError(await s.api('POST', `${B}/${job.id}/migrate`), 409, 'Conflict', 'The validation results expired (more than seven days ago). Revalidate the job before calling migrate.');
     assert.equal((await get(job.id)).status, 'validatePassed', 'a refused migrate changes nothing');
+
+    const fresh = await create();
+    await s.api('POST', `${B}/${fresh.id}/validate`);
+    await finishValidation();
+    s.clock.advance(7 * DAY - 1000);
+    const ok = await s.api('POST', `${B}/${fresh.id}/microsoft.graph.migrate`);
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(ok.body.status, 'processing');
+    assert.equal(ok.body.jobType, 'migrate');
   });
 
   it('an expired validatePassed job can be revalidated (the 409 says "Revalidate the job")', async () => {
@@ -302,7 +307,9 @@ describe('migrate and the 7-day validation lifetime', () => {
     assert.equal(again.status, 200, `expired validation must not be a dead end: ${again.text}`);
     assert.equal(again.body.status, 'validateSubmitted');
     await finishValidation();
-    assertGraphError(await s.api('POST', `${B}/${job.id}/migrate`), 501, 'NotImplemented', /^Migration is not available/);
+    const m = await s.api('POST', `${B}/${job.id}/migrate`);
+    assert.equal(m.status, 200, m.text);
+    assert.equal(m.body.status, 'processing');
   });
 
   it('migrate before validation → 409', async () => {

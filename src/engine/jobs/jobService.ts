@@ -9,8 +9,8 @@ import { DomainError, DomainErrors as Errors } from '../../domain/errors.js';
 import type { JobStatus } from '../../domain/enums.js';
 import { initialStatus, TASK_TYPE, type ExchangeSettings, type JobKey, type MigrationJob, type MigrationTask } from '../../domain/job.js';
 import {
-  ALLOWED, assertCanCancel, assertCanDelete, assertCanMigrate, assertCanPatchCompleteAfter, assertCanValidate,
-  INACTIVE_STATUSES, JobMessages, type JobOperation,
+  applyChange, assertCanCancel, assertCanDelete, assertCanMigrate, assertCanPatchCompleteAfter, assertCanValidate,
+  INACTIVE_STATUSES, JobMessages, transition, type JobEvent, type JobOperation,
 } from '../../domain/jobStateMachine.js';
 import type { WorkQueue } from '../queue.js';
 import { parseDateTimeOffset } from '../../domain/dateTime.js';
@@ -84,42 +84,52 @@ export class JobService {
 
   async validate(tenantId: string, key: JobKey): Promise<MigrationJob> {
     return this.act(tenantId, key, 'validate', (job) => assertCanValidate(job, this.clock.nowMs()), async (job, trx, nowIso) => {
-      const patch = { status: 'validateSubmitted' as JobStatus, job_type: 'validate', message: JobMessages.validateSubmitted, updated_at: nowIso, op_seq: job.opSeq + 1, validated_at: null };
-      // The guard decided (an expired validatePassed may re-validate); the CAS only checks nothing moved.
-      if (!(await jobsRepo.transition(trx, job.id, [job.status], patch, job.opSeq))) return undefined;
+      const next = await this.commit(trx, job, { type: 'validateRequested' }, nowIso);
+      if (!next) return undefined;
       const tasks = await jobsRepo.tasks(trx, job.id);
       await jobsRepo.saveTaskStatuses(trx, job.id, tasks.filter((t) => !t.cancelled).map((t) => ({ id: t.id, currentStatus: initialStatus(job.workloads) })), nowIso);
-      await this.queue.enqueue('job.validate', { jobId: job.id, opSeq: job.opSeq + 1, phase: 'processing' }, { jobKey: `validate:${job.id}`, runAt: this.after(this.config.phaseDelayMs) }, trx);
-      return { ...job, status: 'validateSubmitted', jobType: 'validate', message: JobMessages.validateSubmitted, lastUpdatedDateTime: nowIso, opSeq: job.opSeq + 1, validatedAt: null };
+      await this.queue.enqueue('job.validate', { jobId: job.id, opSeq: next.opSeq, phase: 'processing' }, { jobKey: `validate:${job.id}`, runAt: this.after(this.config.phaseDelayMs) }, trx);
+      return next;
     });
   }
 
+  /**
+   * Starts (or retries) the migration: `processing` now, then the engine re-checks every user in
+   * first-failure mode and moves the ones that pass. A retry re-attempts only users not completed.
+   */
   async migrate(tenantId: string, key: JobKey): Promise<MigrationJob> {
-    const job = await this.resolve(tenantId, key);
-    assertCanMigrate(job, this.clock.nowMs());
-    // The migration engine (issue 5) plugs in here; until then, refuse honestly.
-    throw Errors.migrateNotImplemented();
+    return this.act(tenantId, key, 'migrate', (job) => assertCanMigrate(job, this.clock.nowMs()), async (job, trx, nowIso) => {
+      const next = await this.commit(trx, job, { type: 'migrateRequested' }, nowIso);
+      if (!next) return undefined;
+      const tasks = await jobsRepo.tasks(trx, job.id);
+      // Per-batch table: Processing → NotStarted (workloads already completed stay completed).
+      await jobsRepo.saveTaskStatuses(trx, job.id, tasks.filter((t) => !t.cancelled).map((t) => ({
+        id: t.id, currentStatus: t.currentStatus.map((s) => (s.status === 'completed' ? s : { ...s, status: 'notStarted' as const, message: '', errors: [] })),
+      })), nowIso);
+      await this.queue.enqueue('migration.start', { jobId: job.id, opSeq: next.opSeq }, { jobKey: `migrate:${job.id}`, runAt: this.after(this.config.phaseDelayMs) }, trx);
+      return next;
+    });
   }
 
   async cancel(tenantId: string, key: JobKey): Promise<MigrationJob> {
     return this.act(tenantId, key, 'cancel', (job) => assertCanCancel(job, this.clock.nowMs()), async (job, trx, nowIso) => {
-      const patch = { status: 'pendingCancel' as JobStatus, message: JobMessages.pendingCancel, updated_at: nowIso, op_seq: job.opSeq + 1 };
-      if (!(await jobsRepo.transition(trx, job.id, from('cancel'), patch, job.opSeq))) return undefined;
+      const next = await this.commit(trx, job, { type: 'cancelRequested' }, nowIso);
+      if (!next) return undefined;
       const tasks = await jobsRepo.tasks(trx, job.id);
       await jobsRepo.saveTaskStatuses(trx, job.id, tasks.filter((t) => !t.cancelled).map((t) => ({
-        id: t.id, currentStatus: t.currentStatus.map((s) => ({ ...s, status: 'pendingCancel' as const })),
+        id: t.id, currentStatus: t.currentStatus.map((s) => (s.status === 'completed' ? s : { ...s, status: 'pendingCancel' as const })),
       })), nowIso);
-      await this.queue.enqueue('job.cancel', { jobId: job.id, opSeq: job.opSeq + 1 }, { jobKey: `cancel:${job.id}` }, trx);
-      return { ...job, status: 'pendingCancel', message: JobMessages.pendingCancel, lastUpdatedDateTime: nowIso, opSeq: job.opSeq + 1 };
+      await this.queue.enqueue('job.cancel', { jobId: job.id, opSeq: next.opSeq }, { jobKey: `cancel:${job.id}` }, trx);
+      return next;
     });
   }
 
   async delete(tenantId: string, key: JobKey): Promise<void> {
     await this.act(tenantId, key, 'delete', (job) => assertCanDelete(job), async (job, trx, nowIso) => {
-      const patch = { status: 'pendingDelete' as JobStatus, message: JobMessages.pendingDelete, updated_at: nowIso, op_seq: job.opSeq + 1 };
-      if (!(await jobsRepo.transition(trx, job.id, from('delete'), patch, job.opSeq))) return undefined;
-      await this.queue.enqueue('job.delete', { jobId: job.id, opSeq: job.opSeq + 1 }, { jobKey: `delete:${job.id}` }, trx);
-      return job;
+      const next = await this.commit(trx, job, { type: 'deleteRequested' }, nowIso);
+      if (!next) return undefined;
+      await this.queue.enqueue('job.delete', { jobId: job.id, opSeq: next.opSeq }, { jobKey: `delete:${job.id}` }, trx);
+      return next;
     });
   }
 
@@ -127,9 +137,33 @@ export class JobService {
     const next = parseDateTimeOffset(value);
     if (next === undefined) throw invalidDateTime('completeAfterDateTime', value);
     await this.act(tenantId, key, 'patch', (job) => assertCanPatchCompleteAfter(job, next, this.clock.nowMs()), async (job, trx, nowIso) => {
-      const ok = await jobsRepo.transition(trx, job.id, from('patch'), { complete_after: new Date(next).toISOString(), updated_at: nowIso }, job.opSeq);
-      return ok ? job : undefined;
+      const changed = await this.commit(trx, job, { type: 'completeAfterChanged', completeAfterDateTime: new Date(next).toISOString() }, nowIso);
+      if (!changed) return undefined;
+      // A migrating job's cutover timer follows the new date (replace semantics on the job key).
+      if (changed.jobType === 'migrate' && (changed.status === 'processing' || changed.status === 'inProgress')) {
+        await this.queue.enqueue('migration.cutover', { jobId: job.id }, { jobKey: `cutover:${job.id}`, runAt: new Date(next) }, trx);
+      }
+      return changed;
     });
+  }
+
+  /**
+   * Approves the skipped items of the job's users waiting on them (Set-MigrationUser -ApproveSkippedItems;
+   * an xtm extension): their cutover goes on and the job leaves adminActionRequired.
+   */
+  async approveSkippedItems(tenantId: string, key: JobKey): Promise<MigrationJob> {
+    const job = await this.resolve(tenantId, key);
+    if (job.status !== 'adminActionRequired') throw Errors.approveNotAllowed(job.status);
+    await this.store.db.transaction().execute((trx) => this.queue.enqueue('migration.approve', { jobId: job.id }, { jobKey: `approve:${job.id}` }, trx));
+    this.queue.notify();
+    return job;
+  }
+
+  /** Commits one state-machine event as a compare-and-set; the job as it now is, or undefined when it moved first. */
+  private async commit(trx: any, job: MigrationJob, event: JobEvent, nowIso: string): Promise<MigrationJob | undefined> {
+    const change = transition(job, event, nowIso);
+    if (!change || !(await jobsRepo.applyChange(trx, job, change))) return undefined;
+    return applyChange(job, change);
   }
 
   /** Removes one user from the batch (before cutover). */
@@ -175,10 +209,6 @@ export class JobService {
     guard(job);
     throw Errors.badRequest(`The crossTenantMigrationJob changed while the ${op} request was processed; retry the request.`);
   }
-}
-
-function from(op: JobOperation): JobStatus[] {
-  return (Object.keys(ALLOWED) as JobStatus[]).filter((s) => ALLOWED[s]!.includes(op));
 }
 
 export { normalizeWorkloads };

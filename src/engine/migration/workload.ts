@@ -50,6 +50,10 @@ export interface Reconciliation {
   sourceCount: number;
   targetCount: number;
   skipped: SkippedItem[];
+  /** A workload-specific verdict (e.g. Teams quality thresholds): failed with this message. Default: completed. */
+  outcome?: 'completed' | 'failed';
+  message?: string;
+  errors?: { code: string; message: string }[];
 }
 
 export interface WorkloadMover {
@@ -61,10 +65,15 @@ export interface WorkloadMover {
    * chunk whose commit already landed copies nothing twice.
    */
   copyChunk(move: UserMove, cursor: string | null, limit: number, h: MoveHelpers, onCommit: OnChunkCommit): Promise<ChunkResult>;
-  /** Source-side conversion once content has moved (mailbox→MailUser, redirect site, source thread edits). Idempotent, one transaction. */
-  finalize(move: UserMove, h: MoveHelpers): Promise<void>;
+  /** Source-side conversion once content has moved (mailbox→MailUser, redirect site, source thread edits). Idempotent, one transaction; `onCommit` runs inside it. */
+  finalize(move: UserMove, h: MoveHelpers, onCommit?: (trx: Transaction<Database>) => Promise<void>): Promise<void>;
   /** Source against target after the move, for the Data Consistency Score. */
   reconcile(move: UserMove, h: MoveHelpers): Promise<Reconciliation>;
   /** Removes everything this move copied into the target (cancel before cutover). Idempotent. */
   rollback(move: UserMove, h: MoveHelpers): Promise<void>;
+  /**
+   * Optional (Exchange): an incremental pass that copies items added and re-copies items changed in
+   * the source since the last pass, and deletes in the target what the source deleted. One transaction.
+   */
+  syncDelta?(move: UserMove, h: MoveHelpers, onCommit: OnChunkCommit): Promise<ChunkResult & { changed: number; deleted: number }>;
 }

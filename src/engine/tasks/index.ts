@@ -5,6 +5,9 @@ import type { XtmConfig } from '../../config.js';
 import type { ValidationExecutor } from '../jobs/validationPort.js';
 import type { TaskList } from '../queue.js';
 import { jobTasks } from './jobTasks.js';
+import { migrationTasks } from '../migration/tasks.js';
+import { defaultMovers } from '../migration/movers.js';
+import type { MigrationDeps } from '../migration/orchestrator.js';
 
 export interface TaskDeps {
   config: XtmConfig;
@@ -13,7 +16,9 @@ export interface TaskDeps {
 }
 
 export function buildTasks(deps: TaskDeps): TaskList {
+  const migration: MigrationDeps = { config: deps.config, clock: deps.clock, validate: deps.validate, movers: defaultMovers() };
   return {
-    ...jobTasks(deps),
+    ...jobTasks({ ...deps, migration }),
+    ...migrationTasks(migration),
   };
 }

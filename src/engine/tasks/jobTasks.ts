@@ -1,12 +1,14 @@
 // Durable work items behind the job actions. Each reads current state first and does nothing when
 // the job has moved on (op_seq changed, or another status), so a rerun or a stale item is harmless.
+// Status changes go through the state machine (domain/jobStateMachine transition), never by hand.
 import type { Clock } from '../../clock.js';
 import type { XtmConfig } from '../../config.js';
 import { jobsRepo } from '../../store/jobsRepo.js';
-import { JobMessages } from '../../domain/jobStateMachine.js';
+import { migrationRepo } from '../../store/migrationRepo.js';
 import type { ServiceStatusDetails } from '../../domain/job.js';
 import type { TaskHelpers, TaskList } from '../queue.js';
 import type { ValidationExecutor } from '../jobs/validationPort.js';
+import { cancelMoves, commitJob, finishIfDone, type MigrationDeps } from '../migration/orchestrator.js';
 
 interface JobPayload { jobId: string; opSeq: number; phase?: 'processing' | 'inProgress' | 'check' }
 
@@ -15,12 +17,9 @@ function assertJobPayload(p: unknown): asserts p is JobPayload {
   if (!o || typeof o.jobId !== 'string' || typeof o.opSeq !== 'number') throw new Error('invalid job payload');
 }
 
-async function loadJob(h: TaskHelpers, jobId: string) {
-  const row = await h.store.db.selectFrom('migration_jobs').select('tenant_id').where('id', '=', jobId).executeTakeFirst();
-  return row ? jobsRepo.byId(h.store.db, row.tenant_id, jobId) : undefined;
-}
+const loadJob = (h: TaskHelpers, jobId: string) => jobsRepo.byIdAnyTenant(h.store.db, jobId);
 
-export function jobTasks(deps: { config: XtmConfig; clock: Clock; validate: ValidationExecutor }): TaskList {
+export function jobTasks(deps: { config: XtmConfig; clock: Clock; validate: ValidationExecutor; migration: MigrationDeps }): TaskList {
   const later = (ms: number) => new Date(deps.clock.nowMs() + ms);
 
   return {
@@ -32,18 +31,16 @@ export function jobTasks(deps: { config: XtmConfig; clock: Clock; validate: Vali
       const nowIso = h.clock.iso();
       switch (payload.phase ?? 'processing') {
         case 'processing': {
-          if (job.status !== 'validateSubmitted') return;
           await db.transaction().execute(async (trx) => {
-            if (!(await jobsRepo.transition(trx, job.id, ['validateSubmitted'], { status: 'validateProcessing', message: JobMessages.validateProcessing, updated_at: nowIso }, job.opSeq))) return;
+            if (!(await commitJob(trx, job, { type: 'validationProcessing' }, nowIso))) return;
             await h.queue.enqueue('job.validate', { ...payload, phase: 'inProgress' }, { jobKey: `validate:${job.id}`, runAt: later(deps.config.phaseDelayMs) }, trx);
           });
           h.queue.notify();
           return;
         }
         case 'inProgress': {
-          if (job.status !== 'validateProcessing') return;
           await db.transaction().execute(async (trx) => {
-            if (!(await jobsRepo.transition(trx, job.id, ['validateProcessing'], { status: 'validateInProgress', message: JobMessages.validateInProgress, updated_at: nowIso }, job.opSeq))) return;
+            if (!(await commitJob(trx, job, { type: 'validationInProgress' }, nowIso))) return;
             const tasks = (await jobsRepo.tasks(trx, job.id)).filter((t) => !t.cancelled);
             await jobsRepo.saveTaskStatuses(trx, job.id, tasks.map((t) => ({ id: t.id, currentStatus: t.currentStatus.map((s) => ({ ...s, status: 'inProgress' as const, message: '', errors: [] })) })), nowIso);
             await h.queue.enqueue('job.validate', { ...payload, phase: 'check' }, { jobKey: `validate:${job.id}`, runAt: later(deps.config.phaseDelayMs) }, trx);
@@ -60,14 +57,9 @@ export function jobTasks(deps: { config: XtmConfig; clock: Clock; validate: Vali
           const doneIso = h.clock.iso();
           await db.transaction().execute(async (trx) => {
             // Compare-and-set first: if the job was cancelled meanwhile, nothing is written.
-            const passed = failed === 0;
-            const ok = await jobsRepo.transition(trx, job.id, ['validateInProgress'], {
-              status: passed ? 'validatePassed' : 'validateFailed',
-              message: passed ? JobMessages.validatePassed : JobMessages.validateFailed(failed, tasks.length),
-              updated_at: doneIso,
-              validated_at: passed ? doneIso : null,
-            }, job.opSeq);
-            if (ok) await jobsRepo.saveTaskStatuses(trx, job.id, updates, doneIso);
+            if (await commitJob(trx, job, { type: 'validationFinished', failedUsers: failed, totalUsers: tasks.length }, doneIso)) {
+              await jobsRepo.saveTaskStatuses(trx, job.id, updates, doneIso);
+            }
           });
           return;
         }
@@ -78,11 +70,13 @@ export function jobTasks(deps: { config: XtmConfig; clock: Clock; validate: Vali
       assertJobPayload(payload);
       const job = await loadJob(h, payload.jobId);
       if (!job || job.opSeq !== payload.opSeq || job.status !== 'pendingCancel') return;
+      // Users not yet cut over: their moves stop and what they copied leaves the target (rule 45).
+      if (job.jobType === 'migrate') await cancelMoves(h.store, deps.migration, job, undefined, h);
       const nowIso = h.clock.iso();
       await h.store.db.transaction().execute(async (trx) => {
         const tasks = await jobsRepo.tasks(trx, job.id);
-        await jobsRepo.saveTaskStatuses(trx, job.id, tasks.map((t) => ({ id: t.id, currentStatus: t.currentStatus.map((s) => ({ ...s, status: 'cancelled' as const })) })), nowIso);
-        await jobsRepo.transition(trx, job.id, ['pendingCancel'], { status: 'cancelled', message: JobMessages.cancelled, updated_at: nowIso }, job.opSeq);
+        await jobsRepo.saveTaskStatuses(trx, job.id, tasks.map((t) => ({ id: t.id, currentStatus: t.currentStatus.map((s) => (s.status === 'completed' ? s : { ...s, status: 'cancelled' as const })) })), nowIso);
+        await commitJob(trx, job, { type: 'cancelFinished' }, nowIso);
       });
     },
 
@@ -91,10 +85,12 @@ export function jobTasks(deps: { config: XtmConfig; clock: Clock; validate: Vali
       const job = await loadJob(h, payload.jobId);
       if (!job || job.opSeq !== payload.opSeq || job.status !== 'pendingDelete') return;
       const nowIso = h.clock.iso();
-      // The batch's data is purged; a tombstone with status `deleted` remains and frees the display name.
+      // The batch's data is purged (tasks, moves, id maps; the moved content stays); a tombstone with
+      // status `deleted` remains and frees the display name.
       await h.store.db.transaction().execute(async (trx) => {
+        await migrationRepo.purgeJob(trx, job.id);
         await jobsRepo.deleteTasks(trx, job.id);
-        await jobsRepo.transition(trx, job.id, ['pendingDelete'], { status: 'deleted', message: JobMessages.deleted, resources: '[]', exchange_settings: null, updated_at: nowIso }, job.opSeq);
+        if (await commitJob(trx, job, { type: 'deleteFinished' }, nowIso)) await jobsRepo.clearResources(trx, job.id);
       });
     },
 
@@ -103,7 +99,14 @@ export function jobTasks(deps: { config: XtmConfig; clock: Clock; validate: Vali
       if (typeof p.jobId !== 'string' || typeof p.userId !== 'string') throw new Error('invalid task.cancel payload');
       const task = await jobsRepo.task(h.store.db, p.jobId, p.userId);
       if (!task || !task.cancelled) return;
-      await jobsRepo.saveTaskStatuses(h.store.db, p.jobId, [{ id: task.id, currentStatus: task.currentStatus.map((s) => ({ ...s, status: 'cancelled' as const })) }], h.clock.iso());
+      const job = await loadJob(h, p.jobId);
+      if (job?.jobType === 'migrate') await cancelMoves(h.store, deps.migration, job, [task.id], h);
+      const nowIso = h.clock.iso();
+      await h.store.db.transaction().execute(async (trx) => {
+        await jobsRepo.saveTaskStatuses(trx, p.jobId as string, [{ id: task.id, currentStatus: task.currentStatus.map((s) => (s.status === 'completed' ? s : { ...s, status: 'cancelled' as const })) }], nowIso);
+        // The others may all be done already: the job ends now.
+        if (job?.jobType === 'migrate') await finishIfDone(trx, job.id, nowIso);
+      });
     },
   };
 }

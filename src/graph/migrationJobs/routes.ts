@@ -15,6 +15,7 @@ import { applySelect, contextSuffixForSelect } from '../odata/paging.js';
 import { jobsRepo, toJob, toTask } from '../../store/jobsRepo.js';
 import { JOB_FIELDS, TASK_FIELDS } from './fields.js';
 import { JobService } from '../../engine/jobs/jobService.js';
+import { jobProgress } from '../../engine/migration/progress.js';
 import { jobKeyOf } from './jobKey.js';
 import { JobMessages } from '../../domain/jobStateMachine.js';
 import { checkOdataType, noParameters } from '../requestChecks.js';
@@ -171,6 +172,16 @@ export function migrationJobRoutes(app: GraphApp, deps: AppDeps): void {
       });
     });
   }
+
+  // xtm extensions (namespace xtm, not Graph's): progress and reconciliation; approval of skipped items.
+  app.get(`${BASE}/:key/xtm.progress`, { config: read, schema: { params: KeyParams } }, async (req, reply) => {
+    const job = await jobs.resolve(tenantOf(req), keyOf(req));
+    return sendOData(reply, 200, { '@odata.context': metadataContext(req, 'xtm.jobProgress'), ...(await jobProgress(deps.store, job)) });
+  });
+  app.post(`${BASE}/:key/xtm.approveSkippedItems`, { config: write, schema: { params: KeyParams } }, async (req, reply) => {
+    const job = await jobs.approveSkippedItems(tenantOf(req), keyOf(req));
+    return sendOData(reply, 202, { '@odata.context': metadataContext(req, 'microsoft.graph.crossTenantMigrationCancelResponse'), status: 'Accepted', message: `The skipped items of the users of batch ${job.id} were approved; their cutover continues.` });
+  });
 
   // migrationsRoot (generic GET only).
   app.get('/solutions/migrations', { config: read, schema: { response: { 200: Type.Object({ '@odata.context': Type.String(), id: Type.String() }) } } }, async (req, reply) =>

@@ -1,0 +1,191 @@
+// The migration orchestrator's shared steps: which moves a job has, what the per-user statuses read,
+// when the job is done, move slots per tenant, and the start of the workloads that wait for cutover.
+// Every step runs inside the caller's transaction, so state and the work that continues it commit together.
+import type { Transaction } from 'kysely';
+import type { Database } from '../../store/schema.js';
+import type { Clock } from '../../clock.js';
+import type { XtmConfig } from '../../config.js';
+import type { Store } from '../../store/db.js';
+import { jobsRepo } from '../../store/jobsRepo.js';
+import { migrationRepo, type Move } from '../../store/migrationRepo.js';
+import type { MigrationJob, ServiceStatusDetails } from '../../domain/job.js';
+import type { Workload } from '../../domain/enums.js';
+import { applyChange, transition, type JobEvent } from '../../domain/jobStateMachine.js';
+import { AFTER_CUTOVER, moveMessage, moveStatus, TERMINAL_PHASES, userOutcome, type ConsistencyScore, type MovePhase } from '../../domain/moveStatus.js';
+import type { ValidationExecutor } from '../jobs/validationPort.js';
+import type { WorkQueue } from '../queue.js';
+import type { MoverRegistry } from './movers.js';
+import { throughputFor, type Throughput } from './pacing.js';
+import type { MovedWorkload, UserMove } from './workload.js';
+
+export type Trx = Transaction<Database>;
+
+/** Faults to rehearse (transient, permanent, slow…): consulted before every chunk and pass of a move. */
+export interface MoveFaults {
+  beforeChunk(move: UserMove, workload: MovedWorkload, h: { store: Store; clock: Clock; attempt: number }): Promise<void>;
+}
+
+export interface MigrationDeps {
+  config: XtmConfig;
+  clock: Clock;
+  validate: ValidationExecutor;
+  movers: MoverRegistry;
+  faults?: MoveFaults;
+}
+
+/** Statuses in which a job's moves run. */
+export const MIGRATING = ['processing', 'inProgress', 'cuttingOver', 'adminActionRequired'] as const;
+export const isMigrating = (job: MigrationJob): boolean => (MIGRATING as readonly string[]).includes(job.status);
+
+/** Work item attempts before a move fails with EXCH-15 "Max retry … reached" (backoff in clock time between them). */
+export const MOVE_MAX_ATTEMPTS = 6;
+
+/** An error a move can't recover from by retrying (also thrown by fault injection). */
+export class PermanentMoveError extends Error {
+  readonly permanent = true;
+  constructor(readonly code: string, message: string) {
+    super(message);
+    this.name = 'PermanentError';
+  }
+}
+export const isPermanent = (e: unknown): boolean => !!e && typeof e === 'object' && ((e as Error).name === 'PermanentError' || (e as { permanent?: unknown }).permanent === true);
+
+/** Thrown inside a chunk's transaction when the move left the phase the chunk was copying for (cancel): nothing commits. */
+export class StaleMoveError extends Error {
+  constructor() {
+    super('the move changed phase while a chunk was copying');
+    this.name = 'StaleMoveError';
+  }
+}
+
+export function throughput(deps: MigrationDeps, w: MovedWorkload): Throughput {
+  return throughputFor(w, deps.config.migrationThroughput as never);
+}
+
+export function userMove(job: MigrationJob, m: Move): UserMove {
+  return {
+    jobId: job.id, taskId: m.userId, targetUserId: m.userId, sourceTenantId: job.sourceTenantId, targetTenantId: job.tenantId, sourceUserId: m.sourceUserId ?? '',
+    ...(job.exchangeSettings ? { targetDeliveryDomain: job.exchangeSettings.targetDeliveryDomain } : {}),
+  };
+}
+
+export function renderMove(m: Move): ServiceStatusDetails {
+  const failed = m.phase === 'failed';
+  return {
+    service: m.workload,
+    status: moveStatus(m.workload, m.phase),
+    message: failed || (m.phase === 'completed' && m.errorMessage) ? (m.errorMessage ?? '') : moveMessage(m.workload, m.phase, {
+      itemsDone: m.itemsDone, itemsTotal: m.itemsTotal, bytesDone: m.bytesDone, bytesTotal: m.bytesTotal, skipped: m.skipped.length, consistency: m.consistency as ConsistencyScore | null,
+    }),
+    errors: failed && m.errorCode ? [{ code: m.errorCode, message: m.errorMessage ?? '' }] : [],
+  };
+}
+
+/** Rebuilds the users' currentStatus from their moves (locks each task row first: several workloads write it). */
+export async function publishUsers(trx: Trx, job: MigrationJob, userIds: readonly string[], nowIso: string): Promise<void> {
+  if (userIds.length === 0) return;
+  const moves = userIds.length === 1 ? await migrationRepo.ofUser(trx, job.id, userIds[0]!) : await migrationRepo.ofJob(trx, job.id);
+  const byUser = new Map<string, Move[]>();
+  for (const m of moves) {
+    const list = byUser.get(m.userId) ?? [];
+    list.push(m);
+    byUser.set(m.userId, list);
+  }
+  const updates: { id: string; currentStatus: ServiceStatusDetails[] }[] = [];
+  for (const id of userIds) {
+    await jobsRepo.lockTask(trx, job.id, id);
+    const task = await jobsRepo.task(trx, job.id, id);
+    if (!task) continue;
+    const mine = byUser.get(id) ?? [];
+    updates.push({ id, currentStatus: task.currentStatus.map((s) => { const m = mine.find((x) => x.workload === s.service); return m ? renderMove(m) : s; }) });
+  }
+  await jobsRepo.saveTaskStatuses(trx, job.id, updates, nowIso);
+}
+
+/** Commits a job event (compare-and-set); the job after it, or undefined when it does not apply. */
+export async function commitJob(trx: Trx, job: MigrationJob, event: JobEvent, nowIso: string): Promise<MigrationJob | undefined> {
+  const change = transition(job, event, nowIso);
+  if (!change || !(await jobsRepo.applyChange(trx, job, change))) return undefined;
+  return applyChange(job, change);
+}
+
+/** Ends the job once every (not cancelled) user is completed or failed: completed / completedWithErrors / failed. */
+export async function finishIfDone(trx: Trx, jobId: string, nowIso: string): Promise<void> {
+  await jobsRepo.lock(trx, jobId);
+  const job = await jobsRepo.byIdAnyTenant(trx, jobId);
+  if (!job || !isMigrating(job) || job.status === 'processing') return;
+  const tasks = (await jobsRepo.tasks(trx, jobId)).filter((t) => !t.cancelled);
+  const moves = await migrationRepo.ofJob(trx, jobId);
+  let completed = 0;
+  let failed = 0;
+  for (const t of tasks) {
+    const phases = moves.filter((m) => m.userId === t.id).map((m) => m.phase);
+    const o = userOutcome(phases);
+    if (o === 'running') return;
+    if (o === 'completed') completed++;
+    else if (o === 'failed') failed++;
+  }
+  await commitJob(trx, job, { type: 'migrationFinished', completedUsers: completed, failedUsers: failed }, nowIso);
+}
+
+/** Fails a move (and, for Exchange, the workloads of the user that can only start after its cutover). */
+export async function failMove(trx: Trx, job: MigrationJob, m: Move, code: string, message: string, nowIso: string): Promise<void> {
+  const ok = await migrationRepo.update(trx, m, { phase: 'failed', errorCode: code, errorMessage: message, updatedAt: nowIso }, nonTerminal);
+  if (!ok) return;
+  if (m.workload === 'Exchange') {
+    for (const w of AFTER_CUTOVER) {
+      const err = w === 'Meeting'
+        ? { code: 'MMS-011', message: 'The user does not have a target mailbox.' }
+        : { code: 'MIGR-003', message: `User [${m.userId}] migration failed. Please retry user migration.` };
+      await migrationRepo.update(trx, { jobId: m.jobId, userId: m.userId, workload: w }, { phase: 'failed', errorCode: err.code, errorMessage: err.message, updatedAt: nowIso }, ['waiting']);
+    }
+  }
+  await publishUsers(trx, job, [m.userId], nowIso);
+  await finishIfDone(trx, job.id, nowIso);
+}
+
+export const nonTerminal: readonly MovePhase[] = ['notStarted', 'queued', 'syncing', 'synced', 'awaitingApproval', 'finalizing', 'waiting', 'moving', 'cancelling'];
+export const isTerminal = (p: MovePhase): boolean => TERMINAL_PHASES.includes(p);
+
+/** Grants free Exchange move slots of a tenant to queued moves (oldest first) and enqueues their sync. */
+export async function fillSlots(trx: Trx, queue: WorkQueue, deps: MigrationDeps, tenantId: string, nowIso: string): Promise<void> {
+  const t = throughput(deps, 'Exchange');
+  const free = t.perTenantConcurrency - (await migrationRepo.countInPhases(trx, tenantId, 'Exchange', ['syncing']));
+  if (free <= 0) return;
+  for (const m of await migrationRepo.queued(trx, tenantId, 'Exchange', free)) {
+    if (await migrationRepo.update(trx, m, { phase: 'syncing', updatedAt: nowIso }, ['queued'])) {
+      await queue.enqueue('exchange.sync', { jobId: m.jobId, userId: m.userId }, { jobKey: `xsync:${m.jobId}:${m.userId}`, maxAttempts: MOVE_MAX_ATTEMPTS }, trx);
+    }
+  }
+}
+
+/** After the user's mailbox cutover (or at cutover when Exchange is not selected): ODSP, Teams and Meeting start. */
+export async function startAfterCutover(trx: Trx, queue: WorkQueue, job: MigrationJob, userId: string, nowIso: string): Promise<void> {
+  for (const w of AFTER_CUTOVER as readonly Workload[]) {
+    if (!job.workloads.includes(w)) continue;
+    if (await migrationRepo.update(trx, { jobId: job.id, userId, workload: w }, { phase: 'moving', updatedAt: nowIso }, ['waiting'])) {
+      await queue.enqueue('workload.move', { jobId: job.id, userId, workload: w }, { jobKey: `wmove:${job.id}:${userId}:${w}`, maxAttempts: MOVE_MAX_ATTEMPTS }, trx);
+    }
+  }
+}
+
+/**
+ * Cancel before cutover: every move of `userIds` (all users when undefined) that has not completed
+ * stops (phase cancelling first, so a chunk in flight can't commit after the rollback), its copied
+ * content is removed from the target by its mover, then it is cancelled.
+ */
+export async function cancelMoves(store: Store, deps: MigrationDeps, job: MigrationJob, userIds: readonly string[] | undefined, h: { log: import('pino').Logger; queue: WorkQueue }): Promise<void> {
+  const pick = (ms: Move[]) => ms.filter((m) => (!userIds || userIds.includes(m.userId)) && m.phase !== 'completed' && m.phase !== 'cancelled');
+  const nowIso = deps.clock.iso();
+  await store.db.transaction().execute(async (trx) => {
+    for (const m of pick(await migrationRepo.ofJob(trx, job.id))) await migrationRepo.update(trx, m, { phase: 'cancelling', updatedAt: nowIso }, nonTerminal.concat(['failed']));
+  });
+  for (const m of pick(await migrationRepo.ofJob(store.db, job.id))) {
+    const mover = deps.movers[m.workload];
+    if (mover && m.sourceUserId) await mover.rollback(userMove(job, m), { store, clock: deps.clock, log: h.log });
+    await store.db.transaction().execute(async (trx) => {
+      await migrationRepo.update(trx, m, { phase: 'cancelled', updatedAt: deps.clock.iso() }, ['cancelling']);
+    });
+  }
+  await store.db.transaction().execute((trx) => fillSlots(trx, h.queue, deps, job.tenantId, deps.clock.iso()));
+}
