@@ -97,4 +97,30 @@ export const mailRepo = {
     if (folderId !== undefined) q = q.where('folder_id', '=', folderId);
     return q.executeTakeFirst();
   },
+
+  /** Changes an item (the admin API's edit); its last-modified time moves. False when no such item. */
+  async updateItem(db: Db, box: MailboxRef, id: string, patch: { subject?: string; isRead?: boolean; bodyPreview?: string }, nowIso: string): Promise<MailItemsTable | undefined> {
+    const res = await db.updateTable('mail_items').set({
+      ...(patch.subject !== undefined ? { subject: patch.subject } : {}),
+      ...(patch.isRead !== undefined ? { is_read: patch.isRead ? 1 : 0 } : {}),
+      ...(patch.bodyPreview !== undefined ? { body_preview: patch.bodyPreview } : {}),
+      last_modified_at: nowIso,
+    }).where('tenant_id', '=', box.tenantId).where('user_id', '=', box.userId).where('id', '=', id).executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) return undefined;
+    return db.selectFrom('mail_items').selectAll().where('tenant_id', '=', box.tenantId).where('user_id', '=', box.userId).where('id', '=', id).executeTakeFirst();
+  },
+
+  /** Hard-deletes an item and takes its size off the mailbox (or dumpster) size. False when no such item. */
+  async deleteItem(root: Kysely<Database>, box: MailboxRef, id: string, nowIso: string): Promise<boolean> {
+    return root.transaction().execute(async (db) => {
+    const item = await db.selectFrom('mail_items as i').innerJoin('mail_folders as f', (j) => j.onRef('f.tenant_id', '=', 'i.tenant_id').onRef('f.user_id', '=', 'i.user_id').onRef('f.id', '=', 'i.folder_id'))
+      .select(['i.size_bytes', 'f.is_recoverable']).where('i.tenant_id', '=', box.tenantId).where('i.user_id', '=', box.userId).where('i.id', '=', id).executeTakeFirst();
+    if (!item) return false;
+    await db.deleteFrom('mail_items').where('tenant_id', '=', box.tenantId).where('user_id', '=', box.userId).where('id', '=', id).execute();
+    const col = item.is_recoverable ? 'recoverable_items_size_bytes' : 'mailbox_size_bytes';
+    await db.updateTable('recipients').set((eb) => ({ [col]: eb(eb.ref(col), '-', Number(item.size_bytes)), updated_at: nowIso }))
+      .where('tenant_id', '=', box.tenantId).where('id', '=', box.userId).execute();
+    return true;
+    });
+  },
 };

@@ -28,7 +28,6 @@ const FORBIDDEN: Readonly<Record<Layer, readonly Layer[]>> = {
  */
 const SQL_OUTSIDE_STORE_PENDING: Readonly<Record<string, string>> = {
   'src/cli/validateCommand.ts': 'layers',
-  'src/engine/tasks/jobTasks.ts': 'layers',
   'src/graph/auth/keys.ts': 'layers',
   'src/graph/auth/tokens.ts': 'layers',
   'src/server.ts': 'layers',

@@ -70,7 +70,11 @@ async function mailbox(token: string, userId: string) {
     }
     return out.sort();
   };
-  return { messages: await all('messages', 'subject'), events: await all('events', 'subject'), contacts: await all('contacts', 'displayName') };
+  const messages = await all('messages', 'subject');
+  // Outbox never moves (migration-domain.md rule 25).
+  const outbox = await s.api('GET', `/beta/users/${userId}/mailFolders/outbox/messages?$top=999&$select=subject`, { token });
+  for (const m of outbox.status === 200 ? outbox.body.value : []) messages.splice(messages.indexOf(m.subject), 1);
+  return { messages, events: await all('events', 'subject'), contacts: await all('contacts', 'displayName') };
 }
 
 function itemRows(tenant: string, userId: string) {

@@ -7,8 +7,8 @@ import { MailItemInput } from '../../tenants/objects.content.js';
 import { deriveGuid } from '../../tenants/ids.js';
 import { T, created, lower, param, tenantOfReq } from './common.js';
 import { requireUser } from './users.js';
-import { mailRepo } from '../../store/mailRepo.js';
 import { validateBody } from './validate.js';
+import { mailRepo } from '../../store/mailRepo.js';
 
 const CLASS_BY_FOLDER: Record<string, string> = { calendar: 'IPM.Appointment', contacts: 'IPM.Contact', tasks: 'IPM.Task' };
 
@@ -57,15 +57,12 @@ export function adminMailRoutes(app: GraphApp, deps: AppDeps): void {
     if (body.subject !== undefined && typeof body.subject !== 'string') throw Errors.adminInvalid('subject', 'must be a string');
     if (body.isRead !== undefined && typeof body.isRead !== 'boolean') throw Errors.adminInvalid('isRead', 'must be a boolean');
     if (body.bodyPreview !== undefined && typeof body.bodyPreview !== 'string') throw Errors.adminInvalid('bodyPreview', 'must be a string');
-    const now = deps.clock.iso();
-    const res = await db.updateTable('mail_items').set({
+    const row = await mailRepo.updateItem(db, { tenantId: t.id, userId: u.id }, id, {
       ...(typeof body.subject === 'string' ? { subject: body.subject } : {}),
-      ...(typeof body.isRead === 'boolean' ? { is_read: body.isRead ? 1 : 0 } : {}),
-      ...(typeof body.bodyPreview === 'string' ? { body_preview: body.bodyPreview } : {}),
-      last_modified_at: now,
-    }).where('tenant_id', '=', t.id).where('user_id', '=', u.id).where('id', '=', id).executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1) throw Errors.adminObjectNotFound('Mail item', id, t.id);
-    const row = await db.selectFrom('mail_items').selectAll().where('tenant_id', '=', t.id).where('user_id', '=', u.id).where('id', '=', id).executeTakeFirstOrThrow();
+      ...(typeof body.isRead === 'boolean' ? { isRead: body.isRead } : {}),
+      ...(typeof body.bodyPreview === 'string' ? { bodyPreview: body.bodyPreview } : {}),
+    }, deps.clock.iso());
+    if (!row) throw Errors.adminObjectNotFound('Mail item', id, t.id);
     return { id, subject: row.subject, isRead: !!row.is_read, bodyPreview: row.body_preview, lastModifiedDateTime: row.last_modified_at };
   });
 
@@ -74,16 +71,8 @@ export function adminMailRoutes(app: GraphApp, deps: AppDeps): void {
     const t = await tenantOfReq(deps, req);
     const u = await requireUser(deps, t, param(req, 'user'));
     const id = lower(param(req, 'item'));
-    const now = deps.clock.iso();
-    await db.transaction().execute(async (trx) => {
-      const item = await trx.selectFrom('mail_items as i').innerJoin('mail_folders as f', (j) => j.onRef('f.tenant_id', '=', 'i.tenant_id').onRef('f.user_id', '=', 'i.user_id').onRef('f.id', '=', 'i.folder_id'))
-        .select(['i.size_bytes', 'f.is_recoverable']).where('i.tenant_id', '=', t.id).where('i.user_id', '=', u.id).where('i.id', '=', id).executeTakeFirst();
-      if (!item) throw Errors.adminObjectNotFound('Mail item', id, t.id);
-      await trx.deleteFrom('mail_items').where('tenant_id', '=', t.id).where('user_id', '=', u.id).where('id', '=', id).execute();
-      const col = item.is_recoverable ? 'recoverable_items_size_bytes' : 'mailbox_size_bytes';
-      await trx.updateTable('recipients').set((eb) => ({ [col]: eb(eb.ref(col), '-', Number(item.size_bytes)), updated_at: now }))
-        .where('tenant_id', '=', t.id).where('id', '=', u.id).execute();
-    });
+    const deleted = await mailRepo.deleteItem(db, { tenantId: t.id, userId: u.id }, id, deps.clock.iso());
+    if (!deleted) throw Errors.adminObjectNotFound('Mail item', id, t.id);
     return reply.code(204).send();
   });
 }
