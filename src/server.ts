@@ -13,6 +13,7 @@ import { identityRoutes } from './graph/auth/identityRoutes.js';
 import { migrationJobRoutes } from './graph/migrationJobs/routes.js';
 import { adminClockRoutes, persistClock } from './graph/adminClock.js';
 import { readClockAnchors } from './store/settingsRepo.js';
+import { directoryRepo } from './store/directoryRepo.js';
 import { batchRoutes } from './graph/batch/routes.js';
 import { metadataRoutes } from './graph/metadata/routes.js';
 import { openApiRoutes } from './graph/openapi.js';
@@ -46,7 +47,7 @@ export async function createServer(partial: Partial<XtmConfig> = {}, opts: { log
   const clock = opts.clock ?? (await restoreClock(store, config.clock));
   await persistClock(store, clock);
 
-  const firstStart = !(await store.db.selectFrom('tenants').select('id').limit(1).executeTakeFirst());
+  const firstStart = await directoryRepo.isEmpty(store.db);
   if (firstStart && config.scenario) {
     const report = await scenarioLoader(store, clock, config.scenario);
     log.info({ scenario: config.scenario, tenants: report.tenants.map((t) => t.displayName), users: report.users, items: report.items.total, faultUsers: report.faults.length, seconds: +report.seconds.toFixed(2) }, 'scenario loaded');

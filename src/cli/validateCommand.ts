@@ -8,7 +8,7 @@ import { loadScenario } from '../tenants/scenario/index.js';
 import { runValidation } from '../engine/validation/runValidation.js';
 import { JobInputError, jobFromBody } from '../engine/validation/offlineJob.js';
 import { buildReport, renderReport } from '../engine/validation/report.js';
-import { chunks } from '../engine/validation/rows.js';
+import { directoryRepo } from '../store/directoryRepo.js';
 
 export interface ValidateOfflineOptions { scenario: string; job: string; json: boolean }
 type Load = (store: Store, clock: Clock, path: string) => Promise<unknown>;
@@ -44,7 +44,7 @@ export async function validateOffline(opts: ValidateOfflineOptions, deps: { load
 /** The part after loading: also used by tests on a store they filled themselves. */
 export async function validateLoaded(store: Store, body: unknown, o: { json: boolean; nowMs: number; io?: Io }): Promise<number> {
   const io = o.io ?? stdio;
-  const tenants = (await store.db.selectFrom('tenants').select('id').execute()).map((t) => t.id);
+  const tenants = await directoryRepo.tenantIds(store.db);
   let job;
   try {
     job = jobFromBody(body, tenants, new Date(o.nowMs).toISOString());
@@ -56,11 +56,7 @@ export async function validateLoaded(store: Store, body: unknown, o: { json: boo
   }
   const ids = [...new Set(job.resources)];
   const results = await runValidation(store, job, ids, { nowMs: o.nowMs, mode: 'all' });
-  const upns = new Map<string, string>();
-  for (const chunk of chunks(ids)) {
-    const rows = await store.db.selectFrom('users').select(['id', 'user_principal_name']).where('tenant_id', '=', job.tenantId).where('id', 'in', chunk).execute();
-    for (const r of rows) upns.set(r.id, r.user_principal_name);
-  }
+  const upns = await directoryRepo.userPrincipalNames(store.db, job.tenantId, ids);
   const report = buildReport(job, results, upns);
   io.out(o.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));
   return report.totals.notReady > 0 ? 1 : 0;
@@ -70,11 +66,7 @@ export async function validateLoaded(store: Store, body: unknown, o: { json: boo
 async function resolveResources(store: Store, targetTenantId: string, resources: string[]): Promise<string[]> {
   const upns = [...new Set(resources.filter((r) => r.includes('@')).map((r) => r.toLowerCase()))];
   if (upns.length === 0) return resources;
-  const found = new Map<string, string>();
-  for (const chunk of chunks(upns)) {
-    const rows = await store.db.selectFrom('users').select(['id', 'upn_key']).where('tenant_id', '=', targetTenantId).where('upn_key', 'in', chunk).execute();
-    for (const r of rows) found.set(r.upn_key, r.id);
-  }
+  const found = await directoryRepo.userIdsByUpn(store.db, targetTenantId, upns);
   const missing = upns.filter((u) => !found.has(u));
   if (missing.length) throw new JobInputError(`no target user with UPN ${missing.join(', ')} in tenant ${targetTenantId}`);
   return resources.map((r) => (r.includes('@') ? found.get(r.toLowerCase())! : r));

@@ -140,6 +140,36 @@ export const directoryRepo = {
     return db.selectFrom('users').select(['id', 'display_name as displayName']).where('tenant_id', '=', tenantId).where('id', '=', userId).executeTakeFirst();
   },
 
+  /** UPNs of some of the tenant's users, by id. */
+  async userPrincipalNames(db: Db, tenantId: string, ids: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await db.selectFrom('users').select(['id', 'user_principal_name']).where('tenant_id', '=', tenantId).where('id', 'in', ids.slice(i, i + 500)).execute();
+      for (const r of rows) out.set(r.id, r.user_principal_name);
+    }
+    return out;
+  },
+
+  /** Object ids of the tenant's users by lower-case UPN; UPNs without a user are left out. */
+  async userIdsByUpn(db: Db, tenantId: string, upnKeys: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (let i = 0; i < upnKeys.length; i += 500) {
+      const rows = await db.selectFrom('users').select(['id', 'upn_key']).where('tenant_id', '=', tenantId).where('upn_key', 'in', upnKeys.slice(i, i + 500)).execute();
+      for (const r of rows) out.set(r.upn_key, r.id);
+    }
+    return out;
+  },
+
+  /** Every stored tenant's id. */
+  async tenantIds(db: Db): Promise<string[]> {
+    return (await db.selectFrom('tenants').select('id').execute()).map((t) => t.id);
+  },
+
+  /** True when no tenant is stored yet (a new store). */
+  async isEmpty(db: Db): Promise<boolean> {
+    return !(await db.selectFrom('tenants').select('id').limit(1).executeTakeFirst());
+  },
+
   async recipientType(db: Db, tenantId: string, id: string): Promise<string | undefined> {
     const r = await db.selectFrom('recipients').select('recipient_type').where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
     return r?.recipient_type ?? undefined;

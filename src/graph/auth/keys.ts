@@ -2,11 +2,12 @@
 // signs and verifies with the same key.
 import { exportJWK, generateKeyPair, importJWK, calculateJwkThumbprint, type JWK, type CryptoKey } from 'jose';
 import type { Store } from '../../store/db.js';
+import { authRepo } from '../../store/authRepo.js';
 
 export interface SigningKey { kid: string; privateKey: CryptoKey; publicKey: CryptoKey; publicJwk: JWK }
 
 export async function loadOrCreateSigningKey(store: Store, nowIso: string): Promise<SigningKey> {
-  const row = await store.db.selectFrom('signing_keys').selectAll().orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+  const row = await authRepo.newestSigningKey(store.db);
   if (row) {
     const priv = JSON.parse(row.private_jwk) as JWK;
     const pub = JSON.parse(row.public_jwk) as JWK;
@@ -16,11 +17,7 @@ export async function loadOrCreateSigningKey(store: Store, nowIso: string): Prom
   const pub = await exportJWK(publicKey);
   const kid = await calculateJwkThumbprint(pub);
   const publicJwk: JWK = { ...pub, kid, use: 'sig', alg: 'RS256' };
-  await store.db
-    .insertInto('signing_keys')
-    .values({ kid, private_jwk: JSON.stringify(await exportJWK(privateKey)), public_jwk: JSON.stringify(publicJwk), created_at: nowIso })
-    .onConflict((oc) => oc.column('kid').doNothing())
-    .execute();
+  await authRepo.insertSigningKey(store.db, { kid, private_jwk: JSON.stringify(await exportJWK(privateKey)), public_jwk: JSON.stringify(publicJwk), created_at: nowIso });
   // Another replica may have won the race: use whatever is stored.
   return loadOrCreateSigningKey(store, nowIso);
 }

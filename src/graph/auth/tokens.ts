@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { secretMatches } from '../../tenants/secrets.js';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import type { Store } from '../../store/db.js';
+import { authRepo } from '../../store/authRepo.js';
 import { DirectoryRoles, Resources, type AppPermission } from '../../tenants/model.js';
 import { Errors } from '../errors.js';
 import type { SigningKey } from './keys.js';
@@ -46,11 +47,7 @@ export function makeTokenAuthority(store: Store, key: SigningKey, lifetimeSec: n
   const cache = new Map<string, { p: Principal; exp: number }>();
 
   async function resolveTenant(ref: string): Promise<string | undefined> {
-    const r = ref.toLowerCase();
-    const byId = await store.db.selectFrom('tenants').select('id').where('id', '=', r).executeTakeFirst();
-    if (byId) return byId.id;
-    const byDomain = await store.db.selectFrom('tenant_domains').select('tenant_id').where('name', '=', r).executeTakeFirst();
-    return byDomain?.tenant_id;
+    return authRepo.tenantIdByRef(store.db, ref.toLowerCase());
   }
 
   async function requireTenant(ref: string): Promise<string> {
@@ -81,7 +78,7 @@ export function makeTokenAuthority(store: Store, key: SigningKey, lifetimeSec: n
   }
 
   async function servicePrincipal(tenantId: string, clientId: string) {
-    const sp = await store.db.selectFrom('service_principals').selectAll().where('tenant_id', '=', tenantId).where('app_id', '=', clientId.toLowerCase()).executeTakeFirst();
+    const sp = await authRepo.servicePrincipal(store.db, tenantId, clientId.toLowerCase());
     if (!sp) throw new AadError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${tenantId}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`);
     return sp;
   }
@@ -92,7 +89,7 @@ export function makeTokenAuthority(store: Store, key: SigningKey, lifetimeSec: n
       const tenantId = await requireTenant(tenantRef);
       checkScope(scope);
       const sp = await servicePrincipal(tenantId, clientId);
-      const app = await store.db.selectFrom('applications').selectAll().where('app_id', '=', clientId.toLowerCase()).executeTakeFirst();
+      const app = await authRepo.application(store.db, clientId.toLowerCase());
       const secrets = app ? (JSON.parse(app.secrets) as { sha256: string }[]) : [];
       const match = secrets.some((s) => secretMatches(clientSecret, s.sha256));
       if (!match) throw new AadError(401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`);
@@ -114,7 +111,7 @@ export function makeTokenAuthority(store: Store, key: SigningKey, lifetimeSec: n
       let sp;
       if (clientId) sp = await servicePrincipal(tenantId, clientId);
       else {
-        const all = await store.db.selectFrom('service_principals').selectAll().where('tenant_id', '=', tenantId).execute();
+        const all = await authRepo.servicePrincipals(store.db, tenantId);
         sp = all.find((r) => r.granted_permissions.includes('CrossTenantContentMigration.ReadWrite.All')) ?? all[0];
         if (!sp) throw new AadError(400, 'unauthorized_client', 700016, `No application is consented in the directory '${tenantId}'.`);
       }
@@ -162,7 +159,7 @@ export function makeTokenAuthority(store: Store, key: SigningKey, lifetimeSec: n
   };
 
   function userByUpn(tenantId: string, upn: string) {
-    return store.db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('upn_key', '=', upn.toLowerCase()).executeTakeFirst();
+    return authRepo.userByUpn(store.db, tenantId, upn.toLowerCase());
   }
 
   /** Application permissions on Microsoft Graph admin-consented to the service principal. */
