@@ -56,7 +56,15 @@ export function importsOf(text: string): ImportRef[] {
   return out;
 }
 
-const QUERY_BUILDING = /\.(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto|selectNoFrom)\s*\(|\bsql\s*(`|<|\.(raw|ref|id|lit|join|table|val)\b)/;
+// Kysely builders and the sql tag; raw statements through a driver handle (better-sqlite3's pragma,
+// prepare or exec of a literal, pg's query of a literal).
+const BACKTICK = '\u0060';
+const QUERY_BUILDING = new RegExp([
+  '\\.(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto|selectNoFrom)\\s*\\(',
+  '\\bsql\\s*(' + BACKTICK + '|<|\\.(raw|ref|id|lit|join|table|val)\\b)',
+  '\\.pragma\\s*\\(',
+  '\\.(prepare|exec|query)\\s*\\(\\s*[\'"' + BACKTICK + ']',
+].join('|'));
 
 /** Why a module builds SQL, or undefined: a value import from 'kysely' or a query-builder call. */
 export function sqlBuilding(text: string): string | undefined {
@@ -152,5 +160,9 @@ describe('layering checker', () => {
     assert.match(sqlBuilding("await db.selectFrom('jobs').selectAll().execute();") ?? '', /selectFrom/);
     assert.match(sqlBuilding('const n = sql<number>`count(*)`;') ?? '', /sql/);
     assert.equal(sqlBuilding("// db.selectFrom('x') in a comment\nconst u = 'https://a/b';"), undefined);
+    assert.match(sqlBuilding("sqlite.pragma('journal_mode = WAL');") ?? '', /pragma/);
+    assert.match(sqlBuilding("sqlite.prepare('select 1').get();") ?? '', /prepare/);
+    assert.match(sqlBuilding('await client.query(`select 1`);') ?? '', /query/);
+    assert.equal(sqlBuilding('const m = /^a$/.exec(text);'), undefined);
   });
 });

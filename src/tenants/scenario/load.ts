@@ -10,7 +10,7 @@ import { at, type Issue } from '../invariants.js';
 import { lower } from '../normalize.js';
 import { prepareChanges, referencedTenants, type ChangeAt, type PreparedTenant, type TenantChange } from '../prepare.js';
 import { emitPrepared, type Emit } from '../rows.js';
-import { deleteTenantsKysely, deleteTenantsSqlite, kyselySink, sqliteSink, type RowCounts } from '../../store/tenantSink.js';
+import { deleteTenantsKysely, deleteTenantsSqlite, kyselySink, sqliteSink, withRollbackJournal, type RowCounts } from '../../store/tenantSink.js';
 import type { FaultKind } from './faults.js';
 import { generatedRows } from './generate.content.js';
 import { planGeneration, type GenerationPlan } from './generate.js';
@@ -81,26 +81,6 @@ export async function loadScenario(store: Store, clock: Clock, source: ScenarioS
     }));
   }
   return report(scenario, file, rows, gen, (performance.now() - started) / 1000);
-}
-
-/**
- * Runs a bulk write in rollback-journal mode when the store is in WAL mode. WAL writes every page twice
- * (to the log, then the checkpoint at commit copies it into the file): for a 1.4 GB load the commit alone
- * took 19 s. A rollback journal writes new pages once and is just as atomic. The switch only succeeds
- * when no other connection has the file open; otherwise the load simply runs in WAL mode.
- */
-function withRollbackJournal<T>(sqlite: NonNullable<Store['sqlite']>, fn: () => T): T {
-  const wal = sqlite.pragma('journal_mode', { simple: true }) === 'wal';
-  const cache = sqlite.pragma('cache_size', { simple: true });
-  if (wal) sqlite.pragma('journal_mode = DELETE');
-  // A bigger page cache for the one large transaction keeps B-tree interior pages hot (RSS stays < 1 GB).
-  sqlite.pragma('cache_size = -262144');
-  try {
-    return fn();
-  } finally {
-    sqlite.pragma(`cache_size = ${Number(cache)}`);
-    if (wal) sqlite.pragma('journal_mode = WAL');
-  }
 }
 
 function toChange(t: ScenarioTenant): TenantChange {
