@@ -203,3 +203,19 @@ async function copyPermissions(trx: Transaction<Database>, move: SiteMovesTable,
   const kept = Number(res.numInsertedOrUpdatedRows ?? 0);
   return { kept, dropped: Math.max(0, Number(total?.n ?? 0) - kept) };
 }
+
+/** The site at a URL in any tenant, following redirect sites (RedirectSite#0) to where the content went. */
+export async function resolveSiteUrl(db: Db, url: string): Promise<{ site: SitesTable; redirectedFrom: string[] } | undefined> {
+  const redirectedFrom: string[] = [];
+  let key = url.trim().toLowerCase().replace(/\/+$/, '');
+  for (let hop = 0; hop < 8; hop++) {
+    const sites = await db.selectFrom('sites').selectAll().where('url_key', '=', key).execute();
+    const live = sites.find((s) => s.kind !== 'Redirect');
+    if (live) return { site: live, redirectedFrom };
+    const red = sites.find((s) => s.kind === 'Redirect' && s.redirect_url);
+    if (!red) return undefined;
+    redirectedFrom.push(red.url);
+    key = red.redirect_url!.toLowerCase().replace(/\/+$/, '');
+  }
+  return undefined;
+}

@@ -118,16 +118,8 @@ export function defaultSpoHosts(initialDomain: string): { mySiteHost: string; ro
   return { mySiteHost: `https://${prefix}-my.sharepoint.com`, rootSiteHost: `https://${prefix}.sharepoint.com` };
 }
 
-/**
- * SharePoint identity-mapping id (graph-api-surface §8.5): base64url, unpadded, of
- * int32le(1) ‖ int32le(kind) ‖ UTF-8(source key); kind 1 = user (source UPN), 2 = group (source object id).
- */
-export function spoMappingId(kind: 'user' | 'group', sourceKey: string): string {
-  const head = Buffer.alloc(8);
-  head.writeInt32LE(1, 0);
-  head.writeInt32LE(kind === 'user' ? 1 : 2, 4);
-  return Buffer.concat([head, Buffer.from(sourceKey, 'utf8')]).toString('base64url');
-}
+/** SharePoint identity-mapping id (graph-api-surface §8.5): one definition, in the domain. */
+export { spoMappingId } from '../domain/spoIdentityMap.js';
 
 /** Teams thread ids: 1:1 chats name both members, group chats get a thread id. */
 export function oneOnOneChatId(userA: string, userB: string): string {

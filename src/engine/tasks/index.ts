@@ -8,6 +8,7 @@ import { jobTasks } from './jobTasks.js';
 import { migrationTasks } from '../migration/tasks.js';
 import { defaultMovers } from '../migration/movers.js';
 import type { MigrationDeps } from '../migration/orchestrator.js';
+import { spoTasks } from '../odsp/spoTaskService.js';
 
 export interface TaskDeps {
   config: XtmConfig;
@@ -20,5 +21,6 @@ export function buildTasks(deps: TaskDeps): TaskList {
   return {
     ...jobTasks({ ...deps, migration }),
     ...migrationTasks(migration),
+    ...spoTasks({ clock: deps.clock }),
   };
 }

@@ -11,6 +11,7 @@ import { adminExchangeRoutes } from './exchange.js';
 import { adminSharePointRoutes } from './sharepoint.js';
 import { adminIdentityRoutes } from './identity.js';
 import { adminFaultRoutes } from './faults.js';
+import { adminSpoMigrationRoutes } from './spoMigration.js';
 
 export function adminRoutes(app: GraphApp, deps: AppDeps): void {
   adminTenantRoutes(app, deps);
@@ -22,4 +23,5 @@ export function adminRoutes(app: GraphApp, deps: AppDeps): void {
   adminSharePointRoutes(app, deps);
   adminIdentityRoutes(app, deps);
   adminFaultRoutes(app, deps);
+  adminSpoMigrationRoutes(app, deps);
 }

@@ -1,0 +1,69 @@
+// SharePoint migration administration: the identity-map CSV (Add-SPOTenantIdentityMap: 6 columns, no
+// header; an import replaces the whole map), where a URL resolves after moves (redirect sites), and the
+// documented xtm extension with a SharePoint task's move state, sub-stage and progress.
+import type { GraphApp } from '../app.js';
+import type { AppDeps } from '../deps.js';
+import { GraphError } from '../errors.js';
+import { ADMIN, T, param, query, tenantOfReq } from './common.js';
+import { IdentityMapCsvError, formatIdentityMapCsv, parseIdentityMapCsv } from '../../domain/spoIdentityMap.js';
+import { spoMappingRepo } from '../../store/spoMappingRepo.js';
+import { spoMigrationRepo } from '../../store/spoMigrationRepo.js';
+import { driveMoveRepo, resolveSiteUrl } from '../../store/driveMoveRepo.js';
+import { taskToGraph } from '../sharepointMigrations/taskSerialize.js';
+
+const csvError = (e: IdentityMapCsvError) =>
+  new GraphError(400, 'BadRequest', `The identity map was not imported: ${e.message}`, e.issues.map((i) => ({
+    code: 'invalidValue', message: i.message, target: `row ${i.row}${i.column ? `, column ${i.column}` : ''}`,
+  })));
+
+export function adminSpoMigrationRoutes(app: GraphApp, deps: AppDeps): void {
+  const db = deps.store.db;
+  app.addContentTypeParser(/^text\/(csv|plain)/i, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  const MAP = `${T}/spoIdentityMap.csv`;
+  app.get(MAP, async (req, reply) => {
+    const t = await tenantOfReq(deps, req);
+    const { users, groups } = await spoMappingRepo.exportAll(db, t.id);
+    return reply.code(200).header('content-type', 'text/csv; charset=utf-8').send(formatIdentityMapCsv(users, groups));
+  });
+  // The body is the CSV itself (text/csv), or JSON {"csv": "..."}.
+  app.put(MAP, async (req) => {
+    const t = await tenantOfReq(deps, req);
+    const body = req.body as unknown;
+    const text = Buffer.isBuffer(body) ? body : typeof (body as { csv?: unknown } | undefined)?.csv === 'string' ? (body as { csv: string }).csv : undefined;
+    if (text === undefined) throw new GraphError(400, 'BadRequest', 'Send the identity map as text/csv (6 columns, no header), or as JSON {"csv": "..."}.');
+    let parsed;
+    try {
+      parsed = parseIdentityMapCsv(text);
+    } catch (e) {
+      if (e instanceof IdentityMapCsvError) throw csvError(e);
+      throw e;
+    }
+    await spoMappingRepo.replaceAll(db, t.id, parsed.users, parsed.groups, deps.clock.iso());
+    return { users: parsed.users.length, groups: parsed.groups.length };
+  });
+
+  app.get(`${ADMIN}/sharepoint/resolve`, async (req) => {
+    const url = query(req, 'url');
+    if (!url) throw new GraphError(400, 'BadRequest', 'url: the site URL to resolve is required.', undefined, undefined, 'url');
+    const r = await resolveSiteUrl(db, url);
+    if (!r) throw new GraphError(404, 'NotFound', `No site is at ${url} in any tenant.`);
+    return { url: r.site.url, tenantId: r.site.tenant_id, siteId: r.site.id, kind: r.site.kind, template: r.site.template, redirectedFrom: r.redirectedFrom };
+  });
+
+  // Get-SPOCrossTenant*ContentMoveState for one task: state, sub-stage and progress of the move.
+  app.get(`${ADMIN}/sharepoint/migrations/tasks/:id`, async (req) => {
+    const task = await spoMigrationRepo.byIdAnyTenant(db, param(req, 'id'));
+    if (!task) throw new GraphError(404, 'NotFound', `The migration task ${param(req, 'id')} could not be found.`);
+    const move = await driveMoveRepo.get(db, `spo:${task.id}`);
+    const { '@xtm.moveState': _s, '@xtm.moveStage': _g, ...graph } = taskToGraph(task);
+    return {
+      task: graph, moveState: task.move_state, stage: task.stage, sourceTenantId: task.tenant_id, targetTenantId: task.target_tenant_id,
+      move: move ? {
+        sourceUrl: move.source_url, targetUrl: move.target_url, phase: move.phase, itemsTotal: Number(move.source_items), itemsCopied: Number(move.items_copied),
+        bytesTotal: Number(move.source_bytes), bytesCopied: Number(move.bytes_copied), permissionsKept: Number(move.permissions_kept),
+        permissionsDropped: Number(move.permissions_dropped),
+      } : null,
+    };
+  });
+}
