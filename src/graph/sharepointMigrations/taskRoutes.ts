@@ -2,7 +2,7 @@
 // (graph-api-surface.md §8.1–8.4, S1–S7): create (200; validateOnly stores nothing), get by id, the
 // three getBySource… functions (literal or parameter alias), list, $count, cancel. Tasks belong to
 // the caller's tenant: the source tenant, as the docs describe.
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
 import { Errors, GraphError } from '../errors.js';
@@ -90,14 +90,20 @@ export function spoTaskRoutes(app: GraphApp, deps: AppDeps): void {
     return sendOData(reply, 200, { '@odata.context': metadataContext(req, `${TASKS.slice(1)}/$entity`), ...taskToGraph(r.task!) });
   });
 
+  const byFunction = async (req: FastifyRequest, reply: FastifyReply, raw: string) => {
+    const call = functionCall(req, raw)!;
+    const task = await spoMigrationRepo.latestBySource(db, tenantOf(req), call.type, call.type === 'site' ? call.value.replace(/\/+$/, '') : call.value);
+    if (!task) throw new GraphError(404, 'itemNotFound', `No migration task was found for ${FUNCTIONS[call.fn.toLowerCase()]!.param} '${call.value}'.`);
+    return sendEntity(req, reply, taskToGraph(task), TASK_TYPE, TASK_TYPE, TASK_PROPERTIES);
+  };
+  // `getBySource…(param='…')`: the router names the parameter `args)` and keeps the closing parenthesis.
+  for (const fn of ['getBySourceUserPrincipalName', 'getBySourceSiteUrl', 'getBySourceGroupMailNickname']) {
+    app.get(`${TASKS}/${fn}(:args)`, { config: read }, (req, reply) => byFunction(req, reply, `${fn}(${(req.params as Record<string, string>)['args)'] ?? ''}`));
+  }
+
   app.get(`${TASKS}/:key`, { config: read }, async (req, reply) => {
     const raw = (req.params as { key: string }).key;
-    const call = functionCall(req, raw);
-    if (call) {
-      const task = await spoMigrationRepo.latestBySource(db, tenantOf(req), call.type, call.type === 'site' ? call.value.replace(/\/+$/, '') : call.value);
-      if (!task) throw new GraphError(404, 'itemNotFound', `No migration task was found for ${FUNCTIONS[call.fn.toLowerCase()]!.param} '${call.value}'.`);
-      return sendEntity(req, reply, taskToGraph(task), TASK_TYPE, TASK_TYPE, TASK_PROPERTIES);
-    }
+    if (functionCall(req, raw)) return byFunction(req, reply, raw);
     const id = raw.replace(/^'(.*)'$/s, '$1');
     const task = await spoMigrationRepo.byId(db, tenantOf(req), id);
     if (!task) throw notFound(id);

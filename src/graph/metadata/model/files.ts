@@ -25,6 +25,7 @@ export const files: EdmModule = {
       prop('quota', G('quota')),
     ], { navigation: [nav('items', collection(G('driveItem')), true), nav('root', G('driveItem'), true)] }),
     entity('driveItem', G('baseItem'), [
+      prop('content', 'Edm.Stream'),
       prop('file', G('file')),
       prop('fileSystemInfo', G('fileSystemInfo')),
       prop('folder', G('folder')),

@@ -6,5 +6,6 @@ import { files } from './files.js';
 import { migrations } from './migrations.js';
 import { outlook } from './outlook.js';
 import { teams } from './teams.js';
+import { sharepoint } from './sharepoint.js';
 
-export const modelModules: EdmModule[] = [common, migrations, directory, outlook, files, teams];
+export const modelModules: EdmModule[] = [common, migrations, directory, outlook, files, teams, sharepoint];

@@ -9,7 +9,7 @@ const cancelResponse = { type: G('crossTenantMigrationCancelResponse') };
 export const migrations: EdmModule = {
   types: [
     // Keyless like Microsoft's: it is only ever the `solutions` singleton.
-    entity('solutionsRoot', undefined, [], { navigation: [nav('migrations', G('migrationsRoot'), true)] }),
+    entity('solutionsRoot', undefined, [], { navigation: [nav('migrations', G('migrationsRoot'), true), nav('sharePoint', G('sharePointRoot'), true)] }),
     entity('migrationsRoot', G('entity'), [], { navigation: [nav('crossTenantMigrationJobs', collection(job), true)] }),
     entity('crossTenantMigrationJob', G('entity'), [
       prop('completeAfterDateTime', 'Edm.DateTimeOffset', false),
