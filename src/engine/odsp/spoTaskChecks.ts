@@ -5,7 +5,7 @@ import type { Store } from '../../store/db.js';
 import type { SitesTable } from '../../store/schema.js';
 import { spoMigrationRepo } from '../../store/spoMigrationRepo.js';
 import { driveMoveRepo } from '../../store/driveMoveRepo.js';
-import { findUserRow } from '../../tenants/readers.js';
+import { findUserRow } from '../../store/tenantsRepo.js';
 import { oneDriveUrl } from '../../tenants/ids.js';
 import { RULES } from '../../domain/validation/registry.js';
 import { evaluateUsers } from '../../domain/validation/evaluate.js';
