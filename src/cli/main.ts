@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { DEFAULTS, configFromEnv, type XtmConfig } from '../config.js';
 import { cliCommands } from './commands.js';
+import { workerCommand } from './workerCommand.js';
 
 const program = new Command('xtm').description('Self-hosted Microsoft 365 cross-tenant migration service (Microsoft Graph beta emulator)');
 
@@ -37,6 +38,25 @@ program
     };
     await cliCommands.serve(cfg);
   });
+
+program
+  .command('worker')
+  .description('run the durable work runner alone (beside `xtm serve --no-worker` API replicas on the same store)')
+  .option('--data-dir <dir>', 'data directory', process.env.XTM_DATA_DIR ?? DEFAULTS.dataDir)
+  .option('--db <location>', 'SQLite file or postgres://… (default <data-dir>/xtm.db)')
+  .option('--clock <spec>', 'used until the API has persisted a clock: real | manual | accelerated=N', process.env.XTM_CLOCK ?? DEFAULTS.clock)
+  .option('--phase-delay <ms>', 'virtual-time pause between visible validation phases', process.env.XTM_PHASE_DELAY_MS ?? String(DEFAULTS.phaseDelayMs))
+  .option('--concurrency <n>', 'work items in flight at once')
+  .addOption(new Option('--log-level <level>', 'pino log level').default(process.env.XTM_LOG_LEVEL ?? DEFAULTS.logLevel))
+  .action(async (o) => workerCommand({
+    ...configFromEnv(),
+    dataDir: o.dataDir,
+    db: o.db ?? process.env.XTM_DATABASE_URL ?? join(o.dataDir, 'xtm.db'),
+    clock: o.clock,
+    phaseDelayMs: Number(o.phaseDelay),
+    logLevel: o.logLevel,
+    concurrency: o.concurrency ? Number(o.concurrency) : undefined,
+  }));
 
 program
   .command('token')

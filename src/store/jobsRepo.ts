@@ -198,11 +198,18 @@ export const jobsRepo = {
     return rows.map(toTask);
   },
 
+  /** One UPDATE per 1,000 tasks: the rows travel as one JSON parameter (SQLite json_each, PostgreSQL json_array_elements). */
   async saveTaskStatuses(db: Db, jobId: string, updates: { id: string; currentStatus: ServiceStatusDetails[]; cancelled?: boolean }[], nowIso: string): Promise<void> {
-    for (const u of updates) {
-      await db.updateTable('migration_tasks')
-        .set({ current_status: JSON.stringify(u.currentStatus), updated_at: nowIso, ...(u.cancelled !== undefined ? { cancelled: u.cancelled ? 1 : 0 } : {}) })
-        .where('job_id', '=', jobId).where('id', '=', u.id).execute();
+    const pg = db.getExecutor().adapter instanceof PostgresAdapter;
+    for (let i = 0; i < updates.length; i += 1000) {
+      const rows = JSON.stringify(updates.slice(i, i + 1000).map((u) => ({ id: u.id, s: JSON.stringify(u.currentStatus), c: u.cancelled === undefined ? null : u.cancelled ? 1 : 0 })));
+      if (pg) {
+        await sql`update migration_tasks as t set current_status = (e->>'s')::jsonb, updated_at = ${nowIso}, cancelled = coalesce((e->>'c')::int, t.cancelled)
+          from json_array_elements(${rows}::json) as e where t.job_id = ${jobId} and t.id = e->>'id'`.execute(db);
+      } else {
+        await sql`update migration_tasks set current_status = e.value ->> '$.s', updated_at = ${nowIso}, cancelled = coalesce(e.value ->> '$.c', cancelled)
+          from json_each(${rows}) as e where migration_tasks.job_id = ${jobId} and migration_tasks.id = e.value ->> '$.id'`.execute(db);
+      }
     }
   },
 

@@ -1,7 +1,7 @@
 // Every SQL statement of the work runner: the embedded runnable queue (work_items, SQLite), the
 // virtual-time timers, dead letters, runner heartbeats, the persisted clock, and the calls into
 // graphile-worker's schema (PostgreSQL). Set-based: one statement per batch, never one per row.
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, WorkFailuresTable, WorkItemsTable, WorkTimersTable } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -121,6 +121,17 @@ export const workRepo = {
       sql<number>`coalesce(sum(case when locked_at is not null then 1 else 0 end), 0)`.as('locked'),
     ]).executeTakeFirstOrThrow();
     return { due: Number(r.due), locked: Number(r.locked) };
+  },
+
+  /** Items in the runnable queue of the store's backend (work_items, or graphile-worker's jobs): tests and operators. */
+  async runnable(db: Db): Promise<{ task: string; attempts: number; locked: boolean; jobKey: string | null }[]> {
+    if (db.getExecutor().adapter instanceof PostgresAdapter) {
+      const r = await sql<{ task: string; attempts: number; locked: boolean; key: string | null }>`select task_identifier as task, attempts, locked_at is not null as locked, key
+        from graphile_worker.jobs where attempts < max_attempts order by id`.execute(db);
+      return r.rows.map((x) => ({ task: x.task, attempts: Number(x.attempts), locked: x.locked, jobKey: x.key }));
+    }
+    const rows = await db.selectFrom('work_items').select(['task', 'attempts', 'locked_at', 'job_key']).where('failed_at', 'is', null).orderBy('run_at').execute();
+    return rows.map((x) => ({ task: x.task, attempts: x.attempts, locked: x.locked_at !== null, jobKey: x.job_key }));
   },
 
   // ---- dead letters ---------------------------------------------------------------------------

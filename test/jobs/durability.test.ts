@@ -15,6 +15,8 @@ import { existenceOnlyValidation as basicValidation } from '../existenceOnlyVali
 import { seedBasic, T, jobBody } from '../helpers.js';
 import { B, idFor } from './util.js';
 import { testStoreLocation } from '../pg.js';
+import { sql } from 'kysely';
+import { workRepo } from '../../src/store/workRepo.js';
 
 const START = Date.parse('2026-06-01T00:00:00Z');
 const log = pino({ level: 'silent' });
@@ -58,8 +60,9 @@ async function call(r: Running, tok: string, method: string, path: string, body?
   return { status: res.status, body: text ? JSON.parse(text) : undefined, text };
 }
 
+/** The runnable queue of either backend (work_items on SQLite, graphile-worker's jobs on PostgreSQL). */
 async function workItems(r: Running) {
-  return r.server.deps.store.db.selectFrom('work_items').selectAll().execute();
+  return workRepo.runnable(r.server.deps.store.db);
 }
 
 async function timers(r: Running) {
@@ -112,8 +115,15 @@ describe('restart', () => {
     const tok = await token(first.url);
     const created = await call(first, tok, 'POST', B, jobBody({ resources: USERS, workloads: ['Teams'] }));
     await call(first, tok, 'POST', `${B}/${created.body.id}/validate`);
-    // Simulate a crash mid-run: the item is locked by a worker that no longer exists.
-    await first.server.deps.store.db.updateTable('work_items').set({ locked_at: new Date(START).toISOString(), locked_by: 'dead-worker', attempts: 1 }).execute();
+    // Simulate a crash mid-run: the item is locked by a worker that no longer exists (registered,
+    // its heartbeat long stopped).
+    const db0 = first.server.deps.store.db;
+    if (first.server.deps.store.dialect === 'postgres') {
+      await sql`update graphile_worker._private_jobs set locked_at = now(), locked_by = 'dead-worker', attempts = 1`.execute(db0);
+    } else {
+      await db0.updateTable('work_items').set({ locked_at: new Date().toISOString(), locked_by: 'dead-worker', attempts: 1 }).execute();
+    }
+    await workRepo.heartbeat(db0, 'dead-worker', ['dead-worker'], new Date(Date.now() - 3_600_000).toISOString());
     await first.server.close();
 
     const second = await boot(db, {}, new Clock({ mode: 'manual', startAt: START + 60_000 }));
@@ -186,10 +196,7 @@ describe('retry with back-off', () => {
 
   it('back-off grows exponentially and the item is given up after max_attempts', async () => {
     const db = r.server.deps.store.db;
-    await db.insertInto('work_items').values({
-      id: crypto.randomUUID(), task: 'job.cancel', payload: '{"not":"a job payload"}', job_key: null, queue_name: null, run_at: r.clock.iso(), attempts: 0, max_attempts: 3,
-      locked_at: null, locked_by: null, last_error: null, failed_at: null, created_at: r.clock.iso(),
-    }).execute();
+    await r.server.queue.enqueue('job.cancel', { not: 'a job payload' }, { maxAttempts: 3 });
     const seen: { attempts: number; delay: number }[] = [];
     for (let i = 0; i < 2; i++) {
       await r.server.queue.drain();

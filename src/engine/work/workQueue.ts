@@ -55,8 +55,9 @@ export async function openWorkQueue(store: Store, clock: Clock, config: XtmConfi
   }, opts.followClockMs ?? 500);
   followTimer.unref();
 
+  let loaded: ValidationExecutor | undefined;
   const localRunner = async (): Promise<Runner> => {
-    const validate = typeof opts.validate === 'function' ? opts.validate : await loadValidator(opts.validate);
+    const validate = typeof opts.validate === 'function' ? opts.validate : (loaded ??= await loadValidator(opts.validate));
     return makeRunner(store, clock, log, buildTasks({ config, clock, validate }), opts.runner);
   };
 
@@ -98,8 +99,19 @@ export async function openWorkQueue(store: Store, clock: Clock, config: XtmConfi
       await persisting;
       if (thread) return thread.request('drain');
       if (inline) return inline.drain();
-      drainer ??= await localRunner();
-      return drainer.drain();
+      if (store.dialect === 'sqlite') {
+        drainer ??= await localRunner();
+        return drainer.drain();
+      }
+      // graphile-worker only runs work while started: start one here for this drain, then stop it,
+      // so nothing runs in this process between drains (--no-worker).
+      const once = await localRunner();
+      await once.start();
+      try {
+        await once.drain();
+      } finally {
+        await once.stop();
+      }
     },
     async idle() {
       await persisting;
