@@ -73,7 +73,7 @@ export const mailMoveRepo = {
   },
 
   /** Items in (cursor, end] not copied yet: the ones too large to move are returned as skipped, not copied. */
-  async pending(db: Db, k: MailMoveKey, cursor: string | null, end: string | undefined, maxItemBytes: number) {
+  async pending(db: Db, k: MailMoveKey, cursor: string | null, end: string | undefined, maxItemBytes: number, exclude: readonly string[] = []) {
     let q = sourceItems(db, k).select(['i.id', 'i.size_bytes', 'i.subject'])
       .where(notMapped(k, 'item', 'i.id'));
     if (cursor !== null) q = q.where('i.id', '>', cursor);
@@ -83,6 +83,7 @@ export const mailMoveRepo = {
       let a = sourceItems(db, k).select((eb) => [eb.fn.countAll().as('n'), sql<number>`coalesce(sum(i.size_bytes), 0)`.as('b')])
         .where(notMapped(k, 'item', 'i.id'))
         .where('i.size_bytes', '<=', maxItemBytes);
+      if (exclude.length > 0) a = a.where('i.id', 'not in', [...exclude]);
       if (cursor !== null) a = a.where('i.id', '>', cursor);
       if (end !== undefined) a = a.where('i.id', '<=', end);
       return a.executeTakeFirstOrThrow();
@@ -91,9 +92,10 @@ export const mailMoveRepo = {
   },
 
   /** Copies the items in (cursor, end] not copied yet: id map first, then the rows joined to it. */
-  async copyItems(trx: Db, k: MailMoveKey, cursor: string | null, end: string | undefined, maxItemBytes: number): Promise<number> {
+  async copyItems(trx: Db, k: MailMoveKey, cursor: string | null, end: string | undefined, maxItemBytes: number, exclude: readonly string[] = []): Promise<number> {
     const range = <Q extends { where: (...a: any[]) => Q }>(q: Q): Q => {
       let out = q;
+      if (exclude.length > 0) out = out.where('i.id', 'not in', [...exclude]);
       if (cursor !== null) out = out.where('i.id', '>', cursor);
       if (end !== undefined) out = out.where('i.id', '<=', end);
       return out;
@@ -149,6 +151,12 @@ export const mailMoveRepo = {
       .where((eb) => eb.not(eb.exists(eb.selectFrom('mail_items as s').select('s.id').where('s.tenant_id', '=', k.sourceTenantId).where('s.user_id', '=', k.sourceUserId).whereRef('s.id', '=', 'migration_item_map.source_id'))))
       .execute();
     return { changed: changed.length, deleted: Number(del.numDeletedRows ?? 0) };
+  },
+
+  /** The first `n` source items in copy order (fault rehearsal: the items a move skips). */
+  async firstItemIds(db: Db, k: MailMoveKey, n: number): Promise<string[]> {
+    if (n <= 0) return [];
+    return (await sourceItems(db, k).select('i.id').orderBy('i.id').limit(n).execute()).map((r) => r.id);
   },
 
   async counts(db: Db, k: MailMoveKey): Promise<{ source: number; target: number }> {

@@ -1,7 +1,8 @@
 // The Exchange mover: a pull move like MRS. Initial sync in chunks keyed by source item id, incremental
 // passes (adds, changes, deletes since the last pass), and the cutover conversion of both recipients.
 import { mailMoveRepo, type MailMoveKey } from '../../store/mailMoveRepo.js';
-import type { ChunkResult, MoveHelpers, OnChunkCommit, Reconciliation, UserMove, WorkloadMover } from './workload.js';
+import type { ChunkResult, MoveHelpers, OnChunkCommit, Reconciliation, SkippedItem, UserMove, WorkloadMover } from './workload.js';
+import { loadFaults, SKIP_REASONS } from './faults.js';
 
 /** Items above Exchange Online's 150 MB message size limit can't be moved: skipped, and they lower the score. */
 export const MAX_ITEM_BYTES = 150 * 1024 * 1024;
@@ -12,6 +13,16 @@ function key(m: UserMove): MailMoveKey {
 
 const oversized = (o: { id: string; sizeBytes: number }) => ({ sourceItemId: o.id, reason: `The item is ${o.sizeBytes} bytes, over the ${MAX_ITEM_BYTES}-byte maximum item size (LargeItem).` });
 
+/** Items a rehearsed fault makes the move skip (corrupt / oversized): the first ones in copy order. */
+async function faultSkips(m: UserMove, h: MoveHelpers): Promise<SkippedItem[]> {
+  const f = await loadFaults(h.store.db, { tenantId: m.sourceTenantId, userId: m.sourceUserId, workload: 'Exchange' });
+  const n = f.skip.corrupt + f.skip.oversized;
+  if (n === 0) return [];
+  const ids = await mailMoveRepo.firstItemIds(h.store.db, key(m), n);
+  return ids.map((id, i) => ({ sourceItemId: id, reason: i < f.skip.corrupt ? `${SKIP_REASONS.corrupt}: the item is corrupt and can't be copied.` : `${SKIP_REASONS.oversized}: the item exceeds the maximum item size.` }));
+}
+const inRange = (id: string, cursor: string | null, end: string | undefined) => (cursor === null || id > cursor) && (end === undefined || id <= end);
+
 export const exchangeMover: WorkloadMover = {
   workload: 'Exchange',
 
@@ -19,12 +30,16 @@ export const exchangeMover: WorkloadMover = {
 
   async copyChunk(m, cursor, limit, h, onCommit): Promise<ChunkResult> {
     const k = key(m);
+    // Read before the transaction: on SQLite a query on the root connection inside it would wait forever.
+    const skips = await faultSkips(m, h);
+    const exclude = skips.map((x) => x.sourceItemId);
     return h.store.db.transaction().execute(async (trx) => {
       await mailMoveRepo.copyFolders(trx, k);
       const end = await mailMoveRepo.chunkEnd(trx, k, cursor, limit);
-      const pending = await mailMoveRepo.pending(trx, k, cursor, end, MAX_ITEM_BYTES);
-      await mailMoveRepo.copyItems(trx, k, cursor, end, MAX_ITEM_BYTES);
-      const result: ChunkResult = { cursor: end ?? null, items: pending.items, bytes: pending.bytes, skipped: pending.oversized.map(oversized) };
+      const pending = await mailMoveRepo.pending(trx, k, cursor, end, MAX_ITEM_BYTES, exclude);
+      await mailMoveRepo.copyItems(trx, k, cursor, end, MAX_ITEM_BYTES, exclude);
+      const skipped = [...pending.oversized.filter((o) => !exclude.includes(o.id)).map(oversized), ...skips.filter((x) => inRange(x.sourceItemId, cursor, end))];
+      const result: ChunkResult = { cursor: end ?? null, items: pending.items, bytes: pending.bytes, skipped };
       await onCommit(trx, result);
       return result;
     });
@@ -32,12 +47,14 @@ export const exchangeMover: WorkloadMover = {
 
   async syncDelta(m, h, onCommit) {
     const k = key(m);
+    const skips = await faultSkips(m, h);
+    const exclude = skips.map((x) => x.sourceItemId);
     return h.store.db.transaction().execute(async (trx) => {
       await mailMoveRepo.copyFolders(trx, k);
-      const pending = await mailMoveRepo.pending(trx, k, null, undefined, MAX_ITEM_BYTES);
-      await mailMoveRepo.copyItems(trx, k, null, undefined, MAX_ITEM_BYTES);
+      const pending = await mailMoveRepo.pending(trx, k, null, undefined, MAX_ITEM_BYTES, exclude);
+      await mailMoveRepo.copyItems(trx, k, null, undefined, MAX_ITEM_BYTES, exclude);
       const { changed, deleted } = await mailMoveRepo.applyChangesAndDeletes(trx, k);
-      const result = { cursor: null, items: pending.items, bytes: pending.bytes, skipped: pending.oversized.map(oversized), changed, deleted };
+      const result = { cursor: null, items: pending.items, bytes: pending.bytes, skipped: [...pending.oversized.filter((o) => !exclude.includes(o.id)).map(oversized), ...skips], changed, deleted };
       await onCommit(trx, result);
       return result;
     });
@@ -57,8 +74,10 @@ export const exchangeMover: WorkloadMover = {
   async reconcile(m, h): Promise<Reconciliation> {
     const k = key(m);
     const { source, target } = await mailMoveRepo.counts(h.store.db, k);
-    const pending = await mailMoveRepo.pending(h.store.db, k, null, undefined, MAX_ITEM_BYTES);
-    return { sourceCount: source, targetCount: target, skipped: pending.oversized.map(oversized) };
+    const skips = await faultSkips(m, h);
+    const exclude = skips.map((x) => x.sourceItemId);
+    const pending = await mailMoveRepo.pending(h.store.db, k, null, undefined, MAX_ITEM_BYTES, exclude);
+    return { sourceCount: source, targetCount: target, skipped: [...pending.oversized.filter((o) => !exclude.includes(o.id)).map(oversized), ...skips] };
   },
 
   async rollback(m, h) {

@@ -22,7 +22,14 @@ export type Trx = Transaction<Database>;
 
 /** Faults to rehearse (transient, permanent, slow…): consulted before every chunk and pass of a move. */
 export interface MoveFaults {
-  beforeChunk(move: UserMove, workload: MovedWorkload, h: { store: Store; clock: Clock; attempt: number }): Promise<void>;
+  /** Throws a PermanentMoveError (the move fails) or another error (this attempt fails and is retried). `step` names the chunk or pass. */
+  beforeChunk(move: UserMove, workload: MovedWorkload, h: { store: Store; clock: Clock; attempt: number; step: string }): Promise<void>;
+  /** Slow throughput: the pacing's items and bytes per hour are multiplied by this (1 = normal). */
+  throughputFactor(move: UserMove, workload: MovedWorkload, h: { store: Store; clock: Clock }): Promise<number>;
+  /** After `completedPasses` sync passes: fires due mid-move faults; an error stops the move. */
+  afterPass(move: UserMove, workload: MovedWorkload, completedPasses: number, h: { store: Store; clock: Clock }): Promise<{ code: string; message: string } | null>;
+  /** Source items a mover must skip (the first ones in copy order), as corrupt / oversized. */
+  skippedItems(move: UserMove, workload: MovedWorkload, h: { store: Store; clock: Clock }): Promise<{ corrupt: number; oversized: number; reasons: { corrupt: string; oversized: string } }>;
 }
 
 export interface MigrationDeps {
@@ -188,4 +195,17 @@ export async function cancelMoves(store: Store, deps: MigrationDeps, job: Migrat
     });
   }
   await store.db.transaction().execute((trx) => fillSlots(trx, h.queue, deps, job.tenantId, deps.clock.iso()));
+}
+
+/**
+ * Runs a mover's finalize with `onCommit` inside its transaction; a mover that does not call onCommit
+ * (finalize is idempotent by contract) gets it committed right after, in a transaction of its own.
+ */
+export async function finalizeWith(mover: import('./workload.js').WorkloadMover, um: UserMove, h: import('./workload.js').MoveHelpers, onCommit: (trx: Trx) => Promise<void>): Promise<void> {
+  let called = false;
+  await mover.finalize(um, h, async (trx) => {
+    called = true;
+    await onCommit(trx);
+  });
+  if (!called) await h.store.db.transaction().execute((trx) => onCommit(trx));
 }

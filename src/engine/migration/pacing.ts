@@ -34,9 +34,12 @@ export function throughputFor(workload: MovedWorkload, overrides?: Partial<Recor
   return { ...DEFAULT_THROUGHPUT[workload], ...(overrides?.[workload] ?? {}) };
 }
 
-/** When the next chunk may start: after the clock time the model gives this chunk (real clock only). */
-export function nextChunkAt(clock: Clock, t: Throughput, items: number, bytes: number): Date {
-  if (clock.mode !== 'real') return clock.now();
-  const hours = Math.max(items / t.itemsPerHour, bytes / t.bytesPerHour);
+/**
+ * When the next chunk may start: after the clock time the model gives this chunk. Under manual and
+ * accelerated clocks at once, unless a rehearsed slow-throughput fault (factor < 1) slows the move.
+ */
+export function nextChunkAt(clock: Clock, t: Throughput, items: number, bytes: number, factor = 1): Date {
+  if (clock.mode !== 'real' && factor >= 1) return clock.now();
+  const hours = Math.max(items / t.itemsPerHour, bytes / t.bytesPerHour) / Math.max(factor, 0.001);
   return new Date(clock.nowMs() + Math.round(hours * 3_600_000));
 }

@@ -15,10 +15,10 @@ import type { MigrationJob } from '../../domain/job.js';
 import { consistencyScore, type MovePhase } from '../../domain/moveStatus.js';
 import { nextChunkAt } from './pacing.js';
 import {
-  commitJob, failMove, fillSlots, finishIfDone, isMigrating, isPermanent, MOVE_MAX_ATTEMPTS, publishUsers, StaleMoveError,
-  startAfterCutover, throughput, userMove, type MigrationDeps, type Trx,
+  commitJob, failMove, fillSlots, PermanentMoveError, finishIfDone, isMigrating, isPermanent, MOVE_MAX_ATTEMPTS, publishUsers, StaleMoveError,
+  finalizeWith, startAfterCutover, throughput, userMove, type MigrationDeps, type Trx,
 } from './orchestrator.js';
-import type { ChunkResult, MovedWorkload, SkippedItem } from './workload.js';
+import type { ChunkResult, MovedWorkload, SkippedItem, UserMove } from './workload.js';
 
 interface JobRef { jobId: string; opSeq?: number }
 interface MoveRef { jobId: string; userId: string; workload?: Workload }
@@ -76,6 +76,12 @@ export function migrationTasks(deps: MigrationDeps): TaskList {
     if (extra) await extra(trx, r);
   };
 
+  /** Mid-move faults due after `passes` sync passes change the source; one that stops the move fails it. */
+  async function midMoveFaults(h: TaskHelpers, um: UserMove, passes: number): Promise<void> {
+    const err = await deps.faults?.afterPass(um, 'Exchange', passes, h);
+    if (err) throw new PermanentMoveError(err.code, err.message);
+  }
+
   async function scheduleAfterSync(trx: Trx, h: TaskHelpers, job: MigrationJob, userId: string): Promise<void> {
     const now = clock.nowMs();
     const cutoverAt = Date.parse(job.completeAfterDateTime);
@@ -119,8 +125,8 @@ export function migrationTasks(deps: MigrationDeps): TaskList {
         const started = await commitJob(trx, job, { type: 'migrationStarted' }, nowIso);
         if (!started) return;
         await migrationRepo.startMoves(trx, rows);
-        await publishUsers(trx, started, todo.map((t) => t.id), nowIso);
         await fillSlots(trx, h.queue, deps, job.tenantId, nowIso);
+        await publishUsers(trx, started, todo.map((t) => t.id), nowIso);
         await h.queue.enqueue('migration.cutover', { jobId: job.id }, { jobKey: `cutover:${job.id}`, runAt: new Date(Math.max(clock.nowMs(), Date.parse(job.completeAfterDateTime))) }, trx);
         await finishIfDone(trx, job.id, nowIso);
       });
@@ -139,12 +145,13 @@ export function migrationTasks(deps: MigrationDeps): TaskList {
           const totals = await mover.totals(um, h);
           await migrationRepo.update(h.store.db, move, { itemsTotal: totals.items, bytesTotal: totals.bytes }, ['syncing']);
         }
-        await deps.faults?.beforeChunk(um, 'Exchange', { store: h.store, clock, attempt: h.attempt });
+        await deps.faults?.beforeChunk(um, 'Exchange', { store: h.store, clock, attempt: h.attempt, step: `sync:${move.cursor ?? ''}` });
         const t = throughput(deps, 'Exchange');
+        const factor = (await deps.faults?.throughputFactor(um, 'Exchange', h)) ?? 1;
         const result = await mover.copyChunk(um, move.cursor, t.chunkItems, h, onChunk(move, 'syncing', async (trx, r) => {
           const nowIso = clock.iso();
           if (r.cursor !== null) {
-            await h.queue.enqueue('exchange.sync', p as unknown as Record<string, unknown>, { jobKey: `xsync:${job.id}:${move.userId}`, runAt: nextChunkAt(clock, t, r.items, r.bytes), maxAttempts: MOVE_MAX_ATTEMPTS }, trx);
+            await h.queue.enqueue('exchange.sync', p as unknown as Record<string, unknown>, { jobKey: `xsync:${job.id}:${move.userId}`, runAt: nextChunkAt(clock, t, r.items, r.bytes, factor), maxAttempts: MOVE_MAX_ATTEMPTS }, trx);
             await publishUsers(trx, job, [move.userId], nowIso);
             return;
           }
@@ -154,7 +161,7 @@ export function migrationTasks(deps: MigrationDeps): TaskList {
           await fillSlots(trx, h.queue, deps, job.tenantId, nowIso);
           await scheduleAfterSync(trx, h, job, move.userId);
         }));
-        void result;
+        if (result.cursor === null) await midMoveFaults(h, um, 1);
       });
       h.queue.notify();
     },
@@ -167,13 +174,15 @@ export function migrationTasks(deps: MigrationDeps): TaskList {
       if (clock.nowMs() >= Date.parse(job.completeAfterDateTime)) return; // the cutover makes the final pass
       await guarded(h, job, move, async () => {
         const um = userMove(job, move);
-        await deps.faults?.beforeChunk(um, 'Exchange', { store: h.store, clock, attempt: h.attempt });
+        await midMoveFaults(h, um, move.passes);
+        await deps.faults?.beforeChunk(um, 'Exchange', { store: h.store, clock, attempt: h.attempt, step: `pass:${move.passes + 1}` });
         await deps.movers.Exchange!.syncDelta!(um, h, onChunk(move, 'synced', async (trx, r) => {
           const nowIso = clock.iso();
           await migrationRepo.update(trx, move, { passes: move.passes + 1, lastSyncAt: nowIso, itemsTotal: move.itemsTotal + r.items, bytesTotal: move.bytesTotal + r.bytes, updatedAt: nowIso });
           await publishUsers(trx, job, [move.userId], nowIso);
           await scheduleAfterSync(trx, h, job, move.userId);
         }));
+        await midMoveFaults(h, um, move.passes + 1);
       });
       h.queue.notify();
     },
@@ -230,7 +239,8 @@ export function migrationTasks(deps: MigrationDeps): TaskList {
           });
           move = { ...move, phase: 'finalizing' };
         }
-        await deps.faults?.beforeChunk(um, 'Exchange', { store: h.store, clock, attempt: h.attempt });
+        await midMoveFaults(h, um, move.passes);
+        await deps.faults?.beforeChunk(um, 'Exchange', { store: h.store, clock, attempt: h.attempt, step: 'final' });
         // Final incremental pass, then source against target while both still exist.
         await mover.syncDelta!(um, h, onChunk(move, 'finalizing', async (trx, r) => {
           await migrationRepo.update(trx, move, { passes: move.passes + 1, lastSyncAt: clock.iso(), itemsTotal: move.itemsTotal + r.items, bytesTotal: move.bytesTotal + r.bytes });
@@ -259,7 +269,7 @@ export function migrationTasks(deps: MigrationDeps): TaskList {
           });
           return;
         }
-        await mover.finalize(um, h, async (trx) => {
+        await finalizeWith(mover, um, h, async (trx) => {
           if (!(await migrationRepo.update(trx, move, { phase: 'completed', sourceCount: rec.sourceCount, targetCount: rec.targetCount, consistency: score, skipped, updatedAt: nowIso }, ['finalizing']))) throw new StaleMoveError();
           await startAfterCutover(trx, h.queue, job, move.userId, nowIso);
           await publishUsers(trx, job, [move.userId], nowIso);
@@ -307,11 +317,12 @@ export function migrationTasks(deps: MigrationDeps): TaskList {
           const totals = await mover.totals(um, h);
           await migrationRepo.update(h.store.db, move, { itemsTotal: totals.items, bytesTotal: totals.bytes, passes: 1 }, ['moving']);
         }
-        await deps.faults?.beforeChunk(um, w, { store: h.store, clock, attempt: h.attempt });
+        await deps.faults?.beforeChunk(um, w, { store: h.store, clock, attempt: h.attempt, step: `move:${move.cursor ?? ''}` });
         const t = throughput(deps, w);
+        const factor = (await deps.faults?.throughputFactor(um, w, h)) ?? 1;
         const r = await mover.copyChunk(um, move.cursor, t.chunkItems, h, onChunk(move, 'moving', async (trx, res) => {
           if (res.cursor !== null) {
-            await h.queue.enqueue('workload.move', p as unknown as Record<string, unknown>, { jobKey: `wmove:${job.id}:${move.userId}:${w}`, runAt: nextChunkAt(clock, t, res.items, res.bytes), maxAttempts: MOVE_MAX_ATTEMPTS }, trx);
+            await h.queue.enqueue('workload.move', p as unknown as Record<string, unknown>, { jobKey: `wmove:${job.id}:${move.userId}:${w}`, runAt: nextChunkAt(clock, t, res.items, res.bytes, factor), maxAttempts: MOVE_MAX_ATTEMPTS }, trx);
           }
           await publishUsers(trx, job, [move.userId], clock.iso());
         }));
@@ -321,7 +332,7 @@ export function migrationTasks(deps: MigrationDeps): TaskList {
         const skipped = mergeSkipped(cur.skipped, rec.skipped);
         const score = consistencyScore(rec.sourceCount, rec.targetCount, skipped.length);
         const nowIso = clock.iso();
-        await mover.finalize(um, h, async (trx) => {
+        await finalizeWith(mover, um, h, async (trx) => {
           const failed = rec.outcome === 'failed';
           const patch = failed
             ? { phase: 'failed' as const, errorCode: rec.errors?.[0]?.code ?? 'MIGR-003', errorMessage: rec.message ?? rec.errors?.[0]?.message ?? '' }

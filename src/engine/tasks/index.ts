@@ -9,6 +9,7 @@ import { migrationTasks } from '../migration/tasks.js';
 import { defaultMovers } from '../migration/movers.js';
 import type { MigrationDeps } from '../migration/orchestrator.js';
 import { spoTasks } from '../odsp/spoTaskService.js';
+import { storeFaults } from '../migration/faultHooks.js';
 
 export interface TaskDeps {
   config: XtmConfig;
@@ -17,7 +18,7 @@ export interface TaskDeps {
 }
 
 export function buildTasks(deps: TaskDeps): TaskList {
-  const migration: MigrationDeps = { config: deps.config, clock: deps.clock, validate: deps.validate, movers: defaultMovers() };
+  const migration: MigrationDeps = { config: deps.config, clock: deps.clock, validate: deps.validate, movers: defaultMovers(), faults: storeFaults };
   return {
     ...jobTasks({ ...deps, migration }),
     ...migrationTasks(migration),

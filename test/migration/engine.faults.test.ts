@@ -1,0 +1,150 @@
+// Rehearsed faults through HTTP on the demo scenario (faults set with the admin API, clock moved with it):
+// a transient error retried with backoff; a permanent error → completedWithErrors with only that user
+// failed, and migrate retries that user; skipped items → Investigate → adminActionRequired → approval;
+// an auxiliary archive appearing mid-move fails the move with Exchange's exception.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, type TestServer } from '../helpers.js';
+import { assertGraphError } from '../jobs/util.js';
+
+const SRC = '11111111-1111-4111-8111-111111111111';
+const TGT = '22222222-2222-4222-8222-222222222222';
+const B = '/beta/solutions/migrations/crossTenantMigrationJobs';
+const MEGAN = { src: 'c1000000-0000-4000-8000-000000000001', tgt: 'f2000000-0000-4000-8000-000000000001', upn: 'megan.bowen@contoso.com' };
+const ALEX = { src: 'c1000000-0000-4000-8000-000000000002', tgt: 'f2000000-0000-4000-8000-000000000002', upn: 'alex.wilber@contoso.com' };
+const LYNNE = { src: 'c1000000-0000-4000-8000-000000000003', tgt: 'f2000000-0000-4000-8000-000000000003', upn: 'lynne.robbins@contoso.com' };
+
+let s: TestServer;
+let token: string;
+
+before(async () => {
+  s = await startServer({ scenario: 'scenarios/demo.yaml' }, { seed: async () => {}, validate: 'rules' });
+  token = await s.token(TGT, '33333333-3333-4333-8333-333333333333', 'xtm-demo-secret');
+});
+after(() => s?.stop());
+
+async function admin(method: string, path: string, body?: unknown) {
+  const res = await s.api(method, `/xtm/admin/${path}`, { token: null, body });
+  assert.ok(res.status < 300, `${method} ${path}: ${res.status} ${res.text}`);
+  return res.body;
+}
+async function advance(by: string) {
+  await admin('POST', 'clock/advance', { by });
+  await s.queue.drain();
+}
+const job = async (id: string) => (await s.api('GET', `${B}/${id}`, { token })).body;
+async function exchange(id: string, userId: string) {
+  const u = (await s.api('GET', `${B}/${id}/users/${userId}`, { token })).body;
+  return u.currentStatus.find((x: any) => x.service === 'Exchange');
+}
+async function createValidated(name: string, resources: string[], completeAfter: string) {
+  const res = await s.api('POST', B, {
+    token,
+    body: {
+      displayName: name, completeAfterDateTime: completeAfter, sourceTenantId: SRC, resourceType: 'Users', resources, workloads: ['Exchange'],
+      exchangeSettings: { sourceEndpoint: 'ContosoMigrationEndpoint', targetDeliveryDomain: 'fabrikam.onmicrosoft.com' },
+    },
+  });
+  assert.equal(res.status, 201, res.text);
+  await s.api('POST', `${B}/${res.body.id}/validate`, { token });
+  await s.queue.drain();
+  assert.equal((await job(res.body.id)).status, 'validatePassed');
+  return res.body.id as string;
+}
+const fault = (user: string, kind: string, extra: Record<string, unknown> = {}) => admin('POST', `tenants/${SRC}/migrationFaults`, { user, workload: 'Exchange', kind, ...extra });
+const itemCount = async (tenant: string, user: string) =>
+  Number((await s.deps.store.db.selectFrom('mail_items').select((eb) => eb.fn.countAll().as('n')).where('tenant_id', '=', tenant).where('user_id', '=', user).executeTakeFirstOrThrow()).n);
+
+test('transient errors are retried with backoff; a permanent error fails only its user (completedWithErrors); migrate retries that user', async () => {
+  const now = Date.parse((await admin('GET', 'clock')).now);
+  const id = await createValidated('faults wave', [MEGAN.tgt, ALEX.tgt], new Date(now + 2 * 86_400_000).toISOString());
+  await fault(MEGAN.upn, 'transientError', { count: 2 });
+  await fault(ALEX.upn, 'permanentError');
+
+  assert.equal((await s.api('POST', `${B}/${id}/migrate`, { token })).status, 200);
+  await s.queue.drain();
+  assert.equal((await exchange(id, ALEX.tgt)).status, 'failed');
+  assert.notEqual((await exchange(id, MEGAN.tgt)).status, 'synced', 'the first attempt failed');
+  for (let i = 0; i < 6 && (await exchange(id, MEGAN.tgt)).status !== 'synced'; i++) await advance('PT10M'); // backoff in clock time
+  assert.equal((await exchange(id, MEGAN.tgt)).status, 'synced');
+  const faults = (await admin('GET', `tenants/${SRC}/migrationFaults?user=${MEGAN.upn}`)).value;
+  assert.equal(faults.find((f: any) => f.kind === 'transientError').remaining, 0);
+
+  await advance('P2D');
+  let j = await job(id);
+  assert.equal(j.status, 'completedWithErrors', JSON.stringify(j));
+  assert.match(j.message, /1 of 2 users failed/);
+  assert.equal((await exchange(id, MEGAN.tgt)).status, 'completed');
+  const failed = await exchange(id, ALEX.tgt);
+  assert.equal(failed.status, 'failed');
+  assert.equal(failed.errors[0].code, 'MIGR-003');
+  assert.equal(failed.errors[0].message, 'User alex.wilber@contoso.com migration failed. Please retry user migration.');
+  assert.equal(await itemCount(SRC, ALEX.src) > 0, true, 'the failed user keeps its source mailbox');
+
+  // Fix and retry: only Alex moves again; Megan stays completed.
+  await admin('DELETE', `tenants/${SRC}/migrationFaults?user=${ALEX.upn}`);
+  const r = await s.api('POST', `${B}/${id}/migrate`, { token });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.status, 'processing');
+  assert.equal((await exchange(id, MEGAN.tgt)).status, 'completed');
+  assert.equal((await exchange(id, ALEX.tgt)).status, 'notStarted');
+  await s.queue.drain();
+  j = await job(id);
+  assert.equal(j.status, 'completed', JSON.stringify(j));
+  assert.equal((await exchange(id, ALEX.tgt)).status, 'completed');
+  assert.equal(await itemCount(SRC, ALEX.src), 0, 'cut over: the source mailbox is gone');
+  assert.ok(await itemCount(TGT, ALEX.tgt) > 0);
+});
+
+test('skipped items grade Investigate: adminActionRequired until the skipped items are approved', async () => {
+  const now = Date.parse((await admin('GET', 'clock')).now);
+  const id = await createValidated('skip wave', [LYNNE.tgt], new Date(now + 86_400_000).toISOString());
+  await fault(LYNNE.upn, 'corruptItems', { count: 1 });
+  assert.equal((await s.api('POST', `${B}/${id}/migrate`, { token })).status, 200);
+  await s.queue.drain();
+  await advance('P1D');
+  let j = await job(id);
+  assert.equal(j.status, 'adminActionRequired', JSON.stringify(j));
+  const ex = await exchange(id, LYNNE.tgt);
+  assert.equal(ex.status, 'synced');
+  assert.match(ex.message, /1 skipped item\(s\) need an administrator's approval/);
+  assertGraphError(await s.api('POST', `${B}/${id}/validate`, { token }), 409, 'Conflict', "Validation can't be started because the current status is adminActionRequired.");
+
+  const ok = await s.api('POST', `${B}/${id}/xtm.approveSkippedItems`, { token });
+  assert.equal(ok.status, 202, ok.text);
+  await s.queue.drain();
+  j = await job(id);
+  assert.equal(j.status, 'completed', JSON.stringify(j));
+  const p = (await s.api('GET', `${B}/${id}/xtm.progress`, { token })).body;
+  assert.equal(p.dataConsistencyScore, 'Investigate');
+  const w = p.users[0].workloads[0];
+  assert.equal(w.skippedItems.length, 1);
+  assert.match(w.skippedItems[0].reason, /^CorruptItem/);
+  assert.equal(w.targetItemCount, w.sourceItemCount - 1);
+  assert.match((await exchange(id, LYNNE.tgt)).message, /^Completed with Data Consistency Score Investigate: 1 item\(s\) skipped\.$/);
+  assertGraphError(await s.api('POST', `${B}/${id}/xtm.approveSkippedItems`, { token }), 409, 'Conflict', /only while the job is adminActionRequired\. Current status is completed\./);
+});
+
+test('an auxiliary archive provisioned during the move fails it with SourceAuxArchiveIsProvisionedDuringCrossTenantMovePermanentException', async () => {
+  const fresh = await startServer({ scenario: 'scenarios/demo.yaml' }, { seed: async () => {}, validate: 'rules' });
+  const prev = s;
+  s = fresh;
+  try {
+    token = await s.token(TGT, '33333333-3333-4333-8333-333333333333', 'xtm-demo-secret');
+    const now = Date.parse((await admin('GET', 'clock')).now);
+    const id = await createValidated('aux wave', [MEGAN.tgt], new Date(now + 3 * 86_400_000).toISOString());
+    await fault(MEGAN.upn, 'auxArchiveDuringMove', { afterPass: 1 });
+    assert.equal((await s.api('POST', `${B}/${id}/migrate`, { token })).status, 200);
+    await s.queue.drain();
+    const ex = await exchange(id, MEGAN.tgt);
+    assert.equal(ex.status, 'failed', JSON.stringify(ex));
+    assert.equal(ex.errors[0].code, 'SourceAuxArchiveIsProvisionedDuringCrossTenantMovePermanentException');
+    const j = await job(id);
+    assert.equal(j.status, 'failed', JSON.stringify(j));
+    // A failed job can be retried (and fails the same way while the archive exists).
+    assert.equal((await s.api('POST', `${B}/${id}/migrate`, { token })).status, 200);
+  } finally {
+    s = prev;
+    await fresh.stop();
+  }
+});
