@@ -18,6 +18,8 @@ export interface XtmConfig {
   incrementalSyncIntervalMs: number;
   /** Per-workload throughput overrides (engine/migration/pacing.ts), e.g. {"Exchange":{"itemsPerHour":1000}}. */
   migrationThroughput: Record<string, Record<string, number>>;
+  /** Guard /xtm/admin/* with the admin key (data directory); off only on a loopback bind. */
+  adminAuth: boolean;
 }
 
 export const DEFAULTS: XtmConfig = {
@@ -36,6 +38,7 @@ export const DEFAULTS: XtmConfig = {
   tokenLifetimeSec: 3599,
   incrementalSyncIntervalMs: 24 * 3600 * 1000,
   migrationThroughput: {},
+  adminAuth: true,
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<XtmConfig> {
@@ -52,5 +55,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Xtm
   if (env.XTM_LOG_LEVEL) c.logLevel = env.XTM_LOG_LEVEL;
   if (env.XTM_INCREMENTAL_SYNC_INTERVAL_MS) c.incrementalSyncIntervalMs = Number(env.XTM_INCREMENTAL_SYNC_INTERVAL_MS);
   if (env.XTM_MIGRATION_THROUGHPUT) c.migrationThroughput = JSON.parse(env.XTM_MIGRATION_THROUGHPUT) as XtmConfig['migrationThroughput'];
+  if (env.XTM_ADMIN_AUTH) c.adminAuth = env.XTM_ADMIN_AUTH !== 'off';
   return c;
 }

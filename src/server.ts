@@ -14,6 +14,7 @@ import { migrationJobRoutes } from './graph/migrationJobs/routes.js';
 import { adminClockRoutes, persistClock } from './graph/adminClock.js';
 import { readClockAnchors } from './store/settingsRepo.js';
 import { directoryRepo } from './store/directoryRepo.js';
+import { adminAuthModule, isLoopback, loadOrCreateAdminKey } from './graph/adminAuth.js';
 import { batchRoutes } from './graph/batch/routes.js';
 import { metadataRoutes } from './graph/metadata/routes.js';
 import { openApiRoutes } from './graph/openapi.js';
@@ -31,17 +32,24 @@ export interface XtmServer {
   https?: GraphApp;
   tls?: TlsMaterial;
   queue: ServerWorkQueue;
-  /** Listens on the configured ports (0 = any free port); returns the base URLs. */
-  listen(): Promise<{ http: string; https?: string }>;
+  /** The admin API's key (undefined when admin auth is off) and the file it is kept in. */
+  admin?: { key: string; path: string; created: boolean };
+  /** Listens on the configured ports (0 = any free port); returns the base URLs and every bound address. */
+  listen(): Promise<{ http: string; https?: string; bound: string[] }>;
   close(): Promise<void>;
 }
 
 /**
  * `validate`: a function keeps the runner in this thread (tests that count or fail calls); a module
  * reference is loaded by the worker thread. Default: the validation rules engine, in the worker thread.
+ * `wallClock`: the token authority's clock (tests move it instead of waiting for a token to expire).
  */
-export async function createServer(partial: Partial<XtmConfig> = {}, opts: { log?: Logger; clock?: Clock; validate?: ValidationExecutor | ModuleRef; runner?: RunnerOptions } = {}): Promise<XtmServer> {
+export async function createServer(partial: Partial<XtmConfig> = {}, opts: { log?: Logger; clock?: Clock; validate?: ValidationExecutor | ModuleRef; runner?: RunnerOptions; wallClock?: () => number } = {}): Promise<XtmServer> {
   const config: XtmConfig = { ...DEFAULTS, ...partial };
+  // Anyone who reaches /xtm/admin can mint tokens for any tenant: without the key, loopback only.
+  if (!config.adminAuth && !isLoopback(config.host)) {
+    throw new Error(`refusing to serve the admin API without its key on ${config.host}: without admin auth xtm binds only to a loopback address (127.0.0.1, ::1, localhost)`);
+  }
   const log = opts.log ?? pino({ level: config.logLevel });
   const store: Store = await openStore(config.db || join(config.dataDir, 'xtm.db'));
   const clock = opts.clock ?? (await restoreClock(store, config.clock));
@@ -54,18 +62,20 @@ export async function createServer(partial: Partial<XtmConfig> = {}, opts: { log
   }
 
   const key = await loadOrCreateSigningKey(store, clock.iso());
-  const authority = makeTokenAuthority(store, key, config.tokenLifetimeSec);
+  const authority = makeTokenAuthority(store, key, config.tokenLifetimeSec, opts.wallClock);
+  const admin = config.adminAuth ? loadOrCreateAdminKey(config.dataDir) : undefined;
+  const globalModules: RouteModule[] = admin ? [adminAuthModule(admin.key)] : [];
   const queue = await openWorkQueue(store, clock, config, log, { validate: opts.validate, runner: opts.runner });
   const deps: AppDeps = { store, clock, config, queue, log };
 
   const graphModules: RouteModule[] = [(app) => installAuth(app, authority), migrationJobRoutes, batchRoutes, metadataRoutes, ...extraRouteModules.graph];
   const rootModules: RouteModule[] = [identityRoutes(authority, key), adminClockRoutes, healthRoutes, openApiRoutes, ...extraRouteModules.root];
-  const http = await buildApp(deps, { graph: graphModules, root: rootModules });
+  const http = await buildApp(deps, { graph: graphModules, root: rootModules, global: globalModules });
   let https: GraphApp | undefined;
   let tls: TlsMaterial | undefined;
   if (config.httpsPort !== null) {
     tls = await loadOrCreateTls(config.dataDir);
-    https = await buildApp(deps, { graph: graphModules, root: rootModules }, { https: { key: tls.key, cert: tls.cert } });
+    https = await buildApp(deps, { graph: graphModules, root: rootModules, global: globalModules }, { https: { key: tls.key, cert: tls.cert } });
   }
   if (config.worker) queue.start();
 
@@ -76,10 +86,13 @@ export async function createServer(partial: Partial<XtmConfig> = {}, opts: { log
     https,
     tls,
     queue,
+    admin,
     async listen() {
       const httpUrl = await http.listen({ host: config.host, port: config.port });
       const httpsUrl = https ? await https.listen({ host: config.host, port: config.httpsPort ?? 0 }) : undefined;
-      return { http: httpUrl, https: httpsUrl };
+      const bound = [...boundUrls(http, 'http'), ...(https ? boundUrls(https, 'https') : [])];
+      authority.setOrigins([httpUrl, ...(httpsUrl ? [httpsUrl] : []), ...bound]);
+      return { http: httpUrl, https: httpsUrl, bound };
     },
     async close() {
       await queue.stop();
@@ -88,6 +101,11 @@ export async function createServer(partial: Partial<XtmConfig> = {}, opts: { log
       await store.close();
     },
   };
+}
+
+/** Every address a listener is bound to, as URLs (an unspecified address like 0.0.0.0 is printed as is). */
+function boundUrls(app: GraphApp, scheme: 'http' | 'https'): string[] {
+  return app.addresses().map((a) => (typeof a === 'string' ? a : `${scheme}://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`));
 }
 
 /** Virtual time continues from the persisted anchors (never backwards), at the configured speed. */

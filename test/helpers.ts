@@ -42,11 +42,11 @@ export interface TestServer extends XtmServer {
  * Starts a server on port 0. Job-API tests seed a minimal world and use the existence-only validator
  * unless they pass `validate: 'rules'` (the real rules engine, which needs a fully configured scenario).
  */
-export async function startServer(cfg: Partial<XtmConfig> = {}, opts: { seed?: (store: Store) => Promise<void>; clock?: Clock; validate?: ValidationExecutor | ModuleRef | 'rules' } = {}): Promise<TestServer> {
+export async function startServer(cfg: Partial<XtmConfig> = {}, opts: { seed?: (store: Store) => Promise<void>; clock?: Clock; validate?: ValidationExecutor | ModuleRef | 'rules'; wallClock?: () => number } = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'xtm-test-'));
   const clock = opts.clock ?? new Clock({ mode: 'manual', startAt: Date.parse('2026-06-01T00:00:00Z') });
   const db = cfg.db ?? (await testStoreLocation(join(dir, 'xtm.db')));
-  const server = await createServer({ db, dataDir: dir, port: 0, httpsPort: null, scenario: null, logLevel: 'silent', ...cfg }, { clock, log: pino({ level: 'silent' }), ...(opts.validate === 'rules' ? {} : { validate: opts.validate ?? EXISTENCE_ONLY }) });
+  const server = await createServer({ db, dataDir: dir, port: 0, httpsPort: null, scenario: null, logLevel: 'silent', ...cfg }, { clock, log: pino({ level: 'silent' }), wallClock: opts.wallClock, ...(opts.validate === 'rules' ? {} : { validate: opts.validate ?? EXISTENCE_ONLY }) });
   await (opts.seed ?? seedBasic)(server.deps.store);
   const { http } = await server.listen();
   const tokens = new Map<string, string>();
@@ -68,7 +68,9 @@ export async function startServer(cfg: Partial<XtmConfig> = {}, opts: { seed?: (
       return j.access_token;
     },
     async api(method: string, path: string, o: { body?: unknown; token?: string | null; headers?: Record<string, string>; raw?: string } = {}) {
-      const token = o.token === undefined ? await ts.token() : o.token;
+      // The admin plane takes the server's admin key instead of a Graph token: sent unless the test gives a token.
+      const admin = /^\/xtm\/admin(\/|$|\?)/i.test(path) && !o.token && o.headers?.authorization === undefined;
+      const token = admin ? (server.admin?.key ?? null) : o.token === undefined ? await ts.token() : o.token;
       const headers: Record<string, string> = { ...(o.headers ?? {}) };
       if (token) headers.authorization = `Bearer ${token}`;
       let body: string | undefined;

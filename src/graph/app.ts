@@ -33,7 +33,7 @@ export type RouteModule = (app: GraphApp, deps: AppDeps) => Promise<void> | void
 
 const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] as const;
 
-export async function buildApp(deps: AppDeps, modules: { graph: RouteModule[]; root: RouteModule[] }, opts: { https?: { key: string; cert: string } } = {}): Promise<GraphApp> {
+export async function buildApp(deps: AppDeps, modules: { graph: RouteModule[]; root: RouteModule[]; global?: RouteModule[] }, opts: { https?: { key: string; cert: string } } = {}): Promise<GraphApp> {
   const options = {
     ...(opts.https ? { https: opts.https } : {}),
     // Per-request access logs only at debug level; the app's own warnings and errors always.
@@ -105,6 +105,8 @@ export async function buildApp(deps: AppDeps, modules: { graph: RouteModule[]; r
     methodsByUrl.set(route.url, set);
   });
 
+  // Hooks that must see every route (the admin key guard) run on the root context, before any route exists.
+  for (const mod of modules.global ?? []) await mod(app, deps);
   for (const mod of modules.root) await app.register(async (scoped) => mod(scoped as GraphApp, deps));
   for (const prefix of ['/beta', '/v1.0']) {
     await app.register(async (scoped) => {

@@ -8,13 +8,14 @@ import { startServer, T, jobBody, type TestServer } from '../helpers.js';
 import { assertGraphError, B, userIds } from '../jobs/util.js';
 
 let s: TestServer;
-let short: TestServer; // tokenLifetimeSec 1
+let short: TestServer; // tokenLifetimeSec 1, and a wall clock the tests move (tokens follow wall time)
+let wallOffset = 0;
 const users = userIds(1);
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
 before(async () => {
   s = await startServer({ worker: false });
-  short = await startServer({ worker: false, tokenLifetimeSec: 1 });
+  short = await startServer({ worker: false, tokenLifetimeSec: 1 }, { wallClock: () => Date.now() + wallOffset });
 });
 after(async () => {
   await s?.stop();
@@ -209,13 +210,11 @@ describe('Graph calls: token failures → 401 InvalidAuthenticationToken', () =>
   });
 
   it('expired token → 401 (used before expiry, and never used)', async () => {
-    // exp is whole seconds (iat + 1): start just after a second boundary so the token lives ~1 s.
-    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
     const used = (await tokenRequest(short, T.target, cc())).body.access_token as string; // not short.token(): that one is cached
     assert.equal((await short.api('GET', B, { token: used })).status, 200);
     const fresh = await tokenRequest(short, T.target, cc());
     assert.equal(fresh.body.expires_in, 3599, 'expires_in is a fixed value in the response');
-    await new Promise((r) => setTimeout(r, 2100));
+    wallOffset += 2100; // no waiting: the token authority reads the injected wall clock
     const expired = 'Lifetime validation failed, the token is expired.';
     assertGraphError(await short.api('GET', B, { token: used }), 401, 'InvalidAuthenticationToken', expired);
     assertGraphError(await short.api('GET', B, { token: fresh.body.access_token }), 401, 'InvalidAuthenticationToken', expired);

@@ -5,6 +5,7 @@ import { DirectoryRoles, type DirectoryRoleName } from '../../tenants/model.js';
 import { Errors } from '../errors.js';
 import type { GraphApp } from '../app.js';
 import type { TokenAuthority } from './tokens.js';
+import { requestOrigin } from '../odataResponse.js';
 import type { Principal } from './principal.js';
 
 export const Permissions = {
@@ -31,7 +32,7 @@ async function authenticate(req: FastifyRequest, authority: TokenAuthority): Pro
   if (!header) throw Errors.tokenMissing();
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!m) throw Errors.tokenInvalid('Authorization header must be of the form: Bearer <token>.');
-  return authority.verify(m[1]!);
+  return authority.verify(m[1]!, requestOrigin(req));
 }
 
 export function authorize(p: Principal, permissions?: readonly string[], roles?: readonly string[]): void {

@@ -1,6 +1,9 @@
 // Issues and verifies access tokens the way the Microsoft identity platform does for Graph:
 // client credentials (app roles in `roles`) and resource-owner password (delegated `scp`, `wids`, `upn`).
-// Token lifetime uses wall-clock time, not the migration clock: clients cache tokens by real expiry.
+// Token lifetime uses wall-clock time, not the migration clock: clients cache tokens by real expiry
+// (see docs/decisions.md); the wall clock is injectable so tests need not wait for a token to expire.
+// A token is accepted only with a signature by this authority, `exp`, a known tenant in `tid`, and
+// `iss` = `<this server's origin>/<tid>/v2.0` (the tenant's authority on one of xtm's listeners).
 import { randomUUID } from 'node:crypto';
 import { secretMatches } from '../../tenants/secrets.js';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
@@ -40,11 +43,42 @@ export interface TokenAuthority {
   appToken(tenantId: string, clientId: string | undefined, issuerBase: string): Promise<string>;
   /** Issues a delegated token for a user without a password (admin CLI / control plane only). */
   userToken(tenantId: string, upn: string, issuerBase: string, scopes?: string[]): Promise<string>;
-  verify(token: string): Promise<Principal>;
+  /** `origin` is the request's own origin (`http://127.0.0.1:8787`): an issuer on it is this authority. */
+  verify(token: string, origin?: string): Promise<Principal>;
+  /** The listeners' origins (set once listening): tokens issued on any of them are accepted on all. */
+  setOrigins(origins: string[]): void;
 }
 
-export function makeTokenAuthority(store: Store, key: SigningKey, lifetimeSec: number): TokenAuthority {
-  const cache = new Map<string, { p: Principal; exp: number }>();
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+/** host:port with the loopback names folded together (a token from localhost works on 127.0.0.1). */
+function originKey(origin: string): string | undefined {
+  try {
+    const u = new URL(origin);
+    if (u.pathname !== '/' || u.search || u.username) return undefined;
+    const port = u.port || (u.protocol === 'https:' ? '443' : '80');
+    return `${LOOPBACK.has(u.hostname) ? 'loopback' : u.hostname}:${port}`;
+  } catch {
+    return undefined;
+  }
+}
+
+export function makeTokenAuthority(store: Store, key: SigningKey, lifetimeSec: number, wallNow: () => number = Date.now): TokenAuthority {
+  const cache = new Map<string, { p: Principal; exp: number; issuerBase: string }>();
+  const listenerKeys = new Set<string>();
+  const acceptedIssuers = new Map<string, boolean>(); // `${origin} ${issuerBase}` -> accepted
+
+  function issuerAccepted(issuerBase: string, origin: string | undefined): boolean {
+    if (issuerBase === origin) return true;
+    const memo = `${origin ?? ''} ${issuerBase}`;
+    let ok = acceptedIssuers.get(memo);
+    if (ok === undefined) {
+      const k = originKey(issuerBase);
+      ok = !!k && (listenerKeys.has(k) || (origin !== undefined && originKey(origin) === k));
+      if (acceptedIssuers.size > 1000) acceptedIssuers.clear();
+      acceptedIssuers.set(memo, ok);
+    }
+    return ok;
+  }
 
   async function resolveTenant(ref: string): Promise<string | undefined> {
     return authRepo.tenantIdByRef(store.db, ref.toLowerCase());
@@ -65,7 +99,7 @@ export function makeTokenAuthority(store: Store, key: SigningKey, lifetimeSec: n
   }
 
   async function sign(claims: Record<string, unknown>, tenantId: string, issuerBase: string): Promise<string> {
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(wallNow() / 1000);
     return new SignJWT({ ...claims, tid: tenantId, ver: '1.0' })
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: key.kid })
       .setIssuer(`${issuerBase}/${tenantId}/v2.0`)
@@ -123,20 +157,35 @@ export function makeTokenAuthority(store: Store, key: SigningKey, lifetimeSec: n
       const scp = scopes ?? ['CrossTenantContentMigration.ReadWrite.All', 'SharePointCrossTenantMigration.Manage.All', 'User.Read.All'];
       return userClaims(user, GRAPH_APP_ID, scp, tenantId, issuerBase);
     },
-    async verify(token) {
+    setOrigins(origins) {
+      for (const o of origins) {
+        const k = originKey(o);
+        if (k) listenerKeys.add(k);
+      }
+      acceptedIssuers.clear();
+    },
+    async verify(token, origin) {
       const hit = cache.get(token);
-      const nowSec = Date.now() / 1000;
+      const nowSec = wallNow() / 1000;
       if (hit) {
-        if (hit.exp > nowSec) return hit.p;
-        cache.delete(token);
-        throw Errors.tokenExpired();
+        if (hit.exp <= nowSec) {
+          cache.delete(token);
+          throw Errors.tokenExpired();
+        }
+        if (!issuerAccepted(hit.issuerBase, origin)) throw Errors.tokenInvalid(`IDX10205: Issuer validation failed: '${hit.issuerBase}/${hit.p.tenantId}/v2.0' is not this authority.`);
+        return hit.p;
       }
       let payload: Record<string, unknown>;
       try {
-        ({ payload } = await jwtVerify(token, key.publicKey, { audience: [GRAPH_AUDIENCE, GRAPH_APP_ID], algorithms: ['RS256'] }));
+        ({ payload } = await jwtVerify(token, key.publicKey, {
+          audience: [GRAPH_AUDIENCE, GRAPH_APP_ID], algorithms: ['RS256'], requiredClaims: ['exp', 'iss', 'tid'], currentDate: new Date(wallNow()),
+        }));
       } catch (e) {
         if (e instanceof joseErrors.JWTExpired) throw Errors.tokenExpired();
-        if (e instanceof joseErrors.JWTClaimValidationFailed) throw Errors.tokenInvalid(`Invalid audience or claim '${e.claim}'.`);
+        if (e instanceof joseErrors.JWTClaimValidationFailed) {
+          if (e.claim === 'exp') throw Errors.tokenInvalid('IDX10225: Lifetime validation failed. The token is missing an Expiration Time.');
+          throw Errors.tokenInvalid(`Invalid audience or claim '${e.claim}'.`);
+        }
         throw Errors.tokenInvalid('IDX14100: JWT is not well formed, or its signature is invalid.');
       }
       const str = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -152,8 +201,16 @@ export function makeTokenAuthority(store: Store, key: SigningKey, lifetimeSec: n
         upn: str(payload.upn) || undefined,
       };
       if (!p.tenantId) throw Errors.tokenInvalid('The token has no tenant (tid) claim.');
+      // The issuer is the tenant's authority on this server: <origin>/<tid>/v2.0.
+      const iss = str(payload.iss);
+      const suffix = `/${p.tenantId}/v2.0`;
+      const issuerBase = iss.endsWith(suffix) ? iss.slice(0, -suffix.length) : '';
+      if (!issuerBase || !issuerAccepted(issuerBase, origin)) throw Errors.tokenInvalid(`IDX10205: Issuer validation failed: '${iss}' is not the authority of tenant ${p.tenantId} on this server.`);
+      if ((await resolveTenant(p.tenantId)) !== p.tenantId) {
+        throw Errors.tokenInvalid(`The tenant '${p.tenantId}' in the token (tid) does not exist.`);
+      }
       if (cache.size > 10_000) cache.clear();
-      cache.set(token, { p, exp: typeof payload.exp === 'number' ? payload.exp : 0 });
+      cache.set(token, { p, exp: payload.exp as number, issuerBase });
       return p;
     },
   };
