@@ -1,7 +1,7 @@
 // Opens the store: SQLite file (embedded default) or PostgreSQL, runs migrations, and exposes the
 // one Kysely instance. Dialect-specific code lives here and in the migrations, nowhere else.
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, PostgresDialect, type Migration } from 'kysely';
@@ -40,8 +40,10 @@ export async function openStore(location: string): Promise<Store> {
     await migrate(store);
     return store;
   }
-  if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
+  if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true, mode: 0o700 });
   const sqlite = new Database(location);
+  // The store holds the token signing key and secret digests: owner-only, like the TLS keys (-wal/-shm follow the file's mode).
+  if (location !== ':memory:') chmodSync(location, 0o600);
   // WAL + NORMAL: a committed transaction survives a process crash (SIGKILL); fsync on checkpoint.
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');

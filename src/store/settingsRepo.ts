@@ -2,6 +2,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.js';
 import type { ClockAnchors } from '../clock.js';
+import { workRepo } from './workRepo.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -37,9 +38,11 @@ export async function saveClockAnchors(db: Db, a: ClockAnchors): Promise<void> {
 }
 
 /** Work items not finished (due, scheduled or running): a rehearsal clock reset waits for none. */
-export async function workInFlight(db: Db): Promise<number> {
+export async function workInFlight(db: Db, dialect: 'sqlite' | 'postgres' = 'sqlite'): Promise<number> {
   const r = await db.selectFrom('work_items').select((eb) => eb.fn.countAll().as('n')).where('failed_at', 'is', null).executeTakeFirstOrThrow();
   // Scheduled work waits in work_timers (clock time) until it is due.
   const t = await db.selectFrom('work_timers').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
-  return Number(r.n) + Number(t.n);
+  // On PostgreSQL, due work is handed to graphile-worker (no schema yet: nothing queued).
+  const g = dialect === 'postgres' ? await workRepo.graphileState(db).catch(() => ({ due: 0, locked: 0 })) : { due: 0, locked: 0 };
+  return Number(r.n) + Number(t.n) + g.due + g.locked;
 }
