@@ -82,7 +82,7 @@ export function adminClockRoutes(app: GraphApp, deps: AppDeps): void {
   }, async (req) => {
     const body = req.body ?? {};
     const to = body.to !== undefined ? parseInstant(body.to, 'to') : Date.now();
-    const pending = await workInFlight(store.db);
+    const pending = await workInFlight(store.db, store.dialect);
     if (pending > 0) throw Errors.adminConflict(`The clock can't be reset while work is in flight (${pending} work item${pending === 1 ? '' : 's'} pending or running); wait for it or cancel the jobs first.`);
     return change(() => clock.resetTo(to, body.factor ?? clock.state().factor));
   });
