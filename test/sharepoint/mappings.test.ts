@@ -102,7 +102,7 @@ test('identity-map CSV: import replaces the map, export gives the same map back,
   assert.equal(bad.status, 400, bad.text);
   assert.match(bad.body.error.message, /row 1: expected 6 columns, found 5/);
   assert.match(bad.body.error.message, /row 3, column 3: source user 'A@contoso.com' is already mapped on row 2/);
-  const enc = await fetch(`${s.url}/xtm/admin/tenants/${FABRIKAM}/spoIdentityMap.csv`, { method: 'PUT', headers: { 'content-type': 'text/csv' }, body: Buffer.from([0x55, 0x73, 0xff, 0xfe, 0x0a]) });
+  const enc = await fetch(`${s.url}/xtm/admin/tenants/${FABRIKAM}/spoIdentityMap.csv`, { method: 'PUT', headers: { 'content-type': 'text/csv', authorization: `Bearer ${s.admin!.key}` }, body: Buffer.from([0x55, 0x73, 0xff, 0xfe, 0x0a]) });
   assert.equal(enc.status, 400);
   assert.match(((await enc.json()) as any).error.message, /not valid UTF-8/);
   assert.ok(Number((await s.api('GET', `${U}/$count`, { token: tok })).text) > 2, 'a refused import changed nothing');
