@@ -3,7 +3,7 @@
 // layer, or on query building (a value import from 'kysely', a query-builder call) outside store/.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -99,10 +99,22 @@ describe('layering', () => {
     for (const file of files) {
       const from = layerOf(file);
       if (!from) continue;
-      for (const { specifier } of importsOf(readFileSync(file, 'utf8'))) {
-        if (!specifier.startsWith('.')) continue;
-        const to = layerOf(resolve(dirname(file), specifier));
-        if (to && FORBIDDEN[from].includes(to)) crossings.push(`${rel(file)} (${from}) imports ${specifier} (${to})`);
+      // Modules outside the layers (clock.ts, config.ts) are followed: importing one is importing what it imports.
+      const seen = new Set<string>([file]);
+      const queue = [file];
+      while (queue.length) {
+        const cur = queue.shift()!;
+        for (const { specifier } of importsOf(readFileSync(cur, 'utf8'))) {
+          if (!specifier.startsWith('.')) continue;
+          const target = resolve(dirname(cur), specifier).replace(/\.js$/, '.ts');
+          const to = layerOf(target);
+          const via = cur === file ? '' : ` via ${rel(cur)}`;
+          if (to && FORBIDDEN[from].includes(to)) crossings.push(`${rel(file)} (${from}) imports ${specifier} (${to})${via}`);
+          if (!to && target.startsWith(SRC) && !seen.has(target) && existsSync(target)) {
+            seen.add(target);
+            queue.push(target);
+          }
+        }
       }
     }
     assert.deepEqual(crossings, [], `imports that cross a layer:\n  ${crossings.join('\n  ')}`);
