@@ -28,8 +28,8 @@ test('a dependent create → validate → get chain answers in the documented sh
   assert.deepEqual(r.body.responses.map((x: any) => x.id), ['1', '2', '3', '4']);
   const one = byId(r.body, '1');
   assert.equal(one.status, 200);
-  assert.match(one.headers['content-type'], /odata.metadata=minimal/);
-  assert.equal(one.headers['odata-version'], '4.0');
+  assert.match(one.headers['Content-Type'], /odata.metadata=minimal/);
+  assert.equal(one.headers['OData-Version'], '4.0');
   assert.equal(one.body['@odata.context'], `${s.url}/beta/$metadata#solutions/migrations/crossTenantMigrationJobs/$entity`);
   assert.equal(one.body.status, 'submitted');
   assert.equal(byId(r.body, '2').body.status, 'validateSubmitted');

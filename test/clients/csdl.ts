@@ -121,11 +121,6 @@ export function resolveContext(csdl: Csdl, fragment: string): { type: string; ma
   return entity ? { ...current, many: false } : current;
 }
 
-/** Properties real Graph returns without declaring them in its CSDL; xtm returns them too. */
-export const UNDECLARED_IN_GRAPH: Record<string, string> = {
-  'teamworkUserIdentity.tenantId': "chat message senders carry the sender's tenant in Graph's own list-messages examples",
-};
-
 /**
  * Every property of `body` is declared on `typeName` (or on the derived type its @odata.type names),
  * recursively through complex values; returns the violations as 'path: reason' strings.
@@ -146,7 +141,6 @@ export function undeclaredProperties(csdl: Csdl, typeName: string, body: unknown
   for (const [k, v] of Object.entries(rec)) {
     if (k.startsWith('@odata.') || k.includes('@odata.')) continue;
     const p = declared.find((d) => d.name === k);
-    if (!p && UNDECLARED_IN_GRAPH[`${type}.${k}`]) continue;
     if (!p) { out.push(`${path}.${k}: not declared on ${type}`); continue; }
     if (v === null && !p.nullable && !typeRef(p.type).many) out.push(`${path}.${k}: null but Nullable="false"`);
     const inner = typeRef(p.type).name;

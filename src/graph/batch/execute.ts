@@ -17,6 +17,12 @@ export interface BatchContext {
 
 // Response headers a batch item reports (hop-by-hop and connection headers are the outer response's).
 const DROPPED_RESPONSE_HEADERS = new Set(['content-length', 'connection', 'keep-alive', 'transfer-encoding', 'date']);
+// Header names as Graph writes them in batch items. The Graph JS client's BatchResponseContent only
+// re-serialises a JSON body when the item's header is spelled exactly `Content-Type`.
+const HEADER_CASE: Record<string, string> = {
+  'content-type': 'Content-Type', 'odata-version': 'OData-Version', location: 'Location', 'cache-control': 'Cache-Control',
+  'retry-after': 'Retry-After', allow: 'Allow', 'www-authenticate': 'WWW-Authenticate', etag: 'ETag',
+};
 // Request headers the caller may not set on an inner request: the batch's own auth and framing win.
 const DROPPED_REQUEST_HEADERS = new Set(['authorization', 'host', 'content-length', 'connection', 'transfer-encoding', 'x-xtm-batch-origin']);
 
@@ -48,10 +54,10 @@ async function runOne(step: BatchStep, ctx: BatchContext): Promise<BatchResponse
   const outHeaders: Record<string, string> = {};
   for (const [k, v] of Object.entries(res.headers)) {
     if (v === undefined || DROPPED_RESPONSE_HEADERS.has(k)) continue;
-    outHeaders[k] = Array.isArray(v) ? v.join(', ') : String(v);
+    outHeaders[HEADER_CASE[k] ?? k] = Array.isArray(v) ? v.join(', ') : String(v);
   }
   const out: BatchResponseItem = { id: item.id, status: res.statusCode, headers: outHeaders };
-  if (res.rawPayload.length > 0) out.body = responseBody(res.rawPayload, outHeaders['content-type'] ?? '');
+  if (res.rawPayload.length > 0) out.body = responseBody(res.rawPayload, outHeaders['Content-Type'] ?? '');
   return out;
 }
 
@@ -104,7 +110,7 @@ function localError(id: string, status: number, code: string, message: string, c
   return {
     id,
     status,
-    headers: { 'content-type': 'application/json; charset=utf-8' },
+    headers: { 'Content-Type': 'application/json; charset=utf-8' },
     body: { error: { code, message, innerError: { date: graphErrorDate(new Date()), 'request-id': ctx.clientRequestId, 'client-request-id': ctx.clientRequestId } } },
   };
 }

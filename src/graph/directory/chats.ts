@@ -84,7 +84,7 @@ function messageToGraph(m: MessageRow): Entity {
     locale: 'en-us',
     webUrl: null,
     from: m.from_user_id
-      ? { application: null, device: null, user: { '@odata.type': '#microsoft.graph.teamworkUserIdentity', id: m.from_user_id, displayName: m.display_name, userIdentityType: 'aadUser', tenantId: m.tenant_id } }
+      ? { application: null, device: null, user: { '@odata.type': '#microsoft.graph.teamworkUserIdentity', id: m.from_user_id, displayName: m.display_name, userIdentityType: 'aadUser' } }
       : null,
     body: { contentType: 'text', content: m.body },
     attachments: [],

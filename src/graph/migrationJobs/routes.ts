@@ -112,7 +112,7 @@ export function migrationJobRoutes(app: GraphApp, deps: AppDeps): void {
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw Errors.badRequest('The request body must be a JSON object with completeAfterDateTime.');
     checkOdataType(body, JOB_TYPE);
     for (const k of Object.keys(body)) {
-      if (k === 'completeAfterDateTime' || k === '@odata.type') continue;
+      if (k === 'completeAfterDateTime' || k.startsWith('@odata.')) continue;
       if ((JOB_PROPERTIES as readonly string[]).includes(k)) throw Errors.patchOnlyCompleteAfter(k);
       throw Errors.unknownProperty(k, JOB_TYPE);
     }

@@ -35,6 +35,11 @@ export const CreateJobBody = Type.Object({
   createdBy: Type.Optional(Type.Unknown()),
   createdDateTime: Type.Optional(Type.Unknown()),
   lastUpdatedDateTime: Type.Optional(Type.Unknown()),
+  // OData control information is not data: the Kiota models keep `@odata.context` in additionalData
+  // from a GET and write it back, so a re-posted entity carries it.
+  '@odata.context': Type.Optional(Type.Unknown()),
+  '@odata.etag': Type.Optional(Type.Unknown()),
+  '@odata.id': Type.Optional(Type.Unknown()),
 }, { additionalProperties: false });
 export type CreateJobBody = Static<typeof CreateJobBody>;
 
