@@ -13,11 +13,11 @@ export interface CsdlType {
   members: string[];
   alternateKeys: string[];
 }
-export interface CsdlOperation { kind: 'action' | 'function'; name: string; bindingType: string; returnType?: string; parameters: string[] }
+export interface CsdlOperation { kind: 'action' | 'function'; namespace: string; name: string; bindingType: string; returnType?: string; parameters: string[] }
 export interface Csdl {
   namespace: string;
   alias: string;
-  types: Map<string, CsdlType>; // by simple name
+  types: Map<string, CsdlType>; // microsoft.graph types by simple name, others as `namespace.name`
   operations: CsdlOperation[];
   container: Map<string, { kind: 'entitySet' | 'singleton'; type: string }>;
   /** Entity sets named as the Target of a NavigationPropertyBinding. */
@@ -28,40 +28,48 @@ const arr = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.is
 
 export function parseCsdl(xml: string): Csdl {
   const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(xml);
-  const schema = doc['edmx:Edmx']['edmx:DataServices'].Schema;
+  const schemas = arr<any>(doc['edmx:Edmx']['edmx:DataServices'].Schema);
+  const graph = schemas.find((x) => x.Namespace === 'microsoft.graph');
   const types = new Map<string, CsdlType>();
-  const props = (x: any): CsdlProperty[] => arr(x.Property).map((p: any) => ({ name: p.Name, type: p.Type, nullable: p.Nullable !== 'false' }));
-  for (const e of arr<any>(schema.EntityType)) {
-    const alt = arr<any>(e.Annotation).filter((a) => a.Term === 'Org.OData.Core.V1.AlternateKeys')
-      .flatMap((a) => arr<any>(a.Collection.Record)).flatMap((r) => arr<any>(r.PropertyValue.Collection.Record))
-      .map((r) => arr<any>(r.PropertyValue).find((p) => p.Property === 'Alias').String);
-    types.set(e.Name, {
-      kind: 'entity', name: e.Name, baseType: e.BaseType, abstract: e.Abstract === 'true', properties: props(e),
-      navigation: arr<any>(e.NavigationProperty).map((n) => ({ name: n.Name, type: n.Type, containsTarget: n.ContainsTarget === 'true' })), members: [], alternateKeys: alt,
-    });
-  }
-  for (const c of arr<any>(schema.ComplexType)) {
-    types.set(c.Name, { kind: 'complex', name: c.Name, baseType: c.BaseType, abstract: c.Abstract === 'true', properties: props(c), navigation: [], members: [], alternateKeys: [] });
-  }
-  for (const en of arr<any>(schema.EnumType)) {
-    types.set(en.Name, { kind: 'enum', name: en.Name, abstract: false, properties: [], navigation: [], members: arr<any>(en.Member).map((m) => m.Name), alternateKeys: [] });
-  }
   const operations: CsdlOperation[] = [];
-  for (const [tag, kind] of [['Action', 'action'], ['Function', 'function']] as const) {
-    for (const o of arr<any>(schema[tag])) {
-      const params = arr<any>(o.Parameter);
-      operations.push({ kind, name: o.Name, bindingType: params[0].Type, returnType: o.ReturnType?.Type, parameters: params.slice(1).map((p) => p.Name) });
+  const props = (x: any): CsdlProperty[] => arr(x.Property).map((p: any) => ({ name: p.Name, type: p.Type, nullable: p.Nullable !== 'false' }));
+  for (const schema of schemas) {
+    const key = (name: string) => (schema.Namespace === 'microsoft.graph' ? name : `${schema.Namespace}.${name}`);
+    for (const e of arr<any>(schema.EntityType)) {
+      const alt = arr<any>(e.Annotation).filter((a) => a.Term === 'Org.OData.Core.V1.AlternateKeys')
+        .flatMap((a) => arr<any>(a.Collection.Record)).flatMap((r) => arr<any>(r.PropertyValue.Collection.Record))
+        .map((r) => arr<any>(r.PropertyValue).find((p) => p.Property === 'Alias').String);
+      types.set(key(e.Name), {
+        kind: 'entity', name: key(e.Name), baseType: e.BaseType, abstract: e.Abstract === 'true', properties: props(e),
+        navigation: arr<any>(e.NavigationProperty).map((n) => ({ name: n.Name, type: n.Type, containsTarget: n.ContainsTarget === 'true' })), members: [], alternateKeys: alt,
+      });
+    }
+    for (const c of arr<any>(schema.ComplexType)) {
+      types.set(key(c.Name), { kind: 'complex', name: key(c.Name), baseType: c.BaseType, abstract: c.Abstract === 'true', properties: props(c), navigation: [], members: [], alternateKeys: [] });
+    }
+    for (const en of arr<any>(schema.EnumType)) {
+      types.set(key(en.Name), { kind: 'enum', name: key(en.Name), abstract: false, properties: [], navigation: [], members: arr<any>(en.Member).map((m) => m.Name), alternateKeys: [] });
+    }
+    for (const [tag, kind] of [['Action', 'action'], ['Function', 'function']] as const) {
+      for (const o of arr<any>(schema[tag])) {
+        const params = arr<any>(o.Parameter);
+        operations.push({ kind, namespace: schema.Namespace, name: o.Name, bindingType: params[0].Type, returnType: o.ReturnType?.Type, parameters: params.slice(1).map((p) => p.Name) });
+      }
     }
   }
   const container = new Map<string, { kind: 'entitySet' | 'singleton'; type: string }>();
   const bindingTargets = new Set<string>();
-  for (const s of [...arr<any>(schema.EntityContainer.EntitySet), ...arr<any>(schema.EntityContainer.Singleton)]) {
+  for (const s of [...arr<any>(graph.EntityContainer.EntitySet), ...arr<any>(graph.EntityContainer.Singleton)]) {
     for (const b of arr<any>(s.NavigationPropertyBinding)) bindingTargets.add(b.Target);
   }
-  for (const s of arr<any>(schema.EntityContainer.EntitySet)) container.set(s.Name, { kind: 'entitySet', type: s.EntityType });
-  for (const s of arr<any>(schema.EntityContainer.Singleton)) container.set(s.Name, { kind: 'singleton', type: s.Type });
-  return { namespace: schema.Namespace, alias: schema.Alias, types, operations, container, bindingTargets };
+  for (const s of arr<any>(graph.EntityContainer.EntitySet)) container.set(s.Name, { kind: 'entitySet', type: s.EntityType });
+  for (const s of arr<any>(graph.EntityContainer.Singleton)) container.set(s.Name, { kind: 'singleton', type: s.Type });
+  return { namespace: graph.Namespace, alias: graph.Alias, types, operations, container, bindingTargets };
 }
+
+/** How a bound operation is addressed in a URL segment: Graph's own with or without namespace, others qualified. */
+export const operationSegments = (o: CsdlOperation): string[] =>
+  o.namespace === 'microsoft.graph' ? [o.name, `microsoft.graph.${o.name}`] : [`${o.namespace}.${o.name}`];
 
 /** `graph.user`, `microsoft.graph.user`, `Collection(graph.user)` → { name: 'user', many } */
 export function typeRef(ref: string): { name: string; many: boolean } {
@@ -89,10 +97,11 @@ export const allNavigation = (csdl: Csdl, name: string) => lineage(csdl, name).f
  * `users(id,displayName)`, `microsoft.graph.crossTenantMigrationJob`, `…/$delta`) to the type its payload carries.
  */
 export function resolveContext(csdl: Csdl, fragment: string): { type: string; many: boolean } {
-  const qualified = /^(microsoft\.graph|graph)\.([A-Za-z]+)$/.exec(fragment);
+  const qualified = /^(microsoft\.graph|graph|xtm)\.([A-Za-z]+)$/.exec(fragment);
   if (qualified) {
-    if (!csdl.types.has(qualified[2]!)) throw new Error(`context type ${fragment} is not in $metadata`);
-    return { type: qualified[2]!, many: false };
+    const name = qualified[1] === 'xtm' ? fragment : qualified[2]!;
+    if (!csdl.types.has(name)) throw new Error(`context type ${fragment} is not in $metadata`);
+    return { type: name, many: false };
   }
   let path = fragment;
   let entity = false;

@@ -7,16 +7,25 @@ const attrs = (a: Record<string, string | boolean | undefined>) =>
   Object.entries(a).filter(([, v]) => v !== undefined && v !== false).map(([k, v]) => ` ${k}="${esc(String(v))}"`).join('');
 
 export function renderCsdl(modules: EdmModule[]): string {
+  const namespaces = [...new Set([NAMESPACE, ...modules.map((m) => m.namespace ?? NAMESPACE)])];
+  const out: string[] = [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    '<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">',
+    '  <edmx:DataServices>',
+  ];
+  for (const ns of namespaces) out.push(...schema(ns, modules.filter((m) => (m.namespace ?? NAMESPACE) === ns)));
+  out.push('  </edmx:DataServices>', '</edmx:Edmx>', '');
+  return out.join('\n');
+}
+
+function schema(namespace: string, modules: EdmModule[]): string[] {
   const types = modules.flatMap((m) => m.types);
   const operations = modules.flatMap((m) => m.operations ?? []);
   const container = modules.flatMap((m) => m.container ?? []);
   checkUnique(types.map((t) => t.name), 'type');
   const byKind = (k: EdmType['kind']) => types.filter((t) => t.kind === k).sort((a, b) => a.name.localeCompare(b.name));
   const out: string[] = [
-    '<?xml version="1.0" encoding="utf-8"?>',
-    '<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">',
-    '  <edmx:DataServices>',
-    `    <Schema Namespace="${NAMESPACE}" Alias="${ALIAS}" xmlns="http://docs.oasis-open.org/odata/ns/edm">`,
+    `    <Schema${attrs({ Namespace: namespace, Alias: namespace === NAMESPACE ? ALIAS : undefined })} xmlns="http://docs.oasis-open.org/odata/ns/edm">`,
   ];
   for (const t of byKind('enum')) {
     if (t.kind !== 'enum') continue;
@@ -42,6 +51,10 @@ export function renderCsdl(modules: EdmModule[]): string {
     else out.push(`${open}>`, ...t.properties.map((p) => `        ${property(p)}`), '      </ComplexType>');
   }
   for (const op of operations) out.push(...operation(op));
+  if (namespace !== NAMESPACE) {
+    out.push('    </Schema>');
+    return out;
+  }
   out.push('      <EntityContainer Name="GraphService">');
   for (const c of container) {
     const head = c.kind === 'entitySet' ? `        <EntitySet Name="${esc(c.name)}" EntityType="${esc(c.type)}"` : `        <Singleton Name="${esc(c.name)}" Type="${esc(c.type)}"`;
@@ -49,8 +62,8 @@ export function renderCsdl(modules: EdmModule[]): string {
     if (bindings.length === 0) out.push(`${head} />`);
     else out.push(`${head}>`, ...bindings.map(([path, target]) => `          <NavigationPropertyBinding Path="${esc(path)}" Target="${esc(target)}" />`), `        </${c.kind === 'entitySet' ? 'EntitySet' : 'Singleton'}>`);
   }
-  out.push('      </EntityContainer>', '    </Schema>', '  </edmx:DataServices>', '</edmx:Edmx>', '');
-  return out.join('\n');
+  out.push('      </EntityContainer>', '    </Schema>');
+  return out;
 }
 
 function property(p: EdmProperty): string {

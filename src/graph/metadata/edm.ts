@@ -74,6 +74,8 @@ export interface EdmContainerChild {
 export type EdmType = EdmEntityType | EdmComplexType | EdmEnumType;
 
 export interface EdmModule {
+  /** Schema namespace; default `microsoft.graph`. xtm's own extensions live in `xtm`. */
+  namespace?: string;
   types: EdmType[];
   operations?: EdmOperation[];
   container?: EdmContainerChild[];
@@ -91,4 +93,6 @@ export const complex = (name: string, properties: EdmProperty[], rest: Partial<O
   ({ kind: 'complex', name, properties, ...rest });
 export const enumType = (name: string, members: readonly string[]): EdmEnumType => ({ kind: 'enum', name, members });
 export const G = (name: string): EdmTypeRef => `${ALIAS}.${name}`;
+export const XTM = 'xtm';
+export const X = (name: string): EdmTypeRef => `${XTM}.${name}`;
 export const collection = (t: EdmTypeRef): EdmTypeRef => `Collection(${t})`;

@@ -25,7 +25,7 @@ export const files: EdmModule = {
       prop('quota', G('quota')),
     ], { navigation: [nav('items', collection(G('driveItem')), true), nav('root', G('driveItem'), true)] }),
     entity('driveItem', G('baseItem'), [
-      prop('content', 'Edm.Stream'),
+      prop('content', 'Edm.Stream'), // GET …/items/{id}/content: the file's bytes
       prop('file', G('file')),
       prop('fileSystemInfo', G('fileSystemInfo')),
       prop('folder', G('folder')),

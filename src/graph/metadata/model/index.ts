@@ -7,5 +7,6 @@ import { migrations } from './migrations.js';
 import { outlook } from './outlook.js';
 import { teams } from './teams.js';
 import { sharepoint } from './sharepoint.js';
+import { xtmExtensions } from './xtm.js';
 
-export const modelModules: EdmModule[] = [common, migrations, directory, outlook, files, teams, sharepoint];
+export const modelModules: EdmModule[] = [common, migrations, directory, outlook, files, teams, sharepoint, xtmExtensions];
