@@ -6,6 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import type { GraphApp } from './app.js';
 
 const GRAPH_PREFIX = /^\/(beta|v1\.0)(\/|$)/;
+const OPEN = '%28';
+const CLOSE = '%29';
 
 export async function installOpenApi(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
@@ -31,7 +33,13 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
       }
       if (route.config && (route.config as { anonymous?: boolean }).anonymous) out.security = [];
       // Path-based addressing (`root:/path/to/item`, `sites/{host}:/{path}`) is a wildcard route in Fastify.
-      return { schema: out, url: url.replace(/\/\*$/, '/{path}') };
+      // Function parentheses would read as a regular expression to the path formatter: hide them until transformObject.
+      return { schema: out, url: url.replace(/\/\*$/, '/{path}').replace(/\(/g, OPEN).replace(/\)/g, CLOSE) };
+    },
+    transformObject: (documentObject) => {
+      const doc = (documentObject as { openapiObject: { paths?: Record<string, unknown> } }).openapiObject;
+      if (doc.paths) doc.paths = Object.fromEntries(Object.entries(doc.paths).map(([p, v]) => [p.split(OPEN).join('(').split(CLOSE).join(')'), v]));
+      return doc as never;
     },
   });
 }
