@@ -1,4 +1,5 @@
 // Implementations of the CLI commands (kept apart from argument parsing so tests can call them).
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { XtmConfig } from '../config.js';
 import { createServer } from '../server.js';
 import { openStore } from '../store/db.js';
@@ -69,5 +70,30 @@ export const cliCommands = {
       : await fetch(`${url}/xtm/admin/clock`);
     console.log(JSON.stringify(await res.json(), null, 2));
     return res.ok ? 0 : 1;
+  },
+
+  async identityMapImport(url: string, tenant: string, file: string): Promise<number> {
+    const res = await fetch(`${url}/xtm/admin/tenants/${encodeURIComponent(tenant)}/spoIdentityMap.csv`, {
+      method: 'PUT', headers: { 'content-type': 'text/csv' }, body: readFileSync(file),
+    });
+    const body = (await res.json()) as { users?: number; groups?: number; error?: { message: string } };
+    if (!res.ok) {
+      console.error(`xtm: ${body.error?.message ?? res.statusText}`);
+      return 1;
+    }
+    console.log(`imported ${body.users} user and ${body.groups} group rows into ${tenant} (the previous map was replaced)`);
+    return 0;
+  },
+
+  async identityMapExport(url: string, tenant: string, out?: string): Promise<number> {
+    const res = await fetch(`${url}/xtm/admin/tenants/${encodeURIComponent(tenant)}/spoIdentityMap.csv`);
+    const text = await res.text();
+    if (!res.ok) {
+      console.error(`xtm: ${text}`);
+      return 1;
+    }
+    if (out) writeFileSync(out, text);
+    else process.stdout.write(text);
+    return 0;
   },
 };

@@ -89,6 +89,15 @@ clock.command('show').option('--url <url>', 'server', `http://127.0.0.1:${DEFAUL
 clock.command('advance <duration>').description('ISO-8601 duration, e.g. P7D or PT12H').option('--url <url>', 'server', `http://127.0.0.1:${DEFAULTS.port}`)
   .action(async (d, o) => process.exit(await cliCommands.clock(o.url, d)));
 
+// Add-SPOTenantIdentityMap through the admin API: 6 columns, no header; an import replaces the whole map.
+const idmap = program.command('identity-map').description('the SharePoint identity map of a (target) tenant, as the 6-column CSV (admin API)');
+idmap.command('import <file>').description('replace the tenant\'s identity map with the CSV file').requiredOption('--tenant <tenant>', 'tenant id or domain holding the map (the target)')
+  .option('--url <url>', 'server', `http://127.0.0.1:${DEFAULTS.port}`)
+  .action(async (file, o) => process.exit(await cliCommands.identityMapImport(o.url, o.tenant, file)));
+idmap.command('export').description('write the tenant\'s identity map as CSV (stdout, or --out FILE)').requiredOption('--tenant <tenant>', 'tenant id or domain holding the map')
+  .option('--out <file>', 'output file').option('--url <url>', 'server', `http://127.0.0.1:${DEFAULTS.port}`)
+  .action(async (o) => process.exit(await cliCommands.identityMapExport(o.url, o.tenant, o.out)));
+
 program.parseAsync().catch((err) => {
   console.error(`xtm: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(2);

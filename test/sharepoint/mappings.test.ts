@@ -3,7 +3,10 @@
 // nothing, one-to-one), and a CSV round trip giving the same map back.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TestServer } from '../helpers.js';
+import { cliCommands } from '../../src/cli/commands.js';
 import { assertGraphError } from '../jobs/util.js';
 import { CONTOSO, FABRIKAM, FALCON, spoServer, targetToken } from './fixture.js';
 
@@ -121,4 +124,10 @@ test('identity-map CSV: import replaces the map, export gives the same map back,
   assert.deepEqual(sorted((await s.api('GET', `/xtm/admin/tenants/${FABRIKAM}/spoIdentityMap.csv`, { token: null })).text), sorted(csv));
   const g = await s.api('GET', `${G}(sourceGroupObjectId='${FALCON.source}')`, { token: tok });
   assert.equal(g.body.targetGroupMigrationData.mailNickname, 'Project "Falcon", team');
+  // xtm identity-map export | import: the same map through the CLI
+  const file = join(s.dir, 'map.csv');
+  assert.equal(await cliCommands.identityMapExport(s.url, 'fabrikam.onmicrosoft.com', file), 0);
+  assert.deepEqual(sorted(readFileSync(file, 'utf8')), sorted(csv));
+  assert.equal(await cliCommands.identityMapImport(s.url, 'fabrikam.onmicrosoft.com', file), 0);
+  assert.deepEqual(sorted((await s.api('GET', `/xtm/admin/tenants/${FABRIKAM}/spoIdentityMap.csv`, { token: null })).text), sorted(csv));
 });

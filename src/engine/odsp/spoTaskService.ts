@@ -17,7 +17,7 @@ import { MoveError } from './moveError.js';
 import { siteMover, type SiteMovePlan } from './siteMover.js';
 
 export const SPO_TASK = 'spo.task';
-const CHUNK = 500;
+const CHUNK = 1000;
 
 /** What a task keeps of its request: the checked request, the client's parameters, resolved identities. */
 export interface StoredParameters { request: SpoTaskRequest; raw: Record<string, unknown>; echo: Record<string, unknown> }
