@@ -6,6 +6,7 @@ const benches: Bench[] = [
   { name: 'http: GET by id and list vs bare node:http (issue 2)', load: () => import('./httpThroughput.js'), opts: { seconds: quick ? 2 : 5 } },
   { name: 'scenario load: generated tenants (issue 3)', load: () => import('./scenarioLoad.js'), opts: { users: quick ? 1000 : 10000 } },
   { name: 'validation: 2,000-user job, all workloads (issue 4)', load: () => import('./validate.js'), opts: { users: 2000 } },
+  { name: 'mappings: 1,000,000 SharePoint user mappings, lookup and 50-item $delta PATCH (issue 15)', load: () => import('./mappings.js'), opts: { mappings: quick ? 100_000 : 1_000_000 } },
 ];
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
