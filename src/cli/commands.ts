@@ -72,9 +72,10 @@ export const cliCommands = {
     return res.ok ? 0 : 1;
   },
 
-  async identityMapImport(url: string, tenant: string, file: string): Promise<number> {
+  /** `adminKey`: the server's admin key (the file admin.key in its data directory). */
+  async identityMapImport(url: string, tenant: string, file: string, adminKey?: string): Promise<number> {
     const res = await fetch(`${url}/xtm/admin/tenants/${encodeURIComponent(tenant)}/spoIdentityMap.csv`, {
-      method: 'PUT', headers: { 'content-type': 'text/csv' }, body: readFileSync(file),
+      method: 'PUT', headers: { 'content-type': 'text/csv', ...(adminKey ? { authorization: `Bearer ${adminKey}` } : {}) }, body: readFileSync(file),
     });
     const body = (await res.json()) as { users?: number; groups?: number; error?: { message: string } };
     if (!res.ok) {
@@ -85,8 +86,8 @@ export const cliCommands = {
     return 0;
   },
 
-  async identityMapExport(url: string, tenant: string, out?: string): Promise<number> {
-    const res = await fetch(`${url}/xtm/admin/tenants/${encodeURIComponent(tenant)}/spoIdentityMap.csv`);
+  async identityMapExport(url: string, tenant: string, out?: string, adminKey?: string): Promise<number> {
+    const res = await fetch(`${url}/xtm/admin/tenants/${encodeURIComponent(tenant)}/spoIdentityMap.csv`, { headers: adminKey ? { authorization: `Bearer ${adminKey}` } : {} });
     const text = await res.text();
     if (!res.ok) {
       console.error(`xtm: ${text}`);

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { DEFAULTS, configFromEnv, type XtmConfig } from '../config.js';
+import { readAdminKey } from '../graph/adminAuth.js';
 import { cliCommands } from './commands.js';
 import { workerCommand } from './workerCommand.js';
 
@@ -92,11 +93,12 @@ clock.command('advance <duration>').description('ISO-8601 duration, e.g. P7D or 
 // Add-SPOTenantIdentityMap through the admin API: 6 columns, no header; an import replaces the whole map.
 const idmap = program.command('identity-map').description('the SharePoint identity map of a (target) tenant, as the 6-column CSV (admin API)');
 idmap.command('import <file>').description('replace the tenant\'s identity map with the CSV file').requiredOption('--tenant <tenant>', 'tenant id or domain holding the map (the target)')
-  .option('--url <url>', 'server', `http://127.0.0.1:${DEFAULTS.port}`)
-  .action(async (file, o) => process.exit(await cliCommands.identityMapImport(o.url, o.tenant, file)));
+  .option('--url <url>', 'server', `http://127.0.0.1:${DEFAULTS.port}`).option('--data-dir <dir>', 'the server\'s data directory (its admin key)', DEFAULTS.dataDir)
+  .action(async (file, o) => process.exit(await cliCommands.identityMapImport(o.url, o.tenant, file, readAdminKey(o.dataDir))));
 idmap.command('export').description('write the tenant\'s identity map as CSV (stdout, or --out FILE)').requiredOption('--tenant <tenant>', 'tenant id or domain holding the map')
   .option('--out <file>', 'output file').option('--url <url>', 'server', `http://127.0.0.1:${DEFAULTS.port}`)
-  .action(async (o) => process.exit(await cliCommands.identityMapExport(o.url, o.tenant, o.out)));
+  .option('--data-dir <dir>', 'the server\'s data directory (its admin key)', DEFAULTS.dataDir)
+  .action(async (o) => process.exit(await cliCommands.identityMapExport(o.url, o.tenant, o.out, readAdminKey(o.dataDir))));
 
 program.parseAsync().catch((err) => {
   console.error(`xtm: ${err instanceof Error ? err.message : String(err)}`);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Clock } from '../../src/clock.js';
+import { readAdminKey } from '../../src/graph/adminAuth.js';
 import { openStore } from '../../src/store/db.js';
 import { loadScenarioFile } from '../../src/tenants/scenario/index.js';
 import { CONTOSO, CONTOSO_APP, FABRIKAM, NESTOR, SCENARIO, SECRET } from './fixture.js';
@@ -59,7 +60,7 @@ test('SIGKILL mid-copy, restart: the task completes with every file exactly once
   // Kill as soon as some (not all) items are copied.
   let copied = 0;
   for (let i = 0; i < 3000; i++) {
-    const p = (await (await fetch(`${run.url}/xtm/admin/sharepoint/migrations/tasks/${task.id}`)).json()) as { move: { itemsCopied: number } | null };
+    const p = (await (await fetch(`${run.url}/xtm/admin/sharepoint/migrations/tasks/${task.id}`, { headers: { authorization: `Bearer ${readAdminKey(dir)}` } })).json()) as { move: { itemsCopied: number } | null };
     copied = p.move?.itemsCopied ?? 0;
     if (copied > 0) break;
     await new Promise((r) => setTimeout(r, 5));
@@ -71,7 +72,7 @@ test('SIGKILL mid-copy, restart: the task completes with every file exactly once
   run = await start();
   let status = '';
   for (let i = 0; i < 600 && status !== 'completed'; i++) {
-    const p = (await (await fetch(`${run.url}/xtm/admin/sharepoint/migrations/tasks/${task.id}`)).json()) as { task: { status: string } };
+    const p = (await (await fetch(`${run.url}/xtm/admin/sharepoint/migrations/tasks/${task.id}`, { headers: { authorization: `Bearer ${readAdminKey(dir)}` } })).json()) as { task: { status: string } };
     status = p.task.status;
     if (status !== 'completed') await new Promise((r) => setTimeout(r, 100));
   }
