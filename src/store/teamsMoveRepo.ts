@@ -76,6 +76,7 @@ export const teamsMoveRepo = {
       .execute();
     await trx.insertInto('chat_members').columns(['tenant_id', 'chat_id', 'user_id', 'roles'])
       .expression(threads(trx).innerJoin('chat_members as cm', (j) => j.on('cm.tenant_id', '=', k.sourceTenantId).onRef('cm.chat_id', '=', 'mp.source_id'))
+        .where('cm.chat_id', 'in', threads(trx).select('mp.source_id'))
         .leftJoin('identity_mappings as im', identity(k, 'im', 'cm.user_id'))
         .select([sql.val(k.targetTenantId).as('tenant_id'), 'mp.target_id', asTarget(k, 'cm.user_id', 'im').as('user_id'), 'cm.roles'])
         .where((eb) => eb.not(eb.exists(eb.selectFrom('chat_members as t').select('t.user_id').where('t.tenant_id', '=', k.targetTenantId)
@@ -85,7 +86,9 @@ export const teamsMoveRepo = {
 
   /** Messages of the mapped new threads, in import order (thread id, message id). */
   messages(db: Db, k: MoveKey) {
+    // The IN list steers SQLite's planner to probe messages by thread instead of scanning the tenant's.
     return mapOf(k, 'Teams', 'thread')(db).innerJoin('chat_messages as m', (j) => j.on('m.tenant_id', '=', k.sourceTenantId).onRef('m.chat_id', '=', 'mp.source_id'))
+      .where('m.chat_id', 'in', mapOf(k, 'Teams', 'thread')(db).select('mp.source_id'))
       .where('m.message_type', '=', IMPORTED_TYPE);
   },
 
