@@ -140,3 +140,4 @@ function withHold(h: MailboxHolds, hold: NonNullable<MigrationFaultParams['hold'
     case 'inPlaceHold': return { ...h, inPlaceHolds: [...h.inPlaceHolds, `UniH${deriveGuid('hold', String(h.inPlaceHolds.length)).replace(/-/g, '')}`] };
   }
 }
+

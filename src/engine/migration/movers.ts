@@ -3,9 +3,11 @@
 import type { MovedWorkload, WorkloadMover } from './workload.js';
 import { exchangeMover } from './exchange.js';
 import { oneDriveMover } from '../odsp/oneDriveMover.js';
+import { meetingsMover } from './meetings.js';
+import { teamsMover } from './teams.js';
 
 export type MoverRegistry = Partial<Record<MovedWorkload, WorkloadMover>>;
 
 export function defaultMovers(): MoverRegistry {
-  return { Exchange: exchangeMover, ODSP: oneDriveMover };
+  return { Exchange: exchangeMover, ODSP: oneDriveMover, Teams: teamsMover, Meeting: meetingsMover };
 }
