@@ -59,8 +59,12 @@ const KEYED_COLLECTIONS = new Set(
  */
 export function rewriteKeySegments(url: string): string {
   const q = url.indexOf('?');
-  const path = q === -1 ? url : url.slice(0, q);
+  let path = q === -1 ? url : url.slice(0, q);
   if (!path.includes('(') && !path.includes('%28')) return url;
+  // A bound function's string argument may hold '/' (getBySourceSiteUrl(sourceSiteUrl='https://…/sites/IT')):
+  // keep the call one segment.
+  const call = /\/((?:microsoft\.graph\.)?getBySource\w+)\((.*)\)$/i.exec(path);
+  if (call) path = `${path.slice(0, call.index)}/${call[1]}(${call[2]!.replace(/\//g, '%2F')})`;
   const segments = path.split('/');
   const out: string[] = [];
   for (const seg of segments) {

@@ -214,3 +214,35 @@ test('cancel: 204 before start, 409 once in progress; a task not started by its 
   assert.equal(late.body.status, 'cancelled', late.text);
   assert.equal(late.body.startedDateTime, undefined);
 });
+
+test('a regular site task: write conflict refused, then moved to targetSiteUrl and found by getBySourceSiteUrl', async () => {
+  const SITE = 'https://contoso.sharepoint.com/sites/Finance';
+  const made = await s.api('POST', `/xtm/admin/tenants/${CONTOSO}/sites`, { token: null, body: {
+    kind: 'Site', url: SITE, title: 'Finance',
+    permissions: [{ principal: 'lynne.robbins@contoso.com', role: 'owner' }, { principal: 'fault-no-spo-mapping@contoso.com', role: 'read' }],
+    items: [{ path: '/Budgets', folder: true }, { path: '/Budgets/2027.xlsx', sizeBytes: 52000, createdBy: 'lynne.robbins@contoso.com' }],
+  } });
+  assert.equal(made.status, 201, made.text);
+  const taken = await s.api('POST', `/xtm/admin/tenants/${FABRIKAM}/sites`, { token: null, body: { kind: 'Site', url: 'https://fabrikam.sharepoint.com/sites/Taken' } });
+  assert.equal(taken.status, 201, taken.text);
+  const site = (target: string, extra: Record<string, unknown> = {}) => ({ parameters: {
+    '@odata.type': '#microsoft.graph.sharePointSiteMigrationTaskParameters', targetOrganizationHost: 'https://fabrikam-my.sharepoint.com', sourceSiteUrl: SITE, targetSiteUrl: target, ...extra,
+  } });
+  const conflict = await post(site('https://fabrikam.sharepoint.com/sites/Taken'));
+  assertGraphError(conflict, 422, 'unprocessableEntity', /already exists on the target/, { detailCode: 'MnASiteMoveTargetUrlHasWriteConflict' });
+  const long = await post(site(`https://fabrikam.sharepoint.com/sites/${'x'.repeat(380)}`, { validateOnly: true }));
+  assert.equal(long.body.error?.code, 'MnATargetUrlNotValidForRename', long.text);
+
+  const r = await post(site('https://fabrikam.sharepoint.com/sites/Finance'));
+  assert.equal(r.status, 200, r.text);
+  await drain();
+  const got = await s.api('GET', `${TASKS}/getBySourceSiteUrl(sourceSiteUrl='${SITE}')?$select=id,status,startedDateTime`, { token: src });
+  assert.equal(got.status, 200, got.text);
+  assert.equal(got.body.id, r.body.id);
+  assert.equal(got.body.status, 'completed', got.text);
+  const progress = await s.api('GET', `/xtm/admin/sharepoint/migrations/tasks/${r.body.id}`, { token: null });
+  assert.equal(progress.body.moveState, 'Success');
+  assert.deepEqual({ items: progress.body.move.itemsCopied, kept: progress.body.move.permissionsKept, dropped: progress.body.move.permissionsDropped }, { items: 2, kept: 1, dropped: 1 });
+  const resolved = await s.api('GET', `/xtm/admin/sharepoint/resolve?url=${encodeURIComponent(SITE)}`, { token: null });
+  assert.equal(resolved.body.url, 'https://fabrikam.sharepoint.com/sites/finance');
+});
