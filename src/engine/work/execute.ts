@@ -29,7 +29,13 @@ export async function runItem(tasks: TaskList, item: ItemInfo, ctx: RunContext):
   const handler = tasks[item.task];
   try {
     if (!handler) throw new PermanentError(`no handler for task '${item.task}'`);
-    const helpers: TaskHelpers = { store: ctx.store, clock: ctx.clock, log: ctx.log.child({ task: item.task, item: item.id }), queue: ctx.queue, attempt: item.attempt, abortSignal: ctx.abortSignal };
+    let log: TaskHelpers['log'] | undefined; // a child logger only for tasks that log (it costs more than a no-op task)
+    const helpers: TaskHelpers = {
+      store: ctx.store, clock: ctx.clock, queue: ctx.queue, attempt: item.attempt, abortSignal: ctx.abortSignal,
+      get log() {
+        return (log ??= ctx.log.child({ task: item.task, item: item.id }));
+      },
+    };
     await handler(item.payload, helpers);
     return { ok: true };
   } catch (err) {

@@ -56,6 +56,10 @@ export class GraphileRunner {
       pollInterval: this.o.pollMs,
       noHandleSignals: true,
       parsedCronItems: [],
+      // Finished jobs are deleted together (graphile-worker's completion batching). Its batched claims
+      // (localQueue) stay off: in 0.17.3 they run a named queue's jobs concurrently (the contract suite
+      // saw six at once in one queue).
+      preset: { worker: { completeJobBatchDelay: 0 } },
       events,
       logger: new GraphileLogger(() => (level, message) => {
         if (level === 'error') this.log.error(message);

@@ -95,6 +95,8 @@ export function makeProducer(store: Store, clock: Clock, backend: Backend): Prod
       let moved = 0;
       for (;;) {
         const nowIso = clock.iso();
+        const next = await workRepo.nextTimerAt(store.db);
+        if (next === undefined || next > Date.parse(nowIso)) return moved;
         const n = await store.db.transaction().execute(async (trx) => {
           const due = await workRepo.takeDueTimers(trx, nowIso, PROMOTE_BATCH);
           await addRunnable(trx, due.map((t) => ({ ...t, payload: typeof t.payload === 'string' ? t.payload : JSON.stringify(t.payload) })));
