@@ -73,7 +73,7 @@ describe('restart', () => {
   it('a validate left in work_items by a stopped process completes exactly once after restart', async () => {
     const db = join(dir, 'restart.db');
     const first = await boot(db, { worker: false }, new Clock({ mode: 'manual', startAt: START }), basicValidation, true);
-    const tok = await token(first.url);
+    let tok = await token(first.url);
     const created = await call(first, tok, 'POST', B, jobBody({ resources: USERS, workloads: ['Teams'] }));
     assert.equal(created.status, 201, created.text);
     const id = created.body.id as string;
@@ -88,7 +88,8 @@ describe('restart', () => {
 
     const second = await boot(db, {}, new Clock({ mode: 'manual', startAt: START + 60_000 }));
     try {
-      // The signing key lives in the store: the first process's token still works.
+      // Tokens name the issuing server's authority (its port): ask the new process for one.
+      tok = await token(second.url);
       const deadline = Date.now() + 10_000;
       let status = '';
       while (Date.now() < deadline) {
@@ -112,7 +113,7 @@ describe('restart', () => {
   it('an item a crashed process had locked is unlocked and run by the next process\'s worker (no drain)', async () => {
     const db = join(dir, 'crash.db');
     const first = await boot(db, { worker: false }, new Clock({ mode: 'manual', startAt: START }), basicValidation, true);
-    const tok = await token(first.url);
+    let tok = await token(first.url);
     const created = await call(first, tok, 'POST', B, jobBody({ resources: USERS, workloads: ['Teams'] }));
     await call(first, tok, 'POST', `${B}/${created.body.id}/validate`);
     // Simulate a crash mid-run: the item is locked by a worker that no longer exists (registered,
@@ -128,6 +129,7 @@ describe('restart', () => {
 
     const second = await boot(db, {}, new Clock({ mode: 'manual', startAt: START + 60_000 }));
     try {
+      tok = await token(second.url);
       const deadline = Date.now() + 10_000;
       let status = '';
       while (Date.now() < deadline) {
