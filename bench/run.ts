@@ -7,6 +7,7 @@ const benches: Bench[] = [
   { name: 'scenario load: generated tenants (issue 3)', load: () => import('./scenarioLoad.js'), opts: { users: quick ? 1000 : 10000 } },
   { name: 'validation: 2,000-user job, all workloads (issue 4)', load: () => import('./validate.js'), opts: { users: 2000 } },
   { name: 'mappings: 1,000,000 SharePoint user mappings, lookup and 50-item $delta PATCH (issue 15)', load: () => import('./mappings.js'), opts: { mappings: quick ? 100_000 : 1_000_000 } },
+  { name: 'migration: 200-user job end to end vs raw INSERT…SELECT (issue 14)', load: () => import('./migrate.js'), opts: { users: quick ? 50 : 200 } },
 ];
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));

@@ -3,6 +3,7 @@
 import { mailMoveRepo, type MailMoveKey } from '../../store/mailMoveRepo.js';
 import type { ChunkResult, MoveHelpers, OnChunkCommit, Reconciliation, SkippedItem, UserMove, WorkloadMover } from './workload.js';
 import { loadFaults, SKIP_REASONS } from './faults.js';
+import { killPoint } from './killPoint.js';
 
 /** Items above Exchange Online's 150 MB message size limit can't be moved: skipped, and they lower the score. */
 export const MAX_ITEM_BYTES = 150 * 1024 * 1024;
@@ -41,7 +42,11 @@ export const exchangeMover: WorkloadMover = {
       const skipped = [...pending.oversized.filter((o) => !exclude.includes(o.id)).map(oversized), ...skips.filter((x) => inRange(x.sourceItemId, cursor, end))];
       const result: ChunkResult = { cursor: end ?? null, items: pending.items, bytes: pending.bytes, skipped };
       await onCommit(trx, result);
+      killPoint('inChunk');
       return result;
+    }).then((r) => {
+      killPoint('betweenChunks');
+      return r;
     });
   },
 
@@ -68,6 +73,7 @@ export const exchangeMover: WorkloadMover = {
         await mailMoveRepo.convertRecipients(trx, k, targetAddress(target, m.targetDeliveryDomain), h.clock.iso());
       }
       if (onCommit) await onCommit(trx);
+      killPoint('inCutover');
     });
   },
 
