@@ -1,0 +1,146 @@
+// HTTP throughput of xtm against a bare node:http server that answers the same requests with the
+// same recorded responses (status, headers, bytes): GET job by id (10,000 jobs stored), list $top=20,
+// and GET of a 2,000-user job, on SQLite and on PostgreSQL. The load generator is autocannon in a
+// process of its own (bench/loadgen.ts), sending the same headers (Authorization) to both servers;
+// rounds are interleaved (xtm SQLite, xtm PostgreSQL, bare, …) after a warm-up of each, and each
+// figure is the median round. Ratio = xtm median / bare median.
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Round, RoundResult } from './loadgen.js';
+import { createTempDatabase, pgUnreachable, type TempDatabase } from '../test/pg.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+function startChild(args: string[]): Promise<{ child: ChildProcess; info: any }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'serverChild.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let buf = '';
+    child.stdout!.on('data', (d) => {
+      buf += d;
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) resolve({ child, info: JSON.parse(buf.slice(0, nl)) });
+    });
+    child.on('exit', (code) => reject(new Error(`bench server exited ${code}`)));
+  });
+}
+
+class LoadGenerator {
+  private child = fork(join(here, 'loadgen.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  private ready = new Promise<void>((resolve) => this.child.once('message', () => resolve()));
+  async round(r: Round): Promise<RoundResult> {
+    await this.ready;
+    const done = new Promise<RoundResult>((resolve) => this.child.once('message', (m) => resolve(m as RoundResult)));
+    this.child.send(r);
+    const out = await done;
+    if (out.non2xx || out.errors || !out.requests) throw new Error(`${r.url}: ${out.non2xx} non-2xx, ${out.errors} errors in ${out.requests} requests`);
+    return out;
+  }
+  stop() {
+    this.child.kill();
+  }
+}
+
+const SKIP_HEADERS = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
+
+async function record(url: string, headers: Record<string, string>) {
+  const res = await fetch(url, { headers });
+  if (res.status !== 200) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+  const kept: Record<string, string> = {};
+  res.headers.forEach((v, k) => {
+    if (!SKIP_HEADERS.has(k)) kept[k] = v;
+  });
+  return { status: res.status, headers: kept, body: await res.text() };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+interface Target { name: string; url: string; headers: Record<string, string> }
+
+export async function run(opts: { seconds?: number; rounds?: number; connections?: number; backends?: ('sqlite' | 'postgres')[] } = {}) {
+  const seconds = opts.seconds ?? 4;
+  const rounds = opts.rounds ?? 3;
+  const connections = opts.connections ?? 32;
+  let backends = opts.backends ?? ['sqlite', 'postgres'];
+  const dir = mkdtempSync(join(tmpdir(), 'xtm-bench-'));
+  const children: ChildProcess[] = [];
+  let pgdb: TempDatabase | undefined;
+  const loadgen = new LoadGenerator();
+  const notes: string[] = [];
+  try {
+    if (backends.includes('postgres')) {
+      const why = await pgUnreachable();
+      if (why) {
+        notes.push(`postgres not run: ${why}`);
+        backends = backends.filter((b) => b !== 'postgres');
+      } else pgdb = await createTempDatabase('benchhttp');
+    }
+    const servers: { backend: string; info: any }[] = [];
+    for (const backend of backends) {
+      const s = await startChild(['xtm', join(dir, backend), backend === 'postgres' ? pgdb!.url : join(dir, `${backend}.db`)]);
+      children.push(s.child);
+      servers.push({ backend, info: s.info });
+    }
+    const J = '/beta/solutions/migrations/crossTenantMigrationJobs';
+    const cases = {
+      getById: (i: any) => `${J}/${i.jobId}`,
+      list20: () => `${J}?$top=20`,
+      get2000UserJob: (i: any) => `${J}/${i.bigJobId}`,
+    };
+    // The bare server answers each path with what xtm (SQLite, else the first backend) answered.
+    const recorded: Record<string, Awaited<ReturnType<typeof record>>> = {};
+    for (const { info } of servers) {
+      for (const path of Object.values(cases).map((f) => f(info))) {
+        recorded[path] ??= await record(`${info.url}${path}`, { authorization: `Bearer ${info.token}` });
+      }
+    }
+    const recordedFile = join(dir, 'recorded.json');
+    writeFileSync(recordedFile, JSON.stringify(recorded));
+    const bare = await startChild(['bare', recordedFile]);
+    children.push(bare.child);
+
+    const result: Record<string, unknown> = { jobsStored: 10_001, connections, seconds, rounds, notes };
+    for (const [name, path] of Object.entries(cases)) {
+      const targets: Target[] = [
+        ...servers.map(({ backend, info }) => ({ name: backend, url: `${info.url}${path(info)}`, headers: { authorization: `Bearer ${info.token}` } })),
+        // The bare server gets the same request bytes: same path, same Authorization header (each backend's token has one length).
+        { name: 'bare', url: `${bare.info.url}${path(servers[0]!.info)}`, headers: { authorization: `Bearer ${servers[0]!.info.token}` } },
+      ];
+      for (const t of targets) await loadgen.round({ ...t, seconds: 1, connections }); // warm-up
+      const rps: Record<string, number[]> = Object.fromEntries(targets.map((t) => [t.name, []]));
+      const p99: Record<string, number[]> = Object.fromEntries(targets.map((t) => [t.name, []]));
+      for (let r = 0; r < rounds; r++) {
+        for (const t of targets) {
+          const out = await loadgen.round({ ...t, seconds, connections });
+          rps[t.name]!.push(out.rps);
+          p99[t.name]!.push(out.p99);
+        }
+      }
+      const bareRps = median(rps.bare!);
+      const row: Record<string, unknown> = { bare: { rps: Math.round(bareRps), p99ms: median(p99.bare!) } };
+      for (const { backend } of servers) {
+        row[backend] = { rps: Math.round(median(rps[backend]!)), p99ms: median(p99[backend]!), ratio: +(median(rps[backend]!) / bareRps).toFixed(3), rounds: rps[backend]!.map(Math.round) };
+      }
+      (row.bare as any).rounds = rps.bare!.map(Math.round);
+      result[name] = row;
+    }
+    return result;
+  } finally {
+    loadgen.stop();
+    for (const c of children) c.kill();
+    await new Promise((r) => setTimeout(r, 300));
+    await pgdb?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const backends = process.argv.includes('--sqlite') ? ['sqlite' as const] : process.argv.includes('--postgres') ? ['postgres' as const] : undefined;
+  const r = await run({ seconds: Number(process.env.BENCH_SECONDS ?? 4), rounds: Number(process.env.BENCH_ROUNDS ?? 3), backends });
+  console.log(JSON.stringify(r, null, 2));
+}
