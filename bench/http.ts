@@ -3,14 +3,18 @@
 // and GET of a 2,000-user job, on SQLite and on PostgreSQL. The load generator is autocannon in a
 // process of its own (bench/loadgen.ts), sending the same headers (Authorization) to both servers;
 // rounds are interleaved (xtm SQLite, xtm PostgreSQL, bare, …) after a warm-up of each, and each
-// figure is the median round. Ratio = xtm median / bare median.
+// figure is the median round. ratio = xtm req/s ÷ bare req/s. On a shared machine, req/s swings with
+// other load, so each round also counts the server's CPU per request (its process, plus on PostgreSQL
+// the database's server processes): cpuRatio = bare CPU/request ÷ xtm CPU/request, the throughput
+// ratio the two would have on equal, dedicated cores.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import pg from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Round, RoundResult } from './loadgen.js';
-import { createTempDatabase, pgUnreachable, type TempDatabase } from '../test/pg.js';
+import { createTempDatabase, PG_ADMIN_URL, pgUnreachable, type TempDatabase } from '../test/pg.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -60,7 +64,34 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-interface Target { name: string; url: string; headers: Record<string, string> }
+interface Target { name: string; url: string; headers: Record<string, string>; pids: () => Promise<number[]> }
+
+/** user + system CPU of these processes so far, in clock ticks (Linux /proc; 0 elsewhere). */
+function cpuTicks(pids: number[]): number {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+    } catch {
+      /* ended meanwhile, or no /proc */
+    }
+  }
+  return total;
+}
+
+/** The PostgreSQL server processes serving xtm's pool: their CPU is part of xtm's cost per request. */
+async function pgBackends(url: string): Promise<number[]> {
+  const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [new URL(url).pathname.slice(1)]);
+    return rows.map((r) => r.pid);
+  } finally {
+    await c.end();
+  }
+}
 
 export async function run(opts: { seconds?: number; rounds?: number; connections?: number; backends?: ('sqlite' | 'postgres')[] } = {}) {
   const seconds = opts.seconds ?? 4;
@@ -80,11 +111,11 @@ export async function run(opts: { seconds?: number; rounds?: number; connections
         backends = backends.filter((b) => b !== 'postgres');
       } else pgdb = await createTempDatabase('benchhttp');
     }
-    const servers: { backend: string; info: any }[] = [];
+    const servers: { backend: string; info: any; pid: number }[] = [];
     for (const backend of backends) {
       const s = await startChild(['xtm', join(dir, backend), backend === 'postgres' ? pgdb!.url : join(dir, `${backend}.db`)]);
       children.push(s.child);
-      servers.push({ backend, info: s.info });
+      servers.push({ backend, info: s.info, pid: s.child.pid! });
     }
     const J = '/beta/solutions/migrations/crossTenantMigrationJobs';
     const cases = {
@@ -107,26 +138,31 @@ export async function run(opts: { seconds?: number; rounds?: number; connections
     const result: Record<string, unknown> = { jobsStored: 10_001, connections, seconds, rounds, notes };
     for (const [name, path] of Object.entries(cases)) {
       const targets: Target[] = [
-        ...servers.map(({ backend, info }) => ({ name: backend, url: `${info.url}${path(info)}`, headers: { authorization: `Bearer ${info.token}` } })),
+        ...servers.map(({ backend, info, pid }) => ({ name: backend, url: `${info.url}${path(info)}`, headers: { authorization: `Bearer ${info.token}` }, pids: async () => [pid, ...(backend === 'postgres' ? await pgBackends(pgdb!.url) : [])] })),
         // The bare server gets the same request bytes: same path, same Authorization header (each backend's token has one length).
-        { name: 'bare', url: `${bare.info.url}${path(servers[0]!.info)}`, headers: { authorization: `Bearer ${servers[0]!.info.token}` } },
+        { name: 'bare', url: `${bare.info.url}${path(servers[0]!.info)}`, headers: { authorization: `Bearer ${servers[0]!.info.token}` }, pids: async () => [bare.child.pid!] },
       ];
-      for (const t of targets) await loadgen.round({ ...t, seconds: 1, connections }); // warm-up
+      for (const t of targets) await loadgen.round({ url: t.url, headers: t.headers, seconds: 1, connections }); // warm-up
       const rps: Record<string, number[]> = Object.fromEntries(targets.map((t) => [t.name, []]));
+      const cpu: Record<string, number[]> = Object.fromEntries(targets.map((t) => [t.name, []]));
       const p99: Record<string, number[]> = Object.fromEntries(targets.map((t) => [t.name, []]));
       for (let r = 0; r < rounds; r++) {
         for (const t of targets) {
-          const out = await loadgen.round({ ...t, seconds, connections });
+          const pids = await t.pids();
+          const before = cpuTicks(pids);
+          const out = await loadgen.round({ url: t.url, headers: t.headers, seconds, connections });
           rps[t.name]!.push(out.rps);
+          cpu[t.name]!.push(((cpuTicks(pids) - before) * 10_000) / out.requests); // µs of server CPU per request (100 ticks/s)
           p99[t.name]!.push(out.p99);
         }
       }
       const bareRps = median(rps.bare!);
-      const row: Record<string, unknown> = { bare: { rps: Math.round(bareRps), p99ms: median(p99.bare!) } };
-      for (const { backend } of servers) {
-        row[backend] = { rps: Math.round(median(rps[backend]!)), p99ms: median(p99[backend]!), ratio: +(median(rps[backend]!) / bareRps).toFixed(3), rounds: rps[backend]!.map(Math.round) };
+      const bareCpu = median(cpu.bare!);
+      const row: Record<string, unknown> = {};
+      for (const t of targets) {
+        const own = { rps: Math.round(median(rps[t.name]!)), cpuUsPerRequest: Math.round(median(cpu[t.name]!)), p99ms: median(p99[t.name]!), rounds: rps[t.name]!.map(Math.round) };
+        row[t.name] = t.name === 'bare' ? own : { ...own, ratio: +(median(rps[t.name]!) / bareRps).toFixed(3), cpuRatio: +(bareCpu / median(cpu[t.name]!)).toFixed(3) };
       }
-      (row.bare as any).rounds = rps.bare!.map(Math.round);
       result[name] = row;
     }
     return result;
