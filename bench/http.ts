@@ -93,10 +93,11 @@ async function pgBackends(url: string): Promise<number[]> {
   }
 }
 
-export async function run(opts: { seconds?: number; rounds?: number; connections?: number; backends?: ('sqlite' | 'postgres')[] } = {}) {
+export async function run(opts: { seconds?: number; rounds?: number; connections?: number; backends?: ('sqlite' | 'postgres')[]; cases?: string[]; warmup?: number } = {}) {
   const seconds = opts.seconds ?? 4;
   const rounds = opts.rounds ?? 3;
   const connections = opts.connections ?? 32;
+  const warmup = opts.warmup ?? 5000;
   let backends = opts.backends ?? ['sqlite', 'postgres'];
   const dir = mkdtempSync(join(tmpdir(), 'xtm-bench-'));
   const children: ChildProcess[] = [];
@@ -136,13 +137,14 @@ export async function run(opts: { seconds?: number; rounds?: number; connections
     children.push(bare.child);
 
     const result: Record<string, unknown> = { jobsStored: 10_001, connections, seconds, rounds, notes };
-    for (const [name, path] of Object.entries(cases)) {
+    for (const [name, path] of Object.entries(cases).filter(([n]) => !opts.cases || opts.cases.includes(n))) {
       const targets: Target[] = [
         ...servers.map(({ backend, info, pid }) => ({ name: backend, url: `${info.url}${path(info)}`, headers: { authorization: `Bearer ${info.token}` }, pids: async () => [pid, ...(backend === 'postgres' ? await pgBackends(pgdb!.url) : [])] })),
         // The bare server gets the same request bytes: same path, same Authorization header (each backend's token has one length).
         { name: 'bare', url: `${bare.info.url}${path(servers[0]!.info)}`, headers: { authorization: `Bearer ${servers[0]!.info.token}` }, pids: async () => [bare.child.pid!] },
       ];
-      for (const t of targets) await loadgen.round({ url: t.url, headers: t.headers, seconds: 1, connections }); // warm-up
+      // Warm-up by count, not time: V8 optimizes after thousands of calls, however slow the machine is.
+      for (const t of targets) await loadgen.round({ url: t.url, headers: t.headers, seconds: 60, amount: warmup, connections });
       const rps: Record<string, number[]> = Object.fromEntries(targets.map((t) => [t.name, []]));
       const cpu: Record<string, number[]> = Object.fromEntries(targets.map((t) => [t.name, []]));
       const p99: Record<string, number[]> = Object.fromEntries(targets.map((t) => [t.name, []]));
@@ -177,6 +179,7 @@ export async function run(opts: { seconds?: number; rounds?: number; connections
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const backends = process.argv.includes('--sqlite') ? ['sqlite' as const] : process.argv.includes('--postgres') ? ['postgres' as const] : undefined;
-  const r = await run({ seconds: Number(process.env.BENCH_SECONDS ?? 4), rounds: Number(process.env.BENCH_ROUNDS ?? 3), backends });
+  const cases = process.env.BENCH_CASES?.split(',');
+  const r = await run({ seconds: Number(process.env.BENCH_SECONDS ?? 4), rounds: Number(process.env.BENCH_ROUNDS ?? 3), backends, cases });
   console.log(JSON.stringify(r, null, 2));
 }

@@ -35,7 +35,10 @@ export async function openStore(location: string): Promise<Store> {
     });
     const Pool = (pg.default ?? pg).Pool;
     const { storeTypes, STORE_SESSION_OPTIONS } = await import('./pgTypes.js');
-    const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: location, max: 10, types: storeTypes, options: STORE_SESSION_OPTIONS }) }) });
+    const { nameStatements } = await import('./pgStatements.js');
+    const pool = new Pool({ connectionString: location, max: 10, types: storeTypes, options: STORE_SESSION_OPTIONS });
+    nameStatements(pool);
+    const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
     const store: Store = { db, dialect: 'postgres', location, close: () => db.destroy() };
     await migrate(store);
     return store;

@@ -5,7 +5,13 @@ import { JobStatuses, JobTypes, ServiceStatuses } from '../../domain/enums.js';
 import { odataTypeSchema } from '../requestChecks.js';
 
 const Str = Type.String();
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+// Response schemas avoid anyOf: fast-json-stringify picks an anyOf branch by running Ajv on every
+// value of every response. A string enum is one `{type, enum}` schema and a nullable a type array.
+const StringEnum = <T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
+const NullableString = Type.Unsafe<string | null>({ type: ['string', 'null'] });
+const NullableExchangeSettings = Type.Unsafe<{ sourceEndpoint: string; targetDeliveryDomain: string } | null>({
+  type: ['object', 'null'], properties: { sourceEndpoint: { type: 'string' }, targetDeliveryDomain: { type: 'string' } },
+});
 
 export const JOB_TYPE = 'microsoft.graph.crossTenantMigrationJob';
 export const EXCHANGE_SETTINGS_TYPE = 'microsoft.graph.exchangeOnlineCrossTenantMigrationSettings';
@@ -47,13 +53,13 @@ export const JobSchema = Type.Object({
   '@odata.context': Type.Optional(Str),
   id: Type.Optional(Str),
   displayName: Type.Optional(Str),
-  jobType: Type.Optional(Type.Union(JobTypes.map((v) => Type.Literal(v)))),
-  status: Type.Optional(Type.Union(JobStatuses.map((v) => Type.Literal(v)))),
-  message: Type.Optional(Nullable(Str)),
+  jobType: Type.Optional(StringEnum(JobTypes)),
+  status: Type.Optional(StringEnum(JobStatuses)),
+  message: Type.Optional(NullableString),
   completeAfterDateTime: Type.Optional(Str),
   targetTenantId: Type.Optional(Str),
   sourceTenantId: Type.Optional(Str),
-  exchangeSettings: Type.Optional(Type.Union([Type.Object({ sourceEndpoint: Str, targetDeliveryDomain: Str }), Type.Null()])),
+  exchangeSettings: Type.Optional(NullableExchangeSettings),
   resources: Type.Optional(Type.Array(Str)),
   resourceType: Type.Optional(Str),
   workloads: Type.Optional(Type.Array(Str)),
@@ -69,7 +75,7 @@ export const JOB_PROPERTIES = [
 
 export const ServiceStatusSchema = Type.Object({
   service: Str,
-  status: Type.Union(ServiceStatuses.map((v) => Type.Literal(v))),
+  status: StringEnum(ServiceStatuses),
   message: Str,
   errors: Type.Array(Type.Object({ code: Str, message: Str })),
 });

@@ -11,6 +11,21 @@ type T = CreateTableBuilder<string, string>;
 export function initialMigration(dialect: StoreDialect) {
   const clustered = (t: T): T => (dialect === 'sqlite' ? t.modifyEnd(sql`without rowid`) : t);
   const { text, int, big, json, time } = columnTypes(dialect);
+  /**
+   * An index for a list's default order: `equal` columns, then the `sort` terms. OData orders nulls
+   * first ascending and last descending (store/listQuery.ts spells it out); that is SQLite's default
+   * but not PostgreSQL's, whose planner then ignores a plain index and sorts the whole tenant. On
+   * PostgreSQL the sort terms are NULLS FIRST, so a forward scan serves asc and a backward scan desc.
+   * `pgOnly` terms (lower(…)) are indexed on PostgreSQL only: SQLite's lower() is the store's own function.
+   */
+  const listIndex = (db: Kysely<any>, name: string, table: string, equal: string[], sort: string[], pgOnly = false) => {
+    if (dialect === 'postgres') {
+      const terms = [...equal, ...sort.map((t) => `${t} nulls first`)].join(', ');
+      return sql.raw(`create index ${name} on ${table} (${terms})`).execute(db);
+    }
+    if (pgOnly) return Promise.resolve();
+    return db.schema.createIndex(name).on(table).columns([...equal, ...sort]).execute();
+  };
 
   return {
     async up(db: Kysely<any>): Promise<void> {
@@ -75,6 +90,7 @@ export function initialMigration(dialect: StoreDialect) {
         .addPrimaryKeyConstraint('users_pk', ['tenant_id', 'id'])
         .execute();
       await db.schema.createIndex('users_upn').unique().on('users').columns(['tenant_id', 'upn_key']).execute();
+      await listIndex(db, 'users_list', 'users', ['tenant_id'], ['lower(user_principal_name)', 'id'], true);
 
       await db.schema.createTable('groups')
         .addColumn('tenant_id', text, (c) => c.notNull())
@@ -88,6 +104,7 @@ export function initialMigration(dialect: StoreDialect) {
         .addColumn('created_at', time, (c) => c.notNull())
         .addPrimaryKeyConstraint('groups_pk', ['tenant_id', 'id'])
         .execute();
+      await listIndex(db, 'groups_list', 'groups', ['tenant_id'], ['lower(display_name)', 'id'], true);
       await clustered(db.schema.createTable('group_members')
         .addColumn('tenant_id', text, (c) => c.notNull())
         .addColumn('group_id', text, (c) => c.notNull())
@@ -345,7 +362,7 @@ export function initialMigration(dialect: StoreDialect) {
       // displayName is unique per tenant among jobs that are not deleted (a deleted job frees its name).
       await db.schema.createIndex('migration_jobs_name').unique().on('migration_jobs')
         .columns(['tenant_id', 'display_name_key']).where(sql.ref('status'), '<>', 'deleted').execute();
-      await db.schema.createIndex('migration_jobs_created').on('migration_jobs').columns(['tenant_id', 'created_at', 'id']).execute();
+      await listIndex(db, 'migration_jobs_created', 'migration_jobs', ['tenant_id'], ['created_at', 'id']);
 
       await db.schema.createTable('migration_tasks')
         .addColumn('tenant_id', text, (c) => c.notNull())
@@ -359,7 +376,7 @@ export function initialMigration(dialect: StoreDialect) {
         .addPrimaryKeyConstraint('migration_tasks_pk', ['job_id', 'id'])
         .execute();
       await db.schema.createIndex('migration_tasks_user').on('migration_tasks').columns(['tenant_id', 'id']).execute();
-      await db.schema.createIndex('migration_tasks_order').on('migration_tasks').columns(['job_id', 'position']).execute();
+      await listIndex(db, 'migration_tasks_order', 'migration_tasks', ['job_id'], ['position']);
     },
   };
 }
