@@ -3,9 +3,10 @@ interface Bench { name: string; load: () => Promise<{ run: (o?: any) => Promise<
 
 const quick = process.argv.includes('--quick');
 const benches: Bench[] = [
-  { name: 'http: GET by id and list vs bare node:http (issue 2)', load: () => import('./httpThroughput.js'), opts: { seconds: quick ? 2 : 5 } },
+  { name: 'http: GET by id, list, 2,000-user job vs bare node:http, SQLite and PostgreSQL', load: () => import('./http.js'), opts: { seconds: quick ? 2 : 4, rounds: quick ? 2 : 3 } },
   { name: 'scenario load: generated tenants (issue 3)', load: () => import('./scenarioLoad.js'), opts: { users: quick ? 1000 : 10000 } },
-  { name: 'validation: 2,000-user job, all workloads (issue 4)', load: () => import('./validate.js'), opts: { users: 2000 } },
+  { name: 'validation: 2,000-user job, all workloads, SQLite', load: () => import('./validate.js'), opts: { users: 2000, backend: 'sqlite', runs: quick ? 1 : 3 } },
+  { name: 'validation: 2,000-user job, all workloads, PostgreSQL', load: () => import('./validate.js'), opts: { users: 2000, backend: 'postgres', runs: quick ? 1 : 3 } },
   { name: 'mappings: 1,000,000 SharePoint user mappings, lookup and 50-item $delta PATCH (issue 15)', load: () => import('./mappings.js'), opts: { mappings: quick ? 100_000 : 1_000_000 } },
   { name: 'migration: 200-user job end to end vs raw INSERT…SELECT (issue 14)', load: () => import('./migrate.js'), opts: { users: quick ? 50 : 200 } },
 ];

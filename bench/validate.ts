@@ -138,6 +138,7 @@ export async function run(opts: { users?: number; backend?: 'sqlite' | 'postgres
     const baselineRuns: number[] = [];
     let final: any;
     let baselineRows = 0;
+    let invalidUsers = 0;
     for (let i = 0; i <= runs; i++) { // the first run warms caches and code paths and is not counted
       if (final?.status === 'validatePassed') clock.advance(8 * 86_400_000); // a pass may be validated again once expired
       const [ms] = await time(async () => {
@@ -146,6 +147,8 @@ export async function run(opts: { users?: number; backend?: 'sqlite' | 'postgres
         final = await api('GET', `/${job.id}`);
       });
       if (!/^validate(Passed|Failed)$/.test(final.status)) throw new Error(`job ended ${final.status}`);
+      const tasks = await store.db.selectFrom('migration_tasks').select('current_status').where('job_id', '=', job.id).execute();
+      invalidUsers = tasks.filter((t) => (JSON.parse(t.current_status) as { status: string }[]).some((x) => x.status !== 'valid')).length;
       const [bms, rows] = await time(async () => {
         const n = await readRows(store, targetIds);
         await writeStatuses(store, job.id, TGT, targetIds, clock.iso());
@@ -157,8 +160,6 @@ export async function run(opts: { users?: number; backend?: 'sqlite' | 'postgres
         baselineRuns.push(bms);
       }
     }
-    const tasks = await store.db.selectFrom('migration_tasks').select('current_status').where('job_id', '=', job.id).execute();
-    const invalidUsers = tasks.filter((t) => (JSON.parse(t.current_status) as { status: string }[]).some((x) => x.status !== 'valid')).length;
     const r = (x: number) => Math.round(x * 10) / 10;
     const validateMs = median(validateRuns);
     const baselineMs = median(baselineRuns);

@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, PostgresDialect, type Migration } from 'kysely';
 import type { Database as Schema } from './schema.js';
+import { registerSqliteReads } from './sqliteReads.js';
 import { initialMigration } from './migrations/0001_initial.js';
 import { workMigration } from './migrations/0002_work.js';
 import { migrationMigration } from './migrations/0003_migration.js';
@@ -58,6 +59,7 @@ export async function openStore(location: string): Promise<Store> {
   // PostgreSQL's md5(): set-based copies derive target ids in SQL (store/driveMoveRepo.ts).
   sqlite.function('md5', { deterministic: true }, (v: unknown) => (v == null ? null : createHash('md5').update(String(v)).digest('hex')));
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  registerSqliteReads(db, sqlite);
   const store: Store = { db, dialect: 'sqlite', sqlite, location, close: () => db.destroy() };
   await migrate(store);
   return store;

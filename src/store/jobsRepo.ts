@@ -216,13 +216,13 @@ export const jobsRepo = {
   /** The tenant's jobs, for the paged, filtered collection. */
   list(db: Db, tenantId: string): ListSource<MigrationJobsTable> {
     return listSource(() => db.selectFrom('migration_jobs').selectAll().where('tenant_id', '=', tenantId),
-      () => db.selectFrom('migration_jobs').where('tenant_id', '=', tenantId));
+      () => db.selectFrom('migration_jobs').where('tenant_id', '=', tenantId), db);
   },
 
   /** One job's tasks (its users), for the paged, filtered collection. */
   listTasks(db: Db, jobId: string): ListSource<MigrationTasksTable> {
     return listSource(() => db.selectFrom('migration_tasks').selectAll().where('job_id', '=', jobId),
-      () => db.selectFrom('migration_tasks').where('job_id', '=', jobId));
+      () => db.selectFrom('migration_tasks').where('job_id', '=', jobId), db);
   },
 
   async deleteTasks(db: Db, jobId: string): Promise<void> {

@@ -10,6 +10,7 @@
  * `not (...)` negates exactly.
  */
 import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import { readRows } from './sqliteReads.js';
 
 export type CompareOp = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
 
@@ -47,10 +48,13 @@ export interface ListSource<Row> {
 
 type AnySelect<Row = any> = SelectQueryBuilder<any, any, Row>;
 
-/** A ListSource over a base select (rows) and a base select for counting (same FROM/WHERE). */
-export function listSource<Row>(base: () => AnySelect<Row>, countBase: () => AnySelect): ListSource<Row> {
+/**
+ * A ListSource over a base select (rows) and a base select for counting (same FROM/WHERE). Given
+ * the store's `db`, pages are read through readRows (directly on SQLite outside a transaction).
+ */
+export function listSource<Row>(base: () => AnySelect<Row>, countBase: () => AnySelect, db?: object): ListSource<Row> {
   return {
-    page: (query) => applyListQuery(base(), query).execute() as Promise<Row[]>,
+    page: (query) => (db ? readRows<Row>(db, applyListQuery(base(), query).compile()) : (applyListQuery(base(), query).execute() as Promise<Row[]>)),
     count: async (filter) => {
       const r = await applyListFilter(countBase(), filter).select((eb: ExpressionBuilder<any, any>) => eb.fn.countAll().as('n')).executeTakeFirst();
       return Number((r as { n?: number | string } | undefined)?.n ?? 0);

@@ -1,6 +1,7 @@
 // Compile-once queries for hot paths. Kysely builds and compiles a query on every call; for the few
 // lookups every request makes, compile once per store (in its own dialect) and bind new values.
 import { CompiledQuery, type Kysely } from 'kysely';
+import { readRows } from './sqliteReads.js';
 
 export function prepared<DB, Row, A extends unknown[]>(
   build: (db: Kysely<DB>, ...placeholders: A) => { compile(): CompiledQuery<Row> },
@@ -17,8 +18,8 @@ export function prepared<DB, Row, A extends unknown[]>(
         sql = compiled.sql;
         cache.set(db, sql);
       }
-      const res = await db.executeQuery<Row>(CompiledQuery.raw(sql, args));
-      return res.rows[0];
+      const rows = await readRows<Row>(db, CompiledQuery.raw(sql, args));
+      return rows[0];
     },
   };
 }
