@@ -85,9 +85,13 @@ export async function run(opts: { users?: number } = {}) {
     await server.queue.drain();
     const syncMs = performance.now() - m0;
     await api('POST', '/xtm/admin/clock/advance', undefined, { to: '2026-06-02T00:00:01Z' });
-    await server.queue.drain();
+    let job = (await api('GET', `${B}/${id}`, token)).body;
+    for (let i = 0; i < 600 && !['completed', 'completedWithErrors', 'failed'].includes(job.status); i++) {
+      await server.queue.drain();
+      job = (await api('GET', `${B}/${id}`, token)).body;
+      if (!['completed', 'completedWithErrors', 'failed'].includes(job.status)) await new Promise((r) => setTimeout(r, 100));
+    }
     const migrateMs = performance.now() - m0;
-    const job = (await api('GET', `${B}/${id}`, token)).body;
     const progress = (await api('GET', `${B}/${id}/xtm.progress`, token)).body;
     const totals = progress.totals as Record<string, { itemsDone: number }>;
     const moved = Object.values(totals).reduce((n, t) => n + t.itemsDone, 0);

@@ -33,6 +33,9 @@ async function admin(method: string, path: string, body?: unknown) {
 }
 async function advance(by: string) {
   await admin('POST', 'clock/advance', { by });
+  // Timers due at the new time become work as the clock moves; drain again in case they landed after the first drain looked.
+  await s.queue.drain();
+  await new Promise((r) => setTimeout(r, 50));
   await s.queue.drain();
 }
 async function job(id: string) {
