@@ -9,6 +9,7 @@ const benches: Bench[] = [
   { name: 'validation: 2,000-user job, all workloads, PostgreSQL', load: () => import('./validate.js'), opts: { users: 2000, backend: 'postgres', runs: quick ? 1 : 3 } },
   { name: 'mappings: 1,000,000 SharePoint user mappings, lookup and 50-item $delta PATCH (issue 15)', load: () => import('./mappings.js'), opts: { mappings: quick ? 100_000 : 1_000_000 } },
   { name: 'migration: 200-user job end to end vs raw INSERT…SELECT (issue 14)', load: () => import('./migrate.js'), opts: { users: quick ? 50 : 200 } },
+  { name: 'teams: chat mover, 200 users × 5 chats × 100 messages, vs raw INSERT…SELECT (issue 14)', load: () => import('./teamsMove.js'), opts: { users: quick ? 50 : 200 } },
 ];
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
