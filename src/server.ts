@@ -13,6 +13,7 @@ import { identityRoutes } from './graph/auth/identityRoutes.js';
 import { migrationJobRoutes } from './graph/migrationJobs/routes.js';
 import { adminClockRoutes, persistClock } from './graph/adminClock.js';
 import { readClockAnchors } from './store/settingsRepo.js';
+import { listTenants } from './store/tenantsRepo.js';
 import { directoryRepo } from './store/directoryRepo.js';
 import { adminAuthModule, isLoopback, loadOrCreateAdminKey } from './graph/adminAuth.js';
 import { batchRoutes } from './graph/batch/routes.js';
@@ -34,6 +35,8 @@ export interface XtmServer {
   queue: ServerWorkQueue;
   /** The admin API's key (undefined when admin auth is off) and the file it is kept in. */
   admin?: { key: string; path: string; created: boolean };
+  /** The tenants already in the store when `scenario` was configured but not loaded (not a first start). */
+  scenarioSkipped?: string[];
   /** Listens on the configured ports (0 = any free port); returns the base URLs and every bound address. */
   listen(): Promise<{ http: string; https?: string; bound: string[] }>;
   close(): Promise<void>;
@@ -60,6 +63,8 @@ export async function createServer(partial: Partial<XtmConfig> = {}, opts: { log
     const report = await scenarioLoader(store, clock, config.scenario);
     log.info({ scenario: config.scenario, tenants: report.tenants.map((t) => t.displayName), users: report.users, items: report.items.total, faultUsers: report.faults.length, seconds: +report.seconds.toFixed(2) }, 'scenario loaded');
   }
+  // A scenario is loaded on first start only: say so when one was asked for and the store has tenants.
+  const scenarioSkipped = !firstStart && config.scenario ? (await listTenants(store)).map((t) => t.displayName) : undefined;
 
   const key = await loadOrCreateSigningKey(store, clock.iso());
   const authority = makeTokenAuthority(store, key, config.tokenLifetimeSec, opts.wallClock);
@@ -87,6 +92,7 @@ export async function createServer(partial: Partial<XtmConfig> = {}, opts: { log
     tls,
     queue,
     admin,
+    scenarioSkipped,
     async listen() {
       const httpUrl = await http.listen({ host: config.host, port: config.port });
       const httpsUrl = https ? await https.listen({ host: config.host, port: config.httpsPort ?? 0 }) : undefined;

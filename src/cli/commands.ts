@@ -1,6 +1,10 @@
 // Implementations of the CLI commands (kept apart from argument parsing so tests can call them).
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { XtmConfig } from '../config.js';
+import { adminHeaders, writeServerInfo } from './flags.js';
+
+/** SQLite's answer when another process holds the store (the loader needs it alone). */
+const isLocked = (e: unknown) => /database is locked|SQLITE_BUSY/i.test(String((e as { code?: string }).code ?? '') + String((e as Error).message ?? e));
 import { createServer } from '../server.js';
 import { openStore } from '../store/db.js';
 import { loadOrCreateSigningKey } from '../graph/auth/keys.js';
@@ -9,20 +13,29 @@ import { offlineValidate } from '../modules.js';
 import { seedCommand } from '../tenants/scenario/index.js';
 
 export const cliCommands = {
-  async serve(cfg: Partial<XtmConfig>): Promise<void> {
+  async serve(cfg: Partial<XtmConfig>, o: { scenarioExplicit?: boolean } = {}): Promise<void> {
     const server = await createServer(cfg);
     const urls = await server.listen();
     const c = server.deps.config;
+    const removeInfo = writeServerInfo(c.dataDir, { http: urls.http, https: urls.https, pid: process.pid });
+    const admin = server.admin;
     const lines = [
-      `xtm listening on ${urls.http}${urls.https ? ` and ${urls.https}` : ''}`,
+      `xtm listening on ${urls.bound.join(' and ')}`,
       `  store: ${server.deps.store.location} (${server.deps.store.dialect}); clock: ${c.clock}`,
       server.tls ? `  https CA certificate (trust it for Microsoft's clients): ${server.tls.caPath}` : '',
+      admin
+        ? `  admin API key${admin.created ? ' (new)' : ''}: ${admin.path} — send it as: curl -H "Authorization: Bearer $(cat ${admin.path})" ${urls.http}/xtm/admin/clock (the xtm CLI reads it itself)`
+        : `  admin API: no key (--no-admin-auth); loopback only`,
       `  token: curl -s -X POST ${urls.http}/<tenant>/oauth2/v2.0/token -d grant_type=client_credentials -d client_id=<app id> -d client_secret=<secret> -d scope=https://graph.microsoft.com/.default`,
       `     or: npx xtm token --tenant <tenant id or domain>`,
       `  try:   curl -H "Authorization: Bearer $TOKEN" ${urls.http}/beta/solutions/migrations/crossTenantMigrationJobs`,
     ].filter(Boolean);
     console.log(lines.join('\n'));
+    if (o.scenarioExplicit && server.scenarioSkipped) {
+      console.error(`xtm: warning: --scenario ${c.scenario} was NOT loaded: the store already has tenants (${server.scenarioSkipped.join(', ')}). Load it into this store with \`xtm seed ${c.scenario}\` (server stopped), or start on an empty --data-dir.`);
+    }
     const stop = async () => {
+      removeInfo();
       await server.close();
       process.exit(0);
     };
@@ -56,6 +69,10 @@ export const cliCommands = {
       await seedCommand({ file, db });
       return 0;
     } catch (e) {
+      if (isLocked(e)) {
+        console.error(`xtm: the store ${db} is in use by a running xtm server, so it can't be seeded now. Stop the server (Ctrl-C) and run \`xtm seed ${file}\` again, or start the server on an empty --data-dir with --scenario ${file}.`);
+        return 2;
+      }
       // ScenarioError lists every problem as file:line:col path: message; nothing was loaded.
       console.error(e instanceof Error ? e.message : String(e));
       return 1;
@@ -64,11 +81,24 @@ export const cliCommands = {
 
   validate: (o: { scenario: string; job: string; json: boolean }) => offlineValidate(o),
 
-  async clock(url: string, advance?: string): Promise<number> {
-    const res = advance
-      ? await fetch(`${url}/xtm/admin/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ by: advance }) })
-      : await fetch(`${url}/xtm/admin/clock`);
-    console.log(JSON.stringify(await res.json(), null, 2));
+  async clock(url: string, dataDir: string, advance?: string): Promise<number> {
+    const headers = adminHeaders(dataDir);
+    let res: Response;
+    try {
+      res = advance
+        ? await fetch(`${url}/xtm/admin/clock/advance`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ by: advance }) })
+        : await fetch(`${url}/xtm/admin/clock`, { headers });
+    } catch (e) {
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      console.error(`xtm: cannot reach the xtm server at ${url} (${cause?.code ?? cause?.message ?? String(e)}). Is \`xtm serve\` running with this --data-dir? Or pass --url.`);
+      return 2;
+    }
+    const text = await res.text();
+    try {
+      console.log(JSON.stringify(JSON.parse(text), null, 2));
+    } catch {
+      console.log(text);
+    }
     return res.ok ? 0 : 1;
   },
 

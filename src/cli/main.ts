@@ -1,12 +1,25 @@
 // The `xtm` command. `npm start` runs `xtm serve`.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
+import { Clock } from '../clock.js';
+import { intFlag, portFlag, requireExistingStore, serverUrl, UsageError } from './flags.js';
 import { DEFAULTS, configFromEnv, type XtmConfig } from '../config.js';
 import { readAdminKey } from '../graph/adminAuth.js';
 import { cliCommands } from './commands.js';
 import { workerCommand } from './workerCommand.js';
 
-const program = new Command('xtm').description('Self-hosted Microsoft 365 cross-tenant migration service (Microsoft Graph beta emulator)');
+const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
+const version = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+
+// Exit codes (README "CLI"): 0 success; 1 the command ran and the answer is "no" (validate: a user is
+// not ready; seed: the file has errors; clock: the server refused); 2 usage error, unreadable input,
+// store in use or server unreachable.
+const program = new Command('xtm').description('Self-hosted Microsoft 365 cross-tenant migration service (Microsoft Graph beta emulator)')
+  .version(version, '-V, --version', 'print the xtm version');
+const sourceOf = (cmd: Command, name: string) => cmd.getOptionValueSource(name);
+const dataDirGiven = (cmd: Command) => sourceOf(cmd, 'dataDir') !== 'default' || !!process.env.XTM_DATA_DIR;
 
 program
   .command('serve')
@@ -18,26 +31,32 @@ program
   .option('--db <location>', 'SQLite file, ":memory:", or postgres://… (default <data-dir>/xtm.db)')
   .option('--clock <spec>', 'real | manual | accelerated=N', process.env.XTM_CLOCK ?? DEFAULTS.clock)
   .option('--scenario <file|none>', 'scenario loaded on first start (empty store)', process.env.XTM_SCENARIO ?? DEFAULTS.scenario ?? 'none')
-  .option('--max-batch-size <n>', 'resources per job (Graph allows 2,000; the orchestrator docs say 100)', String(DEFAULTS.maxBatchSize))
-  .option('--phase-delay <ms>', 'virtual-time pause between visible validation phases', String(DEFAULTS.phaseDelayMs))
+  .option('--max-batch-size <n>', 'resources per job, 1–2000 (Graph allows 2,000; the orchestrator docs say 100)', process.env.XTM_MAX_BATCH_SIZE ?? String(DEFAULTS.maxBatchSize))
+  .option('--phase-delay <ms>', 'virtual-time pause between visible validation phases', process.env.XTM_PHASE_DELAY_MS ?? String(DEFAULTS.phaseDelayMs))
   .option('--no-worker', 'do not run the work runner in this process')
   .addOption(new Option('--log-level <level>', 'pino log level').default(process.env.XTM_LOG_LEVEL ?? DEFAULTS.logLevel))
-  .action(async (o) => {
+  .option('--no-admin-auth', 'serve /xtm/admin without the admin key (loopback binds only)')
+  .action(async (o, cmd: Command) => {
+    Clock.parse(o.clock); // a bad --clock is a usage error before anything is opened
+    // The demo scenario ships with xtm: found from any working directory.
+    const scenarioDefault = sourceOf(cmd, 'scenario') === 'default';
+    const scenario = o.scenario === 'none' ? null : scenarioDefault ? join(packageRoot, o.scenario) : o.scenario;
     const cfg: Partial<XtmConfig> = {
       ...configFromEnv(),
       host: o.host,
-      port: Number(o.port),
-      httpsPort: o.httpsPort === 'off' ? null : Number(o.httpsPort),
+      port: portFlag('--port', o.port),
+      httpsPort: o.httpsPort === 'off' ? null : portFlag('--https-port', o.httpsPort),
       dataDir: o.dataDir,
       db: o.db ?? process.env.XTM_DATABASE_URL ?? join(o.dataDir, 'xtm.db'),
       clock: o.clock,
-      scenario: o.scenario === 'none' ? null : o.scenario,
-      maxBatchSize: Number(o.maxBatchSize),
-      phaseDelayMs: Number(o.phaseDelay),
+      scenario,
+      maxBatchSize: intFlag('--max-batch-size', o.maxBatchSize, 1, 2000),
+      phaseDelayMs: intFlag('--phase-delay', o.phaseDelay, 0, 365 * 86_400_000),
       worker: o.worker !== false,
       logLevel: o.logLevel,
+      ...(o.adminAuth === false ? { adminAuth: false } : {}),
     };
-    await cliCommands.serve(cfg);
+    await cliCommands.serve(cfg, { scenarioExplicit: !scenarioDefault && scenario !== null });
   });
 
 program
@@ -54,9 +73,9 @@ program
     dataDir: o.dataDir,
     db: o.db ?? process.env.XTM_DATABASE_URL ?? join(o.dataDir, 'xtm.db'),
     clock: o.clock,
-    phaseDelayMs: Number(o.phaseDelay),
+    phaseDelayMs: intFlag('--phase-delay', o.phaseDelay, 0, 365 * 86_400_000),
     logLevel: o.logLevel,
-    concurrency: o.concurrency ? Number(o.concurrency) : undefined,
+    concurrency: o.concurrency ? intFlag('--concurrency', o.concurrency, 1, 1000) : undefined,
   }));
 
 program
@@ -67,15 +86,25 @@ program
   .option('--user <upn>', 'issue a delegated token for this user instead of an app token')
   .option('--data-dir <dir>', 'data directory', process.env.XTM_DATA_DIR ?? DEFAULTS.dataDir)
   .option('--db <location>', 'store location (default <data-dir>/xtm.db)')
-  .option('--issuer <url>', 'authority base written into the token', `http://127.0.0.1:${DEFAULTS.port}`)
-  .action(async (o) => process.exit(await cliCommands.token({ tenant: o.tenant, clientId: o.clientId, user: o.user, db: o.db ?? process.env.XTM_DATABASE_URL ?? join(o.dataDir, 'xtm.db'), issuer: o.issuer })));
+  .option('--issuer <url>', 'authority base written into the token (default: the running server found from the data directory, else --host/--port)')
+  .option('--host <host>', 'host of the server the token is for', process.env.XTM_HOST ?? DEFAULTS.host)
+  .option('--port <port>', 'http port of the server the token is for', process.env.XTM_PORT ?? String(DEFAULTS.port))
+  .action(async (o, cmd: Command) => {
+    const db = o.db ?? process.env.XTM_DATABASE_URL ?? join(o.dataDir, 'xtm.db');
+    requireExistingStore(db, dataDirGiven(cmd) || !!o.db);
+    process.exit(await cliCommands.token({ tenant: o.tenant, clientId: o.clientId, user: o.user, db, issuer: o.issuer ?? serverUrl({ dataDir: o.dataDir, host: o.host, port: o.port }) }));
+  });
 
 program
   .command('seed <file>')
   .description('load a scenario file into the store (transactional; replaces the tenants it names)')
   .option('--data-dir <dir>', 'data directory', process.env.XTM_DATA_DIR ?? DEFAULTS.dataDir)
   .option('--db <location>', 'store location (default <data-dir>/xtm.db)')
-  .action(async (file, o) => process.exit(await cliCommands.seed(file, o.db ?? process.env.XTM_DATABASE_URL ?? join(o.dataDir, 'xtm.db'))));
+  .action(async (file, o, cmd: Command) => {
+    const db = o.db ?? process.env.XTM_DATABASE_URL ?? join(o.dataDir, 'xtm.db');
+    if (!dataDirGiven(cmd) && !o.db) requireExistingStore(db, false);
+    process.exit(await cliCommands.seed(file, db));
+  });
 
 program
   .command('validate')
@@ -85,10 +114,17 @@ program
   .option('--json', 'machine-readable output')
   .action(async (o) => process.exit(await cliCommands.validate({ scenario: o.scenario, job: o.job, json: !!o.json })));
 
+// The clock commands find the server as `xtm serve` was configured (data directory, host, port) and
+// send the admin key from the data directory.
+const serverOptions = (c: Command) => c
+  .option('--url <url>', 'server base URL (default: found from the data directory, else --host/--port)')
+  .option('--data-dir <dir>', 'the server\'s data directory', process.env.XTM_DATA_DIR ?? DEFAULTS.dataDir)
+  .option('--host <host>', 'the server\'s host', process.env.XTM_HOST ?? DEFAULTS.host)
+  .option('--port <port>', 'the server\'s http port', process.env.XTM_PORT ?? String(DEFAULTS.port));
 const clock = program.command('clock').description('read or move the server\'s clock (admin API)');
-clock.command('show').option('--url <url>', 'server', `http://127.0.0.1:${DEFAULTS.port}`).action(async (o) => process.exit(await cliCommands.clock(o.url)));
-clock.command('advance <duration>').description('ISO-8601 duration, e.g. P7D or PT12H').option('--url <url>', 'server', `http://127.0.0.1:${DEFAULTS.port}`)
-  .action(async (d, o) => process.exit(await cliCommands.clock(o.url, d)));
+serverOptions(clock.command('show')).action(async (o) => process.exit(await cliCommands.clock(serverUrl(o), o.dataDir)));
+serverOptions(clock.command('advance <duration>').description('ISO-8601 duration, e.g. P7D or PT12H'))
+  .action(async (d, o) => process.exit(await cliCommands.clock(serverUrl(o), o.dataDir, d)));
 
 // Add-SPOTenantIdentityMap through the admin API: 6 columns, no header; an import replaces the whole map.
 const idmap = program.command('identity-map').description('the SharePoint identity map of a (target) tenant, as the 6-column CSV (admin API)');
@@ -102,5 +138,5 @@ idmap.command('export').description('write the tenant\'s identity map as CSV (st
 
 program.parseAsync().catch((err) => {
   console.error(`xtm: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(2);
+  process.exit(err instanceof UsageError ? 2 : 2);
 });

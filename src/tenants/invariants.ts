@@ -73,6 +73,20 @@ export function checkTenant(c: Checker, input: TenantInput, t: TenantRecord, pat
   }
 }
 
+/**
+ * A replaced tenant (whatever the path or endpoint that replaces it) may drop a domain only when no
+ * user principal name, SMTP address or group mail of the tenant (store + batch) is in it any more.
+ */
+export function checkDroppedDomains(c: Checker, t: TenantIndex, before: readonly string[], path: string): void {
+  const after = new Set(t.record.domains.map((d) => d.name));
+  for (const name of before.filter((n) => !after.has(n))) {
+    const suffix = `@${name}`;
+    const user = [...t.users.values()].find((u) => lower(u.upn).endsWith(suffix));
+    const address = user ? undefined : [...t.addresses.keys()].find((a) => a.endsWith(suffix));
+    if (user || address) c.add(path, `domain '${name}' would be removed but is still used by ${user ? `user ${user.upn}` : `address ${address}`}`);
+  }
+}
+
 function domainPath(input: TenantInput, path: string, name: string): string {
   const i = (input.domains ?? []).findIndex((d) => lower(typeof d === 'string' ? d : d.name) === name);
   return i >= 0 ? at(path, 'domains', i) : at(path, 'initialDomain');
@@ -264,6 +278,9 @@ export function checkEndpoint(c: Checker, t: TenantIndex, e: MigrationEndpointRe
   if (earlier) c.add(at(path, 'name'), `migration endpoint '${e.name}' is defined twice (also at ${earlier})`);
   if (e.remoteTenant === t.id || t.domain(e.remoteTenant)) {
     c.add(at(path, 'remoteTenant'), 'ASSERT: The resource tenant and the accessing tenant cannot be equal');
+  } else if (!c.index.tenantByRef(e.remoteTenant)) {
+    // The same refusal as New-MigrationEndpoint through the admin API: the scenario loader and the admin API share it.
+    c.add(at(path, 'remoteTenant'), `AADSTS90002: Tenant '${e.remoteTenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
   }
 }
 

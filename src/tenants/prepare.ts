@@ -5,7 +5,7 @@ import type { DirectoryIndex, TenantIndex } from './directoryIndex.js';
 import { smtpAddresses } from './directoryIndex.js';
 import {
   checkApplication, checkEndpoint, checkGroup, checkOrgRel, checkServicePrincipal, checkSpoRelationship, checkTenant, checkUser,
-  at, Checker, resolveGroupMembers, type Issue,
+  at, Checker, checkDroppedDomains, resolveGroupMembers, type Issue,
 } from './invariants.js';
 import {
   checkSpoGroupMapping, checkSpoUserMapping, prepareChat, prepareIdentityMapping, prepareMeeting, prepareSite, type PreparedChat, type PreparedSite,
@@ -80,6 +80,8 @@ export function prepareChanges(index: DirectoryIndex, batch: ChangeAt[], now: st
 
   // 1. tenants: index all of the batch first so domain conflicts between them are seen both ways.
   const newTenants = batch.map(({ change }) => (change.tenant ? normalizeTenant(change.tenant, now) : undefined));
+  // The stored record a change replaces (admin API): its domains may be dropped only when nothing uses them.
+  const replaced = newTenants.map((rec) => (rec ? index.tenant(rec.id)?.record : undefined));
   newTenants.forEach((rec) => rec && upsertTenant(index, rec));
   batch.forEach((b, i) => {
     const rec = newTenants[i];
@@ -113,6 +115,11 @@ export function prepareChanges(index: DirectoryIndex, batch: ChangeAt[], now: st
     });
   }
   for (const { at: b, t, p } of work) p.groups.forEach((g, i) => resolveGroupMembers(c, t, g, at(b.objectsPath, 'groups', i)));
+  batch.forEach((b, i) => {
+    const before = replaced[i];
+    const t = newTenants[i] && index.tenant(newTenants[i]!.id);
+    if (before && t) checkDroppedDomains(c, t, before.domains.map((d) => d.name), at(b.tenantPath, 'domains'));
+  });
 
   // 3. applications before any consent, in whichever tenant of the batch it is.
   for (const { at: b, t, p } of work) {

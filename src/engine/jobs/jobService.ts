@@ -84,9 +84,11 @@ export class JobService {
 
   async validate(tenantId: string, key: JobKey): Promise<MigrationJob> {
     return this.act(tenantId, key, 'validate', (job) => assertCanValidate(job, this.clock.nowMs()), async (job, trx, nowIso) => {
+      const tasks = await jobsRepo.tasks(trx, job.id);
+      // A batch whose every user was cancelled has nothing to validate: it can't pass (docs/decisions.md).
+      if (!tasks.some((t) => !t.cancelled)) throw emptyBatch('Validation');
       const next = await this.commit(trx, job, { type: 'validateRequested' }, nowIso);
       if (!next) return undefined;
-      const tasks = await jobsRepo.tasks(trx, job.id);
       await jobsRepo.saveTaskStatuses(trx, job.id, tasks.filter((t) => !t.cancelled).map((t) => ({ id: t.id, currentStatus: initialStatus(job.workloads) })), nowIso);
       await this.queue.enqueue('job.validate', { jobId: job.id, opSeq: next.opSeq, phase: 'processing' }, { jobKey: `validate:${job.id}`, runAt: this.after(this.config.phaseDelayMs) }, trx);
       return next;
@@ -212,3 +214,6 @@ export class JobService {
 }
 
 export { normalizeWorkloads };
+
+const emptyBatch = (what: string) =>
+  new DomainError('conflict', 'Conflict', `${what} can't be started because the batch has no users: every user was cancelled. Create a new job for the users to move.`);

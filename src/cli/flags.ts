@@ -1,0 +1,63 @@
+// Checked CLI flags: every number is validated at start (a bad value is a usage error, exit 2), and the
+// commands that talk to a running server find it from the same configuration as `xtm serve`.
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readAdminKey } from '../graph/adminAuth.js';
+
+export class UsageError extends Error {}
+
+/** An integer flag within [min, max]; names the flag and the value in the error. */
+export function intFlag(flag: string, value: string | number, min: number, max: number): number {
+  const s = String(value).trim();
+  const n = /^-?\d+$/.test(s) ? Number(s) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got '${value}'`);
+  return n;
+}
+
+export const portFlag = (flag: string, value: string | number) => intFlag(flag, value, 0, 65535);
+
+/** The running server's address, written by `xtm serve` into its data directory. */
+const SERVER_FILE = 'server.json';
+export interface ServerInfo { http: string; https?: string; pid: number }
+
+export function writeServerInfo(dataDir: string, info: ServerInfo): () => void {
+  const path = join(dataDir, SERVER_FILE);
+  writeFileSync(path, `${JSON.stringify(info)}\n`, { mode: 0o600 });
+  return () => rmSync(path, { force: true });
+}
+
+export function readServerInfo(dataDir: string): ServerInfo | undefined {
+  const path = join(dataDir, SERVER_FILE);
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as ServerInfo;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where the server is: --url, else the server.json the running server wrote in the data directory,
+ * else --host/--port (XTM_HOST/XTM_PORT) as `xtm serve` would bind them.
+ */
+export function serverUrl(o: { url?: string; dataDir: string; host?: string; port?: string | number }): string {
+  if (o.url) return o.url.replace(/\/+$/, '');
+  const info = readServerInfo(o.dataDir);
+  if (info?.http) return info.http;
+  const host = !o.host || o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${portFlag('--port', o.port ?? 8787)}`;
+}
+
+/** Headers for the admin API: the key from the data directory, when there is one. */
+export function adminHeaders(dataDir: string): Record<string, string> {
+  const key = readAdminKey(dataDir);
+  return key ? { authorization: `Bearer ${key}` } : {};
+}
+
+/** A SQLite store location that must already exist (commands other than serve never create ./data). */
+export function requireExistingStore(location: string, dataDirGiven: boolean): void {
+  if (/^postgres(ql)?:\/\//.test(location) || location === ':memory:') return;
+  if (!existsSync(location)) {
+    throw new UsageError(`no xtm store at ${location}${dataDirGiven ? '' : ' (the default ./data is relative to the current directory)'}: run this from the directory where you ran \`xtm serve\`, or pass --data-dir or --db`);
+  }
+}
