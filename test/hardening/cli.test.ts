@@ -21,7 +21,8 @@ describe('flags and exit codes', () => {
   });
 
   it('bad numeric flags are usage errors (exit 2) naming the flag, before anything starts', () => {
-    for (const [flag, value] of [['--phase-delay', 'abc'], ['--max-batch-size', '-1'], ['--max-batch-size', '2001'], ['--port', '70000'], ['--https-port', 'x']]) {
+    // Each spawn starts tsx: keep the list short (the parser is one function, intFlag).
+    for (const [flag, value] of [['--phase-delay', 'abc'], ['--max-batch-size', '-1']]) {
       const r = run('serve', flag, value, '--data-dir', join(cwd, 'never'));
       assert.equal(r.status, 2, `${flag} ${value}: ${r.stderr}`);
       assert.match(r.stderr, new RegExp(`${flag} must be a whole number`));
