@@ -8,6 +8,8 @@ import { loadScenario } from '../tenants/scenario/index.js';
 import { runValidation } from '../engine/validation/runValidation.js';
 import { JobInputError, jobFromBody } from '../engine/validation/offlineJob.js';
 import { buildReport, renderReport } from '../engine/validation/report.js';
+import { DEFAULTS } from '../config.js';
+import { createJobIssues } from '../graph/migrationJobs/createCheck.js';
 import { directoryRepo } from '../store/directoryRepo.js';
 
 export interface ValidateOfflineOptions { scenario: string; job: string; json: boolean }
@@ -52,6 +54,12 @@ export async function validateLoaded(store: Store, body: unknown, o: { json: boo
   } catch (e) {
     if (!(e instanceof JobInputError)) throw e;
     io.err(`xtm validate: ${e.message}\n`);
+    return 2;
+  }
+  // The server's create-time checks (same schema, same rules), every issue listed; UPNs are resolved first.
+  const issues = createJobIssues({ ...(body as Record<string, unknown>), resources: job.resources }, { callerTenantId: job.tenantId, nowMs: o.nowMs, maxBatchSize: DEFAULTS.maxBatchSize });
+  if (issues.length) {
+    io.err(`xtm validate: the job would be refused by POST crossTenantMigrationJobs (${issues.length} issue${issues.length === 1 ? '' : 's'}):\n${issues.map((m) => `  - ${m}\n`).join('')}`);
     return 2;
   }
   const ids = [...new Set(job.resources)];

@@ -73,3 +73,27 @@ describe('an empty batch (item 11)', () => {
     }
   });
 });
+
+describe('deleted jobs (item 16)', () => {
+  it('a deleted job stays as a tombstone: GET, the list and $count agree', async () => {
+    const j = await startServer({ worker: false });
+    try {
+      const job = (await j.api('POST', B, { body: jobBody({ resources: userIds(0x16300)(1) }) })).body;
+      assert.equal((await j.api('POST', `${B}/${job.id}/cancel`)).status, 202);
+      await j.api('POST', '/xtm/admin/work/drain');
+      assert.equal((await j.api('DELETE', `${B}/${job.id}`)).status, 202);
+      await j.api('POST', '/xtm/admin/work/drain');
+      const one = (await j.api('GET', `${B}/${job.id}`)).body;
+      assert.equal(one.status, 'deleted');
+      const list = (await j.api('GET', `${B}?$count=true`)).body;
+      const listed = list.value.filter((x: any) => x.id === job.id);
+      assert.equal(listed.length, 1);
+      assert.equal(listed[0].status, 'deleted');
+      assert.equal(list['@odata.count'], list.value.length);
+      assert.equal(Number((await j.api('GET', `${B}/$count`)).text), list.value.length);
+      assert.equal(Number((await j.api('GET', `${B}/$count?$filter=${encodeURIComponent("status ne 'deleted'")}`)).text), list.value.length - 1);
+    } finally {
+      await j.stop();
+    }
+  });
+});

@@ -84,7 +84,7 @@ test('input errors exit 2 with a message', async () => {
 test('end to end on scenarios/demo.yaml: the named fault users are not ready, the others are', async () => {
   const named = ['megan.bowen', 'alex.wilber', 'fault-litigation-hold', 'fault-no-spo-mapping'];
   const body = {
-    displayName: 'Demo wave', sourceTenantId: SRC, workloads: ['Exchange', 'ODSP'],
+    displayName: 'Demo wave', sourceTenantId: SRC, workloads: ['Exchange', 'ODSP'], resourceType: 'Users', completeAfterDateTime: '2030-01-01T00:00:00Z',
     resources: [...named.map((n) => `${n}@fabrikam.com`), 'f2000000-0000-4000-8000-000000000023'], // the last one does not exist
     exchangeSettings: { sourceEndpoint: 'ContosoMigrationEndpoint', targetDeliveryDomain: 'fabrikam.onmicrosoft.com' },
   };
