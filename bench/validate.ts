@@ -42,7 +42,7 @@ export interface ValidateBenchResult {
  * generated users take the initial (.onmicrosoft.com) domains: at this size the generator's name
  * list reaches the named pairs' aliases (megan.bowen, …) and the UPNs would clash.
  */
-function scenarioText(users: number): string {
+export function scenarioText(users: number): string {
   const demo = readFileSync(DEMO, 'utf8');
   const pairs = demo.split('\n').filter((l) => l.trimStart().startsWith('- { sourceUserPrincipalName')).length;
   return demo
