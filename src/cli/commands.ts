@@ -30,10 +30,10 @@ export const cliCommands = {
       `     or: npx xtm token --tenant <tenant id or domain>`,
       `  try:   curl -H "Authorization: Bearer $TOKEN" ${urls.http}/beta/solutions/migrations/crossTenantMigrationJobs`,
     ].filter(Boolean);
-    console.log(lines.join('\n'));
     if (o.scenarioExplicit && server.scenarioSkipped) {
       console.error(`xtm: warning: --scenario ${c.scenario} was NOT loaded: the store already has tenants (${server.scenarioSkipped.join(', ')}). Load it into this store with \`xtm seed ${c.scenario}\` (server stopped), or start on an empty --data-dir.`);
     }
+    console.log(lines.join('\n'));
     const stop = async () => {
       removeInfo();
       await server.close();

@@ -119,6 +119,7 @@ describe('with a running server', () => {
   it('an explicit --scenario on a store that has tenants warns', async () => {
     await stop();
     await serve('--scenario', SMALL);
+    for (let i = 0; i < 100 && !err.includes('warning'); i++) await new Promise((r) => setTimeout(r, 100)); // stderr is its own pipe
     assert.match(err, /warning: --scenario .*small\.yaml was NOT loaded: the store already has tenants \(Contoso, Fabrikam\)/);
   });
 });
