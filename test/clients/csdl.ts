@@ -22,6 +22,8 @@ export interface Csdl {
   container: Map<string, { kind: 'entitySet' | 'singleton'; type: string }>;
   /** Entity sets named as the Target of a NavigationPropertyBinding. */
   bindingTargets: Set<string>;
+  /** Declared annotation terms, `namespace.name`: payloads may carry them as `@namespace.name`. */
+  terms: Set<string>;
 }
 
 const arr = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
@@ -32,6 +34,7 @@ export function parseCsdl(xml: string): Csdl {
   const graph = schemas.find((x) => x.Namespace === 'microsoft.graph');
   const types = new Map<string, CsdlType>();
   const operations: CsdlOperation[] = [];
+  const terms = new Set<string>();
   const props = (x: any): CsdlProperty[] => arr(x.Property).map((p: any) => ({ name: p.Name, type: p.Type, nullable: p.Nullable !== 'false' }));
   for (const schema of schemas) {
     const key = (name: string) => (schema.Namespace === 'microsoft.graph' ? name : `${schema.Namespace}.${name}`);
@@ -50,6 +53,7 @@ export function parseCsdl(xml: string): Csdl {
     for (const en of arr<any>(schema.EnumType)) {
       types.set(key(en.Name), { kind: 'enum', name: key(en.Name), abstract: false, properties: [], navigation: [], members: arr<any>(en.Member).map((m) => m.Name), alternateKeys: [] });
     }
+    for (const t of arr<any>(schema.Term)) terms.add(`${schema.Namespace}.${t.Name}`);
     for (const [tag, kind] of [['Action', 'action'], ['Function', 'function']] as const) {
       for (const o of arr<any>(schema[tag])) {
         const params = arr<any>(o.Parameter);
@@ -64,7 +68,12 @@ export function parseCsdl(xml: string): Csdl {
   }
   for (const s of arr<any>(graph.EntityContainer.EntitySet)) container.set(s.Name, { kind: 'entitySet', type: s.EntityType });
   for (const s of arr<any>(graph.EntityContainer.Singleton)) container.set(s.Name, { kind: 'singleton', type: s.Type });
-  return { namespace: graph.Namespace, alias: graph.Alias, types, operations, container, bindingTargets };
+  return { namespace: graph.Namespace, alias: graph.Alias, types, operations, container, bindingTargets, terms };
+}
+
+/** `@odata.*` control information, or an instance annotation whose term the document declares. */
+export function isAnnotation(csdl: Csdl, key: string): boolean {
+  return key.startsWith('@odata.') || (key.startsWith('@') && csdl.terms.has(key.slice(1)));
 }
 
 /** How a bound operation is addressed in a URL segment: Graph's own with or without namespace, others qualified. */
@@ -148,7 +157,7 @@ export function undeclaredProperties(csdl: Csdl, typeName: string, body: unknown
   const declared = allProperties(csdl, type);
   const out: string[] = [];
   for (const [k, v] of Object.entries(rec)) {
-    if (k.startsWith('@odata.') || k.includes('@odata.')) continue;
+    if (k.startsWith('@odata.') || k.includes('@odata.') || isAnnotation(csdl, k)) continue;
     const p = declared.find((d) => d.name === k);
     if (!p) { out.push(`${path}.${k}: not declared on ${type}`); continue; }
     if (v === null && !p.nullable && !typeRef(p.type).many) out.push(`${path}.${k}: null but Nullable="false"`);

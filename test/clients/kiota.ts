@@ -4,7 +4,7 @@
 // serializeModel builds request bodies the way an SDK caller would.
 import { JsonParseNodeFactory, JsonSerializationWriter } from '@microsoft/kiota-serialization-json';
 import type { Csdl } from './csdl.js';
-import { resolveContext } from './csdl.js';
+import { isAnnotation, resolveContext } from './csdl.js';
 
 type Models = Record<string, unknown>;
 let models: Models | undefined;
@@ -39,15 +39,15 @@ export function parseModel(type: string, json: unknown, from?: Models): any {
 }
 
 /** additionalData keys other than @odata.* anywhere in a parsed model. */
-function strayAdditionalData(model: unknown, path: string): string[] {
+function strayAdditionalData(model: unknown, path: string, annotation: (key: string) => boolean = (k) => k.startsWith('@odata.')): string[] {
   if (model === null || typeof model !== 'object') return [];
-  if (Array.isArray(model)) return model.flatMap((m, i) => strayAdditionalData(m, `${path}[${i}]`));
+  if (Array.isArray(model)) return model.flatMap((m, i) => strayAdditionalData(m, `${path}[${i}]`, annotation));
   if (model instanceof Date || model instanceof ArrayBuffer) return [];
   const out: string[] = [];
   for (const [k, v] of Object.entries(model)) {
     if (k === 'additionalData' && v && typeof v === 'object') {
-      for (const extra of Object.keys(v)) if (!extra.startsWith('@odata.')) out.push(`${path}.${extra} landed in additionalData`);
-    } else if (k !== 'backingStoreEnabled') out.push(...strayAdditionalData(v, `${path}.${k}`));
+      for (const extra of Object.keys(v)) if (!annotation(extra)) out.push(`${path}.${extra} landed in additionalData`);
+    } else if (k !== 'backingStoreEnabled') out.push(...strayAdditionalData(v, `${path}.${k}`, annotation));
   }
   return out;
 }
@@ -77,9 +77,9 @@ function missing(json: unknown, model: unknown, path: string): string[] {
 }
 
 /** Problems found deserialising one entity (or complex) value of `type` through the SDK's factory. */
-export function roundTrip(type: string, value: unknown, path = ''): string[] {
+export function roundTrip(type: string, value: unknown, path = '', annotation?: (key: string) => boolean): string[] {
   const model = parseModel(type, value);
-  return [...strayAdditionalData(model, path), ...missing(value, model, path)];
+  return [...strayAdditionalData(model, path, annotation), ...missing(value, model, path)];
 }
 
 /** Checks a whole response body: an OData error, a collection page or one entity, typed by its @odata.context. */
@@ -92,7 +92,9 @@ export function checkResponseBody(csdl: Csdl, body: any, label: string): string[
   const fragment = ctx.slice(ctx.indexOf('#') + 1);
   if (!fragment) return [`${label}: no @odata.context`];
   const target = resolveContext(csdl, fragment);
-  if (target.many) return (body.value as unknown[]).flatMap((v, i) => roundTrip(target.type, v, `${label}.value[${i}]`));
+  // Instance annotations the document declares (`@xtm.moveState`) are annotations, not properties.
+  const annotation = (k: string) => isAnnotation(csdl, k);
+  if (target.many) return (body.value as unknown[]).flatMap((v, i) => roundTrip(target.type, v, `${label}.value[${i}]`, annotation));
   const entityBody = Object.fromEntries(Object.entries(body).filter(([k]) => k !== '@odata.context'));
-  return roundTrip(target.type, entityBody, label);
+  return roundTrip(target.type, entityBody, label, annotation);
 }

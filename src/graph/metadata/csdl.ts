@@ -51,6 +51,7 @@ function schema(namespace: string, modules: EdmModule[]): string[] {
     else out.push(`${open}>`, ...t.properties.map((p) => `        ${property(p)}`), '      </ComplexType>');
   }
   for (const op of operations) out.push(...operation(op));
+  for (const t of modules.flatMap((m) => m.terms ?? [])) out.push(`      <Term${attrs({ Name: t.name, Type: t.type, AppliesTo: t.appliesTo })} />`);
   if (namespace !== NAMESPACE) {
     out.push('    </Schema>');
     return out;

@@ -79,6 +79,8 @@ export interface EdmModule {
   types: EdmType[];
   operations?: EdmOperation[];
   container?: EdmContainerChild[];
+  /** Instance annotations this namespace writes into payloads (`@xtm.moveState`). */
+  terms?: { name: string; type: EdmTypeRef; appliesTo: string }[];
 }
 
 export const NAMESPACE = 'microsoft.graph';

@@ -44,6 +44,11 @@ export const xtmExtensions: EdmModule = {
     ]),
     complex('skippedItem', [prop('sourceItemId', 'Edm.String', false), prop('reason', 'Edm.String', false)]),
   ],
+  // On every sharePointMigrationTask: the move's state and sub-stage (src/graph/sharepointMigrations).
+  terms: [
+    { name: 'moveState', type: 'Edm.String', appliesTo: 'EntityType' },
+    { name: 'moveStage', type: 'Edm.String', appliesTo: 'EntityType' },
+  ],
   operations: [
     { kind: 'function', name: 'progress', bindingType: G('crossTenantMigrationJob'), returnType: { type: X('jobProgress'), nullable: false } },
     { kind: 'action', name: 'approveSkippedItems', bindingType: G('crossTenantMigrationJob'), returnType: { type: G('crossTenantMigrationCancelResponse') } },
