@@ -35,7 +35,7 @@ export async function run(opts: { users?: number } = {}) {
   let peakRss = 0;
   const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 50);
   const clock = new Clock({ mode: 'manual', startAt: Date.parse('2026-06-01T00:00:00Z') });
-  const server = await createServer({ db: join(dir, 'xtm.db'), dataDir: dir, port: 0, httpsPort: null, scenario, logLevel: 'silent', clock: 'manual' }, { clock, log: pino({ level: 'silent' }) });
+  const server = await createServer({ db: join(dir, 'xtm.db'), dataDir: dir, port: 0, httpsPort: null, scenario, logLevel: 'silent', clock: 'manual', adminAuth: false }, { clock, log: pino({ level: 'silent' }) }); // loopback only
   try {
     const { http } = await server.listen();
     const db = server.deps.store.db;
@@ -84,7 +84,8 @@ export async function run(opts: { users?: number } = {}) {
     await api('POST', `${B}/${id}/migrate`, token);
     await server.queue.drain();
     const syncMs = performance.now() - m0;
-    await api('POST', '/xtm/admin/clock/advance', undefined, { to: '2026-06-02T00:00:01Z' });
+    const adv = await api('POST', '/xtm/admin/clock/advance', undefined, { by: 'P1D' });
+    if (adv.status !== 200) throw new Error(`clock advance: ${JSON.stringify(adv.body)}`);
     let job = (await api('GET', `${B}/${id}`, token)).body;
     for (let i = 0; i < 600 && !['completed', 'completedWithErrors', 'failed'].includes(job.status); i++) {
       await server.queue.drain();
