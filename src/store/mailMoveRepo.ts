@@ -128,7 +128,8 @@ export const mailMoveRepo = {
    */
   async applyChangesAndDeletes(trx: Db, k: MailMoveKey): Promise<{ changed: number; deleted: number }> {
     const changedIds = mapped(trx, k, 'item').innerJoin('mail_items as s', (j) => j.on('s.tenant_id', '=', k.sourceTenantId).on('s.user_id', '=', k.sourceUserId).onRef('s.id', '=', 'm.source_id'))
-      .whereRef('s.last_modified_at', '<>', 'm.source_version');
+      // source_version is text (any workload's version token); compare as text so PostgreSQL's timestamptz fits.
+      .where(sql<string>`cast(${sql.ref('s.last_modified_at')} as text)`, '<>', sql.ref<string>('m.source_version'));
     const changed = await changedIds.select(['m.source_id', 'm.target_id']).execute();
     if (changed.length > 0) {
       const targets = changed.map((c) => c.target_id);
