@@ -78,11 +78,42 @@ export async function getUser(store: Store, tenantId: string, idOrUpn: string): 
 }
 export { getUser as getUserByIdOrUpn };
 
-export async function listUsers(store: Store, tenantId: string): Promise<UserRecord[]> {
+/** One page of an admin list: rows after the keyset position `after`, at most `limit` (+1 to tell if more follow). */
+export interface KeyPage { after?: string[]; limit: number }
+export interface KeyPaged<T> { value: T[]; next?: string[] }
+
+function keyPaged<R, T>(rows: R[], limit: number, key: (r: R) => string[], convert: (rows: R[]) => T[]): KeyPaged<T> {
+  const more = rows.length > limit;
+  const kept = more ? rows.slice(0, limit) : rows;
+  return { value: convert(kept), next: more ? key(kept[kept.length - 1]!) : undefined };
+}
+
+export async function pageUsers(store: Store, tenantId: string, page: KeyPage): Promise<KeyPaged<UserRecord>> {
   const tid = lower(tenantId);
-  const users = await store.db.selectFrom('users').selectAll().where('tenant_id', '=', tid).orderBy('upn_key').execute();
-  const recips = new Map((await store.db.selectFrom('recipients').selectAll().where('tenant_id', '=', tid).execute()).map((r) => [r.id, r]));
-  return users.map((u) => userFromRows(u, recips.get(u.id)));
+  let q = store.db.selectFrom('users').selectAll().where('tenant_id', '=', tid).orderBy('upn_key').limit(page.limit + 1);
+  if (page.after?.[0] !== undefined) q = q.where('upn_key', '>', page.after[0]);
+  const users = (await q.execute()).slice(0, page.limit + 1);
+  const ids = users.map((u) => u.id);
+  const recips = ids.length === 0 ? [] : await store.db.selectFrom('recipients').selectAll().where('tenant_id', '=', tid).where('id', 'in', ids).execute();
+  const byId = new Map(recips.map((r) => [r.id, r]));
+  return keyPaged(users, page.limit, (u) => [u.upn_key], (rows) => rows.map((u) => userFromRows(u, byId.get(u.id))));
+}
+
+export async function pageGroups(store: Store, tenantId: string, page: KeyPage): Promise<KeyPaged<GroupRecord>> {
+  let q = store.db.selectFrom('groups').selectAll().where('tenant_id', '=', tenantId).orderBy('display_name').orderBy('id').limit(page.limit + 1);
+  const [name, id] = page.after ?? [];
+  if (name !== undefined && id !== undefined) q = q.where((eb) => eb.or([eb('display_name', '>', name), eb.and([eb('display_name', '=', name), eb('id', '>', id)])]));
+  const groups = await q.execute();
+  const ids = groups.map((g) => g.id);
+  const members = ids.length === 0 ? [] : await store.db.selectFrom('group_members').selectAll().where('tenant_id', '=', tenantId).where('group_id', 'in', ids).execute();
+  return keyPaged(groups, page.limit, (g) => [g.display_name, g.id], (rows) => rows.map((g) => groupFromRow(g, members.filter((m) => m.group_id === g.id).map((m) => m.member_id))));
+}
+
+export async function pageSites(store: Store, tenantId: string, page: KeyPage): Promise<KeyPaged<SiteRecord>> {
+  let q = store.db.selectFrom('sites').selectAll().where('tenant_id', '=', tenantId).orderBy('url_key').orderBy('id').limit(page.limit + 1);
+  const [url, id] = page.after ?? [];
+  if (url !== undefined && id !== undefined) q = q.where((eb) => eb.or([eb('url_key', '>', url), eb.and([eb('url_key', '=', url), eb('id', '>', id)])]));
+  return keyPaged(await q.execute(), page.limit, (r) => [r.url_key, r.id], (rows) => rows.map(siteFromRow));
 }
 
 export function groupFromRow(g: Row<'groups'>, members: string[]): GroupRecord {
@@ -249,11 +280,6 @@ export async function listServicePrincipals(store: Store, tenantId: string): Pro
 }
 
 /** The tenant's groups by display name, each with its direct members. */
-export async function listGroups(store: Store, tenantId: string): Promise<GroupRecord[]> {
-  const groups = await store.db.selectFrom('groups').selectAll().where('tenant_id', '=', tenantId).orderBy('display_name').execute();
-  const members = await store.db.selectFrom('group_members').selectAll().where('tenant_id', '=', tenantId).execute();
-  return groups.map((g) => groupFromRow(g, members.filter((m) => m.group_id === g.id).map((m) => m.member_id)));
-}
 
 /** CTIM identities held by the target, optionally from one source tenant. */
 export async function listIdentityMappings(store: Store, targetTenantId: string, sourceTenantId?: string): Promise<IdentityMappingRecord[]> {
@@ -267,9 +293,6 @@ export async function getSite(store: Store, tenantId: string, siteId: string): P
   return s && siteFromRow(s);
 }
 
-export async function listSites(store: Store, tenantId: string): Promise<SiteRecord[]> {
-  return (await store.db.selectFrom('sites').selectAll().where('tenant_id', '=', tenantId).orderBy('url_key').execute()).map(siteFromRow);
-}
 
 export async function siteIds(store: Store, tenantId: string): Promise<string[]> {
   return (await store.db.selectFrom('sites').select('id').where('tenant_id', '=', tenantId).execute()).map((r) => r.id);

@@ -5,7 +5,8 @@ import type { AppDeps } from '../deps.js';
 import { Errors } from '../errors.js';
 import { applyTenantChanges, type TenantChange } from '../../tenants/writers.js';
 import type { Issue } from '../../tenants/invariants.js';
-import { getTenant } from '../../store/tenantsRepo.js';
+import { getTenant, type KeyPage, type KeyPaged } from '../../store/tenantsRepo.js';
+import { requestOrigin } from '../odataResponse.js';
 import type { TenantRecord } from '../../tenants/records.js';
 
 export const ADMIN = '/xtm/admin';
@@ -39,6 +40,37 @@ export async function apply(deps: AppDeps, changes: TenantChange[], strip?: RegE
 
 export const created = (reply: FastifyReply, body: unknown) => reply.code(201).send(body);
 export const list = <T>(value: T[]) => ({ value });
+
+const MAX_TOP = 999;
+const DEFAULT_TOP = 100;
+
+/** `$top` (1–999, default 100) and `$skiptoken` (an opaque keyset position) of a paged admin list. */
+export function pageOf(req: FastifyRequest): KeyPage {
+  const top = query(req, '$top');
+  const token = query(req, '$skiptoken');
+  let limit = DEFAULT_TOP;
+  if (top !== undefined) {
+    if (!/^\d{1,4}$/.test(top) || Number(top) < 1 || Number(top) > MAX_TOP) throw Errors.badRequest(`Invalid value '${top}' for $top: an integer from 1 to ${MAX_TOP}.`, '$top');
+    limit = Number(top);
+  }
+  if (token === undefined) return { limit };
+  let after: unknown;
+  try {
+    after = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    after = undefined;
+  }
+  if (!Array.isArray(after) || after.length === 0 || after.length > 2 || !after.every((k) => typeof k === 'string')) throw Errors.badRequest('The $skiptoken is not valid. Use the @odata.nextLink of the previous page.', '$skiptoken');
+  return { limit, after };
+}
+
+/** `{ value, @odata.nextLink }` as Graph pages: the link repeats the request with the next position. */
+export function paged<T>(req: FastifyRequest, page: KeyPaged<T>): { value: T[]; '@odata.nextLink'?: string } {
+  if (!page.next) return { value: page.value };
+  const url = new URL(req.url, requestOrigin(req));
+  url.searchParams.set('$skiptoken', Buffer.from(JSON.stringify(page.next)).toString('base64url'));
+  return { value: page.value, '@odata.nextLink': url.toString() };
+}
 
 /** Deep merge of plain objects: patch values win, arrays and nulls replace. */
 export function merge<T>(base: T, patch: unknown): T {

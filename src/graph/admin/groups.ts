@@ -3,11 +3,11 @@
 import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
 import { Errors } from '../errors.js';
-import { getGroup, getUser, listGroups } from '../../store/tenantsRepo.js';
+import { getGroup, getUser, pageGroups } from '../../store/tenantsRepo.js';
 import { normalizeGroup } from '../../tenants/normalize.js';
 import { GroupInput } from '../../tenants/objects.js';
 import type { GroupRecord, TenantRecord } from '../../tenants/records.js';
-import { T, apply, created, list, merge, param, tenantOfReq } from './common.js';
+import { T, apply, created, list, merge, pageOf, paged, param, tenantOfReq } from './common.js';
 import { groupToInput } from './convert.js';
 import { deleteGroup, deleteGroupMember } from '../../store/tenantDeletes.js';
 import { GroupPatch, MemberBody } from './schemas.js';
@@ -28,7 +28,7 @@ export function adminGroupRoutes(app: GraphApp, deps: AppDeps): void {
 
   app.get(`${T}/groups`, async (req) => {
     const t = await tenantOfReq(deps, req);
-    return list(await listGroups(deps.store, t.id));
+    return paged(req, await pageGroups(deps.store, t.id, pageOf(req)));
   });
   app.get(`${T}/groups/:group`, async (req) => requireGroup(deps, await tenantOfReq(deps, req), param(req, 'group')));
 

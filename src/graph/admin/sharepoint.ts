@@ -5,12 +5,12 @@ import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
 import { Errors } from '../errors.js';
 import {
-  getOneDrive, getSite, getSiteByUrl, getSpoGroupMappingRow, getSpoUserMappingRow, getUser, listSites, listSpoGroupMappingRows, listSpoRelationships,
+  getOneDrive, getSite, getSiteByUrl, getSpoGroupMappingRow, getSpoUserMappingRow, getUser, pageSites, listSpoGroupMappingRows, listSpoRelationships,
   listSpoUserMappingRows, listTenants, siteIds, siteItemCount, siteItemRows, sitePermissionRows,
 } from '../../store/tenantsRepo.js';
 import { DriveItemInput, SiteInput, SpoGroupMappingInput, SpoRelationshipInput, SpoUserMappingInput } from '../../tenants/objects.js';
 import type { SiteRecord, TenantRecord } from '../../tenants/records.js';
-import { T, apply, created, list, lower, query, param, tenantOfReq } from './common.js';
+import { T, apply, created, list, lower, query, pageOf, paged, param, tenantOfReq } from './common.js';
 import { driveItemToInput, siteToInput } from './convert.js';
 import { deleteSpoGroupMapping, deleteSpoRelationship, deleteSpoUserMapping } from '../../store/tenantDeletes.js';
 import { SitePatch, SpoRelationshipRef } from './schemas.js';
@@ -70,7 +70,7 @@ export function adminSharePointRoutes(app: GraphApp, deps: AppDeps): void {
 
   app.get(`${T}/sites`, async (req) => {
     const t = await tenantOfReq(deps, req);
-    return list(await listSites(deps.store, t.id));
+    return paged(req, await pageSites(deps.store, t.id, pageOf(req)));
   });
   app.get(`${T}/sites/:site`, async (req) => {
     const t = await tenantOfReq(deps, req);

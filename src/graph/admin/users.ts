@@ -3,12 +3,12 @@
 import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
 import { Errors } from '../errors.js';
-import { getUser, listUsers } from '../../store/tenantsRepo.js';
+import { getUser, pageUsers } from '../../store/tenantsRepo.js';
 import { UserInput } from '../../tenants/objects.js';
 import { EXCHANGE_PLANS } from '../../tenants/model.js';
 import type { TenantRecord, UserRecord } from '../../tenants/records.js';
 import { partNumberOf } from '../directory/licenses.js';
-import { T, apply, created, list, lower, merge, param, tenantOfReq } from './common.js';
+import { T, apply, created, list, lower, merge, pageOf, paged, param, tenantOfReq } from './common.js';
 import { userToInput } from './convert.js';
 import { deleteUser } from '../../store/tenantDeletes.js';
 import { LicenseBody, RecipientPatch, UserPatch } from './schemas.js';
@@ -50,7 +50,7 @@ export function adminUserRoutes(app: GraphApp, deps: AppDeps): void {
   const save = (t: TenantRecord, input: UserInput, rename: (p: string) => string = (p) => p.replace(USER_PATH, '') || p) =>
     apply(deps, [{ tenantId: t.id, users: [input] }], rename);
 
-  app.get(`${T}/users`, async (req) => list(await listUsers(deps.store, (await tenantOfReq(deps, req)).id)));
+  app.get(`${T}/users`, async (req) => paged(req, await pageUsers(deps.store, (await tenantOfReq(deps, req)).id, pageOf(req))));
   app.get(`${T}/users/:user`, async (req) => requireUser(deps, await tenantOfReq(deps, req), param(req, 'user')));
 
   app.post(`${T}/users`, async (req, reply) => {
