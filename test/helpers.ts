@@ -46,7 +46,7 @@ export async function startServer(cfg: Partial<XtmConfig> = {}, opts: { seed?: (
   const dir = mkdtempSync(join(tmpdir(), 'xtm-test-'));
   const clock = opts.clock ?? new Clock({ mode: 'manual', startAt: Date.parse('2026-06-01T00:00:00Z') });
   const db = cfg.db ?? (await testStoreLocation(join(dir, 'xtm.db')));
-  const server = await createServer({ db, dataDir: dir, port: 0, httpsPort: null, scenario: null, logLevel: 'silent', ...cfg }, { clock, log: pino({ level: 'silent' }), wallClock: opts.wallClock, ...(opts.validate === 'rules' ? {} : { validate: opts.validate ?? EXISTENCE_ONLY }) });
+  const server = await createServer({ db, dataDir: dir, port: 0, httpsPort: null, scenario: null, logLevel: 'silent', ...cfg }, { clock, log: pino({ level: process.env.XTM_TEST_LOG ?? 'silent' }), wallClock: opts.wallClock, ...(opts.validate === 'rules' ? {} : { validate: opts.validate ?? EXISTENCE_ONLY }) });
   await (opts.seed ?? seedBasic)(server.deps.store);
   const { http } = await server.listen();
   const tokens = new Map<string, string>();

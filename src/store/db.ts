@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, PostgresDialect, type Migration } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, SqliteDialect, PostgresDialect, type DatabaseConnection, type Driver, type Migration } from 'kysely';
 import type { Database as Schema } from './schema.js';
 import { registerSqliteReads } from './sqliteReads.js';
 import { initialMigration } from './migrations/0001_initial.js';
@@ -58,7 +58,7 @@ export async function openStore(location: string): Promise<Store> {
   sqlite.function('lower', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v));
   // PostgreSQL's md5(): set-based copies derive target ids in SQL (store/driveMoveRepo.ts).
   sqlite.function('md5', { deterministic: true }, (v: unknown) => (v == null ? null : createHash('md5').update(String(v)).digest('hex')));
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
   registerSqliteReads(db, sqlite);
   const store: Store = { db, dialect: 'sqlite', sqlite, location, close: () => db.destroy() };
   await migrate(store);
@@ -88,6 +88,22 @@ function withStatementCache(sqlite: Database.Database): Database.Database {
       };
     },
   });
+}
+
+/**
+ * Transactions take the write lock when they begin (BEGIN IMMEDIATE). The runner writes from its own
+ * connection in another thread; a deferred transaction that read first and then writes fails at once
+ * with SQLITE_BUSY in WAL mode when the other connection committed meanwhile, where an immediate one
+ * simply waits (busy_timeout) for the lock.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    driver.beginTransaction = async (connection: DatabaseConnection) => {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    };
+    return driver;
+  }
 }
 
 async function migrate(store: Store): Promise<void> {
