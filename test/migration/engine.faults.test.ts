@@ -4,6 +4,7 @@
 // an auxiliary archive appearing mid-move fails the move with Exchange's exception.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { adminOk, advanceAndDrain } from './http.js';
 import { startServer, type TestServer } from '../helpers.js';
 import { assertGraphError } from '../jobs/util.js';
 
@@ -23,18 +24,8 @@ before(async () => {
 });
 after(() => s?.stop());
 
-async function admin(method: string, path: string, body?: unknown) {
-  const res = await s.api(method, `/xtm/admin/${path}`, { token: null, body });
-  assert.ok(res.status < 300, `${method} ${path}: ${res.status} ${res.text}`);
-  return res.body;
-}
-async function advance(by: string) {
-  await admin('POST', 'clock/advance', { by });
-  // Timers due at the new time become work as the clock moves; drain again in case they landed after the first drain looked.
-  await s.queue.drain();
-  await new Promise((r) => setTimeout(r, 50));
-  await s.queue.drain();
-}
+const admin = (method: string, path: string, body?: unknown) => adminOk(s, method, path, body);
+const advance = (by: string) => advanceAndDrain(s, by);
 const job = async (id: string) => (await s.api('GET', `${B}/${id}`, { token })).body;
 async function exchange(id: string, userId: string) {
   const u = (await s.api('GET', `${B}/${id}/users/${userId}`, { token })).body;

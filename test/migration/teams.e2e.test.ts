@@ -3,6 +3,7 @@
 // for another), the clock moved through the admin API, the moved chats read back with the target's token.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { adminOk } from './http.js';
 import { startServer, type TestServer } from '../helpers.js';
 
 const SRC = '11111111-1111-4111-8111-111111111111';
@@ -21,11 +22,7 @@ before(async () => {
 });
 after(() => s?.stop());
 
-async function admin(method: string, path: string, body?: unknown) {
-  const r = await s.api(method, `/xtm/admin/${path}`, { token: null, body });
-  assert.ok(r.status < 300, `${method} ${path}: ${r.status} ${r.text}`);
-  return r.body;
-}
+const admin = (method: string, path: string, body?: unknown) => adminOk(s, method, path, body);
 const get = async (path: string) => {
   const r = await s.api('GET', path, { token: tgt });
   assert.equal(r.status, 200, r.text);
