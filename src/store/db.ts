@@ -46,23 +46,29 @@ export async function openStore(location: string): Promise<Store> {
   }
   if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true, mode: 0o700 });
   const sqlite = new Database(location);
-  // The store holds the token signing key and secret digests: owner-only, like the TLS keys (-wal/-shm follow the file's mode).
-  if (location !== ':memory:') chmodSync(location, 0o600);
-  // WAL + NORMAL: a committed transaction survives a process crash (SIGKILL); fsync on checkpoint.
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('cache_size = -65536');
-  sqlite.pragma('temp_store = MEMORY');
-  // SQLite's built-in lower() folds ASCII only; PostgreSQL's folds Unicode. Make both agree.
-  sqlite.function('lower', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v));
-  // PostgreSQL's md5(): set-based copies derive target ids in SQL (store/driveMoveRepo.ts).
-  sqlite.function('md5', { deterministic: true }, (v: unknown) => (v == null ? null : createHash('md5').update(String(v)).digest('hex')));
-  const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
-  registerSqliteReads(db, sqlite);
-  const store: Store = { db, dialect: 'sqlite', sqlite, location, close: () => db.destroy() };
-  await migrate(store);
-  return store;
+  try {
+    // The store holds the token signing key and secret digests: owner-only, like the TLS keys (-wal/-shm follow the file's mode).
+    if (location !== ':memory:') chmodSync(location, 0o600);
+    // First: another connection (the worker thread, a loader) may hold the write lock right now.
+    sqlite.pragma(`busy_timeout = ${BUSY_WAIT_MS}`);
+    // WAL + NORMAL: a committed transaction survives a process crash (SIGKILL); fsync on checkpoint.
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('cache_size = -65536');
+    sqlite.pragma('temp_store = MEMORY');
+    // SQLite's built-in lower() folds ASCII only; PostgreSQL's folds Unicode. Make both agree.
+    sqlite.function('lower', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v));
+    // PostgreSQL's md5(): set-based copies derive target ids in SQL (store/driveMoveRepo.ts).
+    sqlite.function('md5', { deterministic: true }, (v: unknown) => (v == null ? null : createHash('md5').update(String(v)).digest('hex')));
+    const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect(sqlite, withStatementCache(sqlite)) });
+    registerSqliteReads(db, sqlite);
+    const store: Store = { db, dialect: 'sqlite', sqlite, location, close: () => db.destroy() };
+    await migrate(store);
+    return store;
+  } catch (err) {
+    sqlite.close(); // a busy or failed open leaves no handle behind (the caller may retry)
+    throw err;
+  }
 }
 
 /**
@@ -94,15 +100,53 @@ function withStatementCache(sqlite: Database.Database): Database.Database {
  * Transactions take the write lock when they begin (BEGIN IMMEDIATE). The runner writes from its own
  * connection in another thread; a deferred transaction that read first and then writes fails at once
  * with SQLITE_BUSY in WAL mode when the other connection committed meanwhile, where an immediate one
- * simply waits (busy_timeout) for the lock.
+ * simply waits for the lock.
+ *
+ * That wait must not block the event loop: SQLite's busy handler sleeps the calling thread, and in the
+ * API thread that would hold every request behind the runner's transaction. So a write that finds the
+ * lock taken (BEGIN IMMEDIATE, or a write outside a transaction) fails at once (busy_timeout 0 for that
+ * attempt only) and is retried after an asynchronous pause, until BUSY_WAIT_MS have passed. A statement
+ * that failed with SQLITE_BUSY changed nothing, so the retry is safe.
  */
+const BUSY_WAIT_MS = 5000;
+const WRITE = /^\s*(insert|update|delete|replace|with)\b/i;
+
 class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly raw: Database.Database, database: Database.Database) {
+    super({ database });
+  }
+
   override createDriver(): Driver {
     const driver = super.createDriver();
-    driver.beginTransaction = async (connection: DatabaseConnection) => {
-      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    const raw = this.raw;
+    const acquire = driver.acquireConnection.bind(driver);
+    const wrapped = new WeakSet<DatabaseConnection>();
+    driver.acquireConnection = async () => {
+      const connection = await acquire();
+      if (!wrapped.has(connection)) {
+        wrapped.add(connection);
+        const execute = connection.executeQuery.bind(connection);
+        connection.executeQuery = ((q: CompiledQuery) => (!raw.inTransaction && WRITE.test(q.sql) ? withoutBlocking(raw, () => execute(q)) : execute(q))) as typeof connection.executeQuery;
+      }
+      return connection;
     };
+    driver.beginTransaction = (connection: DatabaseConnection) => withoutBlocking(raw, () => connection.executeQuery(CompiledQuery.raw('begin immediate'))).then(() => undefined);
     return driver;
+  }
+}
+
+async function withoutBlocking<T>(raw: Database.Database, attempt: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + BUSY_WAIT_MS;
+  for (let pause = 1; ; pause = Math.min(pause * 2, 16)) {
+    raw.pragma('busy_timeout = 0');
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!/^SQLITE_BUSY/.test(String((err as { code?: unknown }).code)) || Date.now() >= deadline) throw err;
+    } finally {
+      raw.pragma(`busy_timeout = ${BUSY_WAIT_MS}`); // raw-handle users (bulk loaders) keep the blocking wait
+    }
+    await new Promise((r) => setTimeout(r, pause));
   }
 }
 

@@ -207,10 +207,43 @@ export const jobsRepo = {
         await sql`update migration_tasks as t set current_status = (e->>'s')::jsonb, updated_at = ${nowIso}, cancelled = coalesce((e->>'c')::int, t.cancelled)
           from json_array_elements(${rows}::json) as e where t.job_id = ${jobId} and t.id = e->>'id'`.execute(db);
       } else {
-        await sql`update migration_tasks set current_status = e.value ->> '$.s', updated_at = ${nowIso}, cancelled = coalesce(e.value ->> '$.c', cancelled)
-          from json_each(${rows}) as e where migration_tasks.job_id = ${jobId} and migration_tasks.id = e.value ->> '$.id'`.execute(db);
+        // Materialized first: joined directly, SQLite's planner (no ANALYZE statistics) walks the job's
+        // tasks and rescans the JSON for each one, 1,000 x 2,000 extractions (1.2 s) instead of 1,000 seeks.
+        await sql`with e as materialized (select value ->> '$.id' as id, value ->> '$.s' as s, value ->> '$.c' as c from json_each(${rows}))
+          update migration_tasks set current_status = e.s, updated_at = ${nowIso}, cancelled = coalesce(e.c, cancelled)
+          from e where migration_tasks.job_id = ${jobId} and migration_tasks.id = e.id`.execute(db);
       }
     }
+  },
+
+  /** Whether the job has a user still in the batch (not cancelled). */
+  async hasActiveTask(db: Db, jobId: string): Promise<boolean> {
+    return !!(await db.selectFrom('migration_tasks').select('id').where('job_id', '=', jobId).where('cancelled', '=', 0).limit(1).executeTakeFirst());
+  },
+
+  /** One statement: every user still in the batch gets the same statuses (validate starts over). */
+  async setActiveTaskStatuses(db: Db, jobId: string, status: ServiceStatusDetails[], nowIso: string): Promise<void> {
+    await db.updateTable('migration_tasks').set({ current_status: JSON.stringify(status), updated_at: nowIso }).where('job_id', '=', jobId).where('cancelled', '=', 0).execute();
+  },
+
+  /**
+   * One statement: in every active user's statuses, each workload whose status is not `keep` takes
+   * `status` (and, with `reset`, an empty message and no errors); workload order is kept.
+   */
+  async mapActiveTaskStatuses(db: Db, jobId: string, o: { keep: string; status: string; reset: boolean }, nowIso: string): Promise<void> {
+    if (db.getExecutor().adapter instanceof PostgresAdapter) {
+      const patch = JSON.stringify(o.reset ? { status: o.status, message: '', errors: [] } : { status: o.status });
+      await sql`update migration_tasks set updated_at = ${nowIso}, current_status = (
+          select coalesce(jsonb_agg(case when x.e->>'status' = ${o.keep} then x.e else x.e || ${patch}::jsonb end order by x.n), '[]'::jsonb)
+          from jsonb_array_elements(current_status) with ordinality as x(e, n))
+        where job_id = ${jobId} and cancelled = 0`.execute(db);
+      return;
+    }
+    const changed = o.reset ? sql`json_set(e.value, '$.status', ${o.status}, '$.message', '', '$.errors', json('[]'))` : sql`json_set(e.value, '$.status', ${o.status})`;
+    await sql`update migration_tasks set updated_at = ${nowIso}, current_status = (
+        select coalesce(json_group_array(case when e.value ->> '$.status' = ${o.keep} then json(e.value) else ${changed} end order by e.key), '[]')
+        from json_each(current_status) as e)
+      where job_id = ${jobId} and cancelled = 0`.execute(db);
   },
 
   /** The tenant's jobs, for the paged, filtered collection. */

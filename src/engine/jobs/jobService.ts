@@ -84,12 +84,12 @@ export class JobService {
 
   async validate(tenantId: string, key: JobKey): Promise<MigrationJob> {
     return this.act(tenantId, key, 'validate', (job) => assertCanValidate(job, this.clock.nowMs()), async (job, trx, nowIso) => {
-      const tasks = await jobsRepo.tasks(trx, job.id);
       // A batch whose every user was cancelled has nothing to validate: it can't pass (docs/decisions.md).
-      if (!tasks.some((t) => !t.cancelled)) throw emptyBatch('Validation');
+      if (!(await jobsRepo.hasActiveTask(trx, job.id))) throw emptyBatch('Validation');
       const next = await this.commit(trx, job, { type: 'validateRequested' }, nowIso);
       if (!next) return undefined;
-      await jobsRepo.saveTaskStatuses(trx, job.id, tasks.filter((t) => !t.cancelled).map((t) => ({ id: t.id, currentStatus: initialStatus(job.workloads) })), nowIso);
+      // Set-based: a request never reads or writes a batch's users one by one (2,000 of them).
+      await jobsRepo.setActiveTaskStatuses(trx, job.id, initialStatus(job.workloads), nowIso);
       await this.queue.enqueue('job.validate', { jobId: job.id, opSeq: next.opSeq, phase: 'processing' }, { jobKey: `validate:${job.id}`, runAt: this.after(this.config.phaseDelayMs) }, trx);
       return next;
     });
@@ -103,11 +103,8 @@ export class JobService {
     return this.act(tenantId, key, 'migrate', (job) => assertCanMigrate(job, this.clock.nowMs()), async (job, trx, nowIso) => {
       const next = await this.commit(trx, job, { type: 'migrateRequested' }, nowIso);
       if (!next) return undefined;
-      const tasks = await jobsRepo.tasks(trx, job.id);
       // Per-batch table: Processing → NotStarted (workloads already completed stay completed).
-      await jobsRepo.saveTaskStatuses(trx, job.id, tasks.filter((t) => !t.cancelled).map((t) => ({
-        id: t.id, currentStatus: t.currentStatus.map((s) => (s.status === 'completed' ? s : { ...s, status: 'notStarted' as const, message: '', errors: [] })),
-      })), nowIso);
+      await jobsRepo.mapActiveTaskStatuses(trx, job.id, { keep: 'completed', status: 'notStarted', reset: true }, nowIso);
       await this.queue.enqueue('migration.start', { jobId: job.id, opSeq: next.opSeq }, { jobKey: `migrate:${job.id}`, runAt: this.after(this.config.phaseDelayMs) }, trx);
       return next;
     });
@@ -117,10 +114,7 @@ export class JobService {
     return this.act(tenantId, key, 'cancel', (job) => assertCanCancel(job, this.clock.nowMs()), async (job, trx, nowIso) => {
       const next = await this.commit(trx, job, { type: 'cancelRequested' }, nowIso);
       if (!next) return undefined;
-      const tasks = await jobsRepo.tasks(trx, job.id);
-      await jobsRepo.saveTaskStatuses(trx, job.id, tasks.filter((t) => !t.cancelled).map((t) => ({
-        id: t.id, currentStatus: t.currentStatus.map((s) => (s.status === 'completed' ? s : { ...s, status: 'pendingCancel' as const })),
-      })), nowIso);
+      await jobsRepo.mapActiveTaskStatuses(trx, job.id, { keep: 'completed', status: 'pendingCancel', reset: false }, nowIso);
       await this.queue.enqueue('job.cancel', { jobId: job.id, opSeq: next.opSeq }, { jobKey: `cancel:${job.id}` }, trx);
       return next;
     });

@@ -40,6 +40,15 @@ export interface RunnerHost { store: Store; runner: Runner; close(): Promise<voi
  */
 export async function startRunnerHost(o: { location: string; config: XtmConfig; clock: Clock; log: Logger; validate?: ModuleRef; runner?: RunnerOptions; followClockMs?: number }): Promise<RunnerHost> {
   const store = await openStore(o.location);
+  try {
+    return await startOn(store, o);
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function startOn(store: Store, o: Parameters<typeof startRunnerHost>[0]): Promise<RunnerHost> {
   const validate = await loadValidator(o.validate);
   const runner = makeRunner(store, o.clock, o.log, buildTasks({ config: o.config, clock: o.clock, validate }), o.runner);
   let follow: NodeJS.Timeout | undefined;

@@ -1,6 +1,7 @@
 // The worker thread of `xtm serve`: the runner and every task it executes run here, on their own
 // store connection, off the API's event loop. The API thread talks to it by messages (clock changes,
 // notify, drain, idle, stop); see workQueue.ts for the other side.
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import pino from 'pino';
 import { Clock, type ClockAnchors } from '../../clock.js';
@@ -13,13 +14,37 @@ export type ToThread = { t: 'clock'; s: ClockAnchors } | { t: 'notify' } | { t: 
 export type FromThread = { t: 'ready'; tasks: string[] } | { t: 'failed'; error: string } | { t: 'done'; id: number; error?: string };
 
 const data = workerData as ThreadData;
+// Background work yields the CPU to the API: on Linux a nice value is per thread, and pid 0 names the
+// calling thread, so this lowers only the runner's priority (elsewhere it may apply to the process,
+// where it is still harmless: the API thread then simply shares the lower priority).
+if (process.env.XTM_WORKER_NICE !== '0') {
+  try {
+    setPriority(0, Number(process.env.XTM_WORKER_NICE ?? 10));
+  } catch {
+    // not permitted here: run at normal priority
+  }
+}
 const port = parentPort!;
 const log = pino({ level: data.logLevel }).child({ thread: 'worker' });
 const clock = new Clock({ mode: 'manual' });
 clock.follow(data.clock);
 
 let host: RunnerHost | undefined;
-const booting = startRunnerHost({ location: data.location, config: data.config, clock, log, validate: data.validate, runner: data.runner }).then((h) => {
+// The API thread may hold the write lock for longer than busy_timeout (a large scenario or admin
+// load): a busy store at boot is waited out, not fatal; a runner that never starts runs nothing.
+async function boot(): Promise<RunnerHost> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startRunnerHost({ location: data.location, config: data.config, clock, log, validate: data.validate, runner: data.runner });
+    } catch (err) {
+      const busy = (err as { code?: string }).code === 'SQLITE_BUSY' || /database is locked/.test(String((err as Error).message));
+      if (!busy || attempt >= 60) throw err;
+      log.warn({ attempt }, 'worker thread: store busy at start, retrying');
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+const booting = boot().then((h) => {
   host = h;
   port.postMessage({ t: 'ready', tasks: [] } satisfies FromThread);
   return h;
