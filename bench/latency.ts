@@ -57,7 +57,7 @@ async function probe(url: string, token: string, seconds: number, connections: n
 export async function measureLatency(o: { url: string; token: string; seconds?: number; connections?: number; rate?: number; load: Load }) {
   const seconds = o.seconds ?? 5;
   const connections = o.connections ?? 4;
-  const rate = o.rate ?? 1000;
+  const rate = o.rate ?? Number(process.env.RATE ?? 1000);
   await probe(o.url, o.token, 1, connections, rate); // warm-up
   const idle = await probe(o.url, o.token, seconds, connections, rate);
   o.load.start();

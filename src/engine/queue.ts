@@ -37,7 +37,11 @@ export type TaskList = Record<string, TaskHandler>;
 /** Thrown by a task when retrying cannot help (bad payload, impossible state): the item is given up at once. */
 export class PermanentError extends Error {
   override name = 'PermanentError';
+  readonly permanent = true;
 }
+
+/** A PermanentError, or any error that says it is permanent (the migration engine's own kinds). */
+export const isPermanentError = (e: unknown): boolean => e instanceof PermanentError || (!!e && typeof e === 'object' && (e as { permanent?: unknown }).permanent === true);
 
 export interface WorkQueue {
   /** Adds a work item; pass the caller's transaction so the item commits with the state change. */

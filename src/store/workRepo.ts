@@ -173,9 +173,16 @@ export const workRepo = {
     if (keys.length) await sql`select count(graphile_worker.remove_job(k)) from unnest(${[...keys]}::text[]) k`.execute(db);
   },
 
-  async graphileJobKey(db: Db, jobId: string): Promise<{ key: string | null; attempts: number; max_attempts: number } | undefined> {
-    const r = await sql<{ key: string | null; attempts: number; max_attempts: number }>`select key, attempts, max_attempts from graphile_worker._private_jobs where id = ${jobId}::bigint`.execute(db);
+  /** A graphile job's key and lock holder, locked for the caller's transaction. */
+  async graphileJobKey(db: Db, jobId: string): Promise<{ key: string | null; attempts: number; max_attempts: number; locked_by: string | null } | undefined> {
+    const r = await sql<{ key: string | null; attempts: number; max_attempts: number; locked_by: string | null }>`select key, attempts, max_attempts, locked_by from graphile_worker._private_jobs where id = ${jobId}::bigint for update`.execute(db);
     return r.rows[0];
+  },
+
+  /** Who holds a graphile job's lock now (undefined: the job is gone). */
+  async graphileLockHolder(db: Db, jobId: string): Promise<string | null | undefined> {
+    const r = await sql<{ locked_by: string | null }>`select locked_by from graphile_worker._private_jobs where id = ${jobId}::bigint`.execute(db);
+    return r.rows[0]?.locked_by;
   },
 
   async graphileState(db: Db): Promise<{ due: number; locked: number }> {

@@ -284,3 +284,40 @@ describe('completion is guarded by the lock owner (embedded)', () => {
     }
   });
 });
+
+describe('completion is guarded by the lock owner (graphile-worker)', { skip: pgSkip }, () => {
+  // graphile-worker 0.17 deletes a completed job by id alone; xtm's wrapper checks the holder when its
+  // heartbeat may have fallen behind (here: one beat a minute against a 100 ms stale time).
+  it('a worker whose lock was taken over neither completes nor retries the job', async () => {
+    const tmp = await createTempDatabase('contractlock');
+    const store = await openStore(tmp.url);
+    const clock = new Clock({ mode: 'manual', startAt: START });
+    const stealOwn = async (h: { store: Store }, key: string) => {
+      await sleep(120);
+      await sql`update graphile_worker._private_jobs set locked_by = 'runner-other', locked_at = now() where key = ${key}`.execute(h.store.db);
+    };
+    const tasks: TaskList = {
+      'test.stolenOk': async (_p, h) => stealOwn(h, 'stolen-ok'),
+      'test.stolenFails': async (_p, h) => {
+        await stealOwn(h, 'stolen-fails');
+        throw new Error('transient');
+      },
+    };
+    const runner = makeRunner(store, clock, log, tasks, { heartbeatMs: 60_000, staleMs: 100, pollMs: 100 });
+    try {
+      await runner.start();
+      await runner.queue.enqueue('test.stolenOk', {}, { jobKey: 'stolen-ok' });
+      await runner.queue.enqueue('test.stolenFails', {}, { jobKey: 'stolen-fails' });
+      runner.queue.notify();
+      await sleep(1000);
+      const rows = await sql<{ key: string; locked_by: string }>`select key, locked_by from graphile_worker._private_jobs order by key`.execute(store.db);
+      assert.deepEqual(rows.rows.map((r) => [r.key, r.locked_by]), [['stolen-fails', 'runner-other'], ['stolen-ok', 'runner-other']], 'both jobs stay with their new holder');
+      assert.deepEqual(await store.db.selectFrom('work_timers').select('id').execute(), [], 'no retry timer');
+      assert.deepEqual(await workRepo.failures(store.db), [], 'no dead letter');
+    } finally {
+      await runner.stop();
+      await store.close();
+      await tmp.drop();
+    }
+  });
+});

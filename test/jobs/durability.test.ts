@@ -149,6 +149,7 @@ describe('restart', () => {
 });
 
 describe('retry with back-off', () => {
+  // A malformed payload is not retried at all (PermanentError: test/engine/taskPayloads.test.ts).
   let r: Running;
   let failuresLeft = 1;
   before(async () => {
@@ -198,13 +199,28 @@ describe('retry with back-off', () => {
 
   it('back-off grows exponentially and the item is given up after max_attempts', async () => {
     const db = r.server.deps.store.db;
-    await r.server.queue.enqueue('job.cancel', { not: 'a job payload' }, { maxAttempts: 3 });
+    // A validation whose backend stays down: its check phase, re-enqueued with a budget of three.
+    const tok = await token(r.url);
+    for (const j of await db.selectFrom('migration_jobs').select('id').execute()) { // frees the users
+      const d = await call(r, tok, 'POST', `${B}/${j.id}/cancel`);
+      assert.equal(d.status, 202, JSON.stringify(d.body));
+    }
+    await r.server.queue.drain();
+    const created = await call(r, tok, 'POST', B, jobBody({ displayName: 'always down', resources: [USERS[0]!], workloads: ['Teams'] }));
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const id = created.body.id as string;
+    await call(r, tok, 'POST', `${B}/${id}/validate`);
+    failuresLeft = 1_000;
+    await r.server.queue.drain();
+    await db.deleteFrom('work_timers').execute();
+    const job = await db.selectFrom('migration_jobs').select('op_seq').where('id', '=', id).executeTakeFirstOrThrow();
+    await r.server.queue.enqueue('job.validate', { jobId: id, opSeq: job.op_seq, phase: 'check' }, { jobKey: `validate:${id}`, maxAttempts: 3 });
     const seen: { attempts: number; delay: number }[] = [];
     for (let i = 0; i < 2; i++) {
       await r.server.queue.drain();
       const [t] = await timers(r);
       seen.push({ attempts: t!.attempts, delay: Date.parse(t!.run_at) - r.clock.nowMs() });
-      assert.match(String(t!.last_error), /invalid job payload/);
+      assert.match(String(t!.last_error), /validation backend unavailable/);
       r.clock.advance(Math.max(0, Date.parse(t!.run_at) - r.clock.nowMs()));
     }
     assert.deepEqual(seen, [
@@ -216,7 +232,7 @@ describe('retry with back-off', () => {
     const failures = await db.selectFrom('work_failures').selectAll().execute();
     assert.equal(failures.length, 1);
     assert.equal(failures[0]!.attempts, 3);
-    assert.match(failures[0]!.last_error, /invalid job payload/);
+    assert.match(failures[0]!.last_error, /validation backend unavailable/);
     r.clock.advance(24 * 3600 * 1000);
     await r.server.queue.drain();
     assert.equal((await db.selectFrom('work_failures').selectAll().execute()).length, 1, 'a given-up item is not run again');

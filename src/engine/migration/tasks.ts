@@ -7,7 +7,7 @@
 //   exchange.finalize    final pass, reconciliation and Data Consistency Score, conversion of both recipients
 //   migration.approve    skipped items approved: the waiting mailboxes finalize
 //   workload.move        ODSP / Teams / Meeting after the cutover, chunk by chunk
-import type { TaskHelpers, TaskList } from '../queue.js';
+import { PermanentError, type TaskHelpers, type TaskList } from '../queue.js';
 import { jobsRepo } from '../../store/jobsRepo.js';
 import { migrationRepo, type Move } from '../../store/migrationRepo.js';
 import type { Workload } from '../../domain/enums.js';
@@ -25,12 +25,12 @@ interface MoveRef { jobId: string; userId: string; workload?: Workload }
 
 function jobRef(p: unknown): JobRef {
   const o = p as Partial<JobRef> | null;
-  if (!o || typeof o.jobId !== 'string') throw new Error('invalid migration payload');
+  if (!o || typeof o.jobId !== 'string') throw new PermanentError('invalid migration payload');
   return o as JobRef;
 }
 function moveRef(p: unknown): MoveRef {
   const o = p as Partial<MoveRef> | null;
-  if (!o || typeof o.jobId !== 'string' || typeof o.userId !== 'string') throw new Error('invalid move payload');
+  if (!o || typeof o.jobId !== 'string' || typeof o.userId !== 'string') throw new PermanentError('invalid move payload');
   return o as MoveRef;
 }
 
@@ -302,7 +302,7 @@ export function migrationTasks(deps: MigrationDeps): TaskList {
     'workload.move': async (payload, h) => {
       const p = moveRef(payload);
       const w = p.workload as MovedWorkload | undefined;
-      if (w !== 'ODSP' && w !== 'Teams' && w !== 'Meeting') throw new Error('invalid workload.move payload');
+      if (w !== 'ODSP' && w !== 'Teams' && w !== 'Meeting') throw new PermanentError('invalid workload.move payload');
       const ctx = await load(h, p, w);
       if (!ctx || ctx.move.phase !== 'moving') return;
       const { job, move } = ctx;

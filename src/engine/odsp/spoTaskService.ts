@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { Store } from '../../store/db.js';
 import type { SpoMigrationTasksTable } from '../../store/schema.js';
-import type { TaskHelpers, TaskList, WorkQueue } from '../queue.js';
+import { PermanentError, type TaskHelpers, type TaskList, type WorkQueue } from '../queue.js';
 import { spoMigrationRepo } from '../../store/spoMigrationRepo.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Finding } from '../../domain/validation/types.js';
@@ -114,8 +114,8 @@ function planOf(task: SpoMigrationTasksTable, resolved: Awaited<ReturnType<typeo
 export function spoTasks(deps: { clock: Clock }): TaskList {
   return {
     [SPO_TASK]: async (payload, h) => {
-      const taskId = (payload as { taskId?: unknown }).taskId;
-      if (typeof taskId !== 'string') throw new Error('invalid spo.task payload');
+      const taskId = (payload as { taskId?: unknown } | null)?.taskId;
+      if (typeof taskId !== 'string') throw new PermanentError('invalid spo.task payload');
       const task = await spoMigrationRepo.byIdAnyTenant(h.store.db, taskId);
       if (!task) return;
       try {

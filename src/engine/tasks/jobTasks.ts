@@ -6,7 +6,7 @@ import type { XtmConfig } from '../../config.js';
 import { jobsRepo } from '../../store/jobsRepo.js';
 import { migrationRepo } from '../../store/migrationRepo.js';
 import type { ServiceStatusDetails } from '../../domain/job.js';
-import type { TaskHelpers, TaskList } from '../queue.js';
+import { PermanentError, type TaskHelpers, type TaskList } from '../queue.js';
 import type { ValidationExecutor } from '../jobs/validationPort.js';
 import { cancelMoves, commitJob, finishIfDone, type MigrationDeps } from '../migration/orchestrator.js';
 
@@ -14,7 +14,7 @@ interface JobPayload { jobId: string; opSeq: number; phase?: 'processing' | 'inP
 
 function assertJobPayload(p: unknown): asserts p is JobPayload {
   const o = p as Partial<JobPayload> | null;
-  if (!o || typeof o.jobId !== 'string' || typeof o.opSeq !== 'number') throw new Error('invalid job payload');
+  if (!o || typeof o.jobId !== 'string' || typeof o.opSeq !== 'number') throw new PermanentError('invalid job payload');
 }
 
 const loadJob = (h: TaskHelpers, jobId: string) => jobsRepo.byIdAnyTenant(h.store.db, jobId);
@@ -41,8 +41,7 @@ export function jobTasks(deps: { config: XtmConfig; clock: Clock; validate: Vali
         case 'inProgress': {
           await db.transaction().execute(async (trx) => {
             if (!(await commitJob(trx, job, { type: 'validationInProgress' }, nowIso))) return;
-            const tasks = (await jobsRepo.tasks(trx, job.id)).filter((t) => !t.cancelled);
-            await jobsRepo.saveTaskStatuses(trx, job.id, tasks.map((t) => ({ id: t.id, currentStatus: t.currentStatus.map((s) => ({ ...s, status: 'inProgress' as const, message: '', errors: [] })) })), nowIso);
+            await jobsRepo.mapActiveTaskStatuses(trx, job.id, { keep: null, status: 'inProgress', reset: true }, nowIso);
             await h.queue.enqueue('job.validate', { ...payload, phase: 'check' }, { jobKey: `validate:${job.id}`, runAt: later(deps.config.phaseDelayMs) }, trx);
           });
           h.queue.notify();
@@ -95,8 +94,8 @@ export function jobTasks(deps: { config: XtmConfig; clock: Clock; validate: Vali
     },
 
     'task.cancel': async (payload, h) => {
-      const p = payload as { jobId?: unknown; userId?: unknown };
-      if (typeof p.jobId !== 'string' || typeof p.userId !== 'string') throw new Error('invalid task.cancel payload');
+      const p = (payload ?? {}) as { jobId?: unknown; userId?: unknown };
+      if (typeof p.jobId !== 'string' || typeof p.userId !== 'string') throw new PermanentError('invalid task.cancel payload');
       const task = await jobsRepo.task(h.store.db, p.jobId, p.userId);
       if (!task || !task.cancelled) return;
       const job = await loadJob(h, p.jobId);

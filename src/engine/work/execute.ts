@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import type { Store } from '../../store/db.js';
 import type { WorkTimersTable } from '../../store/schema.js';
-import { PermanentError, type TaskHelpers, type TaskList, type WorkQueue } from '../queue.js';
+import { isPermanentError, PermanentError, type TaskHelpers, type TaskList, type WorkQueue } from '../queue.js';
 
 export interface RunContext { store: Store; clock: Clock; log: Logger; queue: WorkQueue; abortSignal: AbortSignal }
 
@@ -40,7 +40,7 @@ export async function runItem(tasks: TaskList, item: ItemInfo, ctx: RunContext):
     return { ok: true };
   } catch (err) {
     const error = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 2000);
-    const permanent = err instanceof PermanentError || item.attempt >= item.maxAttempts;
+    const permanent = isPermanentError(err) || item.attempt >= item.maxAttempts;
     ctx.log.warn({ task: item.task, item: item.id, attempt: item.attempt, err: error, permanent }, 'work item failed');
     return { ok: false, error, permanent };
   }

@@ -23,6 +23,7 @@ export class GraphileRunner {
   private starting: Promise<void> | undefined;
   private beat: NodeJS.Timeout | undefined;
   private readonly lockIds = new Set<string>();
+  private lastBeatMs = 0; // wall time of the last heartbeat that reached the database
   private running = 0;
 
   constructor(private readonly store: Store, private readonly clock: Clock, private readonly log: Logger, private readonly tasks: TaskList, private readonly producer: Producer, opts: RunnerOptions = {}) {
@@ -112,9 +113,21 @@ export class GraphileRunner {
         this.running++;
         try {
           const outcome = await runItem(this.tasks, item, { store: this.store, clock: this.clock, log: this.log, queue: this.queue, abortSignal: this.abort.signal });
-          if (outcome.ok) return;
+          if (outcome.ok) {
+            // graphile-worker deletes a completed job by id alone. While our heartbeat keeps up nobody can
+            // have swept our locks; when it fell behind, make sure the job is still ours first: if not,
+            // throwing sends it to graphile's failure path, which only touches jobs the caller holds.
+            if (Date.now() - this.lastBeatMs > this.o.staleMs / 2 && !this.holds(await workRepo.graphileLockHolder(this.store.db, item.id))) throw lostLock(item.id);
+            return;
+          }
+          let lost = false;
           await this.store.db.transaction().execute(async (trx) => {
             const now = await workRepo.graphileJobKey(trx, item.id);
+            // Another worker holds it now (our locks were swept): the retry or the dead letter is its call.
+            if (!now || !this.holds(now.locked_by)) {
+              lost = true;
+              return;
+            }
             const superseded = item.jobKey !== null && now?.key !== item.jobKey;
             const nowMs = this.clock.nowMs();
             if (outcome.permanent || superseded || item.attempt >= item.maxAttempts) {
@@ -123,6 +136,7 @@ export class GraphileRunner {
               await this.producer.addTimerRows([{ ...retryTimer(item, outcome.error, nowMs), id: randomUUID() }], trx);
             }
           });
+          if (lost) throw lostLock(item.id);
           // Returning completes graphile's job: the retry (if any) lives on as a clock-time timer.
         } finally {
           this.running--;
@@ -133,9 +147,14 @@ export class GraphileRunner {
     return out;
   }
 
+  private holds(lockedBy: string | null | undefined): boolean {
+    return !!lockedBy && this.lockIds.has(lockedBy);
+  }
+
   private async heartbeatAndSweep(): Promise<void> {
     const now = Date.now();
     await workRepo.heartbeat(this.store.db, this.workerId, [...this.lockIds], realIso(now));
+    this.lastBeatMs = now;
     const stale = (await workRepo.staleWorkers(this.store.db, realIso(now - this.o.staleMs))).filter((w) => w.id !== this.workerId);
     if (!stale.length) return;
     await this.store.db.transaction().execute(async (trx) => {
@@ -144,4 +163,9 @@ export class GraphileRunner {
     });
     this.log.info({ workers: stale.map((w) => w.id) }, 'runner: released the locks of stopped workers');
   }
+}
+
+/** Sends a job we no longer hold to graphile's failure path, which only touches jobs the caller holds. */
+function lostLock(jobId: string): Error {
+  return new Error(`lost the lock of job ${jobId} (our heartbeat fell behind and another worker took it over); leaving it to its holder`);
 }
