@@ -15,6 +15,11 @@ export interface CollectionSpec<Row, Out> {
   source: ListSource<Row>;
   toEntity: (row: Row) => Out;
   /**
+   * Optional: the same rows rendered as their wire JSON by the database (`doc`, plus the sort columns),
+   * used when the whole entity is asked for (no $select): the page is then joined, not serialized.
+   */
+  docs?: ListSource<{ doc: string }>;
+  /**
    * Optional: a row's value for an ORDER BY column (a FieldSpec column or the keyColumn), used to
    * build the keyset `$skiptoken` of the next page. Default: `row[column]`, or for a qualified
    * column ('u.display_name') the bare name when the row has no key 'u.display_name'. Return
@@ -25,6 +30,7 @@ export interface CollectionSpec<Row, Out> {
 
 export async function sendCollection<Row, Out extends Record<string, unknown>>(req: FastifyRequest, reply: FastifyReply, spec: CollectionSpec<Row, Out>) {
   const query = parseCollectionQuery(req.query as RawQuery, spec.options);
+  if (spec.docs && !query.select) return sendDocs(req, reply, spec, spec.docs, query);
   const rows = await spec.source.page(listQueryOf(query));
   const page = takePage(rows, query);
   const body: Record<string, unknown> = { '@odata.context': metadataContext(req, spec.contextPath + contextSuffixForSelect(query.select)) };
@@ -36,6 +42,20 @@ export async function sendCollection<Row, Out extends Record<string, unknown>>(r
     body['@odata.nextLink'] = buildNextLink(new URL(req.url, requestOrigin(req)), token);
   }
   return sendOData(reply, 200, body);
+}
+
+/** The page as the database rendered it: the same body as sendCollection's, joined from strings. */
+async function sendDocs<Row, Out>(req: FastifyRequest, reply: FastifyReply, spec: CollectionSpec<Row, Out>, docs: ListSource<{ doc: string }>, query: ReturnType<typeof parseCollectionQuery>) {
+  const rows = await docs.page(listQueryOf(query));
+  const page = takePage(rows, query);
+  let body = `{"@odata.context":${JSON.stringify(metadataContext(req, spec.contextPath))}`;
+  if (query.count) body += `,"@odata.count":${await spec.source.count(query.resolvedFilter)}`;
+  body += `,"value":[${page.items.map((r) => r.doc).join(',')}]`;
+  if (page.nextOffset !== undefined) {
+    const token = nextSkipToken(query, page.items[page.items.length - 1]!, spec.options.fields, spec.sortValue as ((row: { doc: string }, column: string) => unknown) | undefined);
+    body += `,"@odata.nextLink":${JSON.stringify(buildNextLink(new URL(req.url, requestOrigin(req)), token))}`;
+  }
+  return sendOData(reply, 200, `${body}}`);
 }
 
 /** `…/$count`: a bare integer as text/plain; honours $filter. */

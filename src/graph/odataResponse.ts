@@ -26,6 +26,11 @@ export function metadataContext(req: FastifyRequest, fragment: string): string {
   return `${requestOrigin(req)}/${graphVersion(req)}/$metadata#${fragment}`;
 }
 
+/** An entity the database rendered as JSON, with its `@odata.context` first (a string is sent as is). */
+export function withContext(context: string, doc: string): string {
+  return `{"@odata.context":${JSON.stringify(context)},${doc.slice(1)}`;
+}
+
 export function sendOData(reply: FastifyReply, status: number, body: unknown): FastifyReply {
   return reply.code(status).header('content-type', ODATA_JSON).header('odata-version', '4.0').send(body);
 }

@@ -6,6 +6,7 @@ import type { JobChange } from '../domain/jobStateMachine.js';
 import type { JobStatus, JobType, Workload } from '../domain/enums.js';
 import { prepared } from './prepared.js';
 import { listSource, type ListSource } from './listQuery.js';
+import { docExpression, type DocField } from './docs.js';
 
 const jobById = prepared((db: Kysely<Database>, id: string, tenantId: string) =>
   db.selectFrom('migration_jobs').selectAll().where('id', '=', id).where('tenant_id', '=', tenantId), ['', ''] as [string, string]);
@@ -250,6 +251,24 @@ export const jobsRepo = {
   list(db: Db, tenantId: string): ListSource<MigrationJobsTable> {
     return listSource(() => db.selectFrom('migration_jobs').selectAll().where('tenant_id', '=', tenantId),
       () => db.selectFrom('migration_jobs').where('tenant_id', '=', tenantId), db);
+  },
+
+  /**
+   * Jobs read as their wire JSON (store/docs.ts), for the hot reads that return them whole: one job by
+   * id, and a page of the collection (each row: `doc`, plus its sort columns for the next page's token).
+   */
+  docs(fields: readonly DocField[]) {
+    const byId = prepared((db: Kysely<Database>, id: string, tenantId: string) =>
+      db.selectFrom('migration_jobs').select(docExpression(db, fields).as('doc')).where('id', '=', id).where('tenant_id', '=', tenantId), ['', ''] as [string, string]);
+    return {
+      async byId(db: Kysely<Database>, tenantId: string, id: string): Promise<string | undefined> {
+        return (await byId.first(db, id, tenantId))?.doc;
+      },
+      list(db: Kysely<Database>, tenantId: string): ListSource<{ doc: string } & Record<string, unknown>> {
+        return listSource((q) => db.selectFrom('migration_jobs').select([docExpression(db, fields).as('doc'), ...q.orderBy.map((o) => sql.ref(o.column).as(o.column))]).where('tenant_id', '=', tenantId) as any,
+          () => db.selectFrom('migration_jobs').where('tenant_id', '=', tenantId), db);
+      },
+    };
   },
 
   /** One job's tasks (its users), for the paged, filtered collection. */

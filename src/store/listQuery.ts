@@ -49,12 +49,13 @@ export interface ListSource<Row> {
 type AnySelect<Row = any> = SelectQueryBuilder<any, any, Row>;
 
 /**
- * A ListSource over a base select (rows) and a base select for counting (same FROM/WHERE). Given
+ * A ListSource over a base select (rows; it may look at the query, e.g. to select the sort columns)
+ * and a base select for counting (same FROM/WHERE). Given
  * the store's `db`, pages are read through readRows (directly on SQLite outside a transaction).
  */
-export function listSource<Row>(base: () => AnySelect<Row>, countBase: () => AnySelect, db?: object): ListSource<Row> {
+export function listSource<Row>(base: (query: ListQuery) => AnySelect<Row>, countBase: () => AnySelect, db?: object): ListSource<Row> {
   return {
-    page: (query) => (db ? readRows<Row>(db, applyListQuery(base(), query).compile()) : (applyListQuery(base(), query).execute() as Promise<Row[]>)),
+    page: (query) => (db ? readRows<Row>(db, applyListQuery(base(query), query).compile()) : (applyListQuery(base(query), query).execute() as Promise<Row[]>)),
     count: async (filter) => {
       const r = await applyListFilter(countBase(), filter).select((eb: ExpressionBuilder<any, any>) => eb.fn.countAll().as('n')).executeTakeFirst();
       return Number((r as { n?: number | string } | undefined)?.n ?? 0);

@@ -8,7 +8,7 @@ import { Errors, fromDomainError } from '../errors.js';
 import { invalidDateTime } from '../../domain/jobInput.js';
 import { MigrationAdminRoles, Permissions, principalOf } from '../auth/guard.js';
 import { principalName } from '../auth/principal.js';
-import { metadataContext, parseKeySegment, sendOData } from '../odataResponse.js';
+import { metadataContext, parseKeySegment, sendOData, withContext } from '../odataResponse.js';
 import { sendCollection, sendCount, type CollectionSpec } from '../collection.js';
 import { parseEntityQuery, type CollectionOptions, type RawQuery } from '../odata/query.js';
 import { applySelect, contextSuffixForSelect } from '../odata/paging.js';
@@ -20,7 +20,7 @@ import { jobKeyOf } from './jobKey.js';
 import { JobMessages } from '../../domain/jobStateMachine.js';
 import { checkOdataType, noParameters } from '../requestChecks.js';
 import { JOB_TYPE, CreateJobBody, CancelResponseSchema, JobSchema, JOB_PROPERTIES, KeyParams, TASK_PROPERTIES, TaskSchema, UserParams, collectionOf } from './schemas.js';
-import { jobToGraph, taskToGraph } from './serialize.js';
+import { JOB_DOC, jobToGraph, taskToGraph } from './serialize.js';
 
 const BASE = '/solutions/migrations/crossTenantMigrationJobs';
 const TASK_TYPE = 'microsoft.graph.crossTenantMigrationTask';
@@ -47,12 +47,15 @@ const taskCollection: CollectionOptions = {
   keyColumn: 'position',
 };
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Both action spellings: `/validate` and `/microsoft.graph.validate`. */
 const actionPaths = (suffix: string, action: string) => [`${BASE}/:key${suffix}/${action}`, `${BASE}/:key${suffix}/microsoft.graph.${action}`];
 
 export function migrationJobRoutes(app: GraphApp, deps: AppDeps): void {
   const jobs = new JobService(deps.store, deps.clock, deps.queue, deps.config);
   const db = deps.store.db;
+  const jobDocs = jobsRepo.docs(JOB_DOC);
   const tenantOf = (req: FastifyRequest) => principalOf(req).tenantId;
   const keyOf = (req: FastifyRequest) => jobKeyOf(parseKeySegment((req.params as { key: string }).key));
   const entity = (req: FastifyRequest, body: Record<string, unknown>, fragment: string, selectable: readonly string[], typeName: string) => {
@@ -66,6 +69,7 @@ export function migrationJobRoutes(app: GraphApp, deps: AppDeps): void {
     options: jobCollection,
     contextPath: BASE.slice(1),
     source: jobsRepo.list(db, tenantId),
+    docs: jobDocs.list(db, tenantId),
     toEntity: (r) => jobToGraph(toJob(r)),
   });
   const tasksSpec = (jobId: string): CollectionSpec<any, Record<string, unknown>> => ({
@@ -96,7 +100,13 @@ export function migrationJobRoutes(app: GraphApp, deps: AppDeps): void {
   });
 
   app.get(`${BASE}/:key`, { config: read, schema: { params: KeyParams, response: { 200: JobSchema } } }, async (req, reply) => {
-    const job = await jobs.resolve(tenantOf(req), keyOf(req));
+    // The whole entity by id: the bytes the database rendered (serialize.ts JOB_DOC); else the general path.
+    const key = keyOf(req);
+    if (key.by !== 'displayName' && GUID.test(key.value) && !parseEntityQuery(req.query as RawQuery, { typeName: JOB_TYPE, selectable: JOB_PROPERTIES }).select) {
+      const doc = await jobDocs.byId(db, tenantOf(req), key.value);
+      if (doc !== undefined) return sendOData(reply, 200, withContext(metadataContext(req, `${BASE.slice(1)}/$entity`), doc));
+    }
+    const job = await jobs.resolve(tenantOf(req), key);
     return sendOData(reply, 200, jobEntity(req, jobToGraph(job)));
   });
 

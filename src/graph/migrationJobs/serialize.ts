@@ -1,5 +1,6 @@
 // Domain objects → Graph JSON, in the property order the service's examples use.
 import type { MigrationJob, MigrationTask } from '../../domain/job.js';
+import type { DocField } from '../../store/docs.js';
 
 export function jobToGraph(j: MigrationJob): Record<string, unknown> {
   return {
@@ -20,6 +21,29 @@ export function jobToGraph(j: MigrationJob): Record<string, unknown> {
     lastUpdatedDateTime: j.lastUpdatedDateTime,
   };
 }
+
+/**
+ * jobToGraph as the database renders it (store/docs.ts): the same properties, in the same order, from
+ * the columns toJob reads. The hot reads (GET by id, a page of the list) answer with these bytes;
+ * test/graph/jobDocs.test.ts holds the two to the same output on both backends.
+ */
+export const JOB_DOC: readonly DocField[] = [
+  { name: 'id', column: 'id', kind: 'text' },
+  { name: 'displayName', column: 'display_name', kind: 'text' },
+  { name: 'jobType', column: 'job_type', kind: 'text' },
+  { name: 'status', column: 'status', kind: 'text' },
+  { name: 'message', column: 'message', kind: 'text' },
+  { name: 'completeAfterDateTime', column: 'complete_after', kind: 'time' },
+  { name: 'targetTenantId', column: 'tenant_id', kind: 'text' },
+  { name: 'sourceTenantId', column: 'source_tenant_id', kind: 'text' },
+  { name: 'exchangeSettings', column: 'exchange_settings', kind: 'json' },
+  { name: 'resources', column: 'resources', kind: 'json' },
+  { name: 'resourceType', column: 'resource_type', kind: 'text' },
+  { name: 'workloads', column: 'workloads', kind: 'json' },
+  { name: 'createdBy', column: 'created_by', kind: 'text' },
+  { name: 'createdDateTime', column: 'created_at', kind: 'time' },
+  { name: 'lastUpdatedDateTime', column: 'updated_at', kind: 'time' },
+];
 
 export function taskToGraph(t: MigrationTask): Record<string, unknown> {
   return { id: t.id, taskType: t.taskType, lastUpdatedDateTime: t.lastUpdatedDateTime, currentStatus: t.currentStatus };

@@ -1,0 +1,24 @@
+// Rows read as their wire JSON, rendered by the database: one string per row instead of a value per
+// column that JavaScript then decodes, reshapes and serializes again. The graph layer names the
+// properties and their columns (its field map); the SQL that renders them lives here, per dialect.
+import { PostgresAdapter, sql, type Kysely, type RawBuilder } from 'kysely';
+
+/** How a column becomes a JSON value: as it is (text, number, NULL), embedded JSON, or an ISO instant. */
+export type DocKind = 'text' | 'json' | 'time';
+export interface DocField { name: string; column: string; kind: DocKind }
+
+export const isPostgres = (db: Kysely<any>): boolean => db.getExecutor().adapter instanceof PostgresAdapter;
+
+/** The expression rendering one row as a JSON object (properties in the given order). */
+export function docExpression(db: Kysely<any>, fields: readonly DocField[]): RawBuilder<string> {
+  const pg = isPostgres(db);
+  const parts = fields.map((f) => {
+    const col = sql.ref(f.column);
+    const value = f.kind === 'json' ? (pg ? col : sql`json(${col})`)
+      : f.kind === 'time' && pg ? sql`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+      : col;
+    return sql`${sql.lit(f.name)}, ${value}`;
+  });
+  // json_build_object keeps the properties' order (jsonb would sort them).
+  return pg ? sql<string>`json_build_object(${sql.join(parts)})::text` : sql<string>`json_object(${sql.join(parts)})`;
+}
