@@ -80,7 +80,7 @@ if (mode === 'xtm') {
   });
 }
 
-// XTM_BENCH_CPU_PROFILE=file.cpuprofile: a CPU profile of the serving phase only (not start-up and
+// XTM_BENCH_CPU_PROFILE=file: CPU profiles (file.xtm, file.bare) of the serving phase only (not start-up and
 // seeding), written on SIGTERM/SIGINT; open it in Chrome DevTools or scratch tools.
 const profileFile = process.env.XTM_BENCH_CPU_PROFILE;
 const session = profileFile ? new inspector.Session() : undefined;
@@ -92,7 +92,7 @@ for (const sig of ['SIGTERM', 'SIGINT'] as const) {
   process.on(sig, () => {
     if (!session) process.exit(0);
     session.post('Profiler.stop', (err, res) => {
-      if (!err) writeFileSync(profileFile!, JSON.stringify(res.profile));
+      if (!err) writeFileSync(`${profileFile}.${mode}`, JSON.stringify(res.profile)); // one file per server: xtm and bare
       process.exit(0);
     });
   });
