@@ -42,13 +42,15 @@ const unauthorized = (why: string) => new GraphError(401, 'Unauthorized', `${why
 export function adminAuthModule(key: string) {
   const expected = Buffer.from(key);
   return (app: GraphApp): void => {
-    app.addHook('onRequest', async (req: FastifyRequest) => {
-      if (!req.routeOptions.url?.startsWith(ADMIN_PREFIX)) return;
+    // Callback style: it runs on every request, and returns at once for all but the admin routes.
+    app.addHook('onRequest', (req: FastifyRequest, _reply, done) => {
+      if (!req.routeOptions.url?.startsWith(ADMIN_PREFIX)) return done();
       const header = req.headers.authorization;
-      if (!header) throw unauthorized('No admin key was sent.');
+      if (!header) return done(unauthorized('No admin key was sent.'));
       const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
       const given = Buffer.from(m?.[1] ?? '');
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw unauthorized('The admin key is not valid.');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return done(unauthorized('The admin key is not valid.'));
+      done();
     });
   };
 }

@@ -56,9 +56,10 @@ export async function buildApp(deps: AppDeps, modules: { graph: RouteModule[]; r
   const app = (Fastify as unknown as (o: typeof options) => FastifyInstance)(options).withTypeProvider<TypeBoxTypeProvider>() as unknown as GraphApp;
 
   // Correlation headers on every response, errors included.
-  app.addHook('onRequest', async (req, reply) => {
+  app.addHook('onRequest', (req, reply, done) => {
     const clientId = headerValue(req, 'client-request-id') ?? req.id;
     reply.header('request-id', req.id).header('client-request-id', clientId);
+    done();
   });
 
   // JSON bodies: empty is allowed (Graph clients send Content-Type on body-less actions), invalid is a Graph 400.

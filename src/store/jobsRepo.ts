@@ -258,6 +258,7 @@ export const jobsRepo = {
    * id, and a page of the collection (each row: `doc`, plus its sort columns for the next page's token).
    */
   docs(fields: readonly DocField[]) {
+    const expressions = new WeakMap<Kysely<Database>, ReturnType<typeof docExpression>>(); // built once per store
     const byId = prepared((db: Kysely<Database>, id: string, tenantId: string) =>
       db.selectFrom('migration_jobs').select(docExpression(db, fields).as('doc')).where('id', '=', id).where('tenant_id', '=', tenantId), ['', ''] as [string, string]);
     return {
@@ -265,7 +266,10 @@ export const jobsRepo = {
         return (await byId.first(db, id, tenantId))?.doc;
       },
       list(db: Kysely<Database>, tenantId: string): ListSource<{ doc: string } & Record<string, unknown>> {
-        return listSource((q) => db.selectFrom('migration_jobs').select([docExpression(db, fields).as('doc'), ...q.orderBy.map((o) => sql.ref(o.column).as(o.column))]).where('tenant_id', '=', tenantId) as any,
+        let doc = expressions.get(db);
+        if (!doc) expressions.set(db, (doc = docExpression(db, fields)));
+        const docSql = doc;
+        return listSource((q) => db.selectFrom('migration_jobs').select([docSql.as('doc'), ...q.orderBy.map((o) => sql.ref(o.column).as(o.column))]).where('tenant_id', '=', tenantId) as any,
           () => db.selectFrom('migration_jobs').where('tenant_id', '=', tenantId), db);
       },
     };

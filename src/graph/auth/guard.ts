@@ -19,20 +19,37 @@ export const Permissions = {
 export const MigrationAdminRoles: readonly DirectoryRoleName[] = ['Global Administrator', 'Microsoft 365 Migration Administrator'];
 
 export function installAuth(app: GraphApp, authority: TokenAuthority): void {
-  app.addHook('onRequest', async (req) => {
-    if (req.routeOptions.config?.anonymous) return;
-    const principal = await authenticate(req, authority);
-    req.principal = principal;
-    authorize(principal, req.routeOptions.config?.permissions, req.routeOptions.config?.roles);
+  // Callback style, and no promise for a token already verified: this runs on every Graph request.
+  app.addHook('onRequest', (req, _reply, done) => {
+    if (req.routeOptions.config?.anonymous) return done();
+    const admit = (principal: Principal) => {
+      req.principal = principal;
+      authorize(principal, req.routeOptions.config?.permissions, req.routeOptions.config?.roles);
+    };
+    try {
+      const token = bearerToken(req);
+      const origin = requestOrigin(req);
+      const cached = authority.verifyCached(token, origin);
+      if (cached) {
+        admit(cached);
+        return done();
+      }
+      authority.verify(token, origin).then((p) => {
+        admit(p);
+        done();
+      }).catch((err: Error) => done(err));
+    } catch (err) {
+      done(err as Error);
+    }
   });
 }
 
-async function authenticate(req: FastifyRequest, authority: TokenAuthority): Promise<Principal> {
+function bearerToken(req: FastifyRequest): string {
   const header = req.headers.authorization;
   if (!header) throw Errors.tokenMissing();
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!m) throw Errors.tokenInvalid('Authorization header must be of the form: Bearer <token>.');
-  return authority.verify(m[1]!, requestOrigin(req));
+  return m[1]!;
 }
 
 export function authorize(p: Principal, permissions?: readonly string[], roles?: readonly string[]): void {

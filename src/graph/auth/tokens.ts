@@ -45,6 +45,8 @@ export interface TokenAuthority {
   userToken(tenantId: string, upn: string, issuerBase: string, scopes?: string[]): Promise<string>;
   /** `origin` is the request's own origin (`http://127.0.0.1:8787`): an issuer on it is this authority. */
   verify(token: string, origin?: string): Promise<Principal>;
+  /** verify() for a token already verified once (its principal is cached): no promise; undefined when not cached. */
+  verifyCached(token: string, origin?: string): Principal | undefined;
   /** The listeners' origins (set once listening): tokens issued on any of them are accepted on all. */
   setOrigins(origins: string[]): void;
 }
@@ -66,6 +68,17 @@ export function makeTokenAuthority(store: Store, key: SigningKey, lifetimeSec: n
   const cache = new Map<string, { p: Principal; exp: number; issuerBase: string }>();
   const listenerKeys = new Set<string>();
   const acceptedIssuers = new Map<string, boolean>(); // `${origin} ${issuerBase}` -> accepted
+
+  function verifyCached(token: string, origin?: string): Principal | undefined {
+    const hit = cache.get(token);
+    if (!hit) return undefined;
+    if (hit.exp <= wallNow() / 1000) {
+      cache.delete(token);
+      throw Errors.tokenExpired();
+    }
+    if (!issuerAccepted(hit.issuerBase, origin)) throw Errors.tokenInvalid(`IDX10205: Issuer validation failed: '${hit.issuerBase}/${hit.p.tenantId}/v2.0' is not this authority.`);
+    return hit.p;
+  }
 
   function issuerAccepted(issuerBase: string, origin: string | undefined): boolean {
     if (issuerBase === origin) return true;
@@ -164,17 +177,11 @@ export function makeTokenAuthority(store: Store, key: SigningKey, lifetimeSec: n
       }
       acceptedIssuers.clear();
     },
+    verifyCached,
     async verify(token, origin) {
-      const hit = cache.get(token);
+      const cached = verifyCached(token, origin);
+      if (cached) return cached;
       const nowSec = wallNow() / 1000;
-      if (hit) {
-        if (hit.exp <= nowSec) {
-          cache.delete(token);
-          throw Errors.tokenExpired();
-        }
-        if (!issuerAccepted(hit.issuerBase, origin)) throw Errors.tokenInvalid(`IDX10205: Issuer validation failed: '${hit.issuerBase}/${hit.p.tenantId}/v2.0' is not this authority.`);
-        return hit.p;
-      }
       let payload: Record<string, unknown>;
       try {
         ({ payload } = await jwtVerify(token, key.publicKey, {
