@@ -126,9 +126,20 @@ export class EmbeddedRunner {
     this.timer = setTimeout(this.wake, Math.max(1, Math.min(delay, this.o.pollMs)));
   }
 
+  /** Deletes the finished items and claims the next ones in one transaction (one commit per batch, not two). */
   private async claim(limit: number): Promise<WorkItemsTable[]> {
-    await this.flush();
-    return workRepo.claimItems(this.store.db, this.workerId, this.clock.iso(), realIso(), limit);
+    if (!this.completed.length) return workRepo.claimItems(this.store.db, this.workerId, this.clock.iso(), realIso(), limit);
+    const ids = this.completed;
+    this.completed = [];
+    try {
+      return await this.store.db.transaction().execute(async (trx) => {
+        await workRepo.completeItems(trx, this.workerId, ids);
+        return workRepo.claimItems(trx, this.workerId, this.clock.iso(), realIso(), limit);
+      });
+    } catch (err) {
+      this.completed.push(...ids); // still ours and done: deleted with the next batch
+      throw err;
+    }
   }
 
   private launch(row: WorkItemsTable): void {
@@ -147,12 +158,17 @@ export class EmbeddedRunner {
       });
   }
 
-  /** Completions are deleted in one statement per batch, before the next claim. */
+  /** Completions not yet deleted with a claim (drain, stop): one statement. */
   private async flush(): Promise<void> {
     if (!this.completed.length) return;
     const ids = this.completed;
     this.completed = [];
-    await workRepo.completeItems(this.store.db, this.workerId, ids);
+    try {
+      await workRepo.completeItems(this.store.db, this.workerId, ids);
+    } catch (err) {
+      this.completed.push(...ids);
+      throw err;
+    }
   }
 
   private async fail(item: ItemInfo, outcome: Extract<Outcome, { ok: false }>): Promise<void> {
