@@ -100,6 +100,15 @@ async function assertValidatedOnce(store: Store, jobId: string, logFile: string,
   assert.deepEqual(await workRepo.failures(store.db), []);
 }
 
+/** No work item left, due or locked (the runner deletes a finished item just after the work commits). */
+async function workDone(store: Store): Promise<boolean> {
+  if (store.dialect === 'postgres') {
+    const st = await workRepo.graphileState(store.db);
+    return st.due === 0 && st.locked === 0;
+  }
+  return (await store.db.selectFrom('work_items').select('id').execute()).length === 0;
+}
+
 const pgSkip = (await pgUnreachable()) ?? false;
 
 describe('SIGKILL mid-validation of a 2,000-user job', () => {
@@ -120,9 +129,11 @@ describe('SIGKILL mid-validation of a 2,000-user job', () => {
 
       const second = await spawnChild(['serve', db, dir], logFile);
       await until('validatePassed', async () => ((await jobStatus(second.info.url, jobId)) === 'validatePassed' ? true : undefined));
-      await kill(second.child);
       const store = await openStore(db);
       try {
+        // The job's final transition commits before its work item is deleted: let that finish too.
+        await until('the work to finish', async () => ((await workDone(store)) ? true : undefined));
+        await kill(second.child);
         await assertValidatedOnce(store, jobId, logFile, first.child.pid!, second.child.pid!);
       } finally {
         await store.close();
@@ -147,6 +158,7 @@ describe('SIGKILL mid-validation of a 2,000-user job', () => {
       await kill(first.child);
       const second = await spawnChild(['worker', pg.url], logFile);
       await until('validatePassed', async () => ((await jobStatus(api!.url, jobId)) === 'validatePassed' ? true : undefined));
+      await until('the work to finish', async () => ((await workDone(api!.deps.store)) ? true : undefined));
       await kill(second.child);
       await assertValidatedOnce(api.deps.store, jobId, logFile, first.child.pid!, second.child.pid!);
     } finally {
