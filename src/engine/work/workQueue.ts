@@ -62,6 +62,37 @@ export async function openWorkQueue(store: Store, clock: Clock, config: XtmConfi
   };
 
   let thread: ThreadClient | undefined;
+  let stopping = false;
+  let restarts = 0;
+  // A worker thread that dies (an uncaught error in a task's code, a failed start) is started again,
+  // with back-off: the API keeps serving meanwhile, and work left locked by the dead runner is released
+  // by the stale-lock sweep and run by the new one.
+  const spawnThread = () => {
+    thread = startThread({ location: store.location, config, clock: clock.anchors(), validate: opts.validate as ModuleRef | undefined, runner: opts.runner, logLevel: log.level }, log, {
+      ready: () => {
+        restarts = 0;
+      },
+      died: (err) => {
+        if (stopping) return;
+        const delay = Math.min(30_000, 1000 * 2 ** Math.min(restarts++, 5));
+        log.error({ err, restartInMs: delay }, 'worker thread died; starting a new one');
+        setTimeout(() => {
+          if (!stopping) spawnThread();
+        }, delay).unref();
+      },
+    });
+  };
+  /** A request to the worker thread; while a dead thread is being replaced, asks the new one (up to a minute). */
+  const viaThread = async (t: 'drain' | 'idle'): Promise<void> => {
+    for (const deadline = Date.now() + 60_000; ;) {
+      try {
+        return await thread!.request(t);
+      } catch (err) {
+        if (stopping || Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  };
   let inline: Runner | undefined;
   if (placement === 'inline') inline = await localRunner();
   let drainer: Runner | undefined; // placement none: runs or awaits due work on request
@@ -82,11 +113,11 @@ export async function openWorkQueue(store: Store, clock: Clock, config: XtmConfi
       else inline?.queue.notify();
     },
     start() {
-      if (placement === 'thread' && !thread) {
-        thread = startThread({ location: store.location, config, clock: clock.anchors(), validate: opts.validate as ModuleRef | undefined, runner: opts.runner, logLevel: log.level }, log);
-      } else if (inline) void Promise.resolve(inline.start()).catch((err) => log.error({ err }, 'runner: start failed'));
+      if (placement === 'thread' && !thread) spawnThread();
+      else if (inline) void Promise.resolve(inline.start()).catch((err) => log.error({ err }, 'runner: start failed'));
     },
     async stop() {
+      stopping = true;
       clock.off('advance', onAdvance);
       clearInterval(followTimer);
       if (thread) await thread.close();
@@ -97,7 +128,7 @@ export async function openWorkQueue(store: Store, clock: Clock, config: XtmConfi
     },
     async drain() {
       await persisting;
-      if (thread) return thread.request('drain');
+      if (thread) return viaThread('drain');
       if (inline) return inline.drain();
       if (store.dialect === 'sqlite') {
         drainer ??= await localRunner();
@@ -115,7 +146,7 @@ export async function openWorkQueue(store: Store, clock: Clock, config: XtmConfi
     },
     async idle() {
       await persisting;
-      if (thread) return thread.request('idle');
+      if (thread) return viaThread('idle');
       if (inline) return inline.queue.idle();
     },
   };
@@ -128,22 +159,27 @@ async function installGraphile(store: Store, log: Logger): Promise<void> {
 
 interface ThreadClient { post(m: ToThread): void; request(t: 'drain' | 'idle' | 'stop'): Promise<void>; close(): Promise<void> }
 
-function startThread(data: Omit<ThreadData, 'entry'>, log: Logger): ThreadClient {
+function startThread(data: Omit<ThreadData, 'entry'>, log: Logger, on: { ready(): void; died(err: Error): void }): ThreadClient {
   const here = fileURLToPath(import.meta.url);
   const entry = new URL(`./thread${extname(here)}`, import.meta.url).href;
   const worker = new Worker(new URL('./threadBoot.mjs', import.meta.url), { workerData: { ...data, entry } satisfies ThreadData });
   let nextId = 1;
   const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   let dead: Error | undefined;
+  let closing = false;
   const failAll = (e: Error) => {
-    dead = e;
+    const first = !dead;
+    dead ??= e;
     for (const p of pending.values()) p.reject(e);
     pending.clear();
+    if (first && !closing) on.died(e);
   };
   worker.on('message', (m: FromThread) => {
-    if (m.t === 'failed') {
+    if (m.t === 'ready') on.ready();
+    else if (m.t === 'failed') {
       log.error({ error: m.error }, 'worker thread: start failed');
       failAll(new Error(`worker thread failed to start: ${m.error}`));
+      void worker.terminate();
     } else if (m.t === 'done') {
       const p = pending.get(m.id);
       pending.delete(m.id);
@@ -169,6 +205,7 @@ function startThread(data: Omit<ThreadData, 'entry'>, log: Logger): ThreadClient
       });
     },
     async close() {
+      closing = true;
       if (!dead) await client.request('stop').catch((err) => log.warn({ err }, 'worker thread: stop failed'));
       await worker.terminate();
     },
