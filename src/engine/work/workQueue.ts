@@ -85,10 +85,11 @@ export async function openWorkQueue(store: Store, clock: Clock, config: XtmConfi
   /** A request to the worker thread; while a dead thread is being replaced, asks the new one (up to a minute). */
   const viaThread = async (t: 'drain' | 'idle'): Promise<void> => {
     for (const deadline = Date.now() + 60_000; ;) {
+      const asked = thread!;
       try {
-        return await thread!.request(t);
+        return await asked.request(t);
       } catch (err) {
-        if (stopping || Date.now() > deadline) throw err;
+        if (stopping || !asked.isDead() || Date.now() > deadline) throw err; // the thread's own answer stands
         await new Promise((r) => setTimeout(r, 200));
       }
     }
@@ -157,7 +158,7 @@ async function installGraphile(store: Store, log: Logger): Promise<void> {
   await runMigrations({ connectionString: store.location, logger: new GraphileLogger(() => (level, message) => level === 'error' && log.error(message)) });
 }
 
-interface ThreadClient { post(m: ToThread): void; request(t: 'drain' | 'idle' | 'stop'): Promise<void>; close(): Promise<void> }
+interface ThreadClient { post(m: ToThread): void; request(t: 'drain' | 'idle' | 'stop'): Promise<void>; isDead(): boolean; close(): Promise<void> }
 
 function startThread(data: Omit<ThreadData, 'entry'>, log: Logger, on: { ready(): void; died(err: Error): void }): ThreadClient {
   const here = fileURLToPath(import.meta.url);
@@ -204,6 +205,7 @@ function startThread(data: Omit<ThreadData, 'entry'>, log: Logger, on: { ready()
         worker.postMessage({ t, id } satisfies ToThread);
       });
     },
+    isDead: () => dead !== undefined,
     async close() {
       closing = true;
       if (!dead) await client.request('stop').catch((err) => log.warn({ err }, 'worker thread: stop failed'));
