@@ -2,6 +2,7 @@
 // the whole suite on PostgreSQL: `npm run test:postgres` sets XTM_TEST_STORE=postgres, and every
 // store a test opens through testStoreLocation() is then a database of its own instead of SQLite.
 import pg from 'pg';
+import type { TestContext } from 'node:test';
 import { openStore, type Store } from '../src/store/db.js';
 
 export const PG_ADMIN_URL = process.env.XTM_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -108,4 +109,25 @@ export async function openTestStore(sqliteLocation = ':memory:'): Promise<Store>
     await releaseTestStore(location);
   };
   return store;
+}
+
+/**
+ * Runs `fn` on a store in a throwaway PostgreSQL database (dropped afterwards); skips the test with
+ * one line saying why when PostgreSQL does not answer.
+ */
+export async function withPostgres(t: TestContext, label: string, fn: (store: Store) => Promise<void>): Promise<void> {
+  let db: TempDatabase;
+  try {
+    db = await createTempDatabase(label);
+  } catch (e) {
+    t.skip(`PostgreSQL not reachable at ${PG_ADMIN_URL}: ${(e as Error).message}`);
+    return;
+  }
+  const store = await openStore(db.url);
+  try {
+    await fn(store);
+  } finally {
+    await store.close();
+    await db.drop();
+  }
 }

@@ -2,13 +2,13 @@
 // bulk load leaves one reset mark per tenant; the admin API's replace (delete + insert) reads as a change.
 // Same assertions on SQLite and PostgreSQL; on PostgreSQL also that numbering follows commit order.
 import assert from 'node:assert/strict';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import { changesSince, currentSeq, type Change } from '../../src/store/changesRepo.js';
 import { openStore, type Store } from '../../src/store/db.js';
 import { loadScenario } from '../../src/tenants/scenario/index.js';
 import { applyTenantChanges, deleteTenants } from '../../src/tenants/writers.js';
 import { CONTOSO, FABRIKAM, frozenClock } from '../tenants/helpers.js';
-import { createTempDatabase, PG_ADMIN_URL } from '../pg.js';
+import { withPostgres } from '../pg.js';
 
 const clock = frozenClock();
 const MEGAN = 'c1000000-0000-4000-8000-000000000001';
@@ -98,25 +98,8 @@ test('sqlite: triggers record adds, changes and tombstones; bulk loads leave res
   }
 });
 
-async function withPostgres(t: TestContext, fn: (store: Store) => Promise<void>): Promise<void> {
-  let db;
-  try {
-    db = await createTempDatabase('changes');
-  } catch (e) {
-    t.skip(`PostgreSQL not reachable at ${PG_ADMIN_URL}: ${(e as Error).message}`);
-    return;
-  }
-  const store = await openStore(db.url);
-  try {
-    await fn(store);
-  } finally {
-    await store.close();
-    await db.drop();
-  }
-}
-
 test('postgres: the same log, numbered in commit order', async (t) => {
-  await withPostgres(t, async (store) => {
+  await withPostgres(t, 'changes', async (store) => {
     await scenarioAndWrites(store);
     // Transaction A writes first but commits last: its row must get the higher number, or a reader that
     // saw B's row and moved its cursor past it would never see A's.

@@ -15,7 +15,7 @@ import { loadScenario, ScenarioError } from '../../src/tenants/scenario/index.js
 import { applyTenantChanges } from '../../src/tenants/writers.js';
 import { CONTOSO, frozenClock } from '../tenants/helpers.js';
 import { startServer, type TestServer } from '../helpers.js';
-import { createTempDatabase, PG_ADMIN_URL } from '../pg.js';
+import { withPostgres } from '../pg.js';
 
 const clock = frozenClock();
 const MEGAN = 'c1000000-0000-4000-8000-000000000001';
@@ -197,31 +197,18 @@ test('admin API: the same checks as the scenario file, and list / delete', async
   }
 });
 
-test('postgres: scenario faults, the countdown and a mid-move fault', async (t) => {
-  let pgdb;
-  try {
-    pgdb = await createTempDatabase('faults');
-  } catch (e) {
-    t.skip(`PostgreSQL not reachable at ${PG_ADMIN_URL}: ${(e as Error).message}`);
-    return;
-  }
-  const pg = await openStore(pgdb.url);
-  try {
-    await loadScenario(pg, clock, { text: demoWith(FAULTS), name: 'faults.yaml' });
-    const target = { tenantId: CONTOSO, userId: MEGAN, workload: 'Exchange' as const };
-    assert.deepEqual(await loadFaults(pg.db, target), {
-      transientRemaining: 2, permanent: null, throughputFactor: 0.25, skip: { corrupt: 3, oversized: 1 },
-      pending: [{ kind: 'holdDuringMove', afterPass: 2 }, { kind: 'sourceChangesBetweenPasses', afterPass: 1 }],
-    });
-    const keys = ['a', 'b', 'c', 'd', 'a'];
-    const results = await Promise.all(keys.map((k) => consumeTransient(pg.db, clock, { ...target, attemptKey: k })));
-    assert.equal(new Set(keys.filter((_, i) => results[i]!.fail)).size, 2, 'concurrent attempts: exactly two of them fail');
-    assert.equal((await loadFaults(pg.db, target)).transientRemaining, 0, 'concurrent attempts take exactly the count');
-    const fired = await fireMidMoveFaults(pg, clock, { ...target, completedPasses: 2 });
-    assert.deepEqual(fired.map((f) => f.kind).sort(), ['holdDuringMove', 'sourceChangesBetweenPasses']);
-    assert.deepEqual(await fireMidMoveFaults(pg, clock, { ...target, completedPasses: 3 }), []);
-  } finally {
-    await pg.close();
-    await pgdb.drop();
-  }
-});
+test('postgres: scenario faults, the countdown and a mid-move fault', (t) => withPostgres(t, 'faults', async (pg) => {
+  await loadScenario(pg, clock, { text: demoWith(FAULTS), name: 'faults.yaml' });
+  const target = { tenantId: CONTOSO, userId: MEGAN, workload: 'Exchange' as const };
+  assert.deepEqual(await loadFaults(pg.db, target), {
+    transientRemaining: 2, permanent: null, throughputFactor: 0.25, skip: { corrupt: 3, oversized: 1 },
+    pending: [{ kind: 'holdDuringMove', afterPass: 2 }, { kind: 'sourceChangesBetweenPasses', afterPass: 1 }],
+  });
+  const keys = ['a', 'b', 'c', 'd', 'a'];
+  const results = await Promise.all(keys.map((k) => consumeTransient(pg.db, clock, { ...target, attemptKey: k })));
+  assert.equal(new Set(keys.filter((_, i) => results[i]!.fail)).size, 2, 'concurrent attempts: exactly two of them fail');
+  assert.equal((await loadFaults(pg.db, target)).transientRemaining, 0, 'concurrent attempts take exactly the count');
+  const fired = await fireMidMoveFaults(pg, clock, { ...target, completedPasses: 2 });
+  assert.deepEqual(fired.map((f) => f.kind).sort(), ['holdDuringMove', 'sourceChangesBetweenPasses']);
+  assert.deepEqual(await fireMidMoveFaults(pg, clock, { ...target, completedPasses: 3 }), []);
+}));

@@ -12,7 +12,7 @@ import { openStore, type Store } from '../../src/store/db.js';
 import { loadScenario } from '../../src/tenants/scenario/index.js';
 import { applyTenantChanges } from '../../src/tenants/writers.js';
 import { CONTOSO as SRC, FABRIKAM as TGT, frozenClock } from '../tenants/helpers.js';
-import { createTempDatabase, PG_ADMIN_URL } from '../pg.js';
+import { withPostgres } from '../pg.js';
 
 const clock = frozenClock(); // 2026-01-01
 const pair = (n: number) => ({ src: `c1000000-0000-4000-8000-00000000000${n}`, tgt: `f2000000-0000-4000-8000-00000000000${n}` });
@@ -166,35 +166,21 @@ async function meetingScenario(store: Store) {
   assert.equal(await count(store, 'meetings', TGT), 2);
 }
 
+/** Chats, the quality thresholds and meetings, one after the other on one store. */
+async function allMoves(store: Store, t: TestContext): Promise<void> {
+  await teamsScenario(store, t);
+  await store.db.deleteFrom('chats').where('tenant_id', '=', TGT).execute();
+  await qualityScenario(store);
+  await meetingScenario(store);
+}
+
 test('sqlite: Teams chats and meetings', async (t) => {
   const store = await openStore(':memory:');
   try {
-    await teamsScenario(store, t);
-    await store.db.deleteFrom('chats').where('tenant_id', '=', TGT).execute();
-    await qualityScenario(store);
-    await meetingScenario(store);
+    await allMoves(store, t);
   } finally {
     await store.close();
   }
 });
 
-test('postgres: the same moves', async (t) => {
-  let db;
-  try {
-    db = await createTempDatabase('teams');
-  } catch (e) {
-    t.skip(`PostgreSQL not reachable at ${PG_ADMIN_URL}: ${(e as Error).message}`);
-    return;
-  }
-  const store = await openStore(db.url);
-  try {
-    await teamsScenario(store, t);
-    await store.db.deleteFrom('chats').where('tenant_id', '=', TGT).execute();
-    await qualityScenario(store);
-    await meetingScenario(store);
-  } finally {
-    await store.close();
-    await db.drop();
-  }
-});
-
+test('postgres: the same moves', (t) => withPostgres(t, 'teams', (store) => allMoves(store, t)));
