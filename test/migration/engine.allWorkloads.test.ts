@@ -4,20 +4,18 @@
 // the source is converted (MailUser, redirect site).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, type TestServer } from '../helpers.js';
+import { JOBS as B, SRC, demoPair, demoToken, startDemoServer } from './http.js';
+import type { TestServer } from '../helpers.js';
 
-const SRC = '11111111-1111-4111-8111-111111111111';
-const TGT = '22222222-2222-4222-8222-222222222222';
-const B = '/beta/solutions/migrations/crossTenantMigrationJobs';
-const MEGAN = { src: 'c1000000-0000-4000-8000-000000000001', tgt: 'f2000000-0000-4000-8000-000000000001' };
+const MEGAN = demoPair(1);
 
 let s: TestServer;
 let tgt: string;
 let src: string;
 before(async () => {
-  s = await startServer({ scenario: 'scenarios/demo.yaml' }, { seed: async () => {}, validate: 'rules' });
-  tgt = await s.token(TGT, '33333333-3333-4333-8333-333333333333', 'xtm-demo-secret');
-  src = await s.token(SRC, '44444444-4444-4444-8444-444444444444', 'xtm-demo-secret');
+  s = await startDemoServer();
+  tgt = await demoToken(s, 'target');
+  src = await demoToken(s, 'source');
 });
 after(() => s?.stop());
 

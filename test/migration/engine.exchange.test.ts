@@ -4,26 +4,22 @@
 // a user failing migrate's re-check fails alone and migrate retries only that user.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { adminOk, advanceAndDrain } from './http.js';
-import { startServer, type TestServer } from '../helpers.js';
+import { JOBS as B, SRC, TGT, adminOk, advanceAndDrain, demoPair, demoToken, startDemoServer } from './http.js';
+import type { TestServer } from '../helpers.js';
 import { assertGraphError } from '../jobs/util.js';
 
-const SRC = '11111111-1111-4111-8111-111111111111';
-const TGT = '22222222-2222-4222-8222-222222222222';
-const B = '/beta/solutions/migrations/crossTenantMigrationJobs';
-const pair = (n: number) => ({ src: `c1000000-0000-4000-8000-00000000000${n}`, tgt: `f2000000-0000-4000-8000-00000000000${n}` });
-const MEGAN = pair(1);
-const ALEX = pair(2);
-const LYNNE = pair(3);
+const MEGAN = demoPair(1);
+const ALEX = demoPair(2);
+const LYNNE = demoPair(3);
 
 let s: TestServer;
 let tgtToken: string;
 let srcToken: string;
 
 before(async () => {
-  s = await startServer({ scenario: 'scenarios/demo.yaml' }, { seed: async () => {}, validate: 'rules' });
-  tgtToken = await s.token(TGT, '33333333-3333-4333-8333-333333333333', 'xtm-demo-secret');
-  srcToken = await s.token(SRC, '44444444-4444-4444-8444-444444444444', 'xtm-demo-secret');
+  s = await startDemoServer();
+  tgtToken = await demoToken(s, 'target');
+  srcToken = await demoToken(s, 'source');
 });
 after(() => s?.stop());
 

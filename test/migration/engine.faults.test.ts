@@ -4,23 +4,20 @@
 // an auxiliary archive appearing mid-move fails the move with Exchange's exception.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { adminOk, advanceAndDrain } from './http.js';
+import { JOBS as B, SRC, TGT, adminOk, advanceAndDrain, demoPair, demoToken, startDemoServer } from './http.js';
 import { startServer, type TestServer } from '../helpers.js';
 import { assertGraphError } from '../jobs/util.js';
 
-const SRC = '11111111-1111-4111-8111-111111111111';
-const TGT = '22222222-2222-4222-8222-222222222222';
-const B = '/beta/solutions/migrations/crossTenantMigrationJobs';
-const MEGAN = { src: 'c1000000-0000-4000-8000-000000000001', tgt: 'f2000000-0000-4000-8000-000000000001', upn: 'megan.bowen@contoso.com' };
-const ALEX = { src: 'c1000000-0000-4000-8000-000000000002', tgt: 'f2000000-0000-4000-8000-000000000002', upn: 'alex.wilber@contoso.com' };
-const LYNNE = { src: 'c1000000-0000-4000-8000-000000000003', tgt: 'f2000000-0000-4000-8000-000000000003', upn: 'lynne.robbins@contoso.com' };
+const MEGAN = { ...demoPair(1), upn: 'megan.bowen@contoso.com' };
+const ALEX = { ...demoPair(2), upn: 'alex.wilber@contoso.com' };
+const LYNNE = { ...demoPair(3), upn: 'lynne.robbins@contoso.com' };
 
 let s: TestServer;
 let token: string;
 
 before(async () => {
-  s = await startServer({ scenario: 'scenarios/demo.yaml' }, { seed: async () => {}, validate: 'rules' });
-  token = await s.token(TGT, '33333333-3333-4333-8333-333333333333', 'xtm-demo-secret');
+  s = await startDemoServer();
+  token = await demoToken(s, 'target');
 });
 after(() => s?.stop());
 
@@ -124,7 +121,7 @@ test('an auxiliary archive provisioned during the move fails it with SourceAuxAr
   const prev = s;
   s = fresh;
   try {
-    token = await s.token(TGT, '33333333-3333-4333-8333-333333333333', 'xtm-demo-secret');
+    token = await demoToken(s, 'target');
     const now = Date.parse((await admin('GET', 'clock')).now);
     const id = await createValidated('aux wave', [MEGAN.tgt], new Date(now + 3 * 86_400_000).toISOString());
     await fault(MEGAN.upn, 'auxArchiveDuringMove', { afterPass: 1 });

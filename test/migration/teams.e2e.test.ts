@@ -3,22 +3,18 @@
 // for another), the clock moved through the admin API, the moved chats read back with the target's token.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { adminOk } from './http.js';
-import { startServer, type TestServer } from '../helpers.js';
+import { JOBS as B, SRC, adminOk, demoPair, demoToken, startDemoServer } from './http.js';
+import type { TestServer } from '../helpers.js';
 
-const SRC = '11111111-1111-4111-8111-111111111111';
-const TGT = '22222222-2222-4222-8222-222222222222';
-const B = '/beta/solutions/migrations/crossTenantMigrationJobs';
-const pair = (n: number) => ({ src: `c1000000-0000-4000-8000-00000000000${n}`, tgt: `f2000000-0000-4000-8000-00000000000${n}` });
-const MEGAN = pair(1);
-const ALEX = pair(2);
+const MEGAN = demoPair(1);
+const ALEX = demoPair(2);
 
 let s: TestServer;
 let tgt: string;
 
 before(async () => {
-  s = await startServer({ scenario: 'scenarios/demo.yaml' }, { seed: async () => {}, validate: 'rules' });
-  tgt = await s.token(TGT, '33333333-3333-4333-8333-333333333333', 'xtm-demo-secret');
+  s = await startDemoServer();
+  tgt = await demoToken(s, 'target');
 });
 after(() => s?.stop());
 
@@ -77,7 +73,7 @@ test('Exchange, Teams and Meeting: chats and meetings move after the cutover; a 
   const falcon = chats.find((c) => c.topic === 'Falcon launch');
   assert.ok(falcon, 'the group chat Megan started moved');
   const members = (await get(`/beta/chats/${encodeURIComponent(falcon.id)}/members`)).value as { userId: string }[];
-  assert.deepEqual(members.map((m) => m.userId).sort(), [MEGAN.tgt, ALEX.tgt, pair(3).tgt].sort());
+  assert.deepEqual(members.map((m) => m.userId).sort(), [MEGAN.tgt, ALEX.tgt, demoPair(3).tgt].sort());
   const msgs = (await get(`/beta/chats/${encodeURIComponent(falcon.id)}/messages`)).value as { body: { content: string } }[];
   assert.deepEqual(msgs.map((m) => m.body.content).sort(), ['Kick-off at 10?', 'Mockups are in the Falcon site', 'Works for me']);
 });
