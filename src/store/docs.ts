@@ -1,13 +1,12 @@
 // Rows read as their wire JSON, rendered by the database: one string per row instead of a value per
 // column that JavaScript then decodes, reshapes and serializes again. The graph layer names the
 // properties and their columns (its field map); the SQL that renders them lives here, per dialect.
-import { PostgresAdapter, sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { isPostgres } from './dialect.js';
 
 /** How a column becomes a JSON value: as it is (text, number, NULL), embedded JSON, or an ISO instant. */
 export type DocKind = 'text' | 'json' | 'time';
 export interface DocField { name: string; column: string; kind: DocKind }
-
-export const isPostgres = (db: Kysely<any>): boolean => db.getExecutor().adapter instanceof PostgresAdapter;
 
 /** The expression rendering one row as a JSON object (properties in the given order). */
 export function docExpression(db: Kysely<any>, fields: readonly DocField[]): RawBuilder<string> {

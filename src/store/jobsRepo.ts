@@ -1,5 +1,6 @@
 // Repository for crossTenantMigrationJob and its per-user tasks. Loads, saves and queries; no rules.
-import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { isPostgres } from './dialect.js';
 import type { Database, MigrationJobsTable, MigrationTasksTable } from './schema.js';
 import type { ExchangeSettings, MigrationJob, MigrationTask, ServiceStatusDetails } from '../domain/job.js';
 import type { JobChange } from '../domain/jobStateMachine.js';
@@ -93,7 +94,7 @@ export const jobsRepo = {
    * it writes. SQLite runs one writer at a time already; PostgreSQL (read committed) needs the lock.
    */
   async lockTenantJobs(trx: Transaction<Database>, tenantId: string): Promise<void> {
-    if (!(trx.getExecutor().adapter instanceof PostgresAdapter)) return;
+    if (!isPostgres(trx)) return;
     await sql`select pg_advisory_xact_lock(hashtext(${`xtm.jobs:${tenantId}`}))`.execute(trx);
   },
 
@@ -201,7 +202,7 @@ export const jobsRepo = {
 
   /** One UPDATE per 1,000 tasks: the rows travel as one JSON parameter (SQLite json_each, PostgreSQL json_array_elements). */
   async saveTaskStatuses(db: Db, jobId: string, updates: { id: string; currentStatus: ServiceStatusDetails[]; cancelled?: boolean }[], nowIso: string): Promise<void> {
-    const pg = db.getExecutor().adapter instanceof PostgresAdapter;
+    const pg = isPostgres(db);
     for (let i = 0; i < updates.length; i += 1000) {
       const rows = JSON.stringify(updates.slice(i, i + 1000).map((u) => ({ id: u.id, s: JSON.stringify(u.currentStatus), c: u.cancelled === undefined ? null : u.cancelled ? 1 : 0 })));
       if (pg) {
@@ -232,7 +233,7 @@ export const jobsRepo = {
    * every workload) takes `status` (and, with `reset`, an empty message and no errors); order is kept.
    */
   async mapActiveTaskStatuses(db: Db, jobId: string, o: { keep: string | null; status: string; reset: boolean }, nowIso: string): Promise<void> {
-    if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    if (isPostgres(db)) {
       const patch = JSON.stringify(o.reset ? { status: o.status, message: '', errors: [] } : { status: o.status });
       await sql`update migration_tasks set updated_at = ${nowIso}, current_status = (
           select coalesce(jsonb_agg(case when x.e->>'status' = ${o.keep} then x.e else x.e || ${patch}::jsonb end order by x.n), '[]'::jsonb)

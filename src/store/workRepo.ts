@@ -1,7 +1,8 @@
 // Every SQL statement of the work runner: the embedded runnable queue (work_items, SQLite), the
 // virtual-time timers, dead letters, runner heartbeats, the persisted clock, and the calls into
 // graphile-worker's schema (PostgreSQL). Set-based: one statement per batch, never one per row.
-import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { isPostgres } from './dialect.js';
 import type { Database, WorkFailuresTable, WorkItemsTable, WorkTimersTable } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -126,7 +127,7 @@ export const workRepo = {
 
   /** Items in the runnable queue of the store's backend (work_items, or graphile-worker's jobs): tests and operators. */
   async runnable(db: Db): Promise<{ task: string; attempts: number; locked: boolean; jobKey: string | null }[]> {
-    if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    if (isPostgres(db)) {
       const r = await sql<{ task: string; attempts: number; locked: boolean; key: string | null }>`select task_identifier as task, attempts, locked_at is not null as locked, key
         from graphile_worker.jobs where attempts < max_attempts order by id`.execute(db);
       return r.rows.map((x) => ({ task: x.task, attempts: Number(x.attempts), locked: x.locked, jobKey: x.key }));

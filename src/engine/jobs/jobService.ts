@@ -14,11 +14,9 @@ import {
 } from '../../domain/jobStateMachine.js';
 import type { WorkQueue } from '../queue.js';
 import { parseDateTimeOffset } from '../../domain/dateTime.js';
-import { checkCreateJobInput, invalidDateTime, normalizeWorkloads, type CreateJobInput } from '../../domain/jobInput.js';
+import { checkCreateJobInput, invalidDateTime, isGuid, normalizeWorkloads, type CreateJobInput } from '../../domain/jobInput.js';
 
 export type { CreateJobInput } from '../../domain/jobInput.js';
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class JobService {
   constructor(private readonly store: Store, private readonly clock: Clock, private readonly queue: WorkQueue, private readonly config: XtmConfig) {}
@@ -30,7 +28,7 @@ export class JobService {
     if (key.by === 'displayName') {
       job = await jobsRepo.byDisplayName(db, tenantId, key.value);
     } else {
-      if (GUID.test(key.value)) job = await jobsRepo.byId(db, tenantId, key.value);
+      if (isGuid(key.value)) job = await jobsRepo.byId(db, tenantId, key.value);
       if (!job && key.by === 'idOrDisplayName') job = await jobsRepo.byDisplayName(db, tenantId, key.value);
     }
     if (!job) throw Errors.jobNotFound(key.value);

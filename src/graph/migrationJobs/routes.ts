@@ -5,7 +5,7 @@ import { Type } from 'typebox';
 import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
 import { Errors, fromDomainError } from '../errors.js';
-import { invalidDateTime } from '../../domain/jobInput.js';
+import { invalidDateTime, isGuid } from '../../domain/jobInput.js';
 import { MigrationAdminRoles, Permissions, principalOf } from '../auth/guard.js';
 import { principalName } from '../auth/principal.js';
 import { metadataContext, parseKeySegment, sendOData, withContext } from '../odataResponse.js';
@@ -46,8 +46,6 @@ const taskCollection: CollectionOptions = {
   defaultOrderBy: [],
   keyColumn: 'position',
 };
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Both action spellings: `/validate` and `/microsoft.graph.validate`. */
 const actionPaths = (suffix: string, action: string) => [`${BASE}/:key${suffix}/${action}`, `${BASE}/:key${suffix}/microsoft.graph.${action}`];
@@ -102,7 +100,7 @@ export function migrationJobRoutes(app: GraphApp, deps: AppDeps): void {
   app.get(`${BASE}/:key`, { config: read, schema: { params: KeyParams, response: { 200: JobSchema } } }, async (req, reply) => {
     // The whole entity by id: the bytes the database rendered (serialize.ts JOB_DOC); else the general path.
     const key = keyOf(req);
-    if (key.by !== 'displayName' && GUID.test(key.value) && !parseEntityQuery(req.query as RawQuery, { typeName: JOB_TYPE, selectable: JOB_PROPERTIES }).select) {
+    if (key.by !== 'displayName' && isGuid(key.value) && !parseEntityQuery(req.query as RawQuery, { typeName: JOB_TYPE, selectable: JOB_PROPERTIES }).select) {
       const doc = await jobDocs.byId(db, tenantOf(req), key.value);
       if (doc !== undefined) return sendOData(reply, 200, withContext(metadataContext(req, `${BASE.slice(1)}/$entity`), doc));
     }
