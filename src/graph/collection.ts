@@ -4,7 +4,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ListSource } from '../store/listQuery.js';
 import { buildNextLink, contextSuffixForSelect, nextSkipToken, takePage, applySelect } from './odata/paging.js';
-import { listQueryOf, parseCollectionQuery, type CollectionOptions, type RawQuery } from './odata/query.js';
+import { listQueryOf, parseCollectionQuery, type CollectionOptions, type CollectionQuery, type RawQuery } from './odata/query.js';
 import { metadataContext, requestOrigin, sendOData } from './odataResponse.js';
 
 export interface CollectionSpec<Row, Out> {
@@ -36,25 +36,27 @@ export async function sendCollection<Row, Out extends Record<string, unknown>>(r
   const body: Record<string, unknown> = { '@odata.context': metadataContext(req, spec.contextPath + contextSuffixForSelect(query.select)) };
   if (query.count) body['@odata.count'] = await spec.source.count(query.resolvedFilter);
   body.value = page.items.map((r) => applySelect(spec.toEntity(r), query.select));
-  if (page.nextOffset !== undefined) {
-    // Keyset continuation from the last row returned (see paging.ts): stable under inserts/deletes.
-    const token = nextSkipToken(query, page.items[page.items.length - 1]!, spec.options.fields, spec.sortValue);
-    body['@odata.nextLink'] = buildNextLink(new URL(req.url, requestOrigin(req)), token);
-  }
+  const next = nextLinkOf(req, query, page, spec.options, spec.sortValue);
+  if (next !== undefined) body['@odata.nextLink'] = next;
   return sendOData(reply, 200, body);
 }
 
+/** Keyset continuation from the last row returned (see paging.ts): stable under inserts/deletes. */
+function nextLinkOf<R>(req: FastifyRequest, query: CollectionQuery, page: { items: R[]; nextOffset?: number }, options: CollectionOptions, sortValue?: (row: R, column: string) => unknown): string | undefined {
+  if (page.nextOffset === undefined) return undefined;
+  const token = nextSkipToken(query, page.items[page.items.length - 1]!, options.fields, sortValue);
+  return buildNextLink(new URL(req.url, requestOrigin(req)), token);
+}
+
 /** The page as the database rendered it: the same body as sendCollection's, joined from strings. */
-async function sendDocs<Row, Out>(req: FastifyRequest, reply: FastifyReply, spec: CollectionSpec<Row, Out>, docs: ListSource<{ doc: string }>, query: ReturnType<typeof parseCollectionQuery>) {
+async function sendDocs<Row, Out>(req: FastifyRequest, reply: FastifyReply, spec: CollectionSpec<Row, Out>, docs: ListSource<{ doc: string }>, query: CollectionQuery) {
   const rows = await docs.page(listQueryOf(query));
   const page = takePage(rows, query);
   let body = `{"@odata.context":${JSON.stringify(metadataContext(req, spec.contextPath))}`;
   if (query.count) body += `,"@odata.count":${await spec.source.count(query.resolvedFilter)}`;
   body += `,"value":[${page.items.map((r) => r.doc).join(',')}]`;
-  if (page.nextOffset !== undefined) {
-    const token = nextSkipToken(query, page.items[page.items.length - 1]!, spec.options.fields, spec.sortValue as ((row: { doc: string }, column: string) => unknown) | undefined);
-    body += `,"@odata.nextLink":${JSON.stringify(buildNextLink(new URL(req.url, requestOrigin(req)), token))}`;
-  }
+  const next = nextLinkOf(req, query, page, spec.options, spec.sortValue as ((row: { doc: string }, column: string) => unknown) | undefined);
+  if (next !== undefined) body += `,"@odata.nextLink":${JSON.stringify(next)}`;
   return sendOData(reply, 200, `${body}}`);
 }
 

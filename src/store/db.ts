@@ -119,6 +119,10 @@ class ImmediateSqliteDialect extends SqliteDialect {
   override createDriver(): Driver {
     const driver = super.createDriver();
     const raw = this.raw;
+    // Prepared once: these run around every write that may wait for the lock.
+    const busyOff = raw.prepare('pragma busy_timeout = 0');
+    const busyOn = raw.prepare(`pragma busy_timeout = ${BUSY_WAIT_MS}`);
+    const withoutBlocking = <T>(attempt: () => Promise<T>) => retryWhenBusy(attempt, () => busyOff.get(), () => busyOn.get());
     const acquire = driver.acquireConnection.bind(driver);
     const wrapped = new WeakSet<DatabaseConnection>();
     driver.acquireConnection = async () => {
@@ -126,28 +130,33 @@ class ImmediateSqliteDialect extends SqliteDialect {
       if (!wrapped.has(connection)) {
         wrapped.add(connection);
         const execute = connection.executeQuery.bind(connection);
-        connection.executeQuery = ((q: CompiledQuery) => (!raw.inTransaction && WRITE.test(q.sql) ? withoutBlocking(raw, () => execute(q)) : execute(q))) as typeof connection.executeQuery;
+        connection.executeQuery = ((q: CompiledQuery) => (!raw.inTransaction && WRITE.test(q.sql) ? withoutBlocking(() => execute(q)) : execute(q))) as typeof connection.executeQuery;
       }
       return connection;
     };
-    driver.beginTransaction = (connection: DatabaseConnection) => withoutBlocking(raw, () => connection.executeQuery(CompiledQuery.raw('begin immediate'))).then(() => undefined);
+    driver.beginTransaction = (connection: DatabaseConnection) => withoutBlocking(() => connection.executeQuery(CompiledQuery.raw('begin immediate'))).then(() => undefined);
     return driver;
   }
 }
 
-async function withoutBlocking<T>(raw: Database.Database, attempt: () => Promise<T>): Promise<T> {
+async function retryWhenBusy<T>(attempt: () => Promise<T>, busyOff: () => void, busyOn: () => void): Promise<T> {
   const deadline = Date.now() + BUSY_WAIT_MS;
   for (let pause = 1; ; pause = Math.min(pause * 2, 16)) {
-    raw.pragma('busy_timeout = 0');
+    busyOff();
     try {
       return await attempt();
     } catch (err) {
-      if (!/^SQLITE_BUSY/.test(String((err as { code?: unknown }).code)) || Date.now() >= deadline) throw err;
+      if (!isSqliteBusy(err) || Date.now() >= deadline) throw err;
     } finally {
-      raw.pragma(`busy_timeout = ${BUSY_WAIT_MS}`); // raw-handle users (bulk loaders) keep the blocking wait
+      busyOn(); // raw-handle users (bulk loaders) keep the blocking wait
     }
     await new Promise((r) => setTimeout(r, pause));
   }
+}
+
+/** SQLite's "the lock is taken" (SQLITE_BUSY and its extended codes), also when wrapped by a migration error. */
+export function isSqliteBusy(err: unknown): boolean {
+  return /^SQLITE_BUSY/.test(String((err as { code?: unknown } | null)?.code)) || /database is locked/.test(String((err as Error | null)?.message));
 }
 
 async function migrate(store: Store): Promise<void> {

@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import pino from 'pino';
 import { Clock, type ClockAnchors } from '../../clock.js';
 import type { XtmConfig } from '../../config.js';
+import { isSqliteBusy } from '../../store/db.js';
 import { startRunnerHost, type ModuleRef, type RunnerHost } from './host.js';
 import type { RunnerOptions } from './runnerOptions.js';
 
@@ -37,8 +38,7 @@ async function boot(): Promise<RunnerHost> {
     try {
       return await startRunnerHost({ location: data.location, config: data.config, clock, log, validate: data.validate, runner: data.runner });
     } catch (err) {
-      const busy = (err as { code?: string }).code === 'SQLITE_BUSY' || /database is locked/.test(String((err as Error).message));
-      if (!busy || attempt >= 60) throw err;
+      if (!isSqliteBusy(err) || attempt >= 60) throw err;
       log.warn({ attempt }, 'worker thread: store busy at start, retrying');
       await new Promise((r) => setTimeout(r, 1000));
     }
