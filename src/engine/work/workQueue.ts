@@ -98,9 +98,12 @@ export async function openWorkQueue(store: Store, clock: Clock, config: XtmConfi
   if (placement === 'inline') inline = await localRunner();
   let drainer: Runner | undefined; // placement none: runs or awaits due work on request
 
+  // The worker thread hears of a new time only once it is stored: work done at that time must never
+  // outlive a crash that loses the time itself (a restart would read the earlier clock).
   const onAdvance = () => {
     persistClock();
-    thread?.post({ t: 'clock', s: clock.anchors() });
+    const anchors = clock.anchors();
+    void persisting.then(() => thread?.post({ t: 'clock', s: anchors }));
   };
   clock.on('advance', onAdvance);
   persistClock();
