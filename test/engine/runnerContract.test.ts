@@ -327,3 +327,37 @@ describe('completion is guarded by the lock owner (graphile-worker)', { skip: pg
     }
   });
 });
+
+for (const backend of backends) {
+  describe(`follow-up work starts at once: ${backend.name}`, { skip: backend.skip }, () => {
+    // Validation's phases chain this way: each item enqueues the next and notifies. A wake that arrived
+    // while the runner was scheduling its next poll was lost, and every phase waited a poll (1 s).
+    it('a chain of items, each enqueued by the one before, runs without waiting for a poll', async () => {
+      const { store, cleanup } = await backend.open();
+      const clock = new Clock({ mode: 'manual', startAt: START });
+      const done: number[] = [];
+      const tasks: TaskList = {
+        'test.chain': async (payload: any, h) => {
+          done.push(payload.n);
+          // A different number of round trips before each enqueue, so one of them lands in that window.
+          for (let i = 0; i < payload.n; i++) await h.store.db.selectFrom('work_timers').select('id').limit(1).execute();
+          if (payload.n < 12) {
+            await h.store.db.transaction().execute((trx) => h.queue.enqueue('test.chain', { n: payload.n + 1 }, { jobKey: 'chain' }, trx));
+            h.queue.notify();
+          }
+        },
+      };
+      const runner = makeRunner(store, clock, log, tasks, { pollMs: 600_000 });
+      try {
+        await runner.start();
+        await runner.queue.enqueue('test.chain', { n: 1 }, { jobKey: 'chain' });
+        for (let i = 0; i < 1000 && done.length < 12; i++) await sleep(10);
+        assert.deepEqual(done, Array.from({ length: 12 }, (_, i) => i + 1));
+      } finally {
+        await runner.stop();
+        await store.close();
+        await cleanup();
+      }
+    });
+  });
+}

@@ -116,6 +116,8 @@ export class EmbeddedRunner {
       if (this.started) this.timer = setTimeout(this.wake, this.o.pollMs);
     } finally {
       this.pumping = false;
+      // A wake that came while the next timer was being scheduled must not wait for the poll.
+      if (this.repump) this.wake();
     }
   }
 
