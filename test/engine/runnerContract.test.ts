@@ -64,7 +64,7 @@ for (const backend of backends) {
       'test.record': async (payload, h) => {
         runs.push({ task: 'test.record', payload, attempt: h.attempt, at: h.clock.nowMs() });
       },
-      'test.slow': async (payload, h) => {
+      'test.slow': async (payload: any, h) => {
         inQueue++;
         maxInQueue = Math.max(maxInQueue, inQueue);
         await sleep(30);

@@ -2,12 +2,12 @@
 // runnable queue of the backend; items due later wait as timers in clock time (work_timers), so
 // graphile-worker never sees a virtual run_at. promoteDue() is the clock service's half: it moves due
 // timers into the runnable queue, in one transaction per batch.
-import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../../clock.js';
 import type { Store } from '../../store/db.js';
 import type { Database, WorkItemsTable, WorkTimersTable } from '../../store/schema.js';
 import { workRepo } from '../../store/workRepo.js';
+import { itemId } from './itemId.js';
 import type { EnqueueSpec } from '../queue.js';
 
 export type Backend = 'embedded' | 'graphile';
@@ -75,7 +75,7 @@ export function makeProducer(store: Store, clock: Clock, backend: Backend): Prod
     add(items, db) {
       const now = clock.iso();
       const rows = items.map(({ task, payload, opts = {} }): WorkTimersTable => ({
-        id: randomUUID(),
+        id: itemId(), // time-ordered: see itemId.ts
         task,
         payload: JSON.stringify(payload),
         job_key: opts.jobKey ?? null,
