@@ -6,7 +6,7 @@ import type { ExchangeSettings, MigrationJob, MigrationTask, ServiceStatusDetail
 import type { JobChange } from '../domain/jobStateMachine.js';
 import type { JobStatus, JobType, Workload } from '../domain/enums.js';
 import { prepared } from './prepared.js';
-import { listSource, type ListSource } from './listQuery.js';
+import { boundListSource, listSource, type ListSource } from './listQuery.js';
 import { docExpression, type DocField } from './docs.js';
 
 const jobById = prepared((db: Kysely<Database>, id: string, tenantId: string) =>
@@ -260,6 +260,7 @@ export const jobsRepo = {
    */
   docs(fields: readonly DocField[]) {
     const expressions = new WeakMap<Kysely<Database>, ReturnType<typeof docExpression>>(); // built once per store
+    const shapeKey = `migration_jobs.docs:${fields.map((f) => `${f.name}=${f.column}/${f.kind}`).join(',')}`;
     const byId = prepared((db: Kysely<Database>, id: string, tenantId: string) =>
       db.selectFrom('migration_jobs').select(docExpression(db, fields).as('doc')).where('id', '=', id).where('tenant_id', '=', tenantId), ['', ''] as [string, string]);
     return {
@@ -270,8 +271,9 @@ export const jobsRepo = {
         let doc = expressions.get(db);
         if (!doc) expressions.set(db, (doc = docExpression(db, fields)));
         const docSql = doc;
-        return listSource((q) => db.selectFrom('migration_jobs').select([docSql.as('doc'), ...q.orderBy.map((o) => sql.ref(o.column).as(o.column))]).where('tenant_id', '=', tenantId) as any,
-          () => db.selectFrom('migration_jobs').where('tenant_id', '=', tenantId), db);
+        return boundListSource(db, shapeKey, [tenantId],
+          (q, [tenant]) => db.selectFrom('migration_jobs').select([docSql.as('doc'), ...q.orderBy.map((o) => sql.ref(o.column).as(o.column))]).where('tenant_id', '=', tenant as string) as any,
+          () => db.selectFrom('migration_jobs').where('tenant_id', '=', tenantId));
       },
     };
   },

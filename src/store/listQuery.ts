@@ -9,7 +9,7 @@
  * against a NULL column is false (never unknown), `ne 'x'` matches NULL, so
  * `not (...)` negates exactly.
  */
-import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import { CompiledQuery, sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import { readRows } from './sqliteReads.js';
 
 export type CompareOp = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
@@ -174,12 +174,57 @@ export function filterToKysely(filter: ListFilter): (eb: ExpressionBuilder<any, 
  * caller can tell whether a next page exists.
  */
 export function applyListQuery<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>, query: ListQuery): SelectQueryBuilder<DB, TB, O> {
+  return withPaging(qb, query, query.top + 1, query.skip);
+}
+
+function withPaging<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>, query: ListQuery, limit: unknown, offset: unknown): SelectQueryBuilder<DB, TB, O> {
   let out = qb;
   if (query.filter) out = out.where(filterToKysely(query.filter));
   if (query.after) out = out.where(keysetToKysely(query.orderBy, query.after));
-  out = orderByToKysely(out, query.orderBy).limit(query.top + 1);
-  return query.skip > 0 ? out.offset(query.skip) : out;
+  out = orderByToKysely(out, query.orderBy).limit(limit as number);
+  return query.skip > 0 ? out.offset(offset as number) : out;
 }
+
+/**
+ * A ListSource for a hot collection: a page without $filter is compiled once per query shape (sort
+ * terms, which keyset values are null, offset or not) and then only re-bound. The base select takes
+ * every value it binds from `bound` (the caller's scope, e.g. the tenant id), never from a closure:
+ * the shape is compiled with a unique marker in place of each value, and the cached SQL is used only
+ * if every parameter it binds is one of those markers, so no value can be baked into a shared
+ * statement. Pages with a $filter take the ordinary path.
+ */
+export function boundListSource<Row>(
+  db: object, key: string, bound: readonly unknown[],
+  base: (query: ListQuery, bound: readonly unknown[]) => AnySelect<Row>, countBase: () => AnySelect,
+): ListSource<Row> {
+  const plain = listSource((q) => base(q, bound), countBase, db);
+  return {
+    count: plain.count,
+    page(query) {
+      if (query.filter) return plain.page(query);
+      const after = query.after ?? [];
+      const args = [...bound, ...after.filter((v) => v !== null), query.top + 1, ...(query.skip > 0 ? [query.skip] : [])];
+      const shapeKey = `${key}|${query.orderBy.map((o) => `${o.column} ${o.direction}${o.caseInsensitive ? ' ci' : ''}`).join(',')}|${query.after ? after.map((v) => (v === null ? 'n' : 'v')).join('') : '-'}|${query.skip > 0 ? 'offset' : ''}`;
+      let shapes = shapeCache.get(db);
+      if (!shapes) shapeCache.set(db, (shapes = new Map()));
+      let shape = shapes.get(shapeKey);
+      if (shape === undefined) {
+        const marks = args.map((_, i) => `\u0000xtm-bound-${i}\u0000`);
+        let next = bound.length;
+        const markedQuery: ListQuery = { ...query, after: query.after && after.map((v) => (v === null ? null : marks[next++]!)) };
+        const compiled = withPaging(base(markedQuery, marks.slice(0, bound.length)), markedQuery, marks[next], marks[next + 1]).compile();
+        const map = compiled.parameters.map((p) => marks.indexOf(p as string));
+        shape = map.includes(-1) ? null : { sql: compiled.sql, map };
+        if (shapes.size >= 256) shapes.delete(shapes.keys().next().value!);
+        shapes.set(shapeKey, shape);
+      }
+      if (shape === null) return plain.page(query);
+      return readRows<Row>(db, CompiledQuery.raw(shape.sql, shape.map.map((i) => args[i])) as CompiledQuery<Row>);
+    },
+  };
+}
+
+const shapeCache = new WeakMap<object, Map<string, { sql: string; map: number[] } | null>>();
 
 /** Applies only the filter, for `$count` / `@odata.count` queries. */
 export function applyListFilter<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>, filter: ListFilter | undefined): SelectQueryBuilder<DB, TB, O> {
