@@ -13,6 +13,7 @@ import { migrationMigration } from './migrations/0003_migration.js';
 import { changesMigration } from './migrations/0004_changes.js';
 import { faultsMigration } from './migrations/0005_faults.js';
 import { spoMigrationMigration } from './migrations/0006_spo_migration.js';
+import { taskFillfactorMigration } from './migrations/0007_task_fillfactor.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -26,7 +27,7 @@ export interface Store {
 }
 
 export function migrations(dialect: StoreDialect): Record<string, Migration> {
-  return { '0001_initial': initialMigration(dialect), '0002_work': workMigration(dialect), '0003_migration': migrationMigration(dialect), '0004_changes': changesMigration(dialect), '0005_faults': faultsMigration(dialect), '0006_spo_migration': spoMigrationMigration(dialect) };
+  return { '0001_initial': initialMigration(dialect), '0002_work': workMigration(dialect), '0003_migration': migrationMigration(dialect), '0004_changes': changesMigration(dialect), '0005_faults': faultsMigration(dialect), '0006_spo_migration': spoMigrationMigration(dialect), '0007_task_fillfactor': taskFillfactorMigration(dialect) };
 }
 
 export async function openStore(location: string): Promise<Store> {

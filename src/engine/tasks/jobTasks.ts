@@ -5,7 +5,7 @@ import type { Clock } from '../../clock.js';
 import type { XtmConfig } from '../../config.js';
 import { jobsRepo } from '../../store/jobsRepo.js';
 import { migrationRepo } from '../../store/migrationRepo.js';
-import type { ServiceStatusDetails } from '../../domain/job.js';
+import { initialStatus, type ServiceStatusDetails } from '../../domain/job.js';
 import { PermanentError, type TaskHelpers, type TaskList } from '../queue.js';
 import type { ValidationExecutor } from '../jobs/validationPort.js';
 import { cancelMoves, commitJob, finishIfDone, type MigrationDeps } from '../migration/orchestrator.js';
@@ -41,7 +41,9 @@ export function jobTasks(deps: { config: XtmConfig; clock: Clock; validate: Vali
         case 'inProgress': {
           await db.transaction().execute(async (trx) => {
             if (!(await commitJob(trx, job, { type: 'validationInProgress' }, nowIso))) return;
-            await jobsRepo.mapActiveTaskStatuses(trx, job.id, { keep: null, status: 'inProgress', reset: true }, nowIso);
+            // The validate request gave every active user initialStatus(workloads): write its inProgress
+            // form as one value, rather than rewrite each user's JSON in SQL.
+            await jobsRepo.setActiveTaskStatuses(trx, job.id, initialStatus(job.workloads).map((s) => ({ ...s, status: 'inProgress' as const })), nowIso);
             await h.queue.enqueue('job.validate', { ...payload, phase: 'check' }, { jobKey: `validate:${job.id}`, runAt: later(deps.config.phaseDelayMs) }, trx);
           });
           h.queue.notify();
