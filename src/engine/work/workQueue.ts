@@ -13,7 +13,7 @@ import { Logger as GraphileLogger, runMigrations } from 'graphile-worker';
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import type { XtmConfig } from '../../config.js';
-import type { Store } from '../../store/db.js';
+import { leaveCheckpointsToRunner, type Store } from '../../store/db.js';
 import { readClockAnchors, saveClockAnchors } from '../../store/settingsRepo.js';
 import type { ValidationExecutor } from '../jobs/validationPort.js';
 import { buildTasks } from '../tasks/index.js';
@@ -96,6 +96,7 @@ export async function openWorkQueue(store: Store, clock: Clock, config: XtmConfi
   };
   let inline: Runner | undefined;
   if (placement === 'inline') inline = await localRunner();
+  if (placement === 'thread') leaveCheckpointsToRunner(store);
   let drainer: Runner | undefined; // placement none: runs or awaits due work on request
 
   // The worker thread hears of a new time only once it is stored: work done at that time must never
