@@ -14,6 +14,7 @@ import { changesMigration } from './migrations/0004_changes.js';
 import { faultsMigration } from './migrations/0005_faults.js';
 import { spoMigrationMigration } from './migrations/0006_spo_migration.js';
 import { taskFillfactorMigration } from './migrations/0007_task_fillfactor.js';
+import { jobNotifyMigration } from './migrations/0008_job_notify.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -27,7 +28,7 @@ export interface Store {
 }
 
 export function migrations(dialect: StoreDialect): Record<string, Migration> {
-  return { '0001_initial': initialMigration(dialect), '0002_work': workMigration(dialect), '0003_migration': migrationMigration(dialect), '0004_changes': changesMigration(dialect), '0005_faults': faultsMigration(dialect), '0006_spo_migration': spoMigrationMigration(dialect), '0007_task_fillfactor': taskFillfactorMigration(dialect) };
+  return { '0001_initial': initialMigration(dialect), '0002_work': workMigration(dialect), '0003_migration': migrationMigration(dialect), '0004_changes': changesMigration(dialect), '0005_faults': faultsMigration(dialect), '0006_spo_migration': spoMigrationMigration(dialect), '0007_task_fillfactor': taskFillfactorMigration(dialect), '0008_job_notify': jobNotifyMigration(dialect) };
 }
 
 export async function openStore(location: string): Promise<Store> {
@@ -37,11 +38,18 @@ export async function openStore(location: string): Promise<Store> {
     });
     const Pool = (pg.default ?? pg).Pool;
     const { storeTypes, STORE_SESSION_OPTIONS } = await import('./pgTypes.js');
-    const { nameStatements } = await import('./pgStatements.js');
+    const { nameStatements, watchWrites } = await import('./pgStatements.js');
+    const { PgReadCache, registerPgReadCache } = await import('./pgReadCache.js');
     const pool = new Pool({ connectionString: location, max: 10, types: storeTypes, options: STORE_SESSION_OPTIONS });
     nameStatements(pool);
+    const cache = new PgReadCache(() => new (pg.default ?? pg).Client({ connectionString: location }), pool);
+    watchWrites(pool, () => cache.written());
     const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-    const store: Store = { db, dialect: 'postgres', location, close: () => db.destroy() };
+    registerPgReadCache(db, cache);
+    const store: Store = { db, dialect: 'postgres', location, close: async () => {
+      await cache.close();
+      await db.destroy();
+    } };
     await migrate(store);
     return store;
   }

@@ -7,6 +7,7 @@ import type { JobChange } from '../domain/jobStateMachine.js';
 import type { JobStatus, JobType, Workload } from '../domain/enums.js';
 import { prepared } from './prepared.js';
 import { boundListSource, listSource, type ListSource } from './listQuery.js';
+import { pgReadCache } from './pgReadCache.js';
 import { docExpression, type DocField } from './docs.js';
 
 const jobById = prepared((db: Kysely<Database>, id: string, tenantId: string) =>
@@ -265,7 +266,9 @@ export const jobsRepo = {
       db.selectFrom('migration_jobs').select(docExpression(db, fields).as('doc')).where('id', '=', id).where('tenant_id', '=', tenantId), ['', ''] as [string, string]);
     return {
       async byId(db: Kysely<Database>, tenantId: string, id: string): Promise<string | undefined> {
-        return (await byId.first(db, id, tenantId))?.doc;
+        const read = async () => (await byId.first(db, id, tenantId))?.doc;
+        const cache = pgReadCache(db); // PostgreSQL: kept exact by the database's notifications
+        return cache ? cache.get(tenantId, id, read) : read();
       },
       list(db: Kysely<Database>, tenantId: string): ListSource<{ doc: string } & Record<string, unknown>> {
         let doc = expressions.get(db);

@@ -29,3 +29,23 @@ export function nameStatements(pool: pg.Pool, maxNames = 2000): void {
     };
   });
 }
+
+const READ_ONLY = /^\s*(select|begin|start transaction|rollback|show|set|listen|unlisten)\b/i;
+
+/**
+ * Calls `written` once any statement that may have changed data (a commit, a write outside a
+ * transaction) has returned on one of the pool's connections: the read cache (pgReadCache.ts) forgets
+ * what this process changed before the request that changed it answers.
+ */
+export function watchWrites(pool: pg.Pool, written: () => void): void {
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...a: unknown[]) => unknown;
+    (client as { query: unknown }).query = (...args: unknown[]) => {
+      const first = args[0];
+      const text = typeof first === 'string' ? first : (first as { text?: unknown } | null)?.text;
+      const result = query(...args);
+      if (typeof text === 'string' && !READ_ONLY.test(text) && result instanceof Promise) result.then(written, written);
+      return result;
+    };
+  });
+}

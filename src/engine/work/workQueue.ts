@@ -15,6 +15,7 @@ import type { Clock } from '../../clock.js';
 import type { XtmConfig } from '../../config.js';
 import { leaveCheckpointsToRunner, type Store } from '../../store/db.js';
 import { readClockAnchors, saveClockAnchors } from '../../store/settingsRepo.js';
+import { syncReads } from '../../store/pgReadCache.js';
 import type { ValidationExecutor } from '../jobs/validationPort.js';
 import { buildTasks } from '../tasks/index.js';
 import type { WorkQueue } from '../queue.js';
@@ -109,6 +110,25 @@ export async function openWorkQueue(store: Store, clock: Clock, config: XtmConfi
   clock.on('advance', onAdvance);
   persistClock();
 
+  const drainHere = async (): Promise<void> => {
+    await persisting;
+    if (thread) return viaThread('drain');
+    if (inline) return inline.drain();
+    if (store.dialect === 'sqlite') {
+      drainer ??= await localRunner();
+      return drainer.drain();
+    }
+    // graphile-worker only runs work while started: start one here for this drain, then stop it,
+    // so nothing runs in this process between drains (--no-worker).
+    const once = await localRunner();
+    await once.start();
+    try {
+      await once.drain();
+    } finally {
+      await once.stop();
+    }
+  };
+
   const queue: ServerWorkQueue = {
     placement,
     enqueue: (task, payload, o, trx) => producer.add([{ task, payload, opts: o }], trx).then(() => (trx ? undefined : queue.notify())),
@@ -131,28 +151,16 @@ export async function openWorkQueue(store: Store, clock: Clock, config: XtmConfi
       if (drainer) await drainer.stop();
       await persisting;
     },
+    // Once the work is done, this process's cached reads have seen its last write (store/pgReadCache.ts).
     async drain() {
-      await persisting;
-      if (thread) return viaThread('drain');
-      if (inline) return inline.drain();
-      if (store.dialect === 'sqlite') {
-        drainer ??= await localRunner();
-        return drainer.drain();
-      }
-      // graphile-worker only runs work while started: start one here for this drain, then stop it,
-      // so nothing runs in this process between drains (--no-worker).
-      const once = await localRunner();
-      await once.start();
-      try {
-        await once.drain();
-      } finally {
-        await once.stop();
-      }
+      await drainHere();
+      await syncReads(store.db);
     },
     async idle() {
       await persisting;
-      if (thread) return viaThread('idle');
-      if (inline) return inline.queue.idle();
+      if (thread) await viaThread('idle');
+      else if (inline) await inline.queue.idle();
+      await syncReads(store.db);
     },
   };
   return queue;

@@ -1,0 +1,125 @@
+// PostgreSQL: a read cache for the hottest lookup (a job by id, as its wire JSON), kept exact by the
+// database's own change notifications. On one machine a PostgreSQL round trip costs more CPU than
+// everything else in the request; a poll loop of GET job-by-id is what every migration client runs.
+//
+// Why it stays exact:
+// - every insert, update and delete of a migration_jobs row, by any process or thread, NOTIFYs the
+//   row's id at commit (trigger, migration 0008); a listener connection evicts it;
+// - a write committed through this process's own pool clears the cache when its commit returns,
+//   before the request that made it answers (read-your-writes without waiting for the notification);
+// - a value read from the database is kept only if no notification or local write arrived while it
+//   was being read (a generation counter), so a read racing a write never caches the older row;
+// - while the listener is not connected (start, a dropped connection) nothing is cached or served;
+// - sync() sends a marker through the same channel and waits for it: notifications arrive in commit
+//   order, so after it every change committed before the call has been applied (the admin drain uses
+//   it, so "drained, then read" sees the runner's last write).
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+
+export const JOBS_CHANNEL = 'xtm_jobs';
+const MAX_ENTRIES = 10_000;
+
+export class PgReadCache {
+  private readonly entries = new Map<string, { tenantId: string; doc: string }>(); // by job id (unique across tenants)
+  private generation = 0;
+  private listener: pg.Client | undefined;
+  private connecting: Promise<void> | undefined;
+  private live = false;
+  private closed = false;
+  private readonly waiters = new Map<string, () => void>();
+
+  constructor(private readonly connect: () => pg.Client, private readonly pool: pg.Pool) {}
+
+  /** The tenant's job `id` as cached, or read() through the database (and kept when nothing changed meanwhile). */
+  async get(tenantId: string, id: string, read: () => Promise<string | undefined>): Promise<string | undefined> {
+    if (!this.live) {
+      void this.listen();
+      return read();
+    }
+    const hit = this.entries.get(id);
+    if (hit !== undefined && hit.tenantId === tenantId) return hit.doc;
+    const seen = this.generation;
+    const doc = await read();
+    if (doc !== undefined && this.live && seen === this.generation) {
+      if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+      this.entries.set(id, { tenantId, doc });
+    }
+    return doc;
+  }
+
+  /** A write through this process's pool committed: forget everything (writes are rare, reads are not). */
+  written(): void {
+    this.generation++;
+    this.entries.clear();
+  }
+
+  /** Returns once every change committed before the call has reached this cache. */
+  async sync(): Promise<void> {
+    if (!this.live) return; // nothing is cached
+    const marker = `sync:${randomUUID()}`;
+    const arrived = new Promise<void>((resolve) => this.waiters.set(marker, resolve));
+    await this.pool.query('select pg_notify($1, $2)', [JOBS_CHANNEL, marker]);
+    await Promise.race([arrived, new Promise((r) => setTimeout(r, 2000).unref())]);
+    this.waiters.delete(marker);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.live = false;
+    const l = this.listener;
+    this.listener = undefined;
+    await l?.end().catch(() => undefined);
+  }
+
+  private listen(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.connecting ??= (async () => {
+      const client = this.connect();
+      const lost = () => {
+        if (this.listener !== client) return;
+        this.live = false;
+        this.listener = undefined;
+        this.connecting = undefined;
+        this.written();
+        void client.end().catch(() => undefined);
+      };
+      client.on('error', lost);
+      client.on('end', lost);
+      client.on('notification', (n) => {
+        const payload = n.payload ?? '';
+        const waiter = this.waiters.get(payload);
+        if (waiter) return waiter();
+        this.generation++;
+        this.entries.delete(payload);
+      });
+      try {
+        await client.connect();
+        await client.query(`listen ${JOBS_CHANNEL}`);
+        if (this.closed) return void (await client.end());
+        this.listener = client;
+        this.written();
+        this.live = true;
+      } catch {
+        await client.end().catch(() => undefined);
+        // Try again on a later read, not at once: the database may be down.
+        setTimeout(() => (this.connecting = undefined), 1000).unref();
+      }
+    })();
+    return this.connecting;
+  }
+}
+
+const caches = new WeakMap<object, PgReadCache>();
+
+export function registerPgReadCache(db: object, cache: PgReadCache): void {
+  caches.set(db, cache);
+}
+
+export function pgReadCache(db: object): PgReadCache | undefined {
+  return caches.get(db);
+}
+
+/** Every change committed before the call is visible to this store's cached reads (no-op without a cache). */
+export async function syncReads(db: object): Promise<void> {
+  await caches.get(db)?.sync();
+}
