@@ -274,9 +274,11 @@ export const jobsRepo = {
         let doc = expressions.get(db);
         if (!doc) expressions.set(db, (doc = docExpression(db, fields)));
         const docSql = doc;
-        return boundListSource(db, shapeKey, [tenantId],
+        const source: ListSource<{ doc: string } & Record<string, unknown>> = boundListSource(db, shapeKey, [tenantId],
           (q, [tenant]) => db.selectFrom('migration_jobs').select([docSql.as('doc'), ...q.orderBy.map((o) => sql.ref(o.column).as(o.column))]).where('tenant_id', '=', tenant as string) as any,
           () => db.selectFrom('migration_jobs').where('tenant_id', '=', tenantId));
+        const cache = pgReadCache(db); // PostgreSQL: kept exact by the database's notifications
+        return cache ? { count: source.count, page: (q) => cache.page(tenantId, `${shapeKey}|${JSON.stringify(q)}`, () => source.page(q)) } : source;
       },
     };
   },

@@ -1,10 +1,11 @@
-// PostgreSQL: a read cache for the hottest lookup (a job by id, as its wire JSON), kept exact by the
-// database's own change notifications. On one machine a PostgreSQL round trip costs more CPU than
+// PostgreSQL: a read cache for the hottest reads (a job by id, as its wire JSON, and pages of a
+// tenant's jobs), kept exact by the database's own change notifications. On one machine a PostgreSQL round trip costs more CPU than
 // everything else in the request; a poll loop of GET job-by-id is what every migration client runs.
 //
 // Why it stays exact:
 // - every insert, update and delete of a migration_jobs row, by any process or thread, NOTIFYs the
-//   row's id at commit (trigger, migration 0008); a listener connection evicts it;
+//   row's tenant and id at commit (trigger, migration 0008); a listener connection evicts the job and
+//   every cached page of its tenant;
 // - a write committed through this process's own pool clears the cache when its commit returns,
 //   before the request that made it answers (read-your-writes without waiting for the notification);
 // - a value read from the database is kept only if no notification or local write arrived while it
@@ -18,9 +19,12 @@ import type pg from 'pg';
 
 export const JOBS_CHANNEL = 'xtm_jobs';
 const MAX_ENTRIES = 10_000;
+const MAX_PAGES = 1_000;
 
 export class PgReadCache {
   private readonly entries = new Map<string, { tenantId: string; doc: string }>(); // by job id (unique across tenants)
+  private readonly pages = new Map<string, Map<string, unknown[]>>(); // by tenant, then by the page's query
+  private pageCount = 0;
   private generation = 0;
   private listener: pg.Client | undefined;
   private connecting: Promise<void> | undefined;
@@ -47,10 +51,36 @@ export class PgReadCache {
     return doc;
   }
 
+  /** A page of the tenant's jobs for `query` (its full description) as cached, or read() and kept likewise. */
+  async page<Row>(tenantId: string, query: string, read: () => Promise<Row[]>): Promise<Row[]> {
+    if (!this.live) {
+      void this.listen();
+      return read();
+    }
+    const hit = this.pages.get(tenantId)?.get(query);
+    if (hit !== undefined) return hit as Row[];
+    const seen = this.generation;
+    const rows = await read();
+    if (this.live && seen === this.generation) {
+      if (this.pageCount >= MAX_PAGES) this.forgetPages();
+      let forTenant = this.pages.get(tenantId);
+      if (!forTenant) this.pages.set(tenantId, (forTenant = new Map()));
+      if (!forTenant.has(query)) this.pageCount++;
+      forTenant.set(query, rows);
+    }
+    return rows;
+  }
+
   /** A write through this process's pool committed: forget everything (writes are rare, reads are not). */
   written(): void {
     this.generation++;
     this.entries.clear();
+    this.forgetPages();
+  }
+
+  private forgetPages(): void {
+    this.pages.clear();
+    this.pageCount = 0;
   }
 
   /** Returns once every change committed before the call has reached this cache. */
@@ -89,8 +119,15 @@ export class PgReadCache {
         const payload = n.payload ?? '';
         const waiter = this.waiters.get(payload);
         if (waiter) return waiter();
+        // `<tenant id> <job id>`: the job, and every cached page of its tenant.
+        const [tenantId = '', id = ''] = payload.split(' ');
         this.generation++;
-        this.entries.delete(payload);
+        this.entries.delete(id);
+        const gone = this.pages.get(tenantId);
+        if (gone) {
+          this.pageCount -= gone.size;
+          this.pages.delete(tenantId);
+        }
       });
       try {
         await client.connect();

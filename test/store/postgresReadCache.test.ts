@@ -18,7 +18,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 before(async () => {
   if (skip) return;
   pgdb = await createTempDatabase('readcache');
-  s = await startServer({ db: pgdb.url }, { seed: (st) => seedBasic(st, { source: [], target: [guid(1), guid(2)] }) });
+  s = await startServer({ db: pgdb.url }, { seed: (st) => seedBasic(st, { source: [], target: [guid(1), guid(2), guid(3)] }) });
   other = new pg.Client({ connectionString: pgdb.url }); // another process's connection
   await other.connect();
 });
@@ -121,13 +121,13 @@ test('a read that raced a write or a notification is not kept', { skip }, async 
     assert.equal(await cache.get(T.target, 'job-1', read('v3')), 'v3', 'a read that raced a local write is not kept');
 
     await cache.get(T.target, 'job-2', read('w1', async () => {
-      await other.query("select pg_notify('xtm_jobs', 'job-2')");
+      await other.query(`select pg_notify('xtm_jobs', '${T.target} job-2')`);
       await cache.sync();
     }));
     assert.equal(await cache.get(T.target, 'job-2', read('w2')), 'w2', 'a read that raced a notification is not kept');
     assert.equal(await cache.get(T.target, 'job-2', read('never')), 'w2');
 
-    await other.query("select pg_notify('xtm_jobs', 'job-2')");
+    await other.query(`select pg_notify('xtm_jobs', '${T.target} job-2')`);
     await cache.sync();
     assert.equal(await cache.get(T.target, 'job-2', read('w3')), 'w3', 'a notification evicts');
     assert.equal(await cache.get(T.other, 'job-2', read('other tenant')), 'other tenant', 'kept per tenant');
@@ -135,4 +135,33 @@ test('a read that raced a write or a notification is not kept', { skip }, async 
     await cache.close();
     await pool.end();
   }
+});
+
+test('a page of jobs is served from memory until a job of its tenant changes', { skip }, async () => {
+  const created = await s.api('POST', J, { body: jobBody({ displayName: 'listed job', resources: [guid(3)] }) });
+  assert.equal(created.status, 201, created.text);
+  const id = created.body.id as string;
+  const page = async () => ((await s.api('GET', `${J}?$top=50`)).body.value as { id: string; message: string; displayName: string }[]).find((j) => j.id === id)!;
+  // Served from memory: a change made with triggers off (no notification) stays unseen.
+  let hit = false;
+  for (let i = 0; i < 100 && !hit; i++) {
+    await page();
+    await other.query('begin');
+    await other.query("set local session_replication_role = 'replica'");
+    await other.query("update migration_jobs set message = 'silent' where id = $1", [id]);
+    await other.query('commit');
+    hit = (await page()).message === '';
+    await other.query("update migration_jobs set message = '' where id = $1", [id]);
+    await syncReads(s.deps.store.db);
+    if (!hit) await sleep(20);
+  }
+  assert.ok(hit, 'the page was served from the cache');
+  // Another connection changes a job of the tenant: after the sync, the next page shows it.
+  await page();
+  await other.query("update migration_jobs set display_name = 'listed elsewhere' where id = $1", [id]);
+  await syncReads(s.deps.store.db);
+  assert.equal((await page()).displayName, 'listed elsewhere');
+  // Another tenant's app sees its own (empty) list, never this tenant's cached page.
+  const foreign = await s.api('GET', `${J}?$top=50`, { token: await s.token(T.other, T.otherApp) });
+  assert.ok(!(foreign.body.value as { id: string }[]).some((j) => j.id === id));
 });

@@ -1,5 +1,5 @@
 // PostgreSQL: every change to a migration_jobs row is announced at commit on the `xtm_jobs` channel
-// (the row's id), so API processes can cache a job's wire JSON and stay exact (store/pgReadCache.ts).
+// (`<tenant id> <job id>`, old and new row), so API processes can cache a job's wire JSON and stay exact (store/pgReadCache.ts).
 // SQLite has one process and no cache to keep.
 import { sql, type Kysely } from 'kysely';
 import type { StoreDialect } from '../db.js';
@@ -10,7 +10,8 @@ export function jobNotifyMigration(dialect: StoreDialect) {
       if (dialect !== 'postgres') return;
       await sql`create or replace function xtm_notify_job() returns trigger language plpgsql as $$
         begin
-          perform pg_notify('xtm_jobs', case when tg_op = 'DELETE' then old.id else new.id end);
+          if tg_op <> 'INSERT' then perform pg_notify('xtm_jobs', old.tenant_id || ' ' || old.id); end if;
+          if tg_op <> 'DELETE' then perform pg_notify('xtm_jobs', new.tenant_id || ' ' || new.id); end if;
           return null;
         end $$`.execute(db);
       await sql`create trigger migration_jobs_notify after insert or update or delete on migration_jobs
