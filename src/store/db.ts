@@ -7,6 +7,8 @@ import Database from 'better-sqlite3';
 import { CompiledQuery, Kysely, Migrator, SqliteDialect, PostgresDialect, type DatabaseConnection, type Driver, type Migration } from 'kysely';
 import type { Database as Schema } from './schema.js';
 import { registerSqliteReads } from './sqliteReads.js';
+import { registerReadCache } from './readCache.js';
+import { SqliteReadCache } from './sqliteReadCache.js';
 import { initialMigration } from './migrations/0001_initial.js';
 import { workMigration } from './migrations/0002_work.js';
 import { migrationMigration } from './migrations/0003_migration.js';
@@ -39,13 +41,13 @@ export async function openStore(location: string): Promise<Store> {
     const Pool = (pg.default ?? pg).Pool;
     const { storeTypes, STORE_SESSION_OPTIONS } = await import('./pgTypes.js');
     const { nameStatements, watchWrites } = await import('./pgStatements.js');
-    const { PgReadCache, registerPgReadCache } = await import('./pgReadCache.js');
+    const { PgReadCache } = await import('./pgReadCache.js');
     const pool = new Pool({ connectionString: location, max: 10, types: storeTypes, options: STORE_SESSION_OPTIONS });
     nameStatements(pool);
     const cache = new PgReadCache(() => new (pg.default ?? pg).Client({ connectionString: location }), pool);
     watchWrites(pool, () => cache.written());
     const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-    registerPgReadCache(db, cache);
+    registerReadCache(db, cache);
     const store: Store = { db, dialect: 'postgres', location, close: async () => {
       await cache.close();
       await db.destroy();
@@ -71,6 +73,7 @@ export async function openStore(location: string): Promise<Store> {
     sqlite.function('md5', { deterministic: true }, (v: unknown) => (v == null ? null : createHash('md5').update(String(v)).digest('hex')));
     const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect(sqlite, withStatementCache(sqlite)) });
     registerSqliteReads(db, sqlite);
+    registerReadCache(db, new SqliteReadCache(sqlite));
     const store: Store = { db, dialect: 'sqlite', sqlite, location, close: () => db.destroy() };
     await migrate(store);
     return store;

@@ -7,7 +7,7 @@ import type { JobChange } from '../domain/jobStateMachine.js';
 import type { JobStatus, JobType, Workload } from '../domain/enums.js';
 import { prepared } from './prepared.js';
 import { boundListSource, listSource, type ListSource } from './listQuery.js';
-import { pgReadCache } from './pgReadCache.js';
+import { readCacheOf } from './readCache.js';
 import { docExpression, type DocField } from './docs.js';
 
 const jobById = prepared((db: Kysely<Database>, id: string, tenantId: string) =>
@@ -267,7 +267,7 @@ export const jobsRepo = {
     return {
       async byId(db: Kysely<Database>, tenantId: string, id: string): Promise<string | undefined> {
         const read = async () => (await byId.first(db, id, tenantId))?.doc;
-        const cache = pgReadCache(db); // PostgreSQL: kept exact by the database's notifications
+        const cache = readCacheOf(db); // exact on both dialects: store/readCache.ts
         return cache ? cache.get(tenantId, id, read) : read();
       },
       list(db: Kysely<Database>, tenantId: string): ListSource<{ doc: string } & Record<string, unknown>> {
@@ -277,7 +277,7 @@ export const jobsRepo = {
         const source: ListSource<{ doc: string } & Record<string, unknown>> = boundListSource(db, shapeKey, [tenantId],
           (q, [tenant]) => db.selectFrom('migration_jobs').select([docSql.as('doc'), ...q.orderBy.map((o) => sql.ref(o.column).as(o.column))]).where('tenant_id', '=', tenant as string) as any,
           () => db.selectFrom('migration_jobs').where('tenant_id', '=', tenantId));
-        const cache = pgReadCache(db); // PostgreSQL: kept exact by the database's notifications
+        const cache = readCacheOf(db);
         return cache ? { count: source.count, page: (q) => cache.page(tenantId, `${shapeKey}|${JSON.stringify(q)}`, () => source.page(q)) } : source;
       },
     };

@@ -16,12 +16,13 @@
 //   it, so "drained, then read" sees the runner's last write).
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { bounded, type ReadCache } from './readCache.js';
 
 export const JOBS_CHANNEL = 'xtm_jobs';
 const MAX_ENTRIES = 10_000;
 const MAX_PAGES = 1_000;
 
-export class PgReadCache {
+export class PgReadCache implements ReadCache {
   private readonly entries = new Map<string, { tenantId: string; doc: string }>(); // by job id (unique across tenants)
   private readonly pages = new Map<string, Map<string, unknown[]>>(); // by tenant, then by the page's query
   private pageCount = 0;
@@ -45,8 +46,7 @@ export class PgReadCache {
     const seen = this.generation;
     const doc = await read();
     if (doc !== undefined && this.live && seen === this.generation) {
-      if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-      this.entries.set(id, { tenantId, doc });
+      bounded(this.entries, MAX_ENTRIES).set(id, { tenantId, doc });
     }
     return doc;
   }
@@ -144,19 +144,4 @@ export class PgReadCache {
     })();
     return this.connecting;
   }
-}
-
-const caches = new WeakMap<object, PgReadCache>();
-
-export function registerPgReadCache(db: object, cache: PgReadCache): void {
-  caches.set(db, cache);
-}
-
-export function pgReadCache(db: object): PgReadCache | undefined {
-  return caches.get(db);
-}
-
-/** Every change committed before the call is visible to this store's cached reads (no-op without a cache). */
-export async function syncReads(db: object): Promise<void> {
-  await caches.get(db)?.sync();
 }

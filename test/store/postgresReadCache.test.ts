@@ -1,12 +1,12 @@
 // PostgreSQL: GET job by id is served from a cache kept exact by the database's change notifications
-// (store/pgReadCache.ts). It must serve from memory, forget a row another connection changed, show
+// (store/readCache.ts). It must serve from memory, forget a row another connection changed, show
 // this process's own writes at once, and after syncReads() show every change committed before.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { guid, jobBody, seedBasic, startServer, T, type TestServer } from '../helpers.js';
 import { createTempDatabase, pgUnreachable, type TempDatabase } from '../pg.js';
-import { syncReads } from '../../src/store/pgReadCache.js';
+import { syncReads } from '../../src/store/readCache.js';
 
 let s: TestServer;
 let pgdb: TempDatabase;

@@ -15,7 +15,7 @@ import type { Clock } from '../../clock.js';
 import type { XtmConfig } from '../../config.js';
 import { leaveCheckpointsToRunner, type Store } from '../../store/db.js';
 import { readClockAnchors, saveClockAnchors } from '../../store/settingsRepo.js';
-import { syncReads } from '../../store/pgReadCache.js';
+import { syncReads } from '../../store/readCache.js';
 import type { ValidationExecutor } from '../jobs/validationPort.js';
 import { buildTasks } from '../tasks/index.js';
 import type { WorkQueue } from '../queue.js';
@@ -151,7 +151,7 @@ export async function openWorkQueue(store: Store, clock: Clock, config: XtmConfi
       if (drainer) await drainer.stop();
       await persisting;
     },
-    // Once the work is done, this process's cached reads have seen its last write (store/pgReadCache.ts).
+    // Once the work is done, this process's cached reads have seen its last write (store/readCache.ts).
     async drain() {
       await drainHere();
       await syncReads(store.db);

@@ -1,0 +1,52 @@
+// SQLite: the read cache (readCache.ts) is exact by construction. Each entry remembers the database's
+// version when it was read: SQLite's `data_version` (changes when another connection, the runner's
+// thread or another process, commits) with this connection's `total_changes()` (its own writes). An
+// entry is served only while both are unchanged, and never inside a transaction. The version and
+// the read happen in the same synchronous step, so no commit of this thread can fall between them; a
+// commit by another connection in between only makes the entry look older than it is.
+import type Database from 'better-sqlite3';
+import { bounded, type ReadCache } from './readCache.js';
+
+const MAX_JOBS = 10_000;
+const MAX_PAGES = 1_000;
+
+export class SqliteReadCache implements ReadCache {
+  private readonly jobs = new Map<string, { tenantId: string; doc: string; at: string }>();
+  private readonly pages = new Map<string, { rows: unknown[]; at: string }>();
+  private readonly versionOf: Database.Statement;
+
+  constructor(private readonly sqlite: Database.Database) {
+    this.versionOf = sqlite.prepare('select total_changes() as c, data_version as v from pragma_data_version');
+  }
+
+  async get(tenantId: string, id: string, read: () => Promise<string | undefined>): Promise<string | undefined> {
+    const at = this.version();
+    if (at === undefined) return read();
+    const hit = this.jobs.get(id);
+    if (hit && hit.at === at && hit.tenantId === tenantId) return hit.doc;
+    const doc = await read();
+    if (doc !== undefined) bounded(this.jobs, MAX_JOBS).set(id, { tenantId, doc, at });
+    return doc;
+  }
+
+  async page<Row>(tenantId: string, query: string, read: () => Promise<Row[]>): Promise<Row[]> {
+    const at = this.version();
+    if (at === undefined) return read();
+    const key = `${tenantId}\u0000${query}`;
+    const hit = this.pages.get(key);
+    if (hit && hit.at === at) return hit.rows as Row[];
+    const rows = await read();
+    bounded(this.pages, MAX_PAGES).set(key, { rows, at });
+    return rows;
+  }
+
+  async sync(): Promise<void> {
+    // Every read checks the version first: there is nothing to wait for.
+  }
+
+  private version(): string | undefined {
+    if (this.sqlite.inTransaction) return undefined;
+    const r = this.versionOf.get() as { c: number; v: number };
+    return `${r.c}:${r.v}`;
+  }
+}
