@@ -141,7 +141,7 @@ export class PgReadCache implements ReadCache {
         // Try again on a later read, not at once: the database may be down.
         setTimeout(() => (this.connecting = undefined), 1000).unref();
       }
-    })();
+    })().catch(() => undefined); // the cache is an optimisation: a failure to listen only means no caching
     return this.connecting;
   }
 }
