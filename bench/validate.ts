@@ -54,7 +54,8 @@ export function scenarioText(users: number): string {
 /** Plain selects of every row validation reads for these users (no joins, no aggregation). */
 async function readRows(store: Store, targetIds: string[]): Promise<number> {
   let rows = 0;
-  for (const t of chunks(targetIds)) {
+  // Chunks at once, as the validation engine reads them (their round trips overlap on PostgreSQL).
+  await Promise.all(chunks(targetIds).map(async (t) => {
     const [users, recipients, maps, sites] = await Promise.all([
       store.db.selectFrom('users').selectAll().where('tenant_id', '=', TGT).where('id', 'in', t).execute(),
       store.db.selectFrom('recipients').selectAll().where('tenant_id', '=', TGT).where('id', 'in', t).execute(),
@@ -75,7 +76,7 @@ async function readRows(store: Store, targetIds: string[]): Promise<number> {
       store.db.selectFrom('spo_user_mappings').selectAll().where('tenant_id', '=', TGT).where('source_upn_key', 'in', upns).execute(),
     ]);
     rows += users.length + recipients.length + maps.length + sites.length + sets.reduce((n, x) => n + x.length, 0) + items.length + spoMaps.length;
-  }
+  }));
   return rows;
 }
 

@@ -27,7 +27,8 @@ export async function loadValidationInput(store: Store, job: MigrationJob, userI
   for (const id of userIds) users.set(id, emptyUser(id, occurrences.get(id) ?? 1));
   const ids = [...users.keys()];
 
-  for (const chunk of chunks(ids)) {
+  // The chunks touch disjoint users: on PostgreSQL their round trips overlap across the pool.
+  await Promise.all(chunks(ids).map(async (chunk) => {
     await loadTargetSide(db, ctx, chunk, users);
     const bySource = new Map<string, UserSnapshot>();
     for (const id of chunk) {
@@ -35,7 +36,7 @@ export async function loadValidationInput(store: Store, job: MigrationJob, userI
       if (u.mapping) bySource.set(u.mapping.sourceUserId, u);
     }
     if (bySource.size > 0) await loadSourceSide(db, ctx, bySource, scopeGroupIds);
-  }
+  }));
   return { ctx, users: ids.map((id) => users.get(id)!) };
 }
 
