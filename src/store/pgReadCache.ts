@@ -16,16 +16,13 @@
 //   it, so "drained, then read" sees the runner's last write).
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { bounded, type ReadCache } from './readCache.js';
+import { CACHE_BYTES, pageSize, SizedMap, type ReadCache } from './readCache.js';
 
 export const JOBS_CHANNEL = 'xtm_jobs';
-const MAX_ENTRIES = 10_000;
-const MAX_PAGES = 1_000;
 
 export class PgReadCache implements ReadCache {
-  private readonly entries = new Map<string, { tenantId: string; doc: string }>(); // by job id (unique across tenants)
-  private readonly pages = new Map<string, Map<string, unknown[]>>(); // by tenant, then by the page's query
-  private pageCount = 0;
+  private readonly entries = new SizedMap<string, { tenantId: string; doc: string }>(CACHE_BYTES); // by job id (unique across tenants)
+  private readonly pages = new SizedMap<string, unknown[]>(CACHE_BYTES); // by `<tenant id> <the page's query>`
   private generation = 0;
   private listener: pg.Client | undefined;
   private connecting: Promise<void> | undefined;
@@ -46,7 +43,7 @@ export class PgReadCache implements ReadCache {
     const seen = this.generation;
     const doc = await read();
     if (doc !== undefined && this.live && seen === this.generation) {
-      bounded(this.entries, MAX_ENTRIES).set(id, { tenantId, doc });
+      this.entries.set(id, { tenantId, doc }, doc.length);
     }
     return doc;
   }
@@ -57,17 +54,12 @@ export class PgReadCache implements ReadCache {
       void this.listen();
       return read();
     }
-    const hit = this.pages.get(tenantId)?.get(query);
+    const key = `${tenantId} ${query}`;
+    const hit = this.pages.get(key);
     if (hit !== undefined) return hit as Row[];
     const seen = this.generation;
     const rows = await read();
-    if (this.live && seen === this.generation) {
-      if (this.pageCount >= MAX_PAGES) this.forgetPages();
-      let forTenant = this.pages.get(tenantId);
-      if (!forTenant) this.pages.set(tenantId, (forTenant = new Map()));
-      if (!forTenant.has(query)) this.pageCount++;
-      forTenant.set(query, rows);
-    }
+    if (this.live && seen === this.generation) this.pages.set(key, rows, pageSize(rows));
     return rows;
   }
 
@@ -75,12 +67,7 @@ export class PgReadCache implements ReadCache {
   written(): void {
     this.generation++;
     this.entries.clear();
-    this.forgetPages();
-  }
-
-  private forgetPages(): void {
     this.pages.clear();
-    this.pageCount = 0;
   }
 
   /** Returns once every change committed before the call has reached this cache. */
@@ -123,11 +110,8 @@ export class PgReadCache implements ReadCache {
         const [tenantId = '', id = ''] = payload.split(' ');
         this.generation++;
         this.entries.delete(id);
-        const gone = this.pages.get(tenantId);
-        if (gone) {
-          this.pageCount -= gone.size;
-          this.pages.delete(tenantId);
-        }
+        const prefix = `${tenantId} `;
+        for (const key of [...this.pages.keys()]) if (key.startsWith(prefix)) this.pages.delete(key);
       });
       try {
         await client.connect();

@@ -25,8 +25,50 @@ export async function syncReads(db: object): Promise<void> {
   await caches.get(db)?.sync();
 }
 
-/** Drops the oldest entry of a bounded map when it is full. */
-export function bounded<K, V>(map: Map<K, V>, max: number): Map<K, V> {
-  if (map.size >= max) map.delete(map.keys().next().value!);
-  return map;
+/**
+ * A map holding at most `maxBytes` of values (each with the size it is given: a 2,000-user job's JSON is
+ * 80 KB, a plain one 1 KB), dropping the oldest first.
+ */
+export class SizedMap<K, V> {
+  private readonly entries = new Map<K, { value: V; size: number }>();
+  private bytes = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  get(key: K): V | undefined {
+    return this.entries.get(key)?.value;
+  }
+
+  set(key: K, value: V, size: number): void {
+    this.delete(key);
+    if (size > this.maxBytes) return;
+    while (this.bytes + size > this.maxBytes) this.delete(this.entries.keys().next().value!);
+    this.entries.set(key, { value, size });
+    this.bytes += size;
+  }
+
+  delete(key: K): void {
+    const e = this.entries.get(key);
+    if (!e) return;
+    this.bytes -= e.size;
+    this.entries.delete(key);
+  }
+
+  keys(): IterableIterator<K> {
+    return this.entries.keys();
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.bytes = 0;
+  }
 }
+
+/** About how many bytes a page of rows holds (its strings). */
+export function pageSize(rows: readonly unknown[]): number {
+  let n = 0;
+  for (const r of rows) for (const v of Object.values(r as object)) n += typeof v === 'string' ? v.length : 8;
+  return n;
+}
+
+export const CACHE_BYTES = 64 * 1024 * 1024; // per map: jobs, and pages

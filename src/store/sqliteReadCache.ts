@@ -5,14 +5,11 @@
 // the read happen in the same synchronous step, so no commit of this thread can fall between them; a
 // commit by another connection in between only makes the entry look older than it is.
 import type Database from 'better-sqlite3';
-import { bounded, type ReadCache } from './readCache.js';
-
-const MAX_JOBS = 10_000;
-const MAX_PAGES = 1_000;
+import { CACHE_BYTES, pageSize, SizedMap, type ReadCache } from './readCache.js';
 
 export class SqliteReadCache implements ReadCache {
-  private readonly jobs = new Map<string, { tenantId: string; doc: string; at: string }>();
-  private readonly pages = new Map<string, { rows: unknown[]; at: string }>();
+  private readonly jobs = new SizedMap<string, { tenantId: string; doc: string; at: string }>(CACHE_BYTES);
+  private readonly pages = new SizedMap<string, { rows: unknown[]; at: string }>(CACHE_BYTES);
   private readonly dataVersion: Database.Statement;
   private readonly ownChanges: Database.Statement;
 
@@ -28,7 +25,7 @@ export class SqliteReadCache implements ReadCache {
     const hit = this.jobs.get(id);
     if (hit && hit.at === at && hit.tenantId === tenantId) return hit.doc;
     const doc = await read();
-    if (doc !== undefined) bounded(this.jobs, MAX_JOBS).set(id, { tenantId, doc, at });
+    if (doc !== undefined) this.jobs.set(id, { tenantId, doc, at }, doc.length);
     return doc;
   }
 
@@ -39,7 +36,7 @@ export class SqliteReadCache implements ReadCache {
     const hit = this.pages.get(key);
     if (hit && hit.at === at) return hit.rows as Row[];
     const rows = await read();
-    bounded(this.pages, MAX_PAGES).set(key, { rows, at });
+    this.pages.set(key, { rows, at }, pageSize(rows));
     return rows;
   }
 

@@ -57,3 +57,18 @@ it('an entry is served until any connection commits, and never inside a transact
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+it('the cache holds a bounded number of bytes, dropping the oldest entries first', async () => {
+  const { SizedMap } = await import('../../src/store/readCache.js');
+  const m = new SizedMap<string, string>(100);
+  m.set('a', 'x'.repeat(40), 40);
+  m.set('b', 'x'.repeat(40), 40);
+  m.set('c', 'x'.repeat(40), 40); // 120 > 100: 'a' goes
+  assert.deepEqual([...m.keys()], ['b', 'c']);
+  m.set('b', 'x'.repeat(10), 10); // replacing frees the old size
+  m.set('d', 'x'.repeat(50), 50);
+  assert.deepEqual([...m.keys()], ['c', 'b', 'd']);
+  m.set('huge', 'x'.repeat(101), 101); // larger than the whole budget: not kept
+  assert.equal(m.get('huge'), undefined);
+  assert.deepEqual([...m.keys()], ['c', 'b', 'd']);
+});
