@@ -21,7 +21,7 @@ import { CACHE_BYTES, pageSize, SizedMap, type ReadCache } from './readCache.js'
 export const JOBS_CHANNEL = 'xtm_jobs';
 
 export class PgReadCache implements ReadCache {
-  private readonly entries = new SizedMap<string, { tenantId: string; doc: string }>(CACHE_BYTES); // by job id (unique across tenants)
+  private readonly jobs = new SizedMap<string, string>(CACHE_BYTES); // by `<tenant id> <job id>`
   private readonly pages = new SizedMap<string, unknown[]>(CACHE_BYTES); // by `<tenant id> <the page's query>`
   private generation = 0;
   private listener: pg.Client | undefined;
@@ -32,41 +32,32 @@ export class PgReadCache implements ReadCache {
 
   constructor(private readonly connect: () => pg.Client, private readonly pool: pg.Pool) {}
 
-  /** The tenant's job `id` as cached, or read() through the database (and kept when nothing changed meanwhile). */
-  async get(tenantId: string, id: string, read: () => Promise<string | undefined>): Promise<string | undefined> {
-    if (!this.live) {
-      void this.listen();
-      return read();
-    }
-    const hit = this.entries.get(id);
-    if (hit !== undefined && hit.tenantId === tenantId) return hit.doc;
-    const seen = this.generation;
-    const doc = await read();
-    if (doc !== undefined && this.live && seen === this.generation) {
-      this.entries.set(id, { tenantId, doc }, doc.length);
-    }
-    return doc;
+  get(tenantId: string, id: string, read: () => Promise<string | undefined>): Promise<string | undefined> {
+    return this.through(this.jobs, `${tenantId} ${id}`, read, (doc) => doc.length);
   }
 
-  /** A page of the tenant's jobs for `query` (its full description) as cached, or read() and kept likewise. */
-  async page<Row>(tenantId: string, query: string, read: () => Promise<Row[]>): Promise<Row[]> {
+  page<Row>(tenantId: string, query: string, read: () => Promise<Row[]>): Promise<Row[]> {
+    return this.through(this.pages as SizedMap<string, Row[]>, `${tenantId} ${query}`, read, pageSize) as Promise<Row[]>; // read() always gives a page
+  }
+
+  /** The cached value, or read() through the database, kept when nothing changed while it was read. */
+  private async through<V>(map: SizedMap<string, V>, key: string, read: () => Promise<V | undefined>, sizeOf: (v: V) => number): Promise<V | undefined> {
     if (!this.live) {
       void this.listen();
       return read();
     }
-    const key = `${tenantId} ${query}`;
-    const hit = this.pages.get(key);
-    if (hit !== undefined) return hit as Row[];
+    const hit = map.get(key);
+    if (hit !== undefined) return hit;
     const seen = this.generation;
-    const rows = await read();
-    if (this.live && seen === this.generation) this.pages.set(key, rows, pageSize(rows));
-    return rows;
+    const value = await read();
+    if (value !== undefined && this.live && seen === this.generation) map.set(key, value, sizeOf(value));
+    return value;
   }
 
   /** A write through this process's pool committed: forget everything (writes are rare, reads are not). */
   written(): void {
     this.generation++;
-    this.entries.clear();
+    this.jobs.clear();
     this.pages.clear();
   }
 
@@ -107,10 +98,9 @@ export class PgReadCache implements ReadCache {
         const waiter = this.waiters.get(payload);
         if (waiter) return waiter();
         // `<tenant id> <job id>`: the job, and every cached page of its tenant.
-        const [tenantId = '', id = ''] = payload.split(' ');
         this.generation++;
-        this.entries.delete(id);
-        const prefix = `${tenantId} `;
+        this.jobs.delete(payload);
+        const prefix = `${payload.split(' ')[0]} `;
         for (const key of [...this.pages.keys()]) if (key.startsWith(prefix)) this.pages.delete(key);
       });
       try {

@@ -8,8 +8,8 @@ import type Database from 'better-sqlite3';
 import { CACHE_BYTES, pageSize, SizedMap, type ReadCache } from './readCache.js';
 
 export class SqliteReadCache implements ReadCache {
-  private readonly jobs = new SizedMap<string, { tenantId: string; doc: string; at: string }>(CACHE_BYTES);
-  private readonly pages = new SizedMap<string, { rows: unknown[]; at: string }>(CACHE_BYTES);
+  private readonly jobs = new SizedMap<string, { value: string; at: string }>(CACHE_BYTES);
+  private readonly pages = new SizedMap<string, { value: unknown[]; at: string }>(CACHE_BYTES);
   private readonly dataVersion: Database.Statement;
   private readonly ownChanges: Database.Statement;
 
@@ -19,25 +19,23 @@ export class SqliteReadCache implements ReadCache {
     this.ownChanges = sqlite.prepare('select total_changes()').pluck();
   }
 
-  async get(tenantId: string, id: string, read: () => Promise<string | undefined>): Promise<string | undefined> {
-    const at = this.version();
-    if (at === undefined) return read();
-    const hit = this.jobs.get(id);
-    if (hit && hit.at === at && hit.tenantId === tenantId) return hit.doc;
-    const doc = await read();
-    if (doc !== undefined) this.jobs.set(id, { tenantId, doc, at }, doc.length);
-    return doc;
+  get(tenantId: string, id: string, read: () => Promise<string | undefined>): Promise<string | undefined> {
+    return this.through(this.jobs, `${tenantId}\u0000${id}`, read, (doc) => doc.length);
   }
 
-  async page<Row>(tenantId: string, query: string, read: () => Promise<Row[]>): Promise<Row[]> {
+  page<Row>(tenantId: string, query: string, read: () => Promise<Row[]>): Promise<Row[]> {
+    return this.through(this.pages as SizedMap<string, { value: Row[]; at: string }>, `${tenantId}\u0000${query}`, read, pageSize) as Promise<Row[]>; // read() always gives a page
+  }
+
+  /** The entry read at the database's current version, or read() now and kept with that version. */
+  private async through<V>(map: SizedMap<string, { value: V; at: string }>, key: string, read: () => Promise<V | undefined>, sizeOf: (v: V) => number): Promise<V | undefined> {
     const at = this.version();
     if (at === undefined) return read();
-    const key = `${tenantId}\u0000${query}`;
-    const hit = this.pages.get(key);
-    if (hit && hit.at === at) return hit.rows as Row[];
-    const rows = await read();
-    this.pages.set(key, { rows, at }, pageSize(rows));
-    return rows;
+    const hit = map.get(key);
+    if (hit && hit.at === at) return hit.value;
+    const value = await read();
+    if (value !== undefined) map.set(key, { value, at }, sizeOf(value));
+    return value;
   }
 
   async sync(): Promise<void> {
