@@ -131,17 +131,10 @@ export class EmbeddedRunner {
   /** Deletes the finished items and claims the next ones in one transaction (one commit per batch, not two). */
   private async claim(limit: number): Promise<WorkItemsTable[]> {
     if (!this.completed.length) return workRepo.claimItems(this.store.db, this.workerId, this.clock.iso(), realIso(), limit);
-    const ids = this.completed;
-    this.completed = [];
-    try {
-      return await this.store.db.transaction().execute(async (trx) => {
-        await workRepo.completeItems(trx, this.workerId, ids);
-        return workRepo.claimItems(trx, this.workerId, this.clock.iso(), realIso(), limit);
-      });
-    } catch (err) {
-      this.completed.push(...ids); // still ours and done: deleted with the next batch
-      throw err;
-    }
+    return this.withCompleted((ids) => this.store.db.transaction().execute(async (trx) => {
+      await workRepo.completeItems(trx, this.workerId, ids);
+      return workRepo.claimItems(trx, this.workerId, this.clock.iso(), realIso(), limit);
+    }));
   }
 
   private launch(row: WorkItemsTable): void {
@@ -162,11 +155,15 @@ export class EmbeddedRunner {
 
   /** Completions not yet deleted with a claim (drain, stop): one statement. */
   private async flush(): Promise<void> {
-    if (!this.completed.length) return;
+    if (this.completed.length) await this.withCompleted((ids) => workRepo.completeItems(this.store.db, this.workerId, ids));
+  }
+
+  /** Hands the finished ids to `write`; if it fails they are still ours and done, deleted with the next batch. */
+  private async withCompleted<T>(write: (ids: string[]) => Promise<T>): Promise<T> {
     const ids = this.completed;
     this.completed = [];
     try {
-      await workRepo.completeItems(this.store.db, this.workerId, ids);
+      return await write(ids);
     } catch (err) {
       this.completed.push(...ids);
       throw err;
