@@ -230,10 +230,10 @@ export const jobsRepo = {
   },
 
   /**
-   * One statement: in every active user's statuses, each workload whose status is not `keep` (null:
-   * every workload) takes `status` (and, with `reset`, an empty message and no errors); order is kept.
+   * One statement: in every active user's statuses, each workload whose status is not `keep` takes
+   * `status` (and, with `reset`, an empty message and no errors); order is kept.
    */
-  async mapActiveTaskStatuses(db: Db, jobId: string, o: { keep: string | null; status: string; reset: boolean }, nowIso: string): Promise<void> {
+  async mapActiveTaskStatuses(db: Db, jobId: string, o: { keep: string; status: string; reset: boolean }, nowIso: string): Promise<void> {
     if (isPostgres(db)) {
       const patch = JSON.stringify(o.reset ? { status: o.status, message: '', errors: [] } : { status: o.status });
       await sql`update migration_tasks set updated_at = ${nowIso}, current_status = (
