@@ -1,0 +1,13 @@
+// The unit of work the layers above store/ see: a transaction handle they hand to repository functions.
+// Only store/ knows it is a Kysely transaction; nothing outside store/ imports kysely, even for types.
+import type { Transaction } from 'kysely';
+import type { Database } from './schema.js';
+import type { Store } from './db.js';
+
+/** A transaction handle: passed to repositories, never used to build queries outside store/. */
+export type Tx = Transaction<Database>;
+
+/** Runs `fn` in one transaction: everything it writes through `tx` commits together, or nothing does. */
+export function inTransaction<T>(store: Store, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return store.db.transaction().execute(fn);
+}
