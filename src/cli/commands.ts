@@ -1,7 +1,8 @@
 // Implementations of the CLI commands (kept apart from argument parsing so tests can call them).
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { XtmConfig } from '../config.js';
-import { adminHeaders, writeServerInfo } from './flags.js';
+import { writeServerInfo } from './flags.js';
+import { CliError, print, type XtmClient } from './api.js';
 
 /** SQLite's answer when another process holds the store (the loader needs it alone). */
 const isLocked = (e: unknown) => /database is locked|SQLITE_BUSY/i.test(String((e as { code?: string }).code ?? '') + String((e as Error).message ?? e));
@@ -64,9 +65,10 @@ export const cliCommands = {
     }
   },
 
-  async seed(file: string, db: string): Promise<number> {
+  async seed(file: string, db: string, json = false): Promise<number> {
     try {
-      await seedCommand({ file, db });
+      const report = await seedCommand({ file, db, print: json ? () => {} : undefined });
+      if (json) console.log(JSON.stringify(report, null, 2));
       return 0;
     } catch (e) {
       if (isLocked(e)) {
@@ -81,48 +83,32 @@ export const cliCommands = {
 
   validate: (o: { scenario: string; job: string; json: boolean }) => offlineValidate(o),
 
-  async clock(url: string, dataDir: string, advance?: string): Promise<number> {
-    const headers = adminHeaders(dataDir);
-    let res: Response;
-    try {
-      res = advance
-        ? await fetch(`${url}/xtm/admin/clock/advance`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ by: advance }) })
-        : await fetch(`${url}/xtm/admin/clock`, { headers });
-    } catch (e) {
-      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      console.error(`xtm: cannot reach the xtm server at ${url} (${cause?.code ?? cause?.message ?? String(e)}). Is \`xtm serve\` running with this --data-dir? Or pass --url.`);
-      return 2;
-    }
-    const text = await res.text();
-    try {
-      console.log(JSON.stringify(JSON.parse(text), null, 2));
-    } catch {
-      console.log(text);
-    }
-    return res.ok ? 0 : 1;
+  /** The clock (admin API): human text by default, JSON with --json. */
+  async clock(c: XtmClient, o: { json: boolean; advance?: string; reset?: { to?: string } }): Promise<number> {
+    const res = o.advance !== undefined ? await c.admin('POST', '/clock/advance', { by: o.advance })
+      : o.reset ? await c.admin('POST', '/clock/reset', o.reset)
+      : await c.admin('GET', '/clock');
+    const s = res.body as { mode: string; factor: number; now: string; offsetMs: number };
+    const days = s.offsetMs / 86_400_000;
+    print(o.json, s, () => `${s.now}  (${s.mode} clock${s.mode === 'manual' ? '' : `, ×${s.factor}`}; ${Math.abs(days) < 1 / 24 ? 'real time' : `${days >= 0 ? '+' : ''}${days.toFixed(2)} days from real time`})`);
+    return 0;
   },
 
-  /** `adminKey`: the server's admin key (the file admin.key in its data directory). */
-  async identityMapImport(url: string, tenant: string, file: string, adminKey?: string): Promise<number> {
-    const res = await fetch(`${url}/xtm/admin/tenants/${encodeURIComponent(tenant)}/spoIdentityMap.csv`, {
-      method: 'PUT', headers: { 'content-type': 'text/csv', ...(adminKey ? { authorization: `Bearer ${adminKey}` } : {}) }, body: readFileSync(file),
-    });
-    const body = (await res.json()) as { users?: number; groups?: number; error?: { message: string } };
-    if (!res.ok) {
-      console.error(`xtm: ${body.error?.message ?? res.statusText}`);
-      return 1;
+  /** Replaces the tenant's identity map (admin API: the CSV as is). */
+  async identityMapImport(c: XtmClient, tenant: string, file: string): Promise<number> {
+    let csv: Buffer;
+    try {
+      csv = readFileSync(file);
+    } catch (e) {
+      throw new CliError(`can't read ${file}: ${(e as Error).message}`, 2);
     }
+    const body = (await c.admin('PUT', `/tenants/${encodeURIComponent(tenant)}/spoIdentityMap.csv`, csv, 'text/csv')).body as { users?: number; groups?: number };
     console.log(`imported ${body.users} user and ${body.groups} group rows into ${tenant} (the previous map was replaced)`);
     return 0;
   },
 
-  async identityMapExport(url: string, tenant: string, out?: string, adminKey?: string): Promise<number> {
-    const res = await fetch(`${url}/xtm/admin/tenants/${encodeURIComponent(tenant)}/spoIdentityMap.csv`, { headers: adminKey ? { authorization: `Bearer ${adminKey}` } : {} });
-    const text = await res.text();
-    if (!res.ok) {
-      console.error(`xtm: ${text}`);
-      return 1;
-    }
+  async identityMapExport(c: XtmClient, tenant: string, out?: string): Promise<number> {
+    const { text } = await c.admin('GET', `/tenants/${encodeURIComponent(tenant)}/spoIdentityMap.csv`);
     if (out) writeFileSync(out, text);
     else process.stdout.write(text);
     return 0;

@@ -37,11 +37,12 @@ export function readServerInfo(dataDir: string): ServerInfo | undefined {
 }
 
 /**
- * Where the server is: --url, else the server.json the running server wrote in the data directory,
+ * Where the server is: --url (or XTM_URL), else the server.json the running server wrote in the data directory,
  * else --host/--port (XTM_HOST/XTM_PORT) as `xtm serve` would bind them.
  */
 export function serverUrl(o: { url?: string; dataDir: string; host?: string; port?: string | number }): string {
-  if (o.url) return o.url.replace(/\/+$/, '');
+  const url = o.url ?? process.env.XTM_URL;
+  if (url) return url.replace(/\/+$/, '');
   const info = readServerInfo(o.dataDir);
   if (info?.http) return info.http;
   const host = !o.host || o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host;

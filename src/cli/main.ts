@@ -6,7 +6,10 @@ import { Command, Option } from 'commander';
 import { Clock } from '../clock.js';
 import { intFlag, portFlag, requireExistingStore, serverUrl, UsageError } from './flags.js';
 import { DEFAULTS, configFromEnv, type XtmConfig } from '../config.js';
-import { readAdminKey } from '../graph/adminAuth.js';
+import { runCli, serverOptions, XtmClient } from './api.js';
+import { registerJobCommands } from './jobsCommands.js';
+import { registerSpCommands } from './spCommands.js';
+import { registerRehearsalCommands } from './rehearsalCommands.js';
 import { cliCommands } from './commands.js';
 import { workerCommand } from './workerCommand.js';
 
@@ -17,7 +20,9 @@ const version = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf
 // not ready; seed: the file has errors; clock: the server refused); 2 usage error, unreadable input,
 // store in use or server unreachable.
 const program = new Command('xtm').description('Self-hosted Microsoft 365 cross-tenant migration service (Microsoft Graph beta emulator)')
-  .version(version, '-V, --version', 'print the xtm version');
+  .version(version, '-V, --version', 'print the xtm version')
+  // Usage errors (unknown command or option, missing argument) exit 2, not commander's 1; help and --version 0.
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 const sourceOf = (cmd: Command, name: string) => cmd.getOptionValueSource(name);
 const dataDirGiven = (cmd: Command) => sourceOf(cmd, 'dataDir') !== 'default' || !!process.env.XTM_DATA_DIR;
 
@@ -100,10 +105,11 @@ program
   .description('load a scenario file into the store (transactional; replaces the tenants it names)')
   .option('--data-dir <dir>', 'data directory', process.env.XTM_DATA_DIR ?? DEFAULTS.dataDir)
   .option('--db <location>', 'store location (default <data-dir>/xtm.db)')
+  .option('--json', 'print the load report as JSON')
   .action(async (file, o, cmd: Command) => {
     const db = o.db ?? process.env.XTM_DATABASE_URL ?? join(o.dataDir, 'xtm.db');
     if (!dataDirGiven(cmd) && !o.db) requireExistingStore(db, false);
-    process.exit(await cliCommands.seed(file, db));
+    process.exit(await cliCommands.seed(file, db, !!o.json));
   });
 
 program
@@ -116,25 +122,25 @@ program
 
 // The clock commands find the server as `xtm serve` was configured (data directory, host, port) and
 // send the admin key from the data directory.
-const serverOptions = (c: Command) => c
-  .option('--url <url>', 'server base URL (default: found from the data directory, else --host/--port)')
-  .option('--data-dir <dir>', 'the server\'s data directory', process.env.XTM_DATA_DIR ?? DEFAULTS.dataDir)
-  .option('--host <host>', 'the server\'s host', process.env.XTM_HOST ?? DEFAULTS.host)
-  .option('--port <port>', 'the server\'s http port', process.env.XTM_PORT ?? String(DEFAULTS.port));
 const clock = program.command('clock').description('read or move the server\'s clock (admin API)');
-serverOptions(clock.command('show')).action(async (o) => process.exit(await cliCommands.clock(serverUrl(o), o.dataDir)));
-serverOptions(clock.command('advance <duration>').description('ISO-8601 duration, e.g. P7D or PT12H'))
-  .action(async (d, o) => process.exit(await cliCommands.clock(serverUrl(o), o.dataDir, d)));
+serverOptions(clock.command('show').description('print the server\'s clock: mode, virtual now, speed')).option('--json', 'print JSON')
+  .action((o) => runCli(() => cliCommands.clock(new XtmClient(o), { json: !!o.json })));
+serverOptions(clock.command('advance <duration>').description('move the clock forward by an ISO-8601 duration, e.g. P7D or PT12H')).option('--json', 'print JSON')
+  .action((d, o) => runCli(() => cliCommands.clock(new XtmClient(o), { json: !!o.json, advance: d })));
+serverOptions(clock.command('reset').description('rehearsals: back to real time, or to --to (refused while work is in flight)')).option('--to <dateTime>', 'start again from this instant').option('--json', 'print JSON')
+  .action((o) => runCli(() => cliCommands.clock(new XtmClient(o), { json: !!o.json, reset: o.to ? { to: o.to } : {} })));
 
 // Add-SPOTenantIdentityMap through the admin API: 6 columns, no header; an import replaces the whole map.
 const idmap = program.command('identity-map').description('the SharePoint identity map of a (target) tenant, as the 6-column CSV (admin API)');
-idmap.command('import <file>').description('replace the tenant\'s identity map with the CSV file').requiredOption('--tenant <tenant>', 'tenant id or domain holding the map (the target)')
-  .option('--url <url>', 'server', `http://127.0.0.1:${DEFAULTS.port}`).option('--data-dir <dir>', 'the server\'s data directory (its admin key)', DEFAULTS.dataDir)
-  .action(async (file, o) => process.exit(await cliCommands.identityMapImport(o.url, o.tenant, file, readAdminKey(o.dataDir))));
-idmap.command('export').description('write the tenant\'s identity map as CSV (stdout, or --out FILE)').requiredOption('--tenant <tenant>', 'tenant id or domain holding the map')
-  .option('--out <file>', 'output file').option('--url <url>', 'server', `http://127.0.0.1:${DEFAULTS.port}`)
-  .option('--data-dir <dir>', 'the server\'s data directory (its admin key)', DEFAULTS.dataDir)
-  .action(async (o) => process.exit(await cliCommands.identityMapExport(o.url, o.tenant, o.out, readAdminKey(o.dataDir))));
+serverOptions(idmap.command('import <file>').description('replace the tenant\'s identity map with the CSV file').requiredOption('--tenant <tenant>', 'tenant id or domain holding the map (the target)'))
+  .action((file, o) => runCli(() => cliCommands.identityMapImport(new XtmClient(o), o.tenant, file)));
+serverOptions(idmap.command('export').description('write the tenant\'s identity map as CSV (stdout, or --out FILE)').requiredOption('--tenant <tenant>', 'tenant id or domain holding the map')
+  .option('--out <file>', 'output file'))
+  .action((o) => runCli(() => cliCommands.identityMapExport(new XtmClient(o), o.tenant, o.out)));
+
+registerJobCommands(program);
+registerSpCommands(program);
+registerRehearsalCommands(program);
 
 program.parseAsync().catch((err) => {
   console.error(`xtm: ${err instanceof Error ? err.message : String(err)}`);

@@ -101,9 +101,9 @@ export async function deleteTenantsKysely(db: Kysely<Schema> | Transaction<Schem
  * when no other connection has the file open; otherwise the load simply runs in WAL mode.
  */
 export function withRollbackJournal<T>(sqlite: Database.Database, fn: () => T): T {
-  const wal = sqlite.pragma('journal_mode', { simple: true }) === 'wal';
+  let wal = sqlite.pragma('journal_mode', { simple: true }) === 'wal';
   const cache = sqlite.pragma('cache_size', { simple: true });
-  if (wal) sqlite.pragma('journal_mode = DELETE');
+  if (wal) wal = leaveWal(sqlite);
   // A bigger page cache for the one large transaction keeps B-tree interior pages hot (RSS stays < 1 GB).
   sqlite.pragma('cache_size = -262144');
   try {
@@ -111,5 +111,19 @@ export function withRollbackJournal<T>(sqlite: Database.Database, fn: () => T): 
   } finally {
     sqlite.pragma(`cache_size = ${Number(cache)}`);
     if (wal) sqlite.pragma('journal_mode = WAL');
+  }
+}
+
+/** Switches to the rollback journal when this is the file's only connection; false (stays WAL) when another holds it open (a running server's runner: a reset). */
+function leaveWal(sqlite: Database.Database): boolean {
+  const timeout = sqlite.pragma('busy_timeout', { simple: true });
+  sqlite.pragma('busy_timeout = 0'); // asking is enough: don't wait for a connection that stays open
+  try {
+    return sqlite.pragma('journal_mode = DELETE', { simple: true }) === 'delete';
+  } catch (e) {
+    if ((e as { code?: string }).code === 'SQLITE_BUSY') return false;
+    throw e;
+  } finally {
+    sqlite.pragma(`busy_timeout = ${Number(timeout)}`);
   }
 }

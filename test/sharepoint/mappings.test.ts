@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestServer } from '../helpers.js';
 import { cliCommands } from '../../src/cli/commands.js';
+import { XtmClient } from '../../src/cli/api.js';
 import { assertGraphError } from '../jobs/util.js';
 import { CONTOSO, FABRIKAM, FALCON, spoServer, targetToken } from './fixture.js';
 
@@ -126,8 +127,8 @@ test('identity-map CSV: import replaces the map, export gives the same map back,
   assert.equal(g.body.targetGroupMigrationData.mailNickname, 'Project "Falcon", team');
   // xtm identity-map export | import: the same map through the CLI
   const file = join(s.dir, 'map.csv');
-  assert.equal(await cliCommands.identityMapExport(s.url, 'fabrikam.onmicrosoft.com', file, s.admin!.key), 0);
+  assert.equal(await cliCommands.identityMapExport(new XtmClient({ url: s.url, dataDir: s.dir }), 'fabrikam.onmicrosoft.com', file), 0);
   assert.deepEqual(sorted(readFileSync(file, 'utf8')), sorted(csv));
-  assert.equal(await cliCommands.identityMapImport(s.url, 'fabrikam.onmicrosoft.com', file, s.admin!.key), 0);
+  assert.equal(await cliCommands.identityMapImport(new XtmClient({ url: s.url, dataDir: s.dir }), 'fabrikam.onmicrosoft.com', file), 0);
   assert.deepEqual(sorted((await s.api('GET', `/xtm/admin/tenants/${FABRIKAM}/spoIdentityMap.csv`, { token: null })).text), sorted(csv));
 });

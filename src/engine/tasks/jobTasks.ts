@@ -5,6 +5,7 @@ import type { Clock } from '../../clock.js';
 import type { XtmConfig } from '../../config.js';
 import { jobsRepo } from '../../store/jobsRepo.js';
 import { migrationRepo } from '../../store/migrationRepo.js';
+import { workRepo } from '../../store/workRepo.js';
 import { initialStatus, type ServiceStatusDetails } from '../../domain/job.js';
 import { PermanentError, type TaskHelpers, type TaskList } from '../queue.js';
 import type { ValidationExecutor } from '../jobs/validationPort.js';
@@ -77,7 +78,8 @@ export function jobTasks(deps: { config: XtmConfig; clock: Clock; validate: Vali
       await h.store.db.transaction().execute(async (trx) => {
         const tasks = await jobsRepo.tasks(trx, job.id);
         await jobsRepo.saveTaskStatuses(trx, job.id, tasks.map((t) => ({ id: t.id, currentStatus: t.currentStatus.map((s) => (s.status === 'completed' ? s : { ...s, status: 'cancelled' as const })) })), nowIso);
-        await commitJob(trx, job, { type: 'cancelFinished' }, nowIso);
+        // Its scheduled steps go with it: a cutover timer left behind blocked a clock reset (409) for 18 months.
+        if (await commitJob(trx, job, { type: 'cancelFinished' }, nowIso)) await workRepo.removeTimerKeys(trx, scheduledKeys(job.id, tasks.map((t) => t.id)));
       });
     },
 
@@ -105,11 +107,17 @@ export function jobTasks(deps: { config: XtmConfig; clock: Clock; validate: Vali
       const nowIso = h.clock.iso();
       await h.store.db.transaction().execute(async (trx) => {
         await jobsRepo.saveTaskStatuses(trx, p.jobId as string, [{ id: task.id, currentStatus: task.currentStatus.map((s) => (s.status === 'completed' ? s : { ...s, status: 'cancelled' as const })) }], nowIso);
+        await workRepo.removeTimerKeys(trx, scheduledKeys(p.jobId as string, [task.id]).slice(1)); // the user's syncs; the job's cutover stays
         // The others may all be done already: the job ends now.
         if (job?.jobType === 'migrate') await finishIfDone(trx, job.id, nowIso);
       });
     },
   };
+}
+
+/** The job keys of a migrating job's timers (engine/migration/tasks.ts): its cutover, then each user's incremental sync. */
+function scheduledKeys(jobId: string, userIds: readonly string[]): string[] {
+  return [`cutover:${jobId}`, ...userIds.map((u) => `xinc:${jobId}:${u}`)];
 }
 
 function missingResult(current: ServiceStatusDetails[]): ServiceStatusDetails[] {

@@ -12,6 +12,8 @@ import { adminSharePointRoutes } from './sharepoint.js';
 import { adminIdentityRoutes } from './identity.js';
 import { adminFaultRoutes } from './faults.js';
 import { adminSpoMigrationRoutes } from './spoMigration.js';
+import { adminRehearsalRoutes } from './rehearsal.js';
+import { adminTokenRoutes } from './cliToken.js';
 
 export function adminRoutes(app: GraphApp, deps: AppDeps): void {
   adminTenantRoutes(app, deps);
@@ -24,4 +26,6 @@ export function adminRoutes(app: GraphApp, deps: AppDeps): void {
   adminIdentityRoutes(app, deps);
   adminFaultRoutes(app, deps);
   adminSpoMigrationRoutes(app, deps);
+  adminRehearsalRoutes(app, deps);
+  adminTokenRoutes(app, deps);
 }

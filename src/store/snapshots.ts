@@ -1,0 +1,134 @@
+// Rehearsals: capture and restore the whole store while the server runs, and empty it for a reset.
+// SQLite: a snapshot is a file beside the store (<dir>/snapshots/NAME.db), written with SQLite's online
+// backup API from the live connection, and restored with the same API in the other direction (page
+// copy into the live file under a write lock: every connection, the runner's included, sees the
+// restored store at its next read). PostgreSQL: a schema per snapshot (xtm_snapshot_NAME) with a copy
+// of each table, restored by TRUNCATE + INSERT … SELECT in one transaction.
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import { sql } from 'kysely';
+import type { Store } from './db.js';
+
+export interface SnapshotInfo { name: string; bytes: number | null; createdDateTime: string }
+
+/** Snapshot names: a file name and a schema name suffix on every platform. */
+export const SNAPSHOT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
+
+/** Tables a rehearsal keeps: the schema's bookkeeping, the token signing key (tokens issued stay valid) and runner heartbeats. */
+const KEEP = new Set(['kysely_migration', 'kysely_migration_lock', 'signing_keys', 'work_workers', 'sqlite_sequence']);
+
+export class SnapshotError extends Error {
+  constructor(message: string, readonly kind: 'notFound' | 'unsupported' | 'invalid') {
+    super(message);
+  }
+}
+
+function sqliteOf(store: Store): Database.Database {
+  if (!store.sqlite || store.location === ':memory:') throw new SnapshotError('snapshots need a SQLite file or PostgreSQL store (this store is in memory)', 'unsupported');
+  return store.sqlite;
+}
+const dirOf = (store: Store) => join(dirname(store.location), 'snapshots');
+const fileOf = (store: Store, name: string) => join(dirOf(store), `${name}.db`);
+const schemaOf = (name: string) => `xtm_snapshot_${name.toLowerCase()}`;
+
+async function tables(store: Store, schema?: string): Promise<string[]> {
+  if (store.dialect === 'sqlite') {
+    return (sqliteOf(store).prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'").pluck().all() as string[]);
+  }
+  const r = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = ${schema ?? sql`current_schema()`} and table_type = 'BASE TABLE'`.execute(store.db);
+  return r.rows.map((x) => x.table_name);
+}
+const ident = (s: string) => sql.id(s);
+
+export async function saveSnapshot(store: Store, name: string): Promise<SnapshotInfo> {
+  if (store.dialect === 'sqlite') {
+    const db = sqliteOf(store);
+    mkdirSync(dirOf(store), { recursive: true, mode: 0o700 });
+    const tmp = `${fileOf(store, name)}.partial`;
+    rmSync(tmp, { force: true });
+    await db.backup(tmp); // online: other connections keep reading and writing meanwhile
+    renameSync(tmp, fileOf(store, name)); // a snapshot is whole or absent
+    return info(store, name)!;
+  }
+  const schema = schemaOf(name);
+  const names = (await tables(store)).filter((t) => !KEEP.has(t));
+  await store.db.transaction().execute(async (tx) => {
+    await sql`drop schema if exists ${ident(schema)} cascade`.execute(tx);
+    await sql`create schema ${ident(schema)}`.execute(tx);
+    for (const t of names) await sql`create table ${sql.id(schema, t)} as table ${sql.id(t)}`.execute(tx);
+    await sql`comment on schema ${ident(schema)} is ${sql.lit(new Date().toISOString())}`.execute(tx);
+  });
+  return { name, bytes: null, createdDateTime: new Date().toISOString() };
+}
+
+export async function restoreSnapshot(store: Store, name: string): Promise<void> {
+  if (store.dialect === 'sqlite') {
+    const db = sqliteOf(store);
+    const file = fileOf(store, name);
+    if (!existsSync(file)) throw new SnapshotError(`no snapshot '${name}'`, 'notFound');
+    const src = new Database(file, { readonly: true });
+    try {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      await retryBusy(() => src.backup(store.location));
+    } finally {
+      src.close();
+    }
+    return;
+  }
+  const schema = schemaOf(name);
+  const saved = await tables(store, schema);
+  if (!saved.length) throw new SnapshotError(`no snapshot '${name}'`, 'notFound');
+  const live = (await tables(store)).filter((t) => !KEEP.has(t));
+  await store.db.transaction().execute(async (tx) => {
+    await sql`truncate ${sql.join(live.map((t) => sql.id(t)))}`.execute(tx);
+    for (const t of saved.filter((x) => live.includes(x))) await sql`insert into ${sql.id(t)} select * from ${sql.id(schema, t)}`.execute(tx);
+  });
+}
+
+export async function listSnapshots(store: Store): Promise<SnapshotInfo[]> {
+  if (store.dialect === 'sqlite') {
+    sqliteOf(store);
+    if (!existsSync(dirOf(store))) return [];
+    return readdirSync(dirOf(store)).filter((f) => f.endsWith('.db')).map((f) => info(store, f.slice(0, -3))!).sort((a, b) => a.name.localeCompare(b.name));
+  }
+  const r = await sql<{ nspname: string; created: string | null }>`select nspname, obj_description(oid, 'pg_namespace') as created from pg_namespace where nspname like 'xtm\\_snapshot\\_%'`.execute(store.db);
+  return r.rows.map((x) => ({ name: x.nspname.slice('xtm_snapshot_'.length), bytes: null, createdDateTime: x.created ?? '' })).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export async function deleteSnapshot(store: Store, name: string): Promise<void> {
+  if (store.dialect === 'sqlite') {
+    if (!existsSync(fileOf(store, name))) throw new SnapshotError(`no snapshot '${name}'`, 'notFound');
+    rmSync(fileOf(store, name));
+    return;
+  }
+  await sql`drop schema if exists ${ident(schemaOf(name))} cascade`.execute(store.db);
+}
+
+/** Empties every table a rehearsal resets (all but KEEP), in one transaction, so a scenario can be loaded again. */
+export async function clearStore(store: Store): Promise<void> {
+  const names = (await tables(store)).filter((t) => !KEEP.has(t));
+  await store.db.transaction().execute(async (tx) => {
+    if (store.dialect === 'postgres') await sql`truncate ${sql.join(names.map((t) => sql.id(t)))}`.execute(tx);
+    else for (const t of names) await sql`delete from ${sql.id(t)}`.execute(tx);
+  });
+}
+
+function info(store: Store, name: string): SnapshotInfo | undefined {
+  const f = fileOf(store, name);
+  if (!existsSync(f)) return undefined;
+  const st = statSync(f);
+  return { name, bytes: st.size, createdDateTime: st.mtime.toISOString() };
+}
+
+/** The backup's destination connection has no busy handler: wait for the runner's write to end. */
+async function retryBusy<T>(f: () => Promise<T>, deadline = Date.now() + 10_000): Promise<T> {
+  for (;;) {
+    try {
+      return await f();
+    } catch (e) {
+      if (!/SQLITE_BUSY|database is locked/i.test(String((e as { code?: string }).code ?? '') + String(e)) || Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
