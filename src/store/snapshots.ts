@@ -1,12 +1,11 @@
 // Rehearsals: capture and restore the whole store while the server runs, and empty it for a reset.
 // SQLite: a snapshot is a file beside the store (<dir>/snapshots/NAME.db), written with SQLite's online
-// backup API from the live connection, and restored with the same API in the other direction (page
-// copy into the live file under a write lock: every connection, the runner's included, sees the
-// restored store at its next read). PostgreSQL: a schema per snapshot (xtm_snapshot_NAME) with a copy
+// backup API from the live connection, and restored on the live connection: the file attached, every
+// table emptied and refilled from it in one write transaction. PostgreSQL: a schema per snapshot (xtm_snapshot_NAME) with a copy
 // of each table, restored by TRUNCATE + INSERT … SELECT in one transaction.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import type { Store } from './db.js';
 
@@ -67,13 +66,25 @@ export async function restoreSnapshot(store: Store, name: string): Promise<void>
     const db = sqliteOf(store);
     const file = fileOf(store, name);
     if (!existsSync(file)) throw new SnapshotError(`no snapshot '${name}'`, 'notFound');
-    const src = new Database(file, { readonly: true });
-    try {
-      db.pragma('wal_checkpoint(TRUNCATE)');
-      await retryBusy(() => src.backup(store.location));
-    } finally {
-      src.close();
-    }
+    // On the live connection, in one write transaction (BEGIN IMMEDIATE waits for the runner's write
+    // to end): every connection sees the old store or the restored one. Kysely's connection is held
+    // so no query of this process interleaves. (The backup API into the live file, tried first, lost
+    // the restore now and then when the runner's connection wrote during it.)
+    await store.db.connection().execute(async () => {
+      db.prepare('attach database ? as snap').run(file);
+      try {
+        const saved = new Set(db.prepare("select name from snap.sqlite_master where type = 'table' and name not like 'sqlite_%'").pluck().all() as string[]);
+        const live = (await tables(store)).filter((t) => !KEEP.has(t));
+        db.transaction(() => {
+          for (const t of live) {
+            db.prepare(`delete from main."${t}"`).run();
+            if (saved.has(t)) db.prepare(`insert into main."${t}" select * from snap."${t}"`).run();
+          }
+        }).immediate();
+      } finally {
+        db.prepare('detach database snap').run();
+      }
+    });
     return;
   }
   const schema = schemaOf(name);
@@ -119,16 +130,4 @@ function info(store: Store, name: string): SnapshotInfo | undefined {
   if (!existsSync(f)) return undefined;
   const st = statSync(f);
   return { name, bytes: st.size, createdDateTime: st.mtime.toISOString() };
-}
-
-/** The backup's destination connection has no busy handler: wait for the runner's write to end. */
-async function retryBusy<T>(f: () => Promise<T>, deadline = Date.now() + 10_000): Promise<T> {
-  for (;;) {
-    try {
-      return await f();
-    } catch (e) {
-      if (!/SQLITE_BUSY|database is locked/i.test(String((e as { code?: string }).code ?? '') + String(e)) || Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
 }
