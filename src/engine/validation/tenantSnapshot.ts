@@ -3,8 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/schema.js';
 import { validationRepo } from '../../store/validationRepo.js';
-import type { AppPermission } from '../../tenants/model.js';
-import { mergeSettings } from '../../tenants/normalize.js';
+import { mergeSettings, type AppPermission } from '../../domain/tenantVocabulary.js';
 import type { TenantSnapshot } from '../../domain/validation/types.js';
 import { parseJson } from './rows.js';
 

@@ -9,7 +9,7 @@ import { secretMatches } from '../../tenants/secrets.js';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import type { Store } from '../../store/db.js';
 import { authRepo } from '../../store/authRepo.js';
-import { DirectoryRoles, Resources, type AppPermission } from '../../tenants/model.js';
+import { DirectoryRoles, Resources, type AppPermission } from '../../domain/tenantVocabulary.js';
 import { Errors } from '../errors.js';
 import type { SigningKey } from './keys.js';
 import type { Principal } from './principal.js';
