@@ -1,8 +1,8 @@
 // Repository of the modelled tenants: typed reads returning the records of domain/tenantRecords.ts
 // (camelCase, parsed JSON, booleans), the row converters, and the keys the directory index is built from.
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Store } from './db.js';
-import type { Database } from './schema.js';
+import type { Database, Row } from './schema.js';
 import { isGuid, lower, smtpAddresses } from '../domain/naturalKeys.js';
 import { groupTypeOf, mergeSettings, NO_HOLDS, type AppPermission, type MailboxHolds, type TenantSettings } from '../domain/tenantVocabulary.js';
 import { TENANT_TABLES } from './tenantSink.js';
@@ -12,7 +12,6 @@ import type {
   AppKey, GroupKey, OrgRelKey, SiteKey, UserKey,
 } from '../domain/tenantRecords.js';
 
-type Row<T extends keyof Database> = Selectable<Database[T]>;
 const parse = <T>(s: string): T => JSON.parse(s) as T;
 
 export function tenantFromRows(t: Row<'tenants'>, domains: Row<'tenant_domains'>[]): TenantRecord {
