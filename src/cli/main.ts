@@ -7,8 +7,9 @@ import { Clock } from '../clock.js';
 import { intFlag, portFlag, requireExistingStore, serverUrl, UsageError } from './flags.js';
 import { DEFAULTS, configFromEnv, type XtmConfig } from '../config.js';
 import { readAdminKey } from '../graph/adminAuth.js';
-import { cliCommands } from './commands.js';
-import { workerCommand } from './workerCommand.js';
+
+// Command implementations load on use: `xtm --help` and usage errors answer without loading the server.
+const cli = async () => (await import('./commands.js')).cliCommands;
 
 const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
 const version = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -56,7 +57,7 @@ program
       logLevel: o.logLevel,
       ...(o.adminAuth === false ? { adminAuth: false } : {}),
     };
-    await cliCommands.serve(cfg, { scenarioExplicit: !scenarioDefault && scenario !== null });
+    await (await cli()).serve(cfg, { scenarioExplicit: !scenarioDefault && scenario !== null });
   });
 
 program
@@ -68,7 +69,7 @@ program
   .option('--phase-delay <ms>', 'virtual-time pause between visible validation phases', process.env.XTM_PHASE_DELAY_MS ?? String(DEFAULTS.phaseDelayMs))
   .option('--concurrency <n>', 'work items in flight at once')
   .addOption(new Option('--log-level <level>', 'pino log level').default(process.env.XTM_LOG_LEVEL ?? DEFAULTS.logLevel))
-  .action(async (o) => workerCommand({
+  .action(async (o) => (await import('./workerCommand.js')).workerCommand({
     ...configFromEnv(),
     dataDir: o.dataDir,
     db: o.db ?? process.env.XTM_DATABASE_URL ?? join(o.dataDir, 'xtm.db'),
@@ -92,7 +93,7 @@ program
   .action(async (o, cmd: Command) => {
     const db = o.db ?? process.env.XTM_DATABASE_URL ?? join(o.dataDir, 'xtm.db');
     requireExistingStore(db, dataDirGiven(cmd) || !!o.db);
-    process.exit(await cliCommands.token({ tenant: o.tenant, clientId: o.clientId, user: o.user, db, issuer: o.issuer ?? serverUrl({ dataDir: o.dataDir, host: o.host, port: o.port }) }));
+    process.exit(await (await cli()).token({ tenant: o.tenant, clientId: o.clientId, user: o.user, db, issuer: o.issuer ?? serverUrl({ dataDir: o.dataDir, host: o.host, port: o.port }) }));
   });
 
 program
@@ -103,7 +104,7 @@ program
   .action(async (file, o, cmd: Command) => {
     const db = o.db ?? process.env.XTM_DATABASE_URL ?? join(o.dataDir, 'xtm.db');
     if (!dataDirGiven(cmd) && !o.db) requireExistingStore(db, false);
-    process.exit(await cliCommands.seed(file, db));
+    process.exit(await (await cli()).seed(file, db));
   });
 
 program
@@ -112,7 +113,7 @@ program
   .requiredOption('--scenario <file>', 'scenario file')
   .requiredOption('--job <file>', 'JSON job body, as POSTed to crossTenantMigrationJobs')
   .option('--json', 'machine-readable output')
-  .action(async (o) => process.exit(await cliCommands.validate({ scenario: o.scenario, job: o.job, json: !!o.json })));
+  .action(async (o) => process.exit(await (await cli()).validate({ scenario: o.scenario, job: o.job, json: !!o.json })));
 
 // The clock commands find the server as `xtm serve` was configured (data directory, host, port) and
 // send the admin key from the data directory.
@@ -122,19 +123,19 @@ const serverOptions = (c: Command) => c
   .option('--host <host>', 'the server\'s host', process.env.XTM_HOST ?? DEFAULTS.host)
   .option('--port <port>', 'the server\'s http port', process.env.XTM_PORT ?? String(DEFAULTS.port));
 const clock = program.command('clock').description('read or move the server\'s clock (admin API)');
-serverOptions(clock.command('show')).action(async (o) => process.exit(await cliCommands.clock(serverUrl(o), o.dataDir)));
+serverOptions(clock.command('show')).action(async (o) => process.exit(await (await cli()).clock(serverUrl(o), o.dataDir)));
 serverOptions(clock.command('advance <duration>').description('ISO-8601 duration, e.g. P7D or PT12H'))
-  .action(async (d, o) => process.exit(await cliCommands.clock(serverUrl(o), o.dataDir, d)));
+  .action(async (d, o) => process.exit(await (await cli()).clock(serverUrl(o), o.dataDir, d)));
 
 // Add-SPOTenantIdentityMap through the admin API: 6 columns, no header; an import replaces the whole map.
 const idmap = program.command('identity-map').description('the SharePoint identity map of a (target) tenant, as the 6-column CSV (admin API)');
 idmap.command('import <file>').description('replace the tenant\'s identity map with the CSV file').requiredOption('--tenant <tenant>', 'tenant id or domain holding the map (the target)')
   .option('--url <url>', 'server', `http://127.0.0.1:${DEFAULTS.port}`).option('--data-dir <dir>', 'the server\'s data directory (its admin key)', DEFAULTS.dataDir)
-  .action(async (file, o) => process.exit(await cliCommands.identityMapImport(o.url, o.tenant, file, readAdminKey(o.dataDir))));
+  .action(async (file, o) => process.exit(await (await cli()).identityMapImport(o.url, o.tenant, file, readAdminKey(o.dataDir))));
 idmap.command('export').description('write the tenant\'s identity map as CSV (stdout, or --out FILE)').requiredOption('--tenant <tenant>', 'tenant id or domain holding the map')
   .option('--out <file>', 'output file').option('--url <url>', 'server', `http://127.0.0.1:${DEFAULTS.port}`)
   .option('--data-dir <dir>', 'the server\'s data directory (its admin key)', DEFAULTS.dataDir)
-  .action(async (o) => process.exit(await cliCommands.identityMapExport(o.url, o.tenant, o.out, readAdminKey(o.dataDir))));
+  .action(async (o) => process.exit(await (await cli()).identityMapExport(o.url, o.tenant, o.out, readAdminKey(o.dataDir))));
 
 program.parseAsync().catch((err) => {
   console.error(`xtm: ${err instanceof Error ? err.message : String(err)}`);
