@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { Clock } from '../clock.js';
-import { intFlag, portFlag, requireExistingStore, serverUrl, UsageError } from './flags.js';
+import { intFlag, portFlag, requireExistingStore, serverUrl, urlFlag, UsageError } from './flags.js';
 import { DEFAULTS, configFromEnv, type XtmConfig } from '../config.js';
 import { readAdminKey } from '../graph/adminAuth.js';
 
@@ -36,7 +36,11 @@ program
   .option('--phase-delay <ms>', 'virtual-time pause between visible validation phases', process.env.XTM_PHASE_DELAY_MS ?? String(DEFAULTS.phaseDelayMs))
   .option('--no-worker', 'do not run the work runner in this process')
   .addOption(new Option('--log-level <level>', 'pino log level').default(process.env.XTM_LOG_LEVEL ?? DEFAULTS.logLevel))
-  .option('--no-admin-auth', 'serve /xtm/admin without the admin key (loopback binds only)')
+  .option('--no-admin-auth', 'serve /xtm/admin without the admin key (loopback binds and Host names only)')
+  .option('--public-url <url>', 'base URL clients use (load balancer): token issuer and discovery for every replica', process.env.XTM_PUBLIC_URL)
+  .option('--max-connections <n>', 'concurrent connections per listener (0 = no cap)', process.env.XTM_MAX_CONNECTIONS ?? String(DEFAULTS.maxConnections))
+  .option('--request-timeout <ms>', 'a request\'s headers and body must arrive within this time', process.env.XTM_REQUEST_TIMEOUT_MS ?? String(DEFAULTS.requestTimeoutMs))
+  .option('--shutdown-timeout <ms>', 'SIGTERM: time to finish requests and work items before exiting anyway', process.env.XTM_SHUTDOWN_TIMEOUT_MS ?? String(DEFAULTS.shutdownTimeoutMs))
   .action(async (o, cmd: Command) => {
     Clock.parse(o.clock); // a bad --clock is a usage error before anything is opened
     // The demo scenario ships with xtm: found from any working directory.
@@ -56,6 +60,10 @@ program
       worker: o.worker !== false,
       logLevel: o.logLevel,
       ...(o.adminAuth === false ? { adminAuth: false } : {}),
+      publicUrl: o.publicUrl ? urlFlag('--public-url', o.publicUrl) : null,
+      maxConnections: intFlag('--max-connections', o.maxConnections, 0, 1_000_000),
+      requestTimeoutMs: intFlag('--request-timeout', o.requestTimeout, 1000, 3_600_000),
+      shutdownTimeoutMs: intFlag('--shutdown-timeout', o.shutdownTimeout, 0, 3_600_000),
     };
     await (await cli()).serve(cfg, { scenarioExplicit: !scenarioDefault && scenario !== null });
   });
@@ -68,8 +76,10 @@ program
   .option('--clock <spec>', 'used until the API has persisted a clock: real | manual | accelerated=N', process.env.XTM_CLOCK ?? DEFAULTS.clock)
   .option('--phase-delay <ms>', 'virtual-time pause between visible validation phases', process.env.XTM_PHASE_DELAY_MS ?? String(DEFAULTS.phaseDelayMs))
   .option('--concurrency <n>', 'work items in flight at once')
+  .option('--shutdown-timeout <ms>', 'SIGTERM: time for running work items to reach a commit point before exiting anyway', process.env.XTM_SHUTDOWN_TIMEOUT_MS ?? String(DEFAULTS.shutdownTimeoutMs))
   .addOption(new Option('--log-level <level>', 'pino log level').default(process.env.XTM_LOG_LEVEL ?? DEFAULTS.logLevel))
   .action(async (o) => (await import('./workerCommand.js')).workerCommand({
+    shutdownTimeoutMs: intFlag('--shutdown-timeout', o.shutdownTimeout, 0, 3_600_000),
     ...configFromEnv(),
     dataDir: o.dataDir,
     db: o.db ?? process.env.XTM_DATABASE_URL ?? join(o.dataDir, 'xtm.db'),
