@@ -4,7 +4,7 @@ import type { XtmConfig } from '../config.js';
 import { readServerInfo, writeServerInfo } from './flags.js';
 import { CliError, print, type XtmClient } from './api.js';
 import { DEFAULTS } from '../config.js';
-import { StoreOwnedError } from '../store/ownerLock.js';
+import { acquireStoreOwnership, StoreOwnedError, type StoreOwnership } from '../store/ownerLock.js';
 import { stopOnSignals } from './stop.js';
 
 /** SQLite's answer when another process holds the store (the loader needs it alone). */
@@ -68,18 +68,23 @@ export const cliCommands = {
   },
 
   async seed(file: string, db: string, json = false): Promise<number> {
+    // A SQLite store a server runs is its own (store/ownerLock.ts): seed it through that server's `xtm reset`, or stopped.
+    let owner: StoreOwnership | undefined;
     try {
+      if (!/^postgres(ql)?:\/\//.test(db) && db !== ':memory:') owner = acquireStoreOwnership(db);
       const report = await seedCommand({ file, db, print: json ? () => {} : undefined });
       if (json) console.log(JSON.stringify(report, null, 2));
       return 0;
     } catch (e) {
-      if (isLocked(e)) {
+      if (isLocked(e) || e instanceof StoreOwnedError) {
         console.error(`xtm: the store ${db} is in use by a running xtm server, so it can't be seeded now. Stop the server (Ctrl-C) and run \`xtm seed ${file}\` again, or start the server on an empty --data-dir with --scenario ${file}.`);
         return 2;
       }
       // ScenarioError lists every problem as file:line:col path: message; nothing was loaded.
       console.error(e instanceof Error ? e.message : String(e));
       return 1;
+    } finally {
+      owner?.release();
     }
   },
 

@@ -93,14 +93,14 @@ describe('with a running server', () => {
   });
 
   it('xtm clock finds the server from --data-dir (port 0) and sends the admin key', () => {
-    const show = run('clock', 'show', '--data-dir', dir);
+    const show = run('clock', 'show', '--json', '--data-dir', dir); // human text without --json (test/cli/jobs.test.ts)
     assert.equal(show.status, 0, show.stderr);
     assert.equal(JSON.parse(show.stdout).mode, 'manual');
     const adv = run('clock', 'advance', 'P1D', '--data-dir', dir);
     assert.equal(adv.status, 0, adv.stderr);
     const bad = run('clock', 'advance', 'P99999999D', '--data-dir', dir);
     assert.equal(bad.status, 1);
-    assert.match(bad.stdout, /BadRequest/);
+    assert.match(bad.stderr, /BadRequest/); // the Graph error on stderr, with a hint
   });
 
   it('xtm token writes the running server as issuer, so the token works there', async () => {
