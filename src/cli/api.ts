@@ -94,6 +94,19 @@ export class XtmClient {
   }
 }
 
+/** Every page of a collection (follows @odata.nextLink on the same server). */
+export async function listAll<T>(c: XtmClient, path: string): Promise<T[]> {
+  const out: T[] = [];
+  let next: string | undefined = path;
+  while (next) {
+    const res = await c.graph('GET', next);
+    out.push(...((res.body as { value: T[] }).value));
+    const link = (res.body as { '@odata.nextLink'?: string })['@odata.nextLink'];
+    next = link ? new URL(link).pathname.replace(/^\/beta/, '') + new URL(link).search : undefined;
+  }
+  return out;
+}
+
 const HINTS: Record<string, string> = {
   '401': 'the token was refused: with --client-secret check the app\'s secret; without, check the admin key in --data-dir',
   '403': 'the app lacks the permission for this call, or the admin key is wrong (see the data directory\'s admin.key)',

@@ -3,26 +3,13 @@
 // (or, with --wait / watch, the job failed), 2 usage or unreachable.
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { CliError, graphOptions, jobPath, print, runCli, XtmClient, type ServerOpts } from './api.js';
+import { CliError, graphOptions, jobPath, listAll, print, runCli, XtmClient, type ServerOpts } from './api.js';
 import { watchJob } from './watch.js';
 import { table } from './table.js';
 
 const JOBS = '/solutions/migrations/crossTenantMigrationJobs';
 type Job = { id: string; displayName: string; status: string; completeAfterDateTime?: string; resources?: string[]; workloads?: string[]; lastUpdatedDateTime?: string; createdDateTime?: string };
 type Task = { id: string; currentStatus: { service: string; status: string; message?: string; errors?: { code: string; message: string }[] }[] };
-
-/** Every page of a collection (follows @odata.nextLink on the same server). */
-export async function listAll<T>(c: XtmClient, path: string): Promise<T[]> {
-  const out: T[] = [];
-  let next: string | undefined = path;
-  while (next) {
-    const res = await c.graph('GET', next);
-    out.push(...((res.body as { value: T[] }).value));
-    const link = (res.body as { '@odata.nextLink'?: string })['@odata.nextLink'];
-    next = link ? new URL(link).pathname.replace(/^\/beta/, '') + new URL(link).search : undefined;
-  }
-  return out;
-}
 
 const ENDED = new Set(['validatePassed', 'validateFailed', 'completed', 'completedWithErrors', 'failed', 'cancelled', 'deleted']);
 const FAILED = new Set(['validateFailed', 'completedWithErrors', 'failed', 'cancelled']);

@@ -1,7 +1,7 @@
 // The compact progress summary `jobs watch` draws: GET …/{id}/xtm.progressSummary. Until that endpoint
 // is on every server, a 404 there falls back to the full …/xtm.progress document, aggregated here the
 // same way (one function: the only place that knows both shapes).
-import { CliError, jobPath, type XtmClient } from './api.js';
+import { CliError, jobPath, listAll, type XtmClient } from './api.js';
 
 export interface WorkloadSummary { workload: string; users: Record<string, number>; itemsDone: number; itemsTotal: number; bytesDone: number; bytesTotal: number; itemsPerSecond: number | null }
 export interface AttentionItem { userId: string; userPrincipalName?: string; workload: string; status: string; message: string }
@@ -18,6 +18,7 @@ type FullProgress = {
   status: string; dataConsistencyScore: string | null;
   users: { id: string; cancelled: boolean; workloads: { workload: string; status: string; itemsDone: number; itemsTotal: number; bytesDone: number; bytesTotal: number; error: { code: string; message: string } | null }[] }[];
 };
+type Task = { id: string; currentStatus: { service: string; status: string; errors?: { code: string; message: string }[] }[] };
 type Job = { id: string; displayName: string; status: string; completeAfterDateTime?: string; lastUpdatedDateTime?: string; resources?: string[] };
 
 const ATTENTION = new Set(['failed', 'invalid', 'error']);
@@ -48,9 +49,16 @@ export async function progressSummary(c: XtmClient, ref: string): Promise<Progre
       if (w.error || ATTENTION.has(w.status)) attention.push({ userId: u.id, workload: w.workload, status: w.status, message: w.error ? `${w.error.code}: ${w.error.message}` : w.status });
     }
   }
-  // Users not moving yet (validation, before migrate) have no progress rows: count them as notStarted.
-  const missing = (job.resources?.length ?? 0) - full.users.filter((u) => u.workloads.length > 0).length;
-  if (full.users.length === 0 && missing > 0) byStatus.notStarted = missing;
+  // Before migrate nothing moves: the users' statuses and validation errors are their tasks'.
+  if (!full.users.some((u) => u.workloads.length > 0)) {
+    for (const k of Object.keys(byStatus)) delete byStatus[k];
+    for (const t of await listAll<Task>(c, `${jobPath(job.id)}/users`)) {
+      const worst = t.currentStatus.find((s) => ATTENTION.has(s.status)) ?? t.currentStatus[0];
+      const st = worst?.status ?? 'notStarted';
+      byStatus[st] = (byStatus[st] ?? 0) + 1;
+      for (const s of t.currentStatus) for (const e of s.errors ?? []) attention.push({ userId: t.id, workload: s.service, status: s.status, message: `${e.code}: ${e.message}` });
+    }
+  }
   return {
     jobId: job.id, displayName: job.displayName, status: job.status, completeAfterDateTime: job.completeAfterDateTime ?? null, lastUpdatedDateTime: job.lastUpdatedDateTime ?? null,
     users: { total: Math.max(full.users.length, job.resources?.length ?? 0), byStatus },

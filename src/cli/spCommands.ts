@@ -3,8 +3,7 @@
 // (Add-SPOTenantIdentityMap's format) through the delta PATCH (≤ 50 per request) and the lists.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { CliError, graphOptions, print, runCli, XtmClient } from './api.js';
-import { listAll } from './jobsCommands.js';
+import { CliError, graphOptions, listAll, print, runCli, XtmClient } from './api.js';
 import { table } from './table.js';
 import { formatIdentityMapCsv, IdentityMapCsvError, parseIdentityMapCsv, type SpoGroupMapping, type SpoUserMapping } from '../domain/spoIdentityMap.js';
 

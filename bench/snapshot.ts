@@ -1,0 +1,74 @@
+// Snapshot benchmark (issue 24): a generated 10,000-user store (bench/scenarioLoad.ts's scenario, ~3.5 M
+// items) served by a running server with a few jobs; times `snapshot save` (SQLite online backup) and
+// `snapshot restore` (attach + one write transaction on the live connection) through the admin API,
+// checks the restored server serves the same job list byte for byte, and as the baseline copies the
+// raw store file (what a restore with the server stopped would do). Target: restore < 10 s.
+//   node --import tsx bench/snapshot.ts [--users N]
+import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import pino from 'pino';
+import { Clock } from '../src/clock.js';
+import { openStore } from '../src/store/db.js';
+import { loadScenario } from '../src/tenants/scenario/load.js';
+import { createServer } from '../src/server.js';
+import { scenarioText } from './scenarioLoad.js';
+
+export async function run(o: { users?: number } = {}) {
+  const users = o.users ?? 10_000;
+  const dir = mkdtempSync(join(tmpdir(), 'xtm-bench-snap-'));
+  try {
+    const db = join(dir, 'xtm.db');
+    const clock = new Clock({ mode: 'manual', startAt: Date.parse('2026-06-01T00:00:00Z') });
+    const seedStore = await openStore(db);
+    const t0 = performance.now();
+    await loadScenario(seedStore, clock, { text: scenarioText(users), name: `bench-${users}.yaml` });
+    const loadSeconds = (performance.now() - t0) / 1000;
+    await seedStore.close();
+
+    const server = await createServer({ db, dataDir: dir, port: 0, httpsPort: null, scenario: null, logLevel: 'silent' }, { clock, log: pino({ level: 'silent' }) });
+    const { http } = await server.listen();
+    try {
+      const admin = { authorization: `Bearer ${server.admin!.key}`, 'content-type': 'application/json' };
+      const tok = await (await fetch(`${http}/xtm/admin/token`, { method: 'POST', headers: admin, body: JSON.stringify({ tenant: 'fabrikam.onmicrosoft.com' }) })).json() as { access_token: string };
+      const graph = { authorization: `Bearer ${tok.access_token}`, 'content-type': 'application/json' };
+      const JOBS = `${http}/beta/solutions/migrations/crossTenantMigrationJobs`;
+      const job = (name: string) => fetch(JOBS, { method: 'POST', headers: graph, body: JSON.stringify({ displayName: name, completeAfterDateTime: '2027-01-15T22:00:00Z', sourceTenantId: '11111111-1111-4111-8111-111111111111', exchangeSettings: { sourceEndpoint: 'x', targetDeliveryDomain: 'fabrikam.com' }, resourceType: 'Users', resources: [], workloads: ['Exchange'] }) });
+      await job('Before 1');
+      await job('Before 2');
+      const list = async () => (await fetch(JOBS, { headers: graph })).text();
+      const before = await list();
+      const timed = async (f: () => Promise<Response>) => {
+        const s = performance.now();
+        const r = await f();
+        if (!r.ok) throw new Error(`${r.status} ${await r.text()}`);
+        return (performance.now() - s) / 1000;
+      };
+      const saveSeconds = await timed(() => fetch(`${http}/xtm/admin/snapshots`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'bench' }) }));
+      await job('After');
+      const restoreSeconds = await timed(() => fetch(`${http}/xtm/admin/snapshots/bench/restore`, { method: 'POST', headers: admin }));
+      const sameJobList = (await list()) === before;
+      // Baseline: the raw file copy of the same store (server stopped: nothing else to do).
+      const snapFile = join(dir, 'snapshots', 'bench.db');
+      const s = performance.now();
+      copyFileSync(snapFile, join(dir, 'copy.db'));
+      const copySeconds = (performance.now() - s) / 1000;
+      return {
+        users, storeMB: +(statSync(snapFile).size / 1048576).toFixed(1), loadSeconds: +loadSeconds.toFixed(1),
+        saveSeconds: +saveSeconds.toFixed(2), restoreSeconds: +restoreSeconds.toFixed(2), sameJobList,
+        baseline: { rawFileCopySeconds: +copySeconds.toFixed(2) },
+        targets: { restoreSeconds: 10, met: restoreSeconds < 10 && sameJobList },
+      };
+    } finally {
+      await server.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const i = process.argv.indexOf('--users');
+  console.log(JSON.stringify(await run({ users: i > 0 ? Number(process.argv[i + 1]) : undefined }), null, 2));
+}
