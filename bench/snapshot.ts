@@ -23,8 +23,20 @@ export async function run(o: { users?: number } = {}) {
     const clock = new Clock({ mode: 'manual', startAt: Date.parse('2026-06-01T00:00:00Z') });
     const seedStore = await openStore(db);
     const t0 = performance.now();
-    await loadScenario(seedStore, clock, { text: scenarioText(users), name: `bench-${users}.yaml` });
+    // The generated scenario plus a migration app in Fabrikam, so the job API can be called.
+    const text = scenarioText(users).replace(
+      /^  - \{ id: 22222222-2222-4222-8222-222222222222, displayName: Fabrikam, (.*) \}$/m,
+      `  - id: 22222222-2222-4222-8222-222222222222
+    displayName: Fabrikam
+    initialDomain: fabrikam.onmicrosoft.com
+    defaultDomain: fabrikam.com
+    domains: [fabrikam.com]
+    applications: [{ appId: 33333333-3333-4333-8333-333333333333, displayName: migration app, secrets: [{ value: s }], requiredPermissions: [{ resource: Microsoft Graph, value: CrossTenantContentMigration.ReadWrite.All }] }]
+    servicePrincipals: [{ appId: 33333333-3333-4333-8333-333333333333, grantedPermissions: [{ resource: Microsoft Graph, value: CrossTenantContentMigration.ReadWrite.All }] }]`);
+    if (text === scenarioText(users)) throw new Error('bench/scenarioLoad.ts changed its Fabrikam line: update bench/snapshot.ts');
+    await loadScenario(seedStore, clock, { text, name: `bench-${users}.yaml` });
     const loadSeconds = (performance.now() - t0) / 1000;
+    const targets = seedStore.sqlite!.prepare("select id from users where tenant_id = '22222222-2222-4222-8222-222222222222' order by id limit 3").pluck().all() as string[];
     await seedStore.close();
 
     const server = await createServer({ db, dataDir: dir, port: 0, httpsPort: null, scenario: null, logLevel: 'silent' }, { clock, log: pino({ level: 'silent' }) });
@@ -34,9 +46,11 @@ export async function run(o: { users?: number } = {}) {
       const tok = await (await fetch(`${http}/xtm/admin/token`, { method: 'POST', headers: admin, body: JSON.stringify({ tenant: 'fabrikam.onmicrosoft.com' }) })).json() as { access_token: string };
       const graph = { authorization: `Bearer ${tok.access_token}`, 'content-type': 'application/json' };
       const JOBS = `${http}/beta/solutions/migrations/crossTenantMigrationJobs`;
-      const job = (name: string) => fetch(JOBS, { method: 'POST', headers: graph, body: JSON.stringify({ displayName: name, completeAfterDateTime: '2027-01-15T22:00:00Z', sourceTenantId: '11111111-1111-4111-8111-111111111111', exchangeSettings: { sourceEndpoint: 'x', targetDeliveryDomain: 'fabrikam.com' }, resourceType: 'Users', resources: [], workloads: ['Exchange'] }) });
-      await job('Before 1');
-      await job('Before 2');
+      const job = (name: string, user: string) => fetch(JOBS, { method: 'POST', headers: graph, body: JSON.stringify({ displayName: name, completeAfterDateTime: '2027-01-15T22:00:00Z', sourceTenantId: '11111111-1111-4111-8111-111111111111', exchangeSettings: { sourceEndpoint: 'x', targetDeliveryDomain: 'fabrikam.com' }, resourceType: 'Users', resources: [user], workloads: ['Exchange'] }) });
+      for (const [i, u] of targets.slice(0, 2).entries()) {
+        const r = await job(`Before ${i + 1}`, u);
+        if (r.status !== 201) throw new Error(`create: ${r.status} ${await r.text()}`);
+      }
       const list = async () => (await fetch(JOBS, { headers: graph })).text();
       const before = await list();
       const timed = async (f: () => Promise<Response>) => {
@@ -46,9 +60,11 @@ export async function run(o: { users?: number } = {}) {
         return (performance.now() - s) / 1000;
       };
       const saveSeconds = await timed(() => fetch(`${http}/xtm/admin/snapshots`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'bench' }) }));
-      await job('After');
+      await job('After', targets[2]!);
       const restoreSeconds = await timed(() => fetch(`${http}/xtm/admin/snapshots/bench/restore`, { method: 'POST', headers: admin }));
-      const sameJobList = (await list()) === before;
+      const afterList = await list();
+      const sameJobList = afterList === before;
+      if (!sameJobList) console.error({ before: before.slice(0, 600), afterList: afterList.slice(0, 600) });
       // Baseline: the raw file copy of the same store (server stopped: nothing else to do).
       const snapFile = join(dir, 'snapshots', 'bench.db');
       const s = performance.now();

@@ -75,12 +75,12 @@ export async function restoreSnapshot(store: Store, name: string): Promise<void>
       try {
         const saved = new Set(db.prepare("select name from snap.sqlite_master where type = 'table' and name not like 'sqlite_%'").pluck().all() as string[]);
         const live = (await tables(store)).filter((t) => !KEEP.has(t));
-        db.transaction(() => {
+        withoutIndexesAndTriggers(db, live, () => {
           for (const t of live) {
             db.prepare(`delete from main."${t}"`).run();
             if (saved.has(t)) db.prepare(`insert into main."${t}" select * from snap."${t}"`).run();
           }
-        }).immediate();
+        });
       } finally {
         db.prepare('detach database snap').run();
       }
@@ -93,7 +93,12 @@ export async function restoreSnapshot(store: Store, name: string): Promise<void>
   const live = (await tables(store)).filter((t) => !KEEP.has(t));
   await store.db.transaction().execute(async (tx) => {
     await sql`truncate ${sql.join(live.map((t) => sql.id(t)))}`.execute(tx);
-    for (const t of saved.filter((x) => live.includes(x))) await sql`insert into ${sql.id(t)} select * from ${sql.id(schema, t)}`.execute(tx);
+    for (const t of saved.filter((x) => live.includes(x))) {
+      // A restore is not a change to log: the change log is restored with the rest.
+      await sql`alter table ${sql.id(t)} disable trigger user`.execute(tx);
+      await sql`insert into ${sql.id(t)} select * from ${sql.id(schema, t)}`.execute(tx);
+      await sql`alter table ${sql.id(t)} enable trigger user`.execute(tx);
+    }
   });
 }
 
@@ -119,10 +124,32 @@ export async function deleteSnapshot(store: Store, name: string): Promise<void> 
 /** Empties every table a rehearsal resets (all but KEEP), in one transaction, so a scenario can be loaded again. */
 export async function clearStore(store: Store): Promise<void> {
   const names = (await tables(store)).filter((t) => !KEEP.has(t));
-  await store.db.transaction().execute(async (tx) => {
-    if (store.dialect === 'postgres') await sql`truncate ${sql.join(names.map((t) => sql.id(t)))}`.execute(tx);
-    else for (const t of names) await sql`delete from ${sql.id(t)}`.execute(tx);
-  });
+  if (store.dialect === 'postgres') {
+    await store.db.transaction().execute(async (tx) => sql`truncate ${sql.join(names.map((t) => sql.id(t)))}`.execute(tx));
+    return;
+  }
+  const db = sqliteOf(store);
+  await store.db.connection().execute(async () => withoutIndexesAndTriggers(db, names, () => {
+    for (const t of names) db.prepare(`delete from main."${t}"`).run();
+  }));
+}
+
+/**
+ * Runs `fill` in one immediate transaction with the tables' change-log triggers and indexes dropped,
+ * then recreates them as they were: a restore is not a change to log (the change log itself is
+ * restored), and building each index once after the rows are in is many times faster than keeping it
+ * up to date row by row. SQLite's DDL is transactional: other connections see all of it or none.
+ */
+function withoutIndexesAndTriggers(db: Database.Database, tableNames: readonly string[], fill: () => void): void {
+  const mine = new Set(tableNames);
+  const objects = (db.prepare("select type, name, tbl_name, sql from main.sqlite_master where type in ('index', 'trigger') and sql is not null").all() as { type: string; name: string; tbl_name: string; sql: string }[])
+    .filter((o) => mine.has(o.tbl_name));
+  db.transaction(() => {
+    for (const o of objects) db.prepare(`drop ${o.type} main."${o.name}"`).run();
+    fill();
+    for (const o of objects.filter((x) => x.type === 'index')) db.prepare(o.sql).run();
+    for (const o of objects.filter((x) => x.type === 'trigger')) db.prepare(o.sql).run();
+  }).immediate();
 }
 
 function info(store: Store, name: string): SnapshotInfo | undefined {
