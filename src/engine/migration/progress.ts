@@ -4,7 +4,8 @@ import type { Store } from '../../store/db.js';
 import { migrationRepo, type Move } from '../../store/migrationRepo.js';
 import { jobsRepo } from '../../store/jobsRepo.js';
 import type { MigrationJob } from '../../domain/job.js';
-import { moveStatus, worstScore, type ConsistencyScore } from '../../domain/moveStatus.js';
+import { worstScore, type ConsistencyScore } from '../../domain/moveStatus.js';
+import { moveStatus } from '../../domain/movePhases.js';
 
 export interface WorkloadProgress {
   workload: string;
