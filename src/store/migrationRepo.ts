@@ -135,6 +135,36 @@ export const migrationRepo = {
     })).where('job_id', '=', m.jobId).where('user_id', '=', m.userId).where('workload', '=', m.workload).execute();
   },
 
+  /**
+   * Whether a move of the job's active (not cancelled) users is in one of `phases` (all open phases by
+   * default): index seeks on (job_id, phase), the same cost at 20 and at 2,000 users.
+   */
+  async anyActiveIn(db: Db, jobId: string, phases: readonly MovePhase[] = OPEN_PHASES, workload?: Workload): Promise<boolean> {
+    let q = db.selectFrom('migration_moves as m').select('m.user_id').where('m.job_id', '=', jobId).where('m.phase', 'in', [...phases])
+      .where((eb) => eb.exists(eb.selectFrom('migration_tasks as t').select('t.id').whereRef('t.job_id', '=', 'm.job_id').whereRef('t.id', '=', 'm.user_id').where('t.cancelled', '=', 0)));
+    if (workload) q = q.where('m.workload', '=', workload);
+    return (await q.limit(1).executeTakeFirst()) !== undefined;
+  },
+
+  /** How many of the job's moves are in `phase` (index on (job_id, phase)). */
+  async countOfJobIn(db: Db, jobId: string, phase: MovePhase): Promise<number> {
+    const r = await db.selectFrom('migration_moves').select((eb) => eb.fn.countAll().as('n')).where('job_id', '=', jobId).where('phase', '=', phase).executeTakeFirstOrThrow();
+    return Number(r.n);
+  },
+
+  /** The phases of each active (not cancelled) user's moves, users without moves included (read once, when the job ends). */
+  async activePhasesByUser(db: Db, jobId: string): Promise<Map<string, MovePhase[]>> {
+    const rows = await db.selectFrom('migration_tasks as t').leftJoin('migration_moves as m', (j) => j.onRef('m.job_id', '=', 't.job_id').onRef('m.user_id', '=', 't.id'))
+      .select(['t.id', 'm.phase']).where('t.job_id', '=', jobId).where('t.cancelled', '=', 0).execute();
+    const out = new Map<string, MovePhase[]>();
+    for (const r of rows) {
+      const list = out.get(r.id) ?? [];
+      if (r.phase) list.push(r.phase as MovePhase);
+      out.set(r.id, list);
+    }
+    return out;
+  },
+
   async countInPhases(db: Db, tenantId: string, workload: Workload, phases: readonly MovePhase[]): Promise<number> {
     const r = await db.selectFrom('migration_moves').select((eb) => eb.fn.countAll().as('n')).where('tenant_id', '=', tenantId).where('workload', '=', workload).where('phase', 'in', [...phases]).executeTakeFirstOrThrow();
     return Number(r.n);

@@ -116,12 +116,11 @@ export async function finishIfDone(trx: Tx, jobId: string, nowIso: string): Prom
   await jobsRepo.lock(trx, jobId);
   const job = await jobsRepo.byIdAnyTenant(trx, jobId);
   if (!job || !isMigrating(job) || job.status === 'processing') return;
-  const tasks = (await jobsRepo.tasks(trx, jobId)).filter((t) => !t.cancelled);
-  const moves = await migrationRepo.ofJob(trx, jobId);
+  // Constant per event: an index seek says whether any active user still runs; the users are read once, at the end.
+  if (await migrationRepo.anyActiveIn(trx, jobId)) return;
   let completed = 0;
   let failed = 0;
-  for (const t of tasks) {
-    const phases = moves.filter((m) => m.userId === t.id).map((m) => m.phase);
+  for (const phases of (await migrationRepo.activePhasesByUser(trx, jobId)).values()) {
     const o = userOutcome(phases);
     if (o === 'running') return;
     if (o === 'completed') completed++;

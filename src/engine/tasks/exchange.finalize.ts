@@ -53,7 +53,7 @@ export const exchangeFinalize = (deps: MigrationDeps): TaskHandler => {
           await publishUsers(tx, job, [move.userId], nowIso);
           await jobsRepo.lock(tx, job.id);
           const j = (await jobsRepo.byIdAnyTenant(tx, job.id))!;
-          const waiting = (await migrationRepo.ofJob(tx, job.id)).filter((m) => m.phase === 'awaitingApproval').length;
+          const waiting = await migrationRepo.countOfJobIn(tx, job.id, 'awaitingApproval');
           if (j.status === 'cuttingOver') await commitJob(tx, j, { type: 'adminActionRequired', users: waiting }, nowIso);
         });
         return;

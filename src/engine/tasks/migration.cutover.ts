@@ -19,11 +19,12 @@ export const migrationCutover = (deps: MigrationDeps): TaskHandler => async (pay
     await h.queue.enqueue('migration.cutover', { jobId: job.id }, { jobKey: `cutover:${job.id}`, runAt: new Date(at) });
     return;
   }
+  // Cutover waits for every initial sync: max(sync done, completeAfterDateTime). Each sync that ends after
+  // completeAfterDateTime asks again, so the check is an index seek, not a read of every move.
+  if (await migrationRepo.anyActiveIn(db, job.id, ['queued', 'syncing'], 'Exchange')) return;
   const moves = await migrationRepo.ofJob(db, job.id);
   const active = new Set((await jobsRepo.tasks(db, job.id)).filter((t) => !t.cancelled).map((t) => t.id));
   const mine = moves.filter((m) => active.has(m.userId));
-  // Cutover waits for every initial sync: max(sync done, completeAfterDateTime).
-  if (mine.some((m) => m.workload === 'Exchange' && (m.phase === 'queued' || m.phase === 'syncing'))) return;
   const nowIso = clock.iso();
   await inTransaction(h.store, async (tx) => {
     await jobsRepo.lock(tx, job.id);
