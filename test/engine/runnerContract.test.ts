@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { sql } from 'kysely';
-import type { Database } from '../../src/store/schema.js';
 import { Clock } from '../../src/clock.js';
 import { openStore, type Store } from '../../src/store/db.js';
 import { workRepo } from '../../src/store/workRepo.js';
