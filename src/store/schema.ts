@@ -381,7 +381,7 @@ export interface MigrationMovesTable {
   tenant_id: string; // target tenant
   source_tenant_id: string;
   source_user_id: string | null;
-  phase: string; // MovePhase (domain/moveStatus.ts)
+  phase: string; // MovePhase (domain/movePhases.ts)
   cursor: string | null; // resume point of the pass in progress
   items_total: number;
   bytes_total: number;
