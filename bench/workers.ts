@@ -30,7 +30,7 @@ export interface WorkersFigure { backend: 'sqlite' | 'postgres'; runner: string;
 
 /** `xtm worker` processes on the store; resolves once each says it runs. */
 async function startWorkers(n: number, db: string): Promise<ChildProcess[]> {
-  const children = Array.from({ length: n }, () => spawn(process.execPath, [...XTM_SOURCE, 'worker', '--db', db, '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'inherit'] }));
+  const children = Array.from({ length: n }, () => spawn(process.execPath, [...(process.env.XTM_BENCH_WORKER_NODE_ARGS?.split(' ') ?? []), ...XTM_SOURCE, 'worker', '--db', db, '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'inherit'] }));
   await Promise.all(children.map((c) => new Promise<void>((resolve, reject) => {
     let seen = '';
     const onData = (b: Buffer) => {
@@ -127,7 +127,7 @@ export async function run(opts: { users?: number; workers?: number[] } = {}) {
   const users = opts.users ?? 100;
   const machine = { cpus: availableParallelism(), loadAverage1m: Math.round(loadavg()[0]! * 10) / 10 };
   const figures: WorkersFigure[] = [];
-  figures.push(await migrateOnce('sqlite', 1, users));
+  if (!process.env.NOSQLITE) figures.push(await migrateOnce('sqlite', 1, users));
   const why = await pgUnreachable();
   if (!why) {
     for (const n of opts.workers ?? [1, 2, 4]) figures.push(await migrateOnce('postgres', n, users));
