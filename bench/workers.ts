@@ -6,7 +6,8 @@
 // clock past completeAfterDateTime → cutover → ODSP → completed); each PostgreSQL figure is compared
 // with the one-worker run of the same bench (speed-up), and with SQLite's.
 // Nothing here drains the queue (a drain in the API process would run work there): the bench waits
-// until the store says no work is due or running.
+// until the store says no work is due or running. XTM_BENCH_WORKER_NODE_ARGS passes node flags to the
+// workers (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -127,7 +128,7 @@ export async function run(opts: { users?: number; workers?: number[] } = {}) {
   const users = opts.users ?? 100;
   const machine = { cpus: availableParallelism(), loadAverage1m: Math.round(loadavg()[0]! * 10) / 10 };
   const figures: WorkersFigure[] = [];
-  if (!process.env.NOSQLITE) figures.push(await migrateOnce('sqlite', 1, users));
+  figures.push(await migrateOnce('sqlite', 1, users));
   const why = await pgUnreachable();
   if (!why) {
     for (const n of opts.workers ?? [1, 2, 4]) figures.push(await migrateOnce('postgres', n, users));
