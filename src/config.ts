@@ -20,6 +20,8 @@ export interface XtmConfig {
   migrationThroughput: Record<string, Record<string, number>>;
   /** Guard /xtm/admin/* with the admin key (data directory); off only on a loopback bind. */
   adminAuth: boolean;
+  /** Where uploaded bytes live: '' = <dataDir>/blobs, or s3://bucket?endpoint=…&region=… (store/blobStoreOpen.ts). */
+  blobStore: string;
 }
 
 export const DEFAULTS: XtmConfig = {
@@ -39,6 +41,7 @@ export const DEFAULTS: XtmConfig = {
   incrementalSyncIntervalMs: 24 * 3600 * 1000,
   migrationThroughput: {},
   adminAuth: true,
+  blobStore: '',
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<XtmConfig> {
@@ -55,6 +58,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Xtm
   if (env.XTM_LOG_LEVEL) c.logLevel = env.XTM_LOG_LEVEL;
   if (env.XTM_INCREMENTAL_SYNC_INTERVAL_MS) c.incrementalSyncIntervalMs = Number(env.XTM_INCREMENTAL_SYNC_INTERVAL_MS);
   if (env.XTM_MIGRATION_THROUGHPUT) c.migrationThroughput = JSON.parse(env.XTM_MIGRATION_THROUGHPUT) as XtmConfig['migrationThroughput'];
+  if (env.XTM_BLOB_STORE) c.blobStore = env.XTM_BLOB_STORE;
   if (env.XTM_ADMIN_AUTH) c.adminAuth = env.XTM_ADMIN_AUTH !== 'off';
   return c;
 }

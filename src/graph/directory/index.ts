@@ -7,12 +7,14 @@ import { mailRoutes } from './mail.js';
 import { siteRoutes } from './sites.js';
 import { driveRoutes } from './drive.js';
 import { chatRoutes } from './chats.js';
+import { driveWriteRoutes } from './driveWrites.js';
 
-export function directoryRoutes(app: GraphApp, deps: AppDeps): void {
+export async function directoryRoutes(app: GraphApp, deps: AppDeps): Promise<void> {
   userRoutes(app, deps);
   groupRoutes(app, deps);
   mailRoutes(app, deps);
   siteRoutes(app, deps);
   driveRoutes(app, deps);
   chatRoutes(app, deps);
+  await driveWriteRoutes(app, deps);
 }
