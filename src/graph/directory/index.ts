@@ -8,6 +8,7 @@ import { siteRoutes } from './sites.js';
 import { driveRoutes } from './drive.js';
 import { chatRoutes } from './chats.js';
 import { driveWriteRoutes } from './driveWrites.js';
+import { mailWriteRoutes } from './mailWrites.js';
 
 export async function directoryRoutes(app: GraphApp, deps: AppDeps): Promise<void> {
   userRoutes(app, deps);
@@ -16,5 +17,6 @@ export async function directoryRoutes(app: GraphApp, deps: AppDeps): Promise<voi
   siteRoutes(app, deps);
   driveRoutes(app, deps);
   chatRoutes(app, deps);
+  mailWriteRoutes(app, deps);
   await driveWriteRoutes(app, deps);
 }
