@@ -9,6 +9,7 @@ import { driveRoutes } from './drive.js';
 import { chatRoutes } from './chats.js';
 import { driveWriteRoutes } from './driveWrites.js';
 import { mailWriteRoutes } from './mailWrites.js';
+import { deltaRoutes } from './delta.js';
 
 export async function directoryRoutes(app: GraphApp, deps: AppDeps): Promise<void> {
   userRoutes(app, deps);
@@ -18,5 +19,6 @@ export async function directoryRoutes(app: GraphApp, deps: AppDeps): Promise<voi
   driveRoutes(app, deps);
   chatRoutes(app, deps);
   mailWriteRoutes(app, deps);
+  deltaRoutes(app, deps);
   await driveWriteRoutes(app, deps);
 }
