@@ -17,7 +17,7 @@ const TGT = '22222222-2222-4222-8222-222222222222';
 const DEMO = new URL('../scenarios/demo.yaml', import.meta.url);
 const B = '/beta/solutions/migrations/crossTenantMigrationJobs';
 
-function scenarioText(users: number): string {
+export function scenarioText(users: number): string {
   return readFileSync(DEMO, 'utf8')
     .replace(/^ {2}users: \d+$/m, `  users: ${users}`)
     .replace(/^ {2}mailItemsPerUser: \d+$/m, '  mailItemsPerUser: 200')

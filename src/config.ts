@@ -22,6 +22,14 @@ export interface XtmConfig {
   adminAuth: boolean;
   /** Where uploaded bytes live: '' = <dataDir>/blobs, or s3://bucket?endpoint=…&region=… (store/blobStoreOpen.ts). */
   blobStore: string;
+  /** The base URL clients reach the service by (a load balancer): token issuers and discovery use it; null = each request's own origin. */
+  publicUrl: string | null;
+  /** Concurrent connections per listener; more are refused at accept (0 = no cap). */
+  maxConnections: number;
+  /** A request (headers and body) must arrive within this many ms, else its connection is closed. */
+  requestTimeoutMs: number;
+  /** SIGTERM: how long in-flight requests and work items get to finish before the process exits anyway. */
+  shutdownTimeoutMs: number;
 }
 
 export const DEFAULTS: XtmConfig = {
@@ -42,6 +50,10 @@ export const DEFAULTS: XtmConfig = {
   migrationThroughput: {},
   adminAuth: true,
   blobStore: '',
+  publicUrl: null,
+  maxConnections: 10_000,
+  requestTimeoutMs: 30_000,
+  shutdownTimeoutMs: 10_000,
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<XtmConfig> {
@@ -60,5 +72,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Xtm
   if (env.XTM_MIGRATION_THROUGHPUT) c.migrationThroughput = JSON.parse(env.XTM_MIGRATION_THROUGHPUT) as XtmConfig['migrationThroughput'];
   if (env.XTM_BLOB_STORE) c.blobStore = env.XTM_BLOB_STORE;
   if (env.XTM_ADMIN_AUTH) c.adminAuth = env.XTM_ADMIN_AUTH !== 'off';
+  if (env.XTM_PUBLIC_URL) c.publicUrl = env.XTM_PUBLIC_URL.replace(/\/+$/, '');
+  if (env.XTM_MAX_CONNECTIONS) c.maxConnections = Number(env.XTM_MAX_CONNECTIONS);
+  if (env.XTM_REQUEST_TIMEOUT_MS) c.requestTimeoutMs = Number(env.XTM_REQUEST_TIMEOUT_MS);
+  if (env.XTM_SHUTDOWN_TIMEOUT_MS) c.shutdownTimeoutMs = Number(env.XTM_SHUTDOWN_TIMEOUT_MS);
   return c;
 }

@@ -1,7 +1,7 @@
 // Kysely table types. Timestamps are ISO-8601 UTC strings (ms precision), JSON columns are text:
 // the same representation on SQLite and PostgreSQL, so repositories never branch on the dialect.
 // Booleans are 0/1 integers for the same reason.
-import type { Generated } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 type Json = string; // JSON text; repositories parse/stringify
 type Iso = string; // ISO-8601 UTC timestamp
@@ -381,7 +381,7 @@ export interface MigrationMovesTable {
   tenant_id: string; // target tenant
   source_tenant_id: string;
   source_user_id: string | null;
-  phase: string; // MovePhase (domain/moveStatus.ts)
+  phase: string; // MovePhase (domain/movePhases.ts)
   cursor: string | null; // resume point of the pass in progress
   items_total: number;
   bytes_total: number;
@@ -513,7 +513,10 @@ export interface Database {
   sign_in_failures: SignInFailuresTable;
 }
 
-// ---- Content written through Graph (0009_content) and credential guards (0010_credentials) ------
+/** A row of `table` as a select returns it (generated columns filled in). */
+export type Row<T extends keyof Database> = Selectable<Database[T]>;
+
+// ---- Content written through Graph (0010_content) and credential guards (0011_credentials) ------
 export interface BlobsTable { sha256: string; size_bytes: number; created_at: Iso }
 export interface ContentDocsTable { sha256: string; doc: Json; created_at: Iso }
 export interface UploadSessionsTable {

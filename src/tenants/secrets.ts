@@ -1,7 +1,7 @@
 // Client secrets and user passwords are stored as salted, slow hashes, like Entra: scrypt (node:crypto)
 // with a random 16-byte salt per secret, compared in constant time. The scrypt input is the secret's
 // SHA-256, so digests stored before hashing was salted (plain SHA-256 hex) are upgraded in place by
-// wrapping them (store migration 0010_credentials), without knowing the secret. Format:
+// wrapping them (store migration 0011_credentials), without knowing the secret. Format:
 //   scrypt$<log2 N>$<r>$<p>$<salt base64url>$<hash base64url>
 // Cost: N = 2^14, r = 8, p = 1 by default (16 MB, tens of ms per check); XTM_SCRYPT_LOG2N overrides it
 // (higher for production-like rehearsals, lower only for tests).

@@ -35,7 +35,7 @@ describe('credential hashes', () => {
   });
 });
 
-describe('the store after migration 0010', () => {
+describe('the store after migration 0011', () => {
   let s: TestServer;
   let wall = Date.parse('2026-06-01T00:00:00Z');
   before(async () => {

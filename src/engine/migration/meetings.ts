@@ -2,13 +2,13 @@
 // them to the target, organised by the target user, attendees mapped through CTIM (RSVPs reset), with a
 // new join URL when the last occurrence is within 60 days. ORCH-7's exclusions stay in the source and are
 // reported, not counted as failures. Without a target mailbox nothing moves: MMS-011.
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../store/schema.js';
 import { teamsMoveRepo, type MoveKey } from '../../store/teamsMoveRepo.js';
 import { loadFaults, SKIP_REASONS } from './faults.js';
 import type { ChunkResult, MoveHelpers, Reconciliation, SkippedItem, UserMove, WorkloadMover } from './workload.js';
+import { inTransaction, type Tx } from '../../store/unitOfWork.js';
+import type { Store } from '../../store/db.js';
 
-type Db = Kysely<Database> | Transaction<Database>;
+type Db = Store['db'] | Tx;
 
 /** Meetings whose last occurrence is older than this keep their join URL (their chat becomes a group chat). */
 export const MEETING_CHAT_WINDOW_DAYS = 60;
@@ -37,7 +37,7 @@ export const meetingsMover: WorkloadMover = {
   },
 
   async copyChunk(m, cursor, limit, h, onCommit): Promise<ChunkResult> {
-    return h.store.db.transaction().execute(async (trx) => {
+    return inTransaction(h.store, async (trx) => {
       const result: ChunkResult = { cursor: null, items: 0, bytes: 0, skipped: [] };
       if (await hasTargetMailbox(trx, m)) {
         const p = await plan(trx, m);
@@ -55,7 +55,7 @@ export const meetingsMover: WorkloadMover = {
   },
 
   async finalize(m, h, onCommit) {
-    await h.store.db.transaction().execute(async (trx) => {
+    await inTransaction(h.store, async (trx) => {
       await teamsMoveRepo.removeMovedSourceMeetings(trx, key(m));
       if (onCommit) await onCommit(trx);
     });
@@ -79,7 +79,7 @@ export const meetingsMover: WorkloadMover = {
   },
 
   async rollback(m, h) {
-    await h.store.db.transaction().execute((trx) => teamsMoveRepo.rollbackMeetings(trx, key(m)));
+    await inTransaction(h.store, (trx) => teamsMoveRepo.rollbackMeetings(trx, key(m)));
   },
 };
 
