@@ -91,7 +91,7 @@ export interface UsersTable {
   user_type: string; // Member | Guest
   licenses: Json; // string[] of sku part numbers (see tenants/licenses.ts)
   directory_roles: Json; // string[] of role display names
-  password: string | null; // salted scrypt hash of the password (tenants/secrets.ts) for the local authority's ROPC grant
+  password: string | null; // salted scrypt hash of the password (domain/credentialHash.ts) for the local authority's ROPC grant
   created_at: Iso;
 }
 
@@ -115,7 +115,7 @@ export interface ApplicationsTable {
   display_name: string;
   sign_in_audience: string; // AzureADMyOrg | AzureADMultipleOrgs
   required_permissions: Json; // {resource, type: 'Application'|'Delegated', value}[]
-  secrets: Json; // {keyId, hint, sha256}[]: `sha256` holds the salted scrypt hash (tenants/secrets.ts); the name is kept for stored rows
+  secrets: Json; // {keyId, hint, sha256}[]: `sha256` holds the salted scrypt hash (domain/credentialHash.ts); the name is kept for stored rows
   created_at: Iso;
 }
 

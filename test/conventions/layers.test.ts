@@ -34,7 +34,6 @@ const STORE_ONLY_PENDING: Readonly<Record<string, string>> = {
   'src/engine/odsp/siteMover.ts': 'engine',
   'src/engine/odsp/spoTaskService.ts': 'engine',
   'src/engine/tasks/jobTasks.ts': 'engine',
-  'src/graph/directory/common.ts': 'graph-content',
 };
 
 /** Modules that import() a computed name, and where the names they load come from (those are followed). */

@@ -1,10 +1,10 @@
 // Credentials stored like Entra stores them: every plain SHA-256 digest (client secrets, user passwords)
-// is wrapped in a salted scrypt hash in place (tenants/secrets.ts explains why wrapping needs no secret),
+// is wrapped in a salted scrypt hash in place (domain/credentialHash.ts explains why wrapping needs no secret),
 // and failed password grants are counted per user and source for smart lockout (graph/auth/lockout.ts).
 import type { Kysely } from 'kysely';
 import type { StoreDialect } from '../db.js';
 import { columnTypes } from './types.js';
-import { hashLegacyDigest, isLegacyDigest } from '../../tenants/secrets.js';
+import { hashLegacyDigest, isLegacyDigest } from '../../domain/credentialHash.js';
 
 export function credentialsMigration(dialect: StoreDialect) {
   const c = columnTypes(dialect);
