@@ -20,6 +20,9 @@ const SRC = '11111111-1111-4111-8111-111111111111';
 const TGT = '22222222-2222-4222-8222-222222222222';
 const B = '/beta/solutions/migrations/crossTenantMigrationJobs';
 
+/** The bench's batch: demo.yaml scaled to `users` users with ~200 mail items, 50 files and 100 chat messages each (bench/workers.ts too). */
+export const scenarioText = (users: number): string => scaledDemo({ users, mailItemsPerUser: 200, filesPerUser: 50, chatMessagesPerUser: 100 });
+
 export async function run(opts: { users?: number; backend?: 'sqlite' | 'postgres' } = {}) {
   const users = opts.users ?? 200;
   const backend = opts.backend ?? 'sqlite';
@@ -31,7 +34,7 @@ export async function run(opts: { users?: number; backend?: 'sqlite' | 'postgres
     pgdb = await createTempDatabase('benchmigrate');
   }
   const scenario = join(dir, 'scenario.yaml');
-  writeFileSync(scenario, scaledDemo({ users, mailItemsPerUser: 200, filesPerUser: 50, chatMessagesPerUser: 100 }));
+  writeFileSync(scenario, scenarioText(users));
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 50);
   const clock = new Clock({ mode: 'manual', startAt: Date.parse('2026-06-01T00:00:00Z') });

@@ -12,9 +12,9 @@ import {
   addAuxArchive, changeSourceMail, listFaults, markFired, setRecipientHolds, sourceRecipient, takeTransient, type FaultRow,
 } from '../../store/faultsRepo.js';
 import { parseJson } from '../../store/json.js';
-import { NO_HOLDS, type MailboxHolds } from '../../tenants/model.js';
-import type { MigrationFaultKind } from '../../tenants/objects.faults.js';
-import type { MigrationFaultParams } from '../../tenants/records.js';
+import { NO_HOLDS, type MailboxHolds } from '../../domain/tenantVocabulary.js';
+import type { MigrationFaultKind } from '../../domain/migrationFaultKinds.js';
+import type { MigrationFaultParams } from '../../domain/tenantRecords.js';
 import { deriveGuid } from '../../tenants/ids.js';
 import type { MovedWorkload } from './workload.js';
 import { inTransaction, type Tx } from '../../store/unitOfWork.js';
