@@ -5,7 +5,8 @@ import { jobsRepo } from '../../store/jobsRepo.js';
 import { migrationRepo } from '../../store/migrationRepo.js';
 import { inTransaction } from '../../store/unitOfWork.js';
 import { consistencyScore } from '../../domain/moveStatus.js';
-import { commitJob, failMove, finalizeWith, finishIfDone, publishUsers, StaleMoveError, startAfterCutover, userMove, type MigrationDeps } from '../migration/orchestrator.js';
+import { failMove, finalizeWith, finishIfDone, publishUsers, StaleMoveError, startAfterCutover, userMove, type MigrationDeps } from '../migration/orchestrator.js';
+import { commitJob } from '../jobs/commitJob.js';
 import { mergeSkipped, moveRef, moveSteps } from '../migration/moveSteps.js';
 
 export const exchangeFinalize = (deps: MigrationDeps): TaskHandler => {
