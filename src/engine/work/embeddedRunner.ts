@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import type { Store } from '../../store/db.js';
 import type { WorkItemsTable } from '../../store/schema.js';
+import { inTransaction } from '../../store/unitOfWork.js';
 import { workRepo } from '../../store/workRepo.js';
 import type { TaskList, WorkQueue } from '../queue.js';
 import { retryTimer, runItem, type ItemInfo, type Outcome } from './execute.js';
@@ -131,7 +132,7 @@ export class EmbeddedRunner {
   /** Deletes the finished items and claims the next ones in one transaction (one commit per batch, not two). */
   private async claim(limit: number): Promise<WorkItemsTable[]> {
     if (!this.completed.length) return workRepo.claimItems(this.store.db, this.workerId, this.clock.iso(), realIso(), limit);
-    return this.withCompleted((ids) => this.store.db.transaction().execute(async (trx) => {
+    return this.withCompleted((ids) => inTransaction(this.store, async (trx) => {
       await workRepo.completeItems(trx, this.workerId, ids);
       return workRepo.claimItems(trx, this.workerId, this.clock.iso(), realIso(), limit);
     }));
@@ -171,7 +172,7 @@ export class EmbeddedRunner {
   }
 
   private async fail(item: ItemInfo, outcome: Extract<Outcome, { ok: false }>): Promise<void> {
-    await this.store.db.transaction().execute(async (trx) => {
+    await inTransaction(this.store, async (trx) => {
       const row = await workRepo.takeLockedItem(trx, this.workerId, item.id);
       if (!row) return; // our lock was swept: the item belongs to another runner now
       const now = this.clock.nowMs();
@@ -188,7 +189,7 @@ export class EmbeddedRunner {
     await workRepo.heartbeat(this.store.db, this.workerId, [this.workerId], realIso(now));
     const before = realIso(now - this.o.staleMs);
     const stale = (await workRepo.staleWorkers(this.store.db, before)).filter((w) => w.id !== this.workerId);
-    const n = await this.store.db.transaction().execute(async (trx) => {
+    const n = await inTransaction(this.store, async (trx) => {
       const unlocked = stale.length ? await workRepo.unlockItems(trx, stale.flatMap((w) => w.lockIds)) : 0;
       await workRepo.removeWorkers(trx, stale.map((w) => w.id));
       return unlocked + (await workRepo.unlockOrphans(trx, before));

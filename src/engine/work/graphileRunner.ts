@@ -35,7 +35,7 @@ export class GraphileRunner {
   private running = 0;
 
   constructor(private readonly store: Store, private readonly clock: Clock, private readonly log: Logger, private readonly tasks: TaskList, private readonly producer: Producer, opts: RunnerOptions = {}) {
-    this.o = { ...RUNNER_DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) } as Required<RunnerOptions>;
+    this.o = { ...RUNNER_DEFAULTS, concurrency: 8, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) } as Required<RunnerOptions>;
     this.workerId = opts.workerId ?? `graphile-${process.pid}-${randomUUID().slice(0, 8)}`;
     this.queue = {
       enqueue: (task, payload, o, trx) => producer.add([{ task, payload, opts: o }], trx),
@@ -66,7 +66,8 @@ export class GraphileRunner {
     const common = { connectionString: this.store.location, pollInterval: this.o.pollMs, noHandleSignals: true, parsedCronItems: [], events, logger };
     const { batched, serial } = this.wrapTasks();
     // Finished jobs are deleted together (completeJobBatchDelay: 0 batches the completions of one tick).
-    // The local queue holds about one batch per runner, so a second worker process finds work too.
+    // The local queue holds about as many items as run at once (claimBatch), so a second worker
+    // process finds work too.
     try {
       this.runners.push(await run({
         ...common,
