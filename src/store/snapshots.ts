@@ -118,7 +118,8 @@ export async function deleteSnapshot(store: Store, name: string): Promise<void> 
     rmSync(fileOf(store, name));
     return;
   }
-  await sql`drop schema if exists ${ident(schemaOf(name))} cascade`.execute(store.db);
+  if (!(await listSnapshots(store)).some((x) => x.name === name.toLowerCase())) throw new SnapshotError(`no snapshot '${name}'`, 'notFound');
+  await sql`drop schema ${ident(schemaOf(name))} cascade`.execute(store.db);
 }
 
 /** Empties every table a rehearsal resets (all but KEEP), in one transaction, so a scenario can be loaded again. */
