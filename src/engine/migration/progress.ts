@@ -4,7 +4,8 @@ import type { Store } from '../../store/db.js';
 import { migrationRepo, type Move } from '../../store/migrationRepo.js';
 import { jobsRepo } from '../../store/jobsRepo.js';
 import type { MigrationJob } from '../../domain/job.js';
-import { moveStatus, worstScore, type ConsistencyScore } from '../../domain/moveStatus.js';
+import { worstScore, type ConsistencyScore } from '../../domain/moveStatus.js';
+import { moveStatus } from '../../domain/movePhases.js';
 
 export interface WorkloadProgress {
   workload: string;
@@ -45,7 +46,11 @@ function workload(m: Move): WorkloadProgress {
 export async function jobProgress(store: Store, job: MigrationJob): Promise<JobProgress> {
   const [moves, tasks] = await Promise.all([migrationRepo.ofJob(store.db, job.id), jobsRepo.tasks(store.db, job.id)]);
   const totals: JobProgress['totals'] = {};
+  const byUser = new Map<string, Move[]>();
   for (const m of moves) {
+    const list = byUser.get(m.userId);
+    if (list) list.push(m);
+    else byUser.set(m.userId, [m]);
     const t = (totals[m.workload] ??= { itemsDone: 0, itemsTotal: 0, bytesDone: 0, bytesTotal: 0 });
     t.itemsDone += m.itemsDone;
     t.itemsTotal += m.itemsTotal;
@@ -53,7 +58,7 @@ export async function jobProgress(store: Store, job: MigrationJob): Promise<JobP
     t.bytesTotal += m.bytesTotal;
   }
   const users = tasks.map((t) => {
-    const mine = moves.filter((m) => m.userId === t.id);
+    const mine = byUser.get(t.id) ?? [];
     const score = worstScore(mine.map((m) => m.consistency as ConsistencyScore | null));
     return { id: t.id, sourceUserId: mine[0]?.sourceUserId ?? null, cancelled: t.cancelled, dataConsistencyScore: score, workloads: mine.map(workload) };
   });
