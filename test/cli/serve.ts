@@ -5,8 +5,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { XTM_SOURCE } from '../service/xtmCommand.js';
+
 export const ROOT = join(import.meta.dirname, '..', '..');
-export const XTM = join(ROOT, 'bin', 'xtm.js');
+/** node arguments that run `xtm` from the sources (never a stale dist/): spawn(process.execPath, [...XTM, 'serve']). */
+export const XTM = XTM_SOURCE;
 /** The test's environment without the caller's XTM_* settings. */
 export const cleanEnv = (): NodeJS.ProcessEnv => Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('XTM_')));
 
@@ -14,7 +17,7 @@ export interface Served { dir: string; url: string; adminKey: string; child: Chi
 
 export async function serveDemo(extra: string[] = []): Promise<Served> {
   const dir = mkdtempSync(join(tmpdir(), 'xtm-cli-'));
-  const child = spawn(process.execPath, [XTM, 'serve', '--data-dir', dir, '--port', '0', '--https-port', 'off', '--clock', 'manual', '--log-level', 'warn', ...extra], { cwd: ROOT, env: cleanEnv() });
+  const child = spawn(process.execPath, [...XTM, 'serve', '--data-dir', dir, '--port', '0', '--https-port', 'off', '--clock', 'manual', '--log-level', 'warn', ...extra], { cwd: ROOT, env: cleanEnv() });
   let out = '';
   let err = '';
   await new Promise<void>((resolve, reject) => {
@@ -41,6 +44,6 @@ export async function serveDemo(extra: string[] = []): Promise<Served> {
 
 /** Runs `xtm …args` (cwd: the repository) and returns its exit code and output. */
 export function xtm(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [XTM, ...args], { cwd: ROOT, encoding: 'utf8', env: cleanEnv(), timeout: 120_000 });
+  const r = spawnSync(process.execPath, [...XTM, ...args], { cwd: ROOT, encoding: 'utf8', env: cleanEnv(), timeout: 120_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -29,7 +29,7 @@ describe('jobs watch in a terminal', { skip: hasTmux ? false : 'tmux is not inst
     assert.equal(xtm('jobs', 'validate', 'Tty', '--wait', '--interval', '200', ...d).status, 0);
     assert.equal(xtm('jobs', 'migrate', 'Tty', '--wait', '--interval', '200', ...d).status, 0);
     const done = join(s.dir, 'watch.exit');
-    const cmd = `${process.execPath} ${XTM} jobs watch Tty --interval 300 --data-dir ${s.dir}; echo $? > ${done}; sleep 60`;
+    const cmd = `${[process.execPath, ...XTM].map((a) => `'${a}'`).join(' ')} jobs watch Tty --interval 300 --data-dir ${s.dir}; echo $? > ${done}; sleep 60`;
     execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '160', '-y', '20', cmd], { env: { ...cleanEnv(), TERM: 'xterm-256color' } });
     // While it watches (nothing moves until cutover), the bars are on screen.
     let screen = '';

@@ -22,7 +22,7 @@ describe('README walk-throughs', () => {
   let port = 0;
   before(async () => {
     for (const d of ['scenarios', 'examples']) symlinkSync(join(ROOT, d), join(work, d));
-    child = spawn(process.execPath, [XTM, 'serve', '--port', '0', '--https-port', 'off', '--log-level', 'warn'], { cwd: work, env: cleanEnv() });
+    child = spawn(process.execPath, [...XTM, 'serve', '--port', '0', '--https-port', 'off', '--log-level', 'warn'], { cwd: work, env: cleanEnv() });
     let out = '';
     await new Promise<void>((resolve, reject) => {
       child.stdout!.on('data', (c) => {
@@ -50,7 +50,7 @@ describe('README walk-throughs', () => {
       'set -E -o pipefail',
       `trap 'echo "README sh block $BLOCK failed (exit $?): $BASH_COMMAND" >&2; exit 97' ERR`,
       // `npx xtm` is this checkout's CLI (no registry lookup from the scratch directory).
-      `npx() { if [ "$1" = xtm ]; then shift; ${JSON.stringify(process.execPath)} ${JSON.stringify(XTM)} "$@"; else command npx "$@"; fi; }`,
+      `npx() { if [ "$1" = xtm ]; then shift; ${[process.execPath, ...XTM].map((a) => `'${a}'`).join(' ')} "$@"; else command npx "$@"; fi; }`,
       ...blocks.map((b, i) => `BLOCK=${i + 1}\n${i === 0 ? `PORT=${port}` : b}\necho "@@ block ${i + 1} done"`),
     ].join('\n');
     const r = spawnSync('bash', ['-c', script], { cwd: work, encoding: 'utf8', env: cleanEnv(), timeout: 850_000, maxBuffer: 64 * 1024 * 1024 });
