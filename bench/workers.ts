@@ -6,7 +6,8 @@
 // clock past completeAfterDateTime → cutover → ODSP → completed); each PostgreSQL figure is compared
 // with the one-worker run of the same bench (speed-up), and with SQLite's.
 // Nothing here drains the queue (a drain in the API process would run work there): the bench waits
-// until the store says no work is due or running.
+// until the store says no work is due or running. XTM_BENCH_WORKER_NODE_ARGS passes node flags to the
+// workers (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -30,7 +31,7 @@ export interface WorkersFigure { backend: 'sqlite' | 'postgres'; runner: string;
 
 /** `xtm worker` processes on the store; resolves once each says it runs. */
 async function startWorkers(n: number, db: string): Promise<ChildProcess[]> {
-  const children = Array.from({ length: n }, () => spawn(process.execPath, [...XTM_SOURCE, 'worker', '--db', db, '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'inherit'] }));
+  const children = Array.from({ length: n }, () => spawn(process.execPath, [...(process.env.XTM_BENCH_WORKER_NODE_ARGS?.split(' ') ?? []), ...XTM_SOURCE, 'worker', '--db', db, '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'inherit'] }));
   await Promise.all(children.map((c) => new Promise<void>((resolve, reject) => {
     let seen = '';
     const onData = (b: Buffer) => {

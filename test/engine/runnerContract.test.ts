@@ -401,3 +401,30 @@ for (const backend of backends) {
     });
   });
 }
+
+for (const backend of backends) {
+  describe(`timers come due as time passes: ${backend.name}`, { skip: backend.skip }, () => {
+    // Under a real (or accelerated) clock nobody advances the clock: the runner itself must wake when
+    // the next timer is due. On PostgreSQL it only woke on a notify or a clock change, so a retry or a
+    // scheduled phase waited for unrelated work.
+    it('an item due 300 ms from now runs then, with nothing more waking the runner', async () => {
+      const { store, cleanup } = await backend.open();
+      const clock = new Clock({ mode: 'real' });
+      const ran: number[] = [];
+      const runner = makeRunner(store, clock, log, { 'test.later': async () => void ran.push(Date.now()) }, { pollMs: 60_000 });
+      try {
+        await runner.start();
+        const due = Date.now() + 300;
+        await runner.queue.enqueue('test.later', {}, { runAt: new Date(due) });
+        runner.queue.notify(); // as the API does after a commit: the runner learns of the timer now, not at its next poll
+        for (let i = 0; i < 300 && ran.length === 0; i++) await sleep(10);
+        assert.equal(ran.length, 1, 'ran once when due, without a drain, another notify or a clock change');
+        assert.ok(ran[0]! >= due, 'not before it was due');
+      } finally {
+        await runner.stop();
+        await store.close();
+        await cleanup();
+      }
+    });
+  });
+}

@@ -44,9 +44,8 @@ export const meetingsMover: WorkloadMover = {
         const todo = p.eligible.filter((x) => !p.failing.has(x.id) && (cursor === null || x.id > cursor));
         const chunk = todo.slice(0, limit);
         const recentSince = new Date(h.clock.nowMs() - MEETING_CHAT_WINDOW_DAYS * 86_400_000).toISOString();
-        await teamsMoveRepo.copyMeetings(trx, key(m), chunk.map((x) => x.id), recentSince);
+        result.items = await teamsMoveRepo.copyMeetings(trx, key(m), chunk.map((x) => x.id), recentSince);
         await mapAttendees(trx, m);
-        result.items = chunk.length;
         result.cursor = todo.length > limit ? chunk.at(-1)!.id : null;
       }
       await onCommit(trx, result);

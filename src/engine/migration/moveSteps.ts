@@ -9,7 +9,8 @@ import { inTransaction, type Tx } from '../../store/unitOfWork.js';
 import type { Workload } from '../../domain/enums.js';
 import type { MigrationJob } from '../../domain/job.js';
 import type { MovePhase } from '../../domain/movePhases.js';
-import { failMove, isMigrating, MOVE_MAX_ATTEMPTS, PermanentMoveError, StaleMoveError, type MigrationDeps } from './orchestrator.js';
+import { isMigrating } from '../../domain/jobStateMachine.js';
+import { failMove, MOVE_MAX_ATTEMPTS, PermanentMoveError, StaleMoveError, type MigrationDeps } from './orchestrator.js';
 import type { ChunkResult, SkippedItem, UserMove } from './workload.js';
 
 export interface JobRef { jobId: string; opSeq?: number }

@@ -9,7 +9,8 @@ import { jobsRepo } from '../../store/jobsRepo.js';
 import { migrationRepo, type Move } from '../../store/migrationRepo.js';
 import type { MigrationJob, ServiceStatusDetails } from '../../domain/job.js';
 import type { Workload } from '../../domain/enums.js';
-import { applyChange, transition, type JobEvent } from '../../domain/jobStateMachine.js';
+import { isMigrating } from '../../domain/jobStateMachine.js';
+import { commitJob } from '../jobs/commitJob.js';
 import { AFTER_CUTOVER, moveMessage, userOutcome, type ConsistencyScore } from '../../domain/moveStatus.js';
 import { moveStatus } from '../../domain/movePhases.js';
 import type { ValidationExecutor } from '../jobs/validationPort.js';
@@ -37,10 +38,6 @@ export interface MigrationDeps {
   movers: MoverRegistry;
   faults?: MoveFaults;
 }
-
-/** Statuses in which a job's moves run. */
-export const MIGRATING = ['processing', 'inProgress', 'cuttingOver', 'adminActionRequired'] as const;
-export const isMigrating = (job: MigrationJob): boolean => (MIGRATING as readonly string[]).includes(job.status);
 
 /** Work item attempts before a move fails with EXCH-15 "Max retry … reached" (backoff in clock time between them). */
 export const MOVE_MAX_ATTEMPTS = 6;
@@ -102,13 +99,6 @@ export async function publishUsers(trx: Tx, job: MigrationJob, userIds: readonly
     updates.push({ id, currentStatus: task.currentStatus.map((s) => { const m = mine.find((x) => x.workload === s.service); return m ? renderMove(m) : s; }) });
   }
   await jobsRepo.saveTaskStatuses(trx, job.id, updates, nowIso);
-}
-
-/** Commits a job event (compare-and-set); the job after it, or undefined when it does not apply. */
-export async function commitJob(trx: Tx, job: MigrationJob, event: JobEvent, nowIso: string): Promise<MigrationJob | undefined> {
-  const change = transition(job, event, nowIso);
-  if (!change || !(await jobsRepo.applyChange(trx, job, change))) return undefined;
-  return applyChange(job, change);
 }
 
 /** Ends the job once every (not cancelled) user is completed or failed: completed / completedWithErrors / failed. */

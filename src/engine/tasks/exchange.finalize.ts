@@ -5,7 +5,8 @@ import { jobsRepo } from '../../store/jobsRepo.js';
 import { migrationRepo } from '../../store/migrationRepo.js';
 import { inTransaction } from '../../store/unitOfWork.js';
 import { consistencyScore } from '../../domain/moveStatus.js';
-import { commitJob, failMove, finalizeWith, finishIfDone, publishUsers, StaleMoveError, startAfterCutover, userMove, type MigrationDeps } from '../migration/orchestrator.js';
+import { failMove, finalizeWith, finishIfDone, publishUsers, StaleMoveError, startAfterCutover, userMove, type MigrationDeps } from '../migration/orchestrator.js';
+import { commitJob } from '../jobs/commitJob.js';
 import { mergeSkipped, moveRef, moveSteps } from '../migration/moveSteps.js';
 
 export const exchangeFinalize = (deps: MigrationDeps): TaskHandler => {
@@ -59,7 +60,8 @@ export const exchangeFinalize = (deps: MigrationDeps): TaskHandler => {
         return;
       }
       await finalizeWith(mover, um, h, async (tx) => {
-        if (!(await migrationRepo.applyMoveEvent(tx, move, 'mailboxCutOver', { ...reconciled, updatedAt: nowIso }))) throw new StaleMoveError();
+        // Completed: the total is what moved plus what was skipped (items the source lost meanwhile leave it), so done = total unless skipped.
+        if (!(await migrationRepo.applyMoveEvent(tx, move, 'mailboxCutOver', { ...reconciled, itemsTotal: cur.itemsDone + skipped.length, updatedAt: nowIso }))) throw new StaleMoveError();
         await startAfterCutover(tx, h.queue, job, move.userId, nowIso);
         await publishUsers(tx, job, [move.userId], nowIso);
         await finishIfDone(tx, job.id, nowIso);

@@ -2,7 +2,8 @@
 import type { TaskHandler } from '../queue.js';
 import { jobsRepo } from '../../store/jobsRepo.js';
 import { inTransaction } from '../../store/unitOfWork.js';
-import { cancelMoves, commitJob, type MigrationDeps } from '../migration/orchestrator.js';
+import { cancelMoves, type MigrationDeps } from '../migration/orchestrator.js';
+import { commitJob } from '../jobs/commitJob.js';
 import { assertJobPayload, loadJob } from './jobPayload.js';
 
 export const jobCancel = (deps: { migration: MigrationDeps }): TaskHandler => async (payload, h) => {

@@ -3,7 +3,7 @@ import type { TaskHandler } from '../queue.js';
 import { jobsRepo } from '../../store/jobsRepo.js';
 import { migrationRepo } from '../../store/migrationRepo.js';
 import { inTransaction } from '../../store/unitOfWork.js';
-import { commitJob } from '../migration/orchestrator.js';
+import { commitJob } from '../jobs/commitJob.js';
 import { assertJobPayload, loadJob } from './jobPayload.js';
 
 export const jobDelete = (): TaskHandler => async (payload, h) => {

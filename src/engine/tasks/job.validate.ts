@@ -7,7 +7,7 @@ import { jobsRepo } from '../../store/jobsRepo.js';
 import { inTransaction } from '../../store/unitOfWork.js';
 import { initialStatus, type ServiceStatusDetails } from '../../domain/job.js';
 import type { ValidationExecutor } from '../jobs/validationPort.js';
-import { commitJob } from '../migration/orchestrator.js';
+import { commitJob } from '../jobs/commitJob.js';
 import { assertJobPayload, loadJob } from './jobPayload.js';
 
 export const jobValidate = (deps: { config: XtmConfig; clock: Clock; validate: ValidationExecutor }): TaskHandler => async (payload, h) => {

@@ -3,7 +3,8 @@ import type { TaskHandler } from '../queue.js';
 import { jobsRepo } from '../../store/jobsRepo.js';
 import { migrationRepo } from '../../store/migrationRepo.js';
 import { inTransaction } from '../../store/unitOfWork.js';
-import { commitJob, MOVE_MAX_ATTEMPTS, publishUsers, type MigrationDeps } from '../migration/orchestrator.js';
+import { MOVE_MAX_ATTEMPTS, publishUsers, type MigrationDeps } from '../migration/orchestrator.js';
+import { commitJob } from '../jobs/commitJob.js';
 import { jobRef } from '../migration/moveSteps.js';
 
 export const migrationApprove = (deps: MigrationDeps): TaskHandler => async (payload, h) => {

@@ -4,7 +4,8 @@ import type { TaskHandler } from '../queue.js';
 import { jobsRepo } from '../../store/jobsRepo.js';
 import { migrationRepo } from '../../store/migrationRepo.js';
 import { inTransaction } from '../../store/unitOfWork.js';
-import { commitJob, finishIfDone, MOVE_MAX_ATTEMPTS, publishUsers, startAfterCutover, type MigrationDeps } from '../migration/orchestrator.js';
+import { finishIfDone, MOVE_MAX_ATTEMPTS, publishUsers, startAfterCutover, type MigrationDeps } from '../migration/orchestrator.js';
+import { commitJob } from '../jobs/commitJob.js';
 import { jobRef } from '../migration/moveSteps.js';
 
 export const migrationCutover = (deps: MigrationDeps): TaskHandler => async (payload, h) => {

@@ -5,7 +5,8 @@ import { migrationRepo } from '../../store/migrationRepo.js';
 import { inTransaction } from '../../store/unitOfWork.js';
 import type { Workload } from '../../domain/enums.js';
 import type { MovePhase } from '../../domain/movePhases.js';
-import { commitJob, fillSlots, finishIfDone, publishUsers, type MigrationDeps } from '../migration/orchestrator.js';
+import { fillSlots, finishIfDone, publishUsers, type MigrationDeps } from '../migration/orchestrator.js';
+import { commitJob } from '../jobs/commitJob.js';
 import { jobRef } from '../migration/moveSteps.js';
 
 export const migrationStart = (deps: MigrationDeps): TaskHandler => async (payload, h) => {

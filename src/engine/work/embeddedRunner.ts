@@ -13,6 +13,7 @@ import type { TaskList, WorkQueue } from '../queue.js';
 import { retryTimer, runItem, type ItemInfo, type Outcome } from './execute.js';
 import type { Producer } from './producer.js';
 import { realIso, RUNNER_DEFAULTS, type RunnerOptions } from './runnerOptions.js';
+import { TimerAlarm } from './timerAlarm.js';
 
 export class EmbeddedRunner {
   readonly workerId: string;
@@ -23,13 +24,14 @@ export class EmbeddedRunner {
   private running = 0;
   private pumping = false;
   private repump = false;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly alarm: TimerAlarm;
   private beat: NodeJS.Timeout | undefined;
   private completed: string[] = [];
   private settleWaiters: (() => void)[] = [];
 
   constructor(private readonly store: Store, private readonly clock: Clock, private readonly log: Logger, private readonly tasks: TaskList, private readonly producer: Producer, opts: RunnerOptions = {}) {
     this.o = { ...RUNNER_DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) } as Required<RunnerOptions>;
+    this.alarm = new TimerAlarm(store, clock, this.o.pollMs, () => this.wake());
     this.workerId = opts.workerId ?? `embedded-${process.pid}-${randomUUID().slice(0, 8)}`;
     // The queue handlers see: enqueue goes through the producer; notify wakes this runner.
     this.queue = {
@@ -59,7 +61,7 @@ export class EmbeddedRunner {
     if (!this.started) return this.settled();
     this.started = false;
     this.clock.off('advance', this.wake);
-    if (this.timer) clearTimeout(this.timer);
+    this.alarm.stop();
     if (this.beat) clearInterval(this.beat);
     this.abort.abort();
     await this.settled();
@@ -102,31 +104,26 @@ export class EmbeddedRunner {
   private async pump(): Promise<void> {
     this.pumping = true;
     try {
+      let next: number | null = null;
       do {
         this.repump = false;
-        await this.producer.promoteDue();
+        next = await this.producer.promoteDue();
         while (this.started && this.running < this.o.concurrency) {
           const items = await this.claim(this.o.concurrency - this.running);
           if (!items.length) break;
           for (const it of items) this.launch(it);
         }
       } while (this.repump && this.started);
-      if (this.started) await this.scheduleNext();
+      // Items launched above may add timers: they notify, which wakes this pump again.
+      if (this.started) await this.alarm.arm(next);
     } catch (err) {
       this.log.error({ err }, 'runner: pump failed');
-      if (this.started) this.timer = setTimeout(this.wake, this.o.pollMs);
+      if (this.started) this.alarm.retryLater();
     } finally {
       this.pumping = false;
       // A wake that came while the next timer was being scheduled must not wait for the poll.
       if (this.repump) this.wake();
     }
-  }
-
-  private async scheduleNext(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    const next = await workRepo.nextTimerAt(this.store.db);
-    const delay = next === undefined ? Infinity : this.clock.realDelayUntil(next);
-    this.timer = setTimeout(this.wake, Math.max(1, Math.min(delay, this.o.pollMs)));
   }
 
   /** Deletes the finished items and claims the next ones in one transaction (one commit per batch, not two). */
