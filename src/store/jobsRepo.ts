@@ -196,6 +196,12 @@ export const jobsRepo = {
     return r && toTask(r);
   },
 
+  /** A page of the job's tasks in resource order. */
+  async taskPage(db: Db, jobId: string, skip: number, top: number): Promise<MigrationTask[]> {
+    const rows = await db.selectFrom('migration_tasks').selectAll().where('job_id', '=', jobId).orderBy('position').offset(skip).limit(top).execute();
+    return rows.map(toTask);
+  },
+
   async tasks(db: Db, jobId: string): Promise<MigrationTask[]> {
     const rows = await db.selectFrom('migration_tasks').selectAll().where('job_id', '=', jobId).orderBy('position').execute();
     return rows.map(toTask);

@@ -84,6 +84,17 @@ test('progressSummary: validation reasons, then counts and totals through a migr
   }
   assert.ok(done.lastUpdatedDateTime >= done.completeAfterDateTime);
 
+  // xtm.progress pages its users with $top/$skip; totals and score stay the whole job's.
+  const first = (await s.api('GET', `${B}/${id}/xtm.progress?$top=2`, { token: tgt })).body;
+  assert.deepEqual(first.users.map((u: any) => u.id), full.users.slice(0, 2).map((u: any) => u.id));
+  assert.deepEqual([first.totals, first.dataConsistencyScore], [full.totals, full.dataConsistencyScore]);
+  const next = new URL(first['@odata.nextLink']);
+  assert.equal(next.searchParams.get('$skip'), '2');
+  const second = (await s.api('GET', next.pathname + next.search, { token: tgt })).body;
+  assert.deepEqual(second.users, full.users.slice(2));
+  assert.equal(second['@odata.nextLink'], undefined);
+  assert.equal((await s.api('GET', `${B}/${id}/xtm.progress?$top=0`, { token: tgt })).status, 400);
+
   // The read-only app may read it; an unknown job is the same 404 as the other job routes.
   const reader = await s.token('22222222-2222-4222-8222-222222222222', '55555555-5555-4555-8555-555555555555', 'xtm-demo-secret');
   assert.equal((await summary(id, reader)).jobId, id);
