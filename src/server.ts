@@ -6,7 +6,7 @@ import { DEFAULTS, type XtmConfig } from './config.js';
 import { openStore, type Store } from './store/db.js';
 import { buildApp, type GraphApp, type RouteModule } from './graph/app.js';
 import type { AppDeps } from './graph/deps.js';
-import { loadOrCreateSigningKey } from './graph/auth/keys.js';
+import { loadOrCreateSharedAdminKey, loadOrCreateSigningKey } from './graph/auth/keys.js';
 import { makeTokenAuthority, type TokenAuthority } from './graph/auth/tokens.js';
 import { installAuth } from './graph/auth/guard.js';
 import { identityRoutes } from './graph/auth/identityRoutes.js';
@@ -15,7 +15,7 @@ import { adminClockRoutes, persistClock } from './graph/adminClock.js';
 import { readClockAnchors } from './store/settingsRepo.js';
 import { listTenants } from './store/tenantsRepo.js';
 import { directoryRepo } from './store/directoryRepo.js';
-import { adminAuthModule, isLoopback, loadOrCreateAdminKey } from './graph/adminAuth.js';
+import { adminAuthModule, isLoopback } from './graph/adminAuth.js';
 import { batchRoutes } from './graph/batch/routes.js';
 import { metadataRoutes } from './graph/metadata/routes.js';
 import { openApiRoutes } from './graph/openapi.js';
@@ -25,6 +25,10 @@ import type { ModuleRef } from './engine/work/host.js';
 import type { RunnerOptions } from './engine/work/runnerOptions.js';
 import { loadOrCreateTls, type TlsMaterial } from './tls.js';
 import { extraRouteModules, scenarioLoader } from './modules.js';
+import { healthRoutes, requestLogModule, type Readiness } from './graph/health.js';
+import { makeMetrics, metricsRoutes } from './graph/metrics.js';
+import { loopbackHostModule } from './graph/hostCheck.js';
+import { acquireStoreOwnership, type StoreOwnership } from './store/ownerLock.js';
 
 export interface XtmServer {
   deps: AppDeps;
@@ -39,6 +43,11 @@ export interface XtmServer {
   scenarioSkipped?: string[];
   /** Listens on the configured ports (0 = any free port); returns the base URLs and every bound address. */
   listen(): Promise<{ http: string; https?: string; bound: string[] }>;
+  /**
+   * Stops in order, logging each step: /readyz turns 503, the listeners stop accepting and finish their
+   * in-flight requests while the runner lets running work items reach their next commit point and
+   * releases their locks; then the store closes and (SQLite) its ownership is released.
+   */
   close(): Promise<void>;
 }
 
@@ -54,7 +63,16 @@ export async function createServer(partial: Partial<XtmConfig> = {}, opts: { log
     throw new Error(`refusing to serve the admin API without its key on ${config.host}: without admin auth xtm binds only to a loopback address (127.0.0.1, ::1, localhost)`);
   }
   const log = opts.log ?? pino({ level: config.logLevel });
-  const store: Store = await openStore(config.db || join(config.dataDir, 'xtm.db'));
+  const location = config.db || join(config.dataDir, 'xtm.db');
+  // A SQLite file has one owner at a time (store/ownerLock.ts): a second server is refused here.
+  const owner: StoreOwnership | undefined = isSqliteFile(location) ? acquireStoreOwnership(location) : undefined;
+  let store: Store;
+  try {
+    store = await openStore(location);
+  } catch (err) {
+    owner?.release();
+    throw err;
+  }
   const clock = opts.clock ?? (await restoreClock(store, config.clock));
   await persistClock(store, clock);
 
@@ -67,14 +85,17 @@ export async function createServer(partial: Partial<XtmConfig> = {}, opts: { log
   const scenarioSkipped = !firstStart && config.scenario ? (await listTenants(store)).map((t) => t.displayName) : undefined;
 
   const key = await loadOrCreateSigningKey(store, clock.iso());
-  const authority = makeTokenAuthority(store, key, config.tokenLifetimeSec, opts.wallClock);
-  const admin = config.adminAuth ? loadOrCreateAdminKey(config.dataDir) : undefined;
-  const globalModules: RouteModule[] = admin ? [adminAuthModule(admin.key)] : [];
+  const authority = makeTokenAuthority(store, key, config.tokenLifetimeSec, opts.wallClock, config.publicUrl);
+  const admin = config.adminAuth ? await loadOrCreateSharedAdminKey(store, config.dataDir) : undefined;
   const queue = await openWorkQueue(store, clock, config, log, { validate: opts.validate, runner: opts.runner });
   const deps: AppDeps = { store, clock, config, queue, log };
+  const metrics = makeMetrics(deps);
+  const readiness: Readiness = { stopping: false };
+  // Without the admin key only loopback Host names are served (a DNS-rebinding page gets a 403).
+  const globalModules: RouteModule[] = [requestLogModule(metrics), admin ? adminAuthModule(admin.key) : loopbackHostModule];
 
   const graphModules: RouteModule[] = [(app) => installAuth(app, authority), migrationJobRoutes, batchRoutes, metadataRoutes, ...extraRouteModules.graph];
-  const rootModules: RouteModule[] = [identityRoutes(authority, key), adminClockRoutes, healthRoutes, openApiRoutes, ...extraRouteModules.root];
+  const rootModules: RouteModule[] = [identityRoutes(authority, key), adminClockRoutes, healthRoutes(deps, readiness), metricsRoutes(metrics), openApiRoutes, ...extraRouteModules.root];
   const http = await buildApp(deps, { graph: graphModules, root: rootModules, global: globalModules });
   let https: GraphApp | undefined;
   let tls: TlsMaterial | undefined;
@@ -96,18 +117,26 @@ export async function createServer(partial: Partial<XtmConfig> = {}, opts: { log
     async listen() {
       const httpUrl = await http.listen({ host: config.host, port: config.port });
       const httpsUrl = https ? await https.listen({ host: config.host, port: config.httpsPort ?? 0 }) : undefined;
+      // Connections past the cap are closed at accept: slow clients cannot take every descriptor.
+      for (const app of https ? [http, https] : [http]) if (config.maxConnections > 0) app.server.maxConnections = config.maxConnections;
       const bound = [...boundUrls(http, 'http'), ...(https ? boundUrls(https, 'https') : [])];
       authority.setOrigins([httpUrl, ...(httpsUrl ? [httpsUrl] : []), ...bound]);
       return { http: httpUrl, https: httpsUrl, bound };
     },
     async close() {
-      await queue.stop();
-      await http.close();
-      if (https) await https.close();
+      readiness.stopping = true;
+      log.info('stopping: no new connections; finishing in-flight requests and running work items');
+      const listeners = Promise.all([http.close(), https?.close()]).then(() => log.info('stopping: listeners closed, in-flight requests finished'));
+      const work = queue.stop().then(() => log.info('stopping: runner stopped, its work items committed and their locks released'));
+      await Promise.all([listeners, work]);
       await store.close();
+      owner?.release();
+      log.info('stopped');
     },
   };
 }
+
+const isSqliteFile = (location: string) => !/^postgres(ql)?:\/\//.test(location) && location !== ':memory:';
 
 /** Every address a listener is bound to, as URLs (an unspecified address like 0.0.0.0 is printed as is). */
 function boundUrls(app: GraphApp, scheme: 'http' | 'https'): string[] {
@@ -120,6 +149,3 @@ async function restoreClock(store: Store, spec: string): Promise<Clock> {
   return Clock.parse(spec, anchors ? Clock.continuation(anchors) : undefined);
 }
 
-const healthRoutes: RouteModule = (app) => {
-  app.get('/healthz', { config: { anonymous: true } }, async () => ({ status: 'ok' }));
-};

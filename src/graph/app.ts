@@ -34,10 +34,15 @@ export type RouteModule = (app: GraphApp, deps: AppDeps) => Promise<void> | void
 const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] as const;
 
 export async function buildApp(deps: AppDeps, modules: { graph: RouteModule[]; root: RouteModule[]; global?: RouteModule[] }, opts: { https?: { key: string; cert: string } } = {}): Promise<GraphApp> {
+  // A request's headers and body must arrive within requestTimeoutMs (slow-body clients are cut off),
+  // checked every second rather than Node's default 30 s.
+  const timeouts = { connectionsCheckingInterval: Math.min(1000, deps.config.requestTimeoutMs || 1000), headersTimeout: Math.min(60_000, deps.config.requestTimeoutMs || 60_000) };
   const options = {
-    ...(opts.https ? { https: opts.https } : {}),
-    // Per-request access logs only at debug level; the app's own warnings and errors always.
-    loggerInstance: deps.log.child({}, { level: deps.config.logLevel === 'debug' ? 'debug' : deps.log.level === 'silent' ? 'silent' : 'warn' }),
+    ...(opts.https ? { https: { ...opts.https, ...timeouts } } : { http: timeouts }),
+    requestTimeout: deps.config.requestTimeoutMs,
+    // One access line per request at info, written by graph/health.ts (requestLogModule), not Fastify's two.
+    loggerInstance: deps.log,
+    disableRequestLogging: true,
     bodyLimit: deps.config.bodyLimit,
     genReqId: () => randomUUID(),
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 2048 },

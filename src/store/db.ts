@@ -26,6 +26,8 @@ export interface Store {
   /** The raw better-sqlite3 handle (SQLite only): bulk loaders use prepared statements on it. */
   sqlite?: Database.Database;
   location: string;
+  /** PostgreSQL: the connection pool's use now (for /metrics). */
+  pool?(): { total: number; idle: number; waiting: number; max: number };
   close(): Promise<void>;
 }
 
@@ -48,7 +50,7 @@ export async function openStore(location: string): Promise<Store> {
     watchWrites(pool, () => cache.written());
     const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
     registerReadCache(db, cache);
-    const store: Store = { db, dialect: 'postgres', location, close: async () => {
+    const store: Store = { db, dialect: 'postgres', location, pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 10 }), close: async () => {
       await cache.close();
       await db.destroy();
     } };

@@ -16,11 +16,12 @@
 //   it, so "drained, then read" sees the runner's last write).
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { CACHE_BYTES, pageSize, SizedMap, type ReadCache } from './readCache.js';
+import { CACHE_BYTES, pageSize, SizedMap, type CacheStats, type ReadCache } from './readCache.js';
 
 export const JOBS_CHANNEL = 'xtm_jobs';
 
 export class PgReadCache implements ReadCache {
+  readonly stats: CacheStats = { hits: 0, misses: 0 };
   private readonly jobs = new SizedMap<string, string>(CACHE_BYTES); // by `<tenant id> <job id>`
   private readonly pages = new SizedMap<string, unknown[]>(CACHE_BYTES); // by `<tenant id> <the page's query>`
   private generation = 0;
@@ -44,10 +45,15 @@ export class PgReadCache implements ReadCache {
   private async through<V>(map: SizedMap<string, V>, key: string, read: () => Promise<V | undefined>, sizeOf: (v: V) => number): Promise<V | undefined> {
     if (!this.live) {
       void this.listen();
+      this.stats.misses++;
       return read();
     }
     const hit = map.get(key);
-    if (hit !== undefined) return hit;
+    if (hit !== undefined) {
+      this.stats.hits++;
+      return hit;
+    }
+    this.stats.misses++;
     const seen = this.generation;
     const value = await read();
     if (value !== undefined && this.live && seen === this.generation) map.set(key, value, sizeOf(value));

@@ -1,7 +1,7 @@
 // Kysely table types. Timestamps are ISO-8601 UTC strings (ms precision), JSON columns are text:
 // the same representation on SQLite and PostgreSQL, so repositories never branch on the dialect.
 // Booleans are 0/1 integers for the same reason.
-import type { Generated } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 type Json = string; // JSON text; repositories parse/stringify
 type Iso = string; // ISO-8601 UTC timestamp
@@ -508,3 +508,6 @@ export interface Database {
   migration_moves: MigrationMovesTable;
   migration_item_map: MigrationItemMapTable;
 }
+
+/** A row of `table` as a select returns it (generated columns filled in). */
+export type Row<T extends keyof Database> = Selectable<Database[T]>;

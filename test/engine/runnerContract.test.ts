@@ -15,7 +15,7 @@ import { Clock } from '../../src/clock.js';
 import { openStore, type Store } from '../../src/store/db.js';
 import { workRepo } from '../../src/store/workRepo.js';
 import { makeRunner, type Runner } from '../../src/engine/work/host.js';
-import { PermanentError, type TaskList } from '../../src/engine/queue.js';
+import { PermanentError, type EnqueueSpec, type TaskList } from '../../src/engine/queue.js';
 import { createTempDatabase, pgUnreachable, type TempDatabase } from '../pg.js';
 
 const START = Date.parse('2026-06-01T00:00:00Z');
@@ -59,6 +59,8 @@ for (const backend of backends) {
     let inQueue = 0;
     let maxInQueue = 0;
     let failOnce = new Set<string>();
+    const activeByQueue = new Map<string, number>();
+    let maxActiveByQueue = 0;
 
     const tasks: TaskList = {
       'test.record': async (payload, h) => {
@@ -76,6 +78,14 @@ for (const backend of backends) {
         }
         runs.push({ task: 'test.slow', payload, attempt: h.attempt, at: h.clock.nowMs() });
         inQueue--;
+      },
+      'test.serial': async (payload: any, h) => {
+        const active = (activeByQueue.get(payload.q) ?? 0) + 1;
+        activeByQueue.set(payload.q, active);
+        maxActiveByQueue = Math.max(maxActiveByQueue, active);
+        await sleep(5);
+        runs.push({ task: 'test.serial', payload, attempt: h.attempt, at: h.clock.nowMs() });
+        activeByQueue.set(payload.q, activeByQueue.get(payload.q)! - 1);
       },
       'test.gated': async (payload, h) => {
         runs.push({ task: 'test.gated', payload, attempt: h.attempt, at: h.clock.nowMs() });
@@ -113,6 +123,7 @@ for (const backend of backends) {
     const reset = () => {
       runs = [];
       maxInQueue = 0;
+      maxActiveByQueue = 0;
       failOnce = new Set();
     };
     const q = () => runner.queue;
@@ -171,6 +182,35 @@ for (const backend of backends) {
       await q().drain();
       assert.equal(runs.length, 6);
       assert.ok(maxInQueue >= 2, `distinct queues run concurrently (max ${maxInQueue})`);
+    });
+
+    // graphile-worker 0.17.3's batched claims (local queue) locked several jobs of one named queue in
+    // one fetch and ran them at once (graphile/worker#621). A backlog of two named queues among plain
+    // items, two runners on one store claiming in batches: each queue still runs one item at a time, in order.
+    it('named queues stay one at a time, in order, under batched claims by two runners', async () => {
+      reset();
+      const second = makeRunner(store, clock, log, tasks, { staleMs: 1500, heartbeatMs: 200, pollMs: 200 });
+      await second.start();
+      try {
+        const items: EnqueueSpec[] = [];
+        for (let i = 0; i < 12; i++) {
+          for (const queue of ['A', 'B']) items.push({ task: 'test.serial', payload: { q: queue, i }, opts: { queueName: `user-${queue}:Exchange` } });
+          for (let j = 0; j < 10; j++) items.push({ task: 'test.record', payload: { i, j } });
+        }
+        await store.db.transaction().execute((trx) => q().enqueueMany(items, trx));
+        q().notify();
+        second.queue.notify();
+        await q().drain();
+        await second.drain();
+        assert.equal(maxActiveByQueue, 1, 'never two items of one named queue at once');
+        for (const queue of ['A', 'B']) {
+          assert.deepEqual(runs.filter((r) => r.task === 'test.serial' && r.payload.q === queue).map((r) => r.payload.i), Array.from({ length: 12 }, (_, i) => i), `queue ${queue} ran in order, each once`);
+        }
+        assert.equal(new Set(runs.filter((r) => r.task === 'test.record').map((r) => `${r.payload.i}/${r.payload.j}`)).size, 120);
+        assert.equal(runs.length, 144, 'nothing ran twice');
+      } finally {
+        await second.stop();
+      }
     });
 
     it('future work waits as a clock-time timer; advancing the clock wakes it without a drain', async () => {

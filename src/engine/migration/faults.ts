@@ -14,9 +14,9 @@ import {
 } from '../../store/faultsRepo.js';
 import { parseJson } from '../../store/json.js';
 import type { Database } from '../../store/schema.js';
-import { NO_HOLDS, type MailboxHolds } from '../../tenants/model.js';
-import type { MigrationFaultKind } from '../../tenants/objects.faults.js';
-import type { MigrationFaultParams } from '../../tenants/records.js';
+import { NO_HOLDS, type MailboxHolds } from '../../domain/tenantVocabulary.js';
+import type { MigrationFaultKind } from '../../domain/migrationFaultKinds.js';
+import type { MigrationFaultParams } from '../../domain/tenantRecords.js';
 import { deriveGuid } from '../../tenants/ids.js';
 import type { MovedWorkload } from './workload.js';
 

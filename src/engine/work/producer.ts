@@ -2,16 +2,15 @@
 // runnable queue of the backend; items due later wait as timers in clock time (work_timers), so
 // graphile-worker never sees a virtual run_at. promoteDue() is the clock service's half: it moves due
 // timers into the runnable queue, in one transaction per batch.
-import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../../clock.js';
 import type { Store } from '../../store/db.js';
-import type { Database, WorkItemsTable, WorkTimersTable } from '../../store/schema.js';
-import { workRepo } from '../../store/workRepo.js';
+import type { WorkItemsTable, WorkTimersTable } from '../../store/schema.js';
+import { inTransaction, type Tx } from '../../store/unitOfWork.js';
+import { graphileIdentifier, workRepo } from '../../store/workRepo.js';
 import { itemId } from './itemId.js';
 import type { EnqueueSpec } from '../queue.js';
 
 export type Backend = 'embedded' | 'graphile';
-type Db = Kysely<Database> | Transaction<Database>;
 
 /** graphile-worker's job payload: the task payload plus the attempts it already used and its budget. */
 export interface Envelope { p: unknown; a: number; m: number; q: string | null; k: string | null }
@@ -21,14 +20,14 @@ const PROMOTE_BATCH = 500;
 
 export interface Producer {
   backend: Backend;
-  add(items: readonly EnqueueSpec[], db?: Db): Promise<void>;
+  add(items: readonly EnqueueSpec[], db?: Tx): Promise<void>;
   /** Re-adds an item (a retry or a promoted timer) with its attempts carried; `runAtMs` in clock time. */
-  addTimerRows(rows: readonly WorkTimersTable[], db: Db): Promise<void>;
+  addTimerRows(rows: readonly WorkTimersTable[], db: Tx): Promise<void>;
   promoteDue(): Promise<number>;
 }
 
 export function makeProducer(store: Store, clock: Clock, backend: Backend): Producer {
-  async function addRunnable(db: Db, rows: readonly WorkTimersTable[]): Promise<void> {
+  async function addRunnable(db: Tx, rows: readonly WorkTimersTable[]): Promise<void> {
     if (!rows.length) return;
     const keys = rows.map((r) => r.job_key).filter((k): k is string => k !== null);
     if (keys.length) await workRepo.removeTimerKeys(db, keys);
@@ -40,7 +39,7 @@ export function makeProducer(store: Store, clock: Clock, backend: Backend): Prod
       })));
     } else {
       await workRepo.addGraphileJobs(db, rows.map((r) => ({
-        identifier: r.task,
+        identifier: graphileIdentifier(r.task, r.queue_name),
         payload: { p: JSON.parse(r.payload), a: r.attempts, m: r.max_attempts, q: r.queue_name, k: r.job_key } satisfies Envelope,
         queue_name: r.queue_name,
         max_attempts: Math.max(1, r.max_attempts - r.attempts),
@@ -49,7 +48,7 @@ export function makeProducer(store: Store, clock: Clock, backend: Backend): Prod
     }
   }
 
-  async function addTimers(db: Db, rows: readonly WorkTimersTable[]): Promise<void> {
+  async function addTimers(db: Tx, rows: readonly WorkTimersTable[]): Promise<void> {
     if (!rows.length) return;
     const keys = rows.map((r) => r.job_key).filter((k): k is string => k !== null);
     if (keys.length) {
@@ -59,15 +58,15 @@ export function makeProducer(store: Store, clock: Clock, backend: Backend): Prod
     await workRepo.addTimers(db, dedupeByKey(rows));
   }
 
-  async function route(db: Db, rows: readonly WorkTimersTable[]): Promise<void> {
+  async function route(db: Tx, rows: readonly WorkTimersTable[]): Promise<void> {
     const nowIso = clock.iso();
     await addRunnable(db, rows.filter((r) => r.run_at <= nowIso));
     await addTimers(db, rows.filter((r) => r.run_at > nowIso));
   }
 
-  const inTrx = async (db: Db | undefined, fn: (db: Db) => Promise<void>) => {
+  const inTrx = async (db: Tx | undefined, fn: (db: Tx) => Promise<void>) => {
     if (db) return fn(db);
-    return store.db.transaction().execute(fn);
+    return inTransaction(store, fn);
   };
 
   return {
@@ -97,7 +96,7 @@ export function makeProducer(store: Store, clock: Clock, backend: Backend): Prod
         const nowIso = clock.iso();
         const next = await workRepo.nextTimerAt(store.db);
         if (next === undefined || next > Date.parse(nowIso)) return moved;
-        const n = await store.db.transaction().execute(async (trx) => {
+        const n = await inTransaction(store, async (trx) => {
           const due = await workRepo.takeDueTimers(trx, nowIso, PROMOTE_BATCH);
           await addRunnable(trx, due.map((t) => ({ ...t, payload: typeof t.payload === 'string' ? t.payload : JSON.stringify(t.payload) })));
           return due.length;

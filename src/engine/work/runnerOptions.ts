@@ -9,9 +9,13 @@ export interface RunnerOptions {
   /** A runner silent this long is dead: its locks are released (the stale-lock sweep). */
   staleMs?: number;
   workerId?: string;
+  /** Items one claim takes at most (PostgreSQL: graphile-worker's local queue size). */
+  claimBatch?: number;
+  /** Handlers in flight at once for items of named queues (PostgreSQL: the serial pool). */
+  serialConcurrency?: number;
 }
 
-export const RUNNER_DEFAULTS = { concurrency: 32, pollMs: 1000, heartbeatMs: 1000, staleMs: 5000 };
+export const RUNNER_DEFAULTS = { concurrency: 32, pollMs: 1000, heartbeatMs: 1000, staleMs: 5000, claimBatch: 64, serialConcurrency: 4 };
 
 export function realIso(ms = Date.now()): string {
   return new Date(ms).toISOString();

@@ -173,9 +173,11 @@ async function installGraphile(store: Store, log: Logger): Promise<void> {
 interface ThreadClient { post(m: ToThread): void; request(t: 'drain' | 'idle' | 'stop'): Promise<void>; isDead(): boolean; close(): Promise<void> }
 
 function startThread(data: Omit<ThreadData, 'entry'>, log: Logger, on: { ready(): void; died(err: Error): void }): ThreadClient {
-  const here = fileURLToPath(import.meta.url);
-  const entry = new URL(`./thread${extname(here)}`, import.meta.url).href;
-  const worker = new Worker(new URL('./threadBoot.mjs', import.meta.url), { workerData: { ...data, entry } satisfies ThreadData });
+  // Compiled (dist/*.js): the thread runs its entry directly. From sources (tests, tsx): the boot
+  // script registers tsx in the thread first (module hooks do not cross into worker threads).
+  const compiled = extname(fileURLToPath(import.meta.url)) === '.js';
+  const entry = new URL(`./thread${compiled ? '.js' : '.ts'}`, import.meta.url);
+  const worker = new Worker(compiled ? entry : new URL('./threadBoot.mjs', import.meta.url), { workerData: { ...data, entry: entry.href } satisfies ThreadData });
   let nextId = 1;
   const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   let dead: Error | undefined;

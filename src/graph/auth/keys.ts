@@ -1,8 +1,11 @@
 // The local token authority's RS256 signing key: generated once, kept in the store so every replica
-// signs and verifies with the same key.
+// signs and verifies with the same key; and the admin key, shared the same way.
 import { exportJWK, generateKeyPair, importJWK, calculateJwkThumbprint, type JWK, type CryptoKey } from 'jose';
 import type { Store } from '../../store/db.js';
 import { authRepo } from '../../store/authRepo.js';
+import { getSetting, insertSettingIfAbsent } from '../../store/settingsRepo.js';
+import { adminKeyPath, loadOrCreateAdminKey } from '../adminAuth.js';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 export interface SigningKey { kid: string; privateKey: CryptoKey; publicKey: CryptoKey; publicJwk: JWK }
 
@@ -20,4 +23,32 @@ export async function loadOrCreateSigningKey(store: Store, nowIso: string): Prom
   await authRepo.insertSigningKey(store.db, { kid, private_jwk: JSON.stringify(await exportJWK(privateKey)), public_jwk: JSON.stringify(publicJwk), created_at: nowIso });
   // Another replica may have won the race: use whatever is stored.
   return loadOrCreateSigningKey(store, nowIso);
+}
+
+const ADMIN_KEY_SETTING = 'admin.key';
+
+/**
+ * The admin key every replica accepts: XTM_ADMIN_KEY (a deployment's secret) when set, else the one
+ * kept in the store, else the data directory's file adopted into the store (servers from before the
+ * key was shared), else a new one (the first replica to store it wins a race). The data directory's
+ * `admin.key` is kept equal to it, for the CLI on this machine.
+ */
+export async function loadOrCreateSharedAdminKey(store: Store, dataDir: string): Promise<{ key: string; path: string; created: boolean }> {
+  const path = adminKeyPath(dataDir);
+  const fromEnv = process.env.XTM_ADMIN_KEY?.trim();
+  let key = fromEnv || (await getSetting(store.db, ADMIN_KEY_SETTING));
+  let created = false;
+  if (!key) {
+    const local = loadOrCreateAdminKey(dataDir);
+    await insertSettingIfAbsent(store.db, ADMIN_KEY_SETTING, local.key);
+    key = (await getSetting(store.db, ADMIN_KEY_SETTING))!;
+    created = local.created && key === local.key;
+  }
+  const onDisk = existsSync(path) ? readFileSync(path, 'utf8').trim() : undefined;
+  if (onDisk !== key) {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    writeFileSync(path, `${key}\n`, { mode: 0o600 });
+    chmodSync(path, 0o600);
+  }
+  return { key, path, created };
 }

@@ -3,13 +3,15 @@
 // Token lifetime uses wall-clock time, not the migration clock: clients cache tokens by real expiry
 // (see docs/decisions.md); the wall clock is injectable so tests need not wait for a token to expire.
 // A token is accepted only with a signature by this authority, `exp`, a known tenant in `tid`, and
-// `iss` = `<this server's origin>/<tid>/v2.0` (the tenant's authority on one of xtm's listeners).
+// `iss` = `<this server's origin>/<tid>/v2.0` (the tenant's authority on one of xtm's listeners), or
+// `<public URL>/<tid>/v2.0` when the service has one (--public-url): replicas behind a load balancer
+// share the signing key (keys.ts) and that issuer, so each accepts every replica's tokens.
 import { randomUUID } from 'node:crypto';
 import { secretMatches } from '../../tenants/secrets.js';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import type { Store } from '../../store/db.js';
 import { authRepo } from '../../store/authRepo.js';
-import { DirectoryRoles, Resources, type AppPermission } from '../../tenants/model.js';
+import { DirectoryRoles, Resources, type AppPermission } from '../../domain/tenantVocabulary.js';
 import { Errors } from '../errors.js';
 import type { SigningKey } from './keys.js';
 import type { Principal } from './principal.js';
@@ -49,6 +51,8 @@ export interface TokenAuthority {
   verifyCached(token: string, origin?: string): Principal | undefined;
   /** The listeners' origins (set once listening): tokens issued on any of them are accepted on all. */
   setOrigins(origins: string[]): void;
+  /** The authority base a token requested on `origin` is issued by: the public URL when configured. */
+  issuerBase(origin: string): string;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
@@ -64,9 +68,10 @@ function originKey(origin: string): string | undefined {
   }
 }
 
-export function makeTokenAuthority(store: Store, key: SigningKey, lifetimeSec: number, wallNow: () => number = Date.now): TokenAuthority {
+export function makeTokenAuthority(store: Store, key: SigningKey, lifetimeSec: number, wallNow: () => number = Date.now, publicUrl: string | null = null): TokenAuthority {
   const cache = new Map<string, { p: Principal; exp: number; issuerBase: string }>();
   const listenerKeys = new Set<string>();
+  const publicBase = publicUrl?.replace(/\/+$/, '');
   const acceptedIssuers = new Map<string, boolean>(); // `${origin} ${issuerBase}` -> accepted
 
   function verifyCached(token: string, origin?: string): Principal | undefined {
@@ -81,7 +86,7 @@ export function makeTokenAuthority(store: Store, key: SigningKey, lifetimeSec: n
   }
 
   function issuerAccepted(issuerBase: string, origin: string | undefined): boolean {
-    if (issuerBase === origin) return true;
+    if (issuerBase === origin || issuerBase === publicBase) return true;
     const memo = `${origin ?? ''} ${issuerBase}`;
     let ok = acceptedIssuers.get(memo);
     if (ok === undefined) {
@@ -170,6 +175,7 @@ export function makeTokenAuthority(store: Store, key: SigningKey, lifetimeSec: n
       const scp = scopes ?? ['CrossTenantContentMigration.ReadWrite.All', 'SharePointCrossTenantMigration.Manage.All', 'User.Read.All'];
       return userClaims(user, GRAPH_APP_ID, scp, tenantId, issuerBase);
     },
+    issuerBase: (origin) => publicBase ?? origin,
     setOrigins(origins) {
       for (const o of origins) {
         const k = originKey(o);
