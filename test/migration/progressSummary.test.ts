@@ -68,6 +68,7 @@ test('progressSummary: validation reasons, then counts and totals through a migr
   assert.deepEqual(exchange.users, { synced: 3 }, JSON.stringify(synced.workloads));
   assert.ok(exchange.itemsTotal > 0 && exchange.itemsDone === exchange.itemsTotal, JSON.stringify(exchange));
   assert.deepEqual(synced.workloads.find((w: any) => w.workload === 'oneDrive').users, { waiting: 3 });
+  assert.deepEqual(synced.slowestUsers, [], 'moves waiting for cutover are not slow');
 
   await advanceAndDrain(s, 'P1D');
   const done = await summary(id);

@@ -6,8 +6,7 @@ import type { Store } from '../../store/db.js';
 import { progressSummaryRows } from '../../store/progressSummaryRepo.js';
 import type { MigrationJob } from '../../domain/job.js';
 import type { Workload } from '../../domain/enums.js';
-import { worstScore, type ConsistencyScore } from '../../domain/moveStatus.js';
-import { nonTerminal } from './orchestrator.js';
+import { worstScore, type ConsistencyScore, type MovePhase } from '../../domain/moveStatus.js';
 
 /** The workloads as the summary names them (the console's and CLI's column headers). */
 export const SUMMARY_WORKLOAD: Record<Workload, string> = { Exchange: 'exchange', ODSP: 'oneDrive', Teams: 'teams', Meeting: 'meetings' };
@@ -20,7 +19,8 @@ export const USER_STATUS_RANK = ['failed', 'error', 'invalid', 'pendingCancel', 
 
 const ATTENTION_STATUSES = ['invalid', 'error'] as const; // validation's findings (before moves exist)
 const ATTENTION_PHASES = ['failed', 'awaitingApproval'] as const; // the engine's: failed moves, skipped items to approve
-const ACTIVE_PHASES = nonTerminal.filter((p) => p !== 'notStarted' && p !== 'cancelling');
+// Moves copying right now; waiting ones (queued, synced until cutover, awaiting the mailbox) are not slow.
+const ACTIVE_PHASES: readonly MovePhase[] = ['syncing', 'moving', 'finalizing'];
 const LIST_LIMIT = 50;
 const SLOWEST_LIMIT = 5;
 
