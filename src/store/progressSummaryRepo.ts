@@ -35,13 +35,17 @@ export async function progressSummaryRows(db: Db, job: { id: string; tenantId: s
   const rankOf = sql`case ${field('status')} ${sql.join(o.rank.map((s, i) => sql`when ${sql.lit(s)} then ${sql.lit(i)}`), sql` `)} else ${sql.lit(o.rank.length)} end`;
   const list = (values: readonly string[]) => sql.join(values.map((v) => sql.lit(v)));
 
-  const [total, users, tasks, moves, taskAttention, moveAttention, slowest] = await Promise.all([
+  // The tasks' statuses are read out of their JSON once (materialized) for both counts: per user (its
+  // most pressing status, as a rank) and per workload.
+  const statusRows = sql<{ workload: string | null; status: string; n: number }>`with s as materialized (
+        select t.id as id, ${field('service')} as w, ${field('status')} as st, ${rankOf} as r from ${statuses} where t.job_id = ${job.id})
+      select null as workload, cast(r as text) as status, count(*) as n from (select id, min(r) as r from s group by id) as u group by r
+      union all
+      select w as workload, st as status, count(*) as n from s group by w, st`;
+
+  const [total, counts, moves, taskAttention, moveAttention, slowest] = await Promise.all([
     sql<{ n: number }>`select count(*) as n from migration_tasks where job_id = ${job.id}`.execute(db),
-    sql<{ r: number; n: number }>`select r, count(*) as n from (
-        select t.id, min(${rankOf}) as r from ${statuses} where t.job_id = ${job.id} group by t.id) as u
-      group by r`.execute(db),
-    sql<{ workload: string; status: string; n: number }>`select ${field('service')} as workload, ${field('status')} as status, count(*) as n
-      from ${statuses} where t.job_id = ${job.id} group by 1, 2`.execute(db),
+    statusRows.execute(db),
     sql<SummaryRows['moves'][number]>`select workload, phase, consistency, count(*) as n,
         sum(items_done) as "itemsDone", sum(items_total) as "itemsTotal", sum(bytes_done) as "bytesDone", sum(bytes_total) as "bytesTotal", max(updated_at) as "updatedAt"
       from migration_moves where job_id = ${job.id} group by workload, phase, consistency`.execute(db),
@@ -61,8 +65,8 @@ export async function progressSummaryRows(db: Db, job: { id: string; tenantId: s
   const num = (v: unknown) => Number(v ?? 0);
   return {
     usersTotal: num(total.rows[0]?.n),
-    userStatuses: users.rows.map((r) => ({ status: o.rank[num(r.r)] ?? 'unknownFutureValue', n: num(r.n) })),
-    taskStatuses: tasks.rows.map((r) => ({ workload: r.workload, status: r.status, n: num(r.n) })),
+    userStatuses: counts.rows.filter((r) => r.workload === null).map((r) => ({ status: o.rank[num(r.status)] ?? 'unknownFutureValue', n: num(r.n) })),
+    taskStatuses: counts.rows.filter((r) => r.workload !== null).map((r) => ({ workload: r.workload!, status: r.status, n: num(r.n) })),
     moves: moves.rows.map((r) => ({ ...r, n: num(r.n), itemsDone: num(r.itemsDone), itemsTotal: num(r.itemsTotal), bytesDone: num(r.bytesDone), bytesTotal: num(r.bytesTotal) })),
     attention: [...moveAttention.rows, ...taskAttention.rows],
     slowest: slowest.rows.map((r) => ({ ...r, itemsDone: num(r.itemsDone), itemsTotal: num(r.itemsTotal) })),
