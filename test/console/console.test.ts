@@ -147,6 +147,11 @@ test('console: sign in, create, validate, fix, migrate, advance the clock, watch
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
   const csv = await (await download.createReadStream()).toArray();
   assert.match(Buffer.concat(csv).toString(), /^User,11111111-1111-4111-8111-111111111111,/m);
+  // Import a CSV row (the user the demo leaves unmapped): sent as a Graph delta PATCH, then found by search.
+  await page.getByLabel('Import CSV').setInputFiles({ name: 'map.csv', mimeType: 'text/csv', buffer: Buffer.from('User,11111111-1111-4111-8111-111111111111,fault-no-spo-mapping@contoso.com,fault-no-spo-mapping@fabrikam.com,fault-no-spo-mapping@fabrikam.com,RegularUser\r\n') });
+  await page.getByText('Imported 1 user and 0 group mappings').waitFor();
+  await page.getByLabel('Search by source UPN').fill('fault-no-spo');
+  await page.locator('tbody tr', { hasText: 'fault-no-spo-mapping@fabrikam.com' }).waitFor();
   await check('09-sharepoint');
 
   // Narrow screen: the pages still work.
