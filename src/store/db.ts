@@ -17,6 +17,9 @@ import { faultsMigration } from './migrations/0005_faults.js';
 import { spoMigrationMigration } from './migrations/0006_spo_migration.js';
 import { taskFillfactorMigration } from './migrations/0007_task_fillfactor.js';
 import { jobNotifyMigration } from './migrations/0008_job_notify.js';
+import { moveIndexesMigration } from './migrations/0009_move_indexes.js';
+import { contentMigration } from './migrations/0010_content.js';
+import { credentialsMigration } from './migrations/0011_credentials.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -32,7 +35,7 @@ export interface Store {
 }
 
 export function migrations(dialect: StoreDialect): Record<string, Migration> {
-  return { '0001_initial': initialMigration(dialect), '0002_work': workMigration(dialect), '0003_migration': migrationMigration(dialect), '0004_changes': changesMigration(dialect), '0005_faults': faultsMigration(dialect), '0006_spo_migration': spoMigrationMigration(dialect), '0007_task_fillfactor': taskFillfactorMigration(dialect), '0008_job_notify': jobNotifyMigration(dialect) };
+  return { '0001_initial': initialMigration(dialect), '0002_work': workMigration(dialect), '0003_migration': migrationMigration(dialect), '0004_changes': changesMigration(dialect), '0005_faults': faultsMigration(dialect), '0006_spo_migration': spoMigrationMigration(dialect), '0007_task_fillfactor': taskFillfactorMigration(dialect), '0008_job_notify': jobNotifyMigration(dialect), '0009_move_indexes': moveIndexesMigration(), '0010_content': contentMigration(dialect), '0011_credentials': credentialsMigration(dialect) };
 }
 
 export async function openStore(location: string): Promise<Store> {

@@ -95,7 +95,7 @@ function deleteTenantsSqlite(sqlite: Database.Database, tenantIds: readonly stri
   for (const [table, col] of TENANT_TABLES) sqlite.prepare(`DELETE FROM ${table} WHERE ${col} IN (${marks})`).run(...tenantIds);
 }
 
-export async function deleteTenantsKysely(db: Kysely<Schema> | Tx, tenantIds: readonly string[]): Promise<void> {
+async function deleteTenantsKysely(db: Kysely<Schema> | Tx, tenantIds: readonly string[]): Promise<void> {
   if (!tenantIds.length) return;
   for (const [table, col] of TENANT_TABLES) await db.deleteFrom(table).where(col as never, 'in', tenantIds as never).execute();
 }

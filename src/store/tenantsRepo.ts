@@ -74,7 +74,6 @@ export async function getUser(store: Store, tenantId: string, idOrUpn: string): 
   const r = await store.db.selectFrom('recipients').selectAll().where('tenant_id', '=', u.tenant_id).where('id', '=', u.id).executeTakeFirst();
   return userFromRows(u, r);
 }
-export { getUser as getUserByIdOrUpn };
 
 /** One page of an admin list: rows after the keyset position `after`, at most `limit` (+1 to tell if more follow). */
 export interface KeyPage { after?: string[]; limit: number }

@@ -144,6 +144,15 @@ export const workRepo = {
     return rows.map((x) => ({ task: x.task, attempts: x.attempts, locked: x.locked_at !== null, jobKey: x.job_key }));
   },
 
+  /**
+   * Work left to do now on the store's backend, whoever runs it: runnable items due or locked, and
+   * timers due. 0 means every runner is idle until the clock moves (benchmarks driving other processes).
+   */
+  async pendingNow(db: Db, nowIso: string): Promise<number> {
+    const st = isPostgres(db) ? await workRepo.graphileState(db) : await workRepo.itemState(db, nowIso);
+    return st.due + st.locked + (await workRepo.dueTimerCount(db, nowIso));
+  },
+
   // ---- dead letters ---------------------------------------------------------------------------
   async recordFailures(db: Db, rows: readonly WorkFailuresTable[]): Promise<void> {
     for (const part of chunks(rows)) await db.insertInto('work_failures').values(part).execute();

@@ -1,7 +1,7 @@
 // Input object -> record: fills every default the way the real service would (derived ids, hosts,
 // proxy addresses, LegacyExchangeDN, quotas). No reference to other objects is resolved here (see
 // prepare.ts) and nothing is rejected: invariants.ts judges the result.
-import { hashSecret } from './secrets.js';
+import { hashLegacyDigest, hashSecret } from './secrets.js';
 import { lower } from '../domain/naturalKeys.js';
 import { aliasFromUpn, defaultSpoHosts, deriveGuid, guidSequence, legacyExchangeDn, spoMappingId, trimSlash } from './ids.js';
 import { DEFAULT_QUOTAS, mergeSettings, NO_HOLDS, WELL_KNOWN_FOLDERS } from '../domain/tenantVocabulary.js';
@@ -209,7 +209,7 @@ export function normalizeApplication(input: ApplicationInput, ownerTenantId: str
       keyId: lower(s.keyId ?? deriveGuid('secret', appId, String(i))),
       displayName: s.displayName ?? '',
       hint: s.hint ?? (s.value ?? '').slice(0, 3),
-      sha256: s.sha256 ?? (s.value !== undefined ? hashSecret(s.value) : ''),
+      sha256: s.sha256 !== undefined ? hashLegacyDigest(s.sha256) : s.value !== undefined ? hashSecret(s.value) : '',
     })),
     createdDateTime: time(input.createdDateTime, now),
   };

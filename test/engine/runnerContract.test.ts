@@ -9,11 +9,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '../../src/store/schema.js';
+import { sql } from 'kysely';
 import { Clock } from '../../src/clock.js';
 import { openStore, type Store } from '../../src/store/db.js';
 import { workRepo } from '../../src/store/workRepo.js';
+import { inTransaction, type Tx } from '../../src/store/unitOfWork.js';
 import { makeRunner, type Runner } from '../../src/engine/work/host.js';
 import { PermanentError, type EnqueueSpec, type TaskList } from '../../src/engine/queue.js';
 import { createTempDatabase, pgUnreachable, type TempDatabase } from '../pg.js';
@@ -139,7 +139,7 @@ for (const backend of backends) {
 
     it('a job key replaces a pending item with the same key', async () => {
       reset();
-      await store.db.transaction().execute(async (trx) => {
+      await inTransaction(store, async (trx) => {
         await q().enqueue('test.record', { v: 1 }, { jobKey: 'k1' }, trx);
         await q().enqueue('test.record', { v: 2 }, { jobKey: 'k1' }, trx);
         await q().enqueue('test.record', { v: 3 }, { jobKey: 'k1', runAt: new Date(clock.nowMs() + 60_000) }, trx);
@@ -197,7 +197,7 @@ for (const backend of backends) {
           for (const queue of ['A', 'B']) items.push({ task: 'test.serial', payload: { q: queue, i }, opts: { queueName: `user-${queue}:Exchange` } });
           for (let j = 0; j < 10; j++) items.push({ task: 'test.record', payload: { i, j } });
         }
-        await store.db.transaction().execute((trx) => q().enqueueMany(items, trx));
+        await inTransaction(store, (trx) => q().enqueueMany(items, trx));
         q().notify();
         second.queue.notify();
         await q().drain();
@@ -266,7 +266,7 @@ for (const backend of backends) {
 
     it('batch enqueue: 300 items in one transaction, each run exactly once', async () => {
       reset();
-      await store.db.transaction().execute((trx) => q().enqueueMany(Array.from({ length: 300 }, (_, i) => ({ task: 'test.record', payload: { i } })), trx));
+      await inTransaction(store, (trx) => q().enqueueMany(Array.from({ length: 300 }, (_, i) => ({ task: 'test.record', payload: { i } })), trx));
       q().notify();
       await q().drain();
       assert.equal(runs.length, 300);
@@ -277,7 +277,7 @@ for (const backend of backends) {
       reset();
       // Two items locked by two other runners: one alive (fresh heartbeat), one dead (stale heartbeat).
       // Enqueued and locked in one transaction, so this runner never sees them unlocked.
-      await store.db.transaction().execute(async (trx) => {
+      await inTransaction(store, async (trx) => {
         await q().enqueue('test.record', { who: 'alive' }, { jobKey: 'lock-alive' }, trx);
         await q().enqueue('test.record', { who: 'dead' }, { jobKey: 'lock-dead' }, trx);
         await lockByKey(store, trx, 'lock-alive', 'runner-alive');
@@ -302,7 +302,7 @@ for (const backend of backends) {
 }
 
 /** Locks an item as another runner would have (the backend's own lock columns). */
-async function lockByKey(store: Store, db: Kysely<Database>, key: string, lockedBy: string): Promise<void> {
+async function lockByKey(store: Store, db: Tx, key: string, lockedBy: string): Promise<void> {
   if (store.dialect === 'postgres') {
     await sql`update graphile_worker._private_jobs set locked_at = now(), locked_by = ${lockedBy}, attempts = attempts + 1 where key = ${key}`.execute(db);
   } else {
@@ -382,7 +382,7 @@ for (const backend of backends) {
           // A different number of round trips before each enqueue, so one of them lands in that window.
           for (let i = 0; i < payload.n; i++) await h.store.db.selectFrom('work_timers').select('id').limit(1).execute();
           if (payload.n < 12) {
-            await h.store.db.transaction().execute((trx) => h.queue.enqueue('test.chain', { n: payload.n + 1 }, { jobKey: 'chain' }, trx));
+            await inTransaction(h.store, (trx) => h.queue.enqueue('test.chain', { n: payload.n + 1 }, { jobKey: 'chain' }, trx));
             h.queue.notify();
           }
         },
@@ -393,6 +393,33 @@ for (const backend of backends) {
         await runner.queue.enqueue('test.chain', { n: 1 }, { jobKey: 'chain' });
         for (let i = 0; i < 1000 && done.length < 12; i++) await sleep(10);
         assert.deepEqual(done, Array.from({ length: 12 }, (_, i) => i + 1));
+      } finally {
+        await runner.stop();
+        await store.close();
+        await cleanup();
+      }
+    });
+  });
+}
+
+for (const backend of backends) {
+  describe(`timers come due as time passes: ${backend.name}`, { skip: backend.skip }, () => {
+    // Under a real (or accelerated) clock nobody advances the clock: the runner itself must wake when
+    // the next timer is due. On PostgreSQL it only woke on a notify or a clock change, so a retry or a
+    // scheduled phase waited for unrelated work.
+    it('an item due 300 ms from now runs then, with nothing more waking the runner', async () => {
+      const { store, cleanup } = await backend.open();
+      const clock = new Clock({ mode: 'real' });
+      const ran: number[] = [];
+      const runner = makeRunner(store, clock, log, { 'test.later': async () => void ran.push(Date.now()) }, { pollMs: 60_000 });
+      try {
+        await runner.start();
+        const due = Date.now() + 300;
+        await runner.queue.enqueue('test.later', {}, { runAt: new Date(due) });
+        runner.queue.notify(); // as the API does after a commit: the runner learns of the timer now, not at its next poll
+        for (let i = 0; i < 300 && ran.length === 0; i++) await sleep(10);
+        assert.equal(ran.length, 1, 'ran once when due, without a drain, another notify or a clock change');
+        assert.ok(ran[0]! >= due, 'not before it was due');
       } finally {
         await runner.stop();
         await store.close();

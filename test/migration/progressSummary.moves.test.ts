@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { startServer, guid, jobBody, T, type TestServer } from '../helpers.js';
 import { migrationRepo } from '../../src/store/migrationRepo.js';
 import { jobsRepo } from '../../src/store/jobsRepo.js';
+import type { MovePhase } from '../../src/domain/movePhases.js';
 
 const B = '/beta/solutions/migrations/crossTenantMigrationJobs';
 let s: TestServer;
@@ -22,12 +23,15 @@ test('summary of moves in flight: slowest, attention, users by status, totals', 
   const db = s.deps.store.db;
   const now = '2026-06-01T00:00:00.000Z';
   const move = (userId: string, workload: 'Exchange' | 'ODSP') => ({ jobId: id, userId, workload });
-  await migrationRepo.startMoves(db, [1, 2, 3].flatMap((n) => (['Exchange', 'ODSP'] as const).map((w) => ({ ...move(guid(n), w), tenantId: T.target, sourceTenantId: T.source, sourceUserId: null, phase: 'syncing' as const, nowIso: now }))));
-  await migrationRepo.update(db, move(guid(1), 'Exchange'), { itemsTotal: 100, itemsDone: 10, bytesTotal: 1000, bytesDone: 100 });
-  await migrationRepo.update(db, move(guid(2), 'Exchange'), { itemsTotal: 100, itemsDone: 50, bytesTotal: 1000, bytesDone: 500 });
-  await migrationRepo.update(db, move(guid(3), 'Exchange'), { phase: 'awaitingApproval', itemsTotal: 40, itemsDone: 40, consistency: 'Investigate' });
-  await migrationRepo.update(db, move(guid(2), 'ODSP'), { phase: 'failed', errorCode: 'MIGR-003', errorMessage: 'The OneDrive could not be moved.', updatedAt: '2026-06-01T01:00:00.000Z' });
-  for (const n of [1, 3]) await migrationRepo.update(db, move(guid(n), 'ODSP'), { phase: 'waiting' });
+  const phase = (n: number, w: 'Exchange' | 'ODSP') => (w === 'Exchange' ? (n === 3 ? 'awaitingApproval' : 'syncing') : n === 2 ? 'failed' : 'waiting') as MovePhase;
+  await migrationRepo.startMoves(db, [1, 2, 3].flatMap((n) => (['Exchange', 'ODSP'] as const).map((w) => ({
+    ...move(guid(n), w), tenantId: T.target, sourceTenantId: T.source, sourceUserId: null, phase: phase(n, w), nowIso: now,
+    ...(phase(n, w) === 'failed' ? { errorCode: 'MIGR-003', errorMessage: 'The OneDrive could not be moved.' } : {}),
+  }))));
+  await migrationRepo.patch(db, move(guid(1), 'Exchange'), { itemsTotal: 100, itemsDone: 10, bytesTotal: 1000, bytesDone: 100 });
+  await migrationRepo.patch(db, move(guid(2), 'Exchange'), { itemsTotal: 100, itemsDone: 50, bytesTotal: 1000, bytesDone: 500 });
+  await migrationRepo.patch(db, move(guid(3), 'Exchange'), { itemsTotal: 40, itemsDone: 40, consistency: 'Investigate' });
+  await migrationRepo.patch(db, move(guid(2), 'ODSP'), { updatedAt: '2026-06-01T01:00:00.000Z' });
   const statuses = (ex: string, od: string) => [{ service: 'Exchange' as const, status: ex as any, message: '', errors: [] }, { service: 'ODSP' as const, status: od as any, message: '', errors: [] }];
   await jobsRepo.saveTaskStatuses(db, id, [
     { id: guid(1), currentStatus: statuses('syncing', 'synced') },

@@ -22,7 +22,7 @@ export class JobService {
 
   /** Finds the caller's job by id, by displayName, or by a bare value (id first, then displayName). */
   async resolve(tenantId: string, key: JobKey): Promise<MigrationJob> {
-    const db = this.store.db;
+    const db = this.store;
     let job: MigrationJob | undefined;
     if (key.by === 'displayName') {
       job = await jobsRepo.byDisplayName(db, tenantId, key.value);
@@ -156,7 +156,7 @@ export class JobService {
   async cancelUser(tenantId: string, key: JobKey, userId: string): Promise<{ job: MigrationJob; userId: string }> {
     const job = await this.resolve(tenantId, key);
     const id = userId.toLowerCase();
-    const task = await jobsRepo.task(this.store.db, job.id, id);
+    const task = await jobsRepo.task(this.store, job.id, id);
     if (!task) throw Errors.taskNotFound(job.displayName, userId);
     const userStatus = task.cancelled ? 'cancelled' : (task.currentStatus[0]?.status ?? 'notStarted');
     if (task.cancelled) throw Errors.cancelNotAllowed(userStatus);

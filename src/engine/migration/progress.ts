@@ -4,7 +4,8 @@ import type { Store } from '../../store/db.js';
 import { migrationRepo, type Move } from '../../store/migrationRepo.js';
 import { jobsRepo } from '../../store/jobsRepo.js';
 import type { MigrationJob } from '../../domain/job.js';
-import { moveStatus, worstScore, type ConsistencyScore } from '../../domain/moveStatus.js';
+import { worstScore, type ConsistencyScore } from '../../domain/moveStatus.js';
+import { moveStatus } from '../../domain/movePhases.js';
 
 export interface WorkloadProgress {
   workload: string;
@@ -60,9 +61,16 @@ export async function jobProgress(store: Store, job: MigrationJob, page?: { skip
     t.bytesDone += m.bytesDone;
     t.bytesTotal += m.bytesTotal;
   };
-  for (const m of page ? await migrationRepo.totals(db, job.id) : moves) add(m);
+  const byUser = new Map<string, Move[]>();
+  for (const m of moves) {
+    const list = byUser.get(m.userId);
+    if (list) list.push(m);
+    else byUser.set(m.userId, [m]);
+    if (!page) add(m);
+  }
+  if (page) for (const t of await migrationRepo.totals(db, job.id)) add(t);
   const users = tasks.map((t) => {
-    const mine = moves.filter((m) => m.userId === t.id);
+    const mine = byUser.get(t.id) ?? [];
     const score = worstScore(mine.map((m) => m.consistency as ConsistencyScore | null));
     return { id: t.id, sourceUserId: mine[0]?.sourceUserId ?? null, cancelled: t.cancelled, dataConsistencyScore: score, workloads: mine.map(workload) };
   });

@@ -6,7 +6,8 @@ import type { Store } from '../../store/db.js';
 import { progressSummaryRows } from '../../store/progressSummaryRepo.js';
 import type { MigrationJob } from '../../domain/job.js';
 import type { Workload } from '../../domain/enums.js';
-import { worstScore, type ConsistencyScore, type MovePhase } from '../../domain/moveStatus.js';
+import { worstScore, type ConsistencyScore } from '../../domain/moveStatus.js';
+import type { MovePhase } from '../../domain/movePhases.js';
 
 /** The workloads as the summary names them (the console's and CLI's column headers). */
 export const SUMMARY_WORKLOAD: Record<Workload, string> = { Exchange: 'exchange', ODSP: 'oneDrive', Teams: 'teams', Meeting: 'meetings' };

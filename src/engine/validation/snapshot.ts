@@ -15,7 +15,7 @@ import { parseJson } from '../../store/json.js';
 export interface ValidationInput { ctx: ValidationContext; users: UserSnapshot[] }
 
 export async function loadValidationInput(store: Store, job: MigrationJob, userIds: readonly string[], nowMs: number): Promise<ValidationInput> {
-  const [source, target] = await Promise.all([loadTenant(store.db, job.sourceTenantId), loadTenant(store.db, job.tenantId)]);
+  const [source, target] = await Promise.all([loadTenant(store, job.sourceTenantId), loadTenant(store, job.tenantId)]);
   const ctx: ValidationContext = { job, source, target, nowMs };
   const scopeGroupIds = source.scopeGroups.map((g) => g.id);
   const occurrences = new Map<string, number>();
@@ -49,10 +49,10 @@ function emptyUser(id: string, occurrencesInJob: number): UserSnapshot {
 async function loadTargetSide(store: Store, ctx: ValidationContext, chunk: string[], users: Map<string, UserSnapshot>): Promise<void> {
   const tid = ctx.target.id;
   const [userRows, recipientRows, mappingRows, jobRows] = await Promise.all([
-    validationRepo.users(store.db, tid, chunk),
-    validationRepo.recipients(store.db, tid, chunk),
-    validationRepo.identityMappings(store.db, tid, ctx.source.id, chunk),
-    jobsRepo.activeMemberships(store.db, tid, chunk, INACTIVE_STATUSES, ctx.job.id),
+    validationRepo.users(store, tid, chunk),
+    validationRepo.recipients(store, tid, chunk),
+    validationRepo.identityMappings(store, tid, ctx.source.id, chunk),
+    jobsRepo.activeMemberships(store, tid, chunk, INACTIVE_STATUSES, ctx.job.id),
   ]);
   for (const r of userRows) users.get(r.id)!.targetUser = toUser(r);
   for (const r of recipientRows) users.get(r.id)!.targetRecipient = toRecipient(r);
@@ -66,7 +66,7 @@ async function loadTargetSide(store: Store, ctx: ValidationContext, chunk: strin
   // A site already owned by the user as its OneDrive, or sitting at the URL the move would use.
   const urlOwner = new Map<string, string>();
   for (const r of userRows) urlOwner.set(targetOneDriveUrl(ctx, r.user_principal_name), r.id);
-  const siteRows = await validationRepo.targetOneDrives(store.db, tid, chunk, [...urlOwner.keys()]);
+  const siteRows = await validationRepo.targetOneDrives(store, tid, chunk, [...urlOwner.keys()]);
   for (const s of siteRows) {
     const owner = (s.kind === 'OneDrive' && s.owner_user_id && users.has(s.owner_user_id) ? s.owner_user_id : undefined) ?? urlOwner.get(s.url_key);
     if (owner) users.get(owner)!.targetOneDriveUrl ??= s.url;
@@ -77,11 +77,11 @@ async function loadSourceSide(store: Store, ctx: ValidationContext, bySource: Ma
   const sid = ctx.source.id;
   const ids = [...bySource.keys()];
   const [userRows, recipientRows, memberRows, siteRows, meetingRows] = await Promise.all([
-    validationRepo.users(store.db, sid, ids),
-    validationRepo.recipients(store.db, sid, ids),
-    validationRepo.groupMemberships(store.db, sid, scopeGroupIds, ids),
-    validationRepo.sourceOneDrives(store.db, sid, ids),
-    validationRepo.meetingCounts(store.db, sid, ids),
+    validationRepo.users(store, sid, ids),
+    validationRepo.recipients(store, sid, ids),
+    validationRepo.groupMemberships(store, sid, scopeGroupIds, ids),
+    validationRepo.sourceOneDrives(store, sid, ids),
+    validationRepo.meetingCounts(store, sid, ids),
   ]);
   for (const r of userRows) bySource.get(r.id)!.sourceUser = toUser(r);
   for (const r of recipientRows) bySource.get(r.id)!.sourceRecipient = toRecipient(r);
@@ -92,7 +92,7 @@ async function loadSourceSide(store: Store, ctx: ValidationContext, bySource: Ma
   const byUpn = new Map<string, UserSnapshot>();
   for (const u of bySource.values()) if (u.sourceUser) byUpn.set(u.sourceUser.userPrincipalName.toLowerCase(), u);
   if (byUpn.size > 0) {
-    const maps = await validationRepo.spoUserMappings(store.db, ctx.target.id, [...byUpn.keys()]);
+    const maps = await validationRepo.spoUserMappings(store, ctx.target.id, [...byUpn.keys()]);
     for (const m of maps) {
       byUpn.get(m.source_upn_key)!.spoMapping = { sourceUpn: m.source_upn, targetUpn: m.target_upn, targetEmail: m.target_email, userType: m.user_type };
     }
@@ -116,7 +116,7 @@ async function loadSourceSide(store: Store, ctx: ValidationContext, bySource: Ma
 async function driveStats(store: Store, tenantId: string, siteIds: string[]) {
   const stats = new Map<string, { items: number; bytes: number; longest: number }>();
   if (siteIds.length === 0) return stats;
-  const { agg, versioned } = await validationRepo.driveStats(store.db, tenantId, siteIds);
+  const { agg, versioned } = await validationRepo.driveStats(store, tenantId, siteIds);
   for (const r of agg) stats.set(r.site_id, { items: Number(r.n), bytes: Number(r.bytes ?? 0), longest: Number(r.longest ?? 0) });
   for (const r of versioned) {
     const versions = parseJson<{ sizeBytes?: number }[]>(r.versions, []);

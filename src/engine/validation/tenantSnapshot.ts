@@ -1,6 +1,7 @@
 // One tenant's configuration for validation: tenant row and settings, accepted domains, apps and
 // service principals, OrgRels, migration endpoints, SPO relationships and the OrgRels' scope groups.
 import type { Store } from '../../store/db.js';
+import type { Handle } from '../../store/unitOfWork.js';
 import { validationRepo } from '../../store/validationRepo.js';
 import { mergeSettings, type AppPermission } from '../../domain/tenantVocabulary.js';
 import type { TenantSnapshot } from '../../domain/validation/types.js';
@@ -21,8 +22,8 @@ function absentTenant(id: string): TenantSnapshot {
   };
 }
 
-/** One tenant's snapshot, read through the store's handle (store.db). */
-export async function loadTenant(db: Store['db'], id: string): Promise<TenantSnapshot> {
+/** One tenant's snapshot, read through the store or a transaction (store.db from older callers). */
+export async function loadTenant(db: Handle | Store['db'], id: string): Promise<TenantSnapshot> {
   const { tenant, domains, apps, sps, rels, endpoints, spoRels } = await validationRepo.tenantConfig(db, id);
   if (!tenant) return absentTenant(id);
 

@@ -21,6 +21,7 @@ import type { TaskList, WorkQueue } from '../queue.js';
 import { retryTimer, runItem, type ItemInfo } from './execute.js';
 import type { Envelope, Producer } from './producer.js';
 import { realIso, RUNNER_DEFAULTS, type RunnerOptions } from './runnerOptions.js';
+import { TimerAlarm } from './timerAlarm.js';
 
 export class GraphileRunner {
   readonly workerId: string;
@@ -33,9 +34,13 @@ export class GraphileRunner {
   private readonly lockIds = new Set<string>();
   private lastBeatMs = 0; // wall time of the last heartbeat that reached the database
   private running = 0;
+  private waking = false;
+  private again = false;
+  private readonly alarm: TimerAlarm;
 
   constructor(private readonly store: Store, private readonly clock: Clock, private readonly log: Logger, private readonly tasks: TaskList, private readonly producer: Producer, opts: RunnerOptions = {}) {
-    this.o = { ...RUNNER_DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) } as Required<RunnerOptions>;
+    this.o = { ...RUNNER_DEFAULTS, concurrency: 8, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) } as Required<RunnerOptions>;
+    this.alarm = new TimerAlarm(store, clock, this.o.pollMs, () => this.wake());
     this.workerId = opts.workerId ?? `graphile-${process.pid}-${randomUUID().slice(0, 8)}`;
     this.queue = {
       enqueue: (task, payload, o, trx) => producer.add([{ task, payload, opts: o }], trx),
@@ -66,7 +71,8 @@ export class GraphileRunner {
     const common = { connectionString: this.store.location, pollInterval: this.o.pollMs, noHandleSignals: true, parsedCronItems: [], events, logger };
     const { batched, serial } = this.wrapTasks();
     // Finished jobs are deleted together (completeJobBatchDelay: 0 batches the completions of one tick).
-    // The local queue holds about one batch per runner, so a second worker process finds work too.
+    // The local queue holds about as many items as run at once (claimBatch), so a second worker
+    // process finds work too.
     try {
       this.runners.push(await run({
         ...common,
@@ -91,13 +97,37 @@ export class GraphileRunner {
     this.clock.off('advance', this.wake);
     if (this.beat) clearInterval(this.beat);
     this.abort.abort();
-    for (const r of this.runners.splice(0)) await r.stop();
+    const runners = this.runners.splice(0); // wake() and the alarm see a stopped runner from here
+    this.alarm.stop();
+    for (const r of runners) await r.stop();
     await workRepo.removeWorkers(this.store.db, [this.workerId]);
   }
 
-  /** Clock moved or work was committed: move due timers into graphile (its NOTIFY wakes the workers). */
+  /**
+   * Clock moved, work was committed, or the alarm rang: move due timers into graphile (its NOTIFY wakes
+   * the workers) and set the alarm for the next one. Wakes that come while one runs are folded into one.
+   */
   readonly wake = (): void => {
-    void this.producer.promoteDue().catch((err) => this.log.error({ err }, 'runner: timer promotion failed'));
+    if (!this.runners.length) return;
+    if (this.waking) {
+      this.again = true;
+      return;
+    }
+    this.waking = true;
+    void (async () => {
+      let next: number | null = null;
+      do {
+        this.again = false;
+        next = await this.producer.promoteDue();
+      } while (this.again);
+      if (this.runners.length) await this.alarm.arm(next);
+    })().catch((err) => {
+      this.log.error({ err }, 'runner: timer promotion failed');
+      if (this.runners.length) this.alarm.retryLater();
+    }).finally(() => {
+      this.waking = false;
+      if (this.again) this.wake(); // came while the alarm was being set
+    });
   };
 
   async drain(): Promise<void> {

@@ -23,7 +23,8 @@ export interface Producer {
   add(items: readonly EnqueueSpec[], db?: Tx): Promise<void>;
   /** Re-adds an item (a retry or a promoted timer) with its attempts carried; `runAtMs` in clock time. */
   addTimerRows(rows: readonly WorkTimersTable[], db: Tx): Promise<void>;
-  promoteDue(): Promise<number>;
+  /** Moves due timers into the runnable queue; answers when the next timer is due (null: none left). */
+  promoteDue(): Promise<number | null>;
 }
 
 export function makeProducer(store: Store, clock: Clock, backend: Backend): Producer {
@@ -91,18 +92,15 @@ export function makeProducer(store: Store, clock: Clock, backend: Backend): Prod
       return route(db, rows);
     },
     async promoteDue() {
-      let moved = 0;
       for (;;) {
         const nowIso = clock.iso();
         const next = await workRepo.nextTimerAt(store.db);
-        if (next === undefined || next > Date.parse(nowIso)) return moved;
-        const n = await inTransaction(store, async (trx) => {
+        if (next === undefined || next > Date.parse(nowIso)) return next ?? null;
+        // One batch per transaction; then look again (the answer is the next timer's time).
+        await inTransaction(store, async (trx) => {
           const due = await workRepo.takeDueTimers(trx, nowIso, PROMOTE_BATCH);
           await addRunnable(trx, due.map((t) => ({ ...t, payload: typeof t.payload === 'string' ? t.payload : JSON.stringify(t.payload) })));
-          return due.length;
         });
-        moved += n;
-        if (n < PROMOTE_BATCH) return moved;
       }
     },
   };

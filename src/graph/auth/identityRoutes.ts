@@ -63,7 +63,7 @@ export function identityRoutes(authority: TokenAuthority, key: SigningKey) {
             token = await authority.clientCredentials(tenant, clientId, secret, form.scope ?? '', base);
             break;
           case 'password':
-            token = await authority.password(tenant, clientId, form.username ?? '', form.password ?? '', form.scope ?? '', base);
+            token = await authority.password(tenant, clientId, form.username ?? '', form.password ?? '', form.scope ?? '', base, req.ip);
             break;
           case undefined:
             throw new AadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'grant_type'.");

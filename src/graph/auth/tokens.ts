@@ -14,6 +14,7 @@ import { authRepo } from '../../store/authRepo.js';
 import { DirectoryRoles, Resources, type AppPermission } from '../../domain/tenantVocabulary.js';
 import { Errors } from '../errors.js';
 import type { SigningKey } from './keys.js';
+import { lockoutPolicyFromEnv, makeLockout, type LockoutPolicy } from './lockout.js';
 import type { Principal } from './principal.js';
 
 export const GRAPH_AUDIENCE = 'https://graph.microsoft.com';
@@ -40,7 +41,8 @@ export class AadError extends Error {
 export interface TokenAuthority {
   resolveTenant(idOrDomain: string): Promise<string | undefined>;
   clientCredentials(tenantRef: string, clientId: string, clientSecret: string, scope: string, issuerBase: string): Promise<string>;
-  password(tenantRef: string, clientId: string, username: string, password: string, scope: string, issuerBase: string): Promise<string>;
+  /** `source` is the caller's address: smart lockout counts failures per user and source. */
+  password(tenantRef: string, clientId: string, username: string, password: string, scope: string, issuerBase: string, source?: string): Promise<string>;
   /** Issues an app token without the secret (admin CLI only: it already holds the store). */
   appToken(tenantId: string, clientId: string | undefined, issuerBase: string): Promise<string>;
   /** Issues a delegated token for a user without a password (admin CLI / control plane only). */
@@ -68,7 +70,8 @@ function originKey(origin: string): string | undefined {
   }
 }
 
-export function makeTokenAuthority(store: Store, key: SigningKey, lifetimeSec: number, wallNow: () => number = Date.now, publicUrl: string | null = null): TokenAuthority {
+export function makeTokenAuthority(store: Store, key: SigningKey, lifetimeSec: number, wallNow: () => number = Date.now, publicUrl: string | null = null, lockoutPolicy: LockoutPolicy = lockoutPolicyFromEnv()): TokenAuthority {
+  const lockout = makeLockout(store, lockoutPolicy, wallNow);
   const cache = new Map<string, { p: Principal; exp: number; issuerBase: string }>();
   const listenerKeys = new Set<string>();
   const publicBase = publicUrl?.replace(/\/+$/, '');
@@ -143,17 +146,24 @@ export function makeTokenAuthority(store: Store, key: SigningKey, lifetimeSec: n
       const sp = await servicePrincipal(tenantId, clientId);
       const app = await authRepo.application(store.db, clientId.toLowerCase());
       const secrets = app ? (JSON.parse(app.secrets) as { sha256: string }[]) : [];
-      const match = secrets.some((s) => secretMatches(clientSecret, s.sha256));
+      let match = false;
+      for (const s of secrets) if (!match && (await secretMatches(clientSecret, s.sha256))) match = true;
       if (!match) throw new AadError(401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`);
       return appClaims(sp, tenantId, issuerBase);
     },
-    async password(tenantRef, clientId, username, password, scope, issuerBase) {
+    async password(tenantRef, clientId, username, password, scope, issuerBase, source = '') {
       const tenantId = await requireTenant(tenantRef);
       const sp = await servicePrincipal(tenantId, clientId);
+      const lockKey = { tenantId, userKey: username.toLowerCase(), source };
+      if ((await lockout.lockedFor(lockKey)) > 0) {
+        throw new AadError(400, 'invalid_grant', 50053, "The account is locked, you've tried to sign in too many times with an incorrect user ID or password.");
+      }
       const user = await userByUpn(tenantId, username);
-      if (!user || !user.password || !secretMatches(password, user.password) || !user.account_enabled) {
+      if (!user || !user.password || !(await secretMatches(password, user.password)) || !user.account_enabled) {
+        await lockout.recordFailure(lockKey);
         throw new AadError(400, 'invalid_grant', 50126, 'Error validating credentials due to invalid username or password.');
       }
+      await lockout.recordSuccess(lockKey);
       const requested = scope.split(/\s+/).filter(Boolean);
       const delegated = graphPermissions(sp);
       const scp = requested.some((s) => s.endsWith('/.default')) ? delegated : requested.map((s) => s.replace(/^https:\/\/graph\.microsoft\.com\//i, '')).filter((s) => delegated.includes(s));
