@@ -1,7 +1,8 @@
 // The web console in a real browser (Debian's Chromium via playwright-core) on the demo scenario: sign
 // in with the app secret, create a job with users picked from the directory, validate, read the failing
-// user's reason and its rule, fix it (Exchange admin), validate again, migrate, advance the clock from
-// the tenant page, and watch the job complete with the grid and chart updating. Every page is
+// users' reasons and a rule, take one failing user out of the batch from the grid and fix the other
+// (Exchange admin), validate again, migrate, advance the clock from the tenant page, and watch the job
+// complete with the grid and chart updating; import and export identity mappings as CSV. Every page is
 // screenshotted into test-artifacts/console/ and checked with axe (no serious or critical finding),
 // at 1280 px and on a narrow screen. Skips when Chromium is absent.
 import { after, before, test } from 'node:test';
@@ -65,7 +66,7 @@ test('console: sign in, create, validate, fix, migrate, advance the clock, watch
   await page.getByLabel('Source tenant id').fill(SRC);
   await page.getByLabel('Source migration endpoint').fill('ContosoMigrationEndpoint');
   assert.equal(await page.getByLabel('Target delivery domain').inputValue(), 'fabrikam.onmicrosoft.com', 'defaults to the initial domain');
-  for (const [q, upn] of [['megan', 'megan.bowen@fabrikam.com'], ['alex', 'alex.wilber@fabrikam.com'], ['fault-litigation', 'fault-litigation-hold@fabrikam.com']]) {
+  for (const [q, upn] of [['megan', 'megan.bowen@fabrikam.com'], ['alex', 'alex.wilber@fabrikam.com'], ['fault-litigation', 'fault-litigation-hold@fabrikam.com'], ['fault-not-in', 'fault-not-in-scope@fabrikam.com']]) {
     await page.getByLabel('Search the directory by name or UPN').fill(q!);
     await page.getByRole('button', { name: `Add ${upn}` }).click();
   }
@@ -91,7 +92,11 @@ test('console: sign in, create, validate, fix, migrate, advance the clock, watch
   await check('04-rules');
   await page.goBack();
 
-  // Fixed the way an Exchange admin would (Set-Mailbox -LitigationHoldEnabled $false), then validated again.
+  // One failing user leaves the batch through the console; the other is fixed the way an Exchange admin
+  // would (Set-Mailbox -LitigationHoldEnabled $false); then the job is validated again.
+  await page.locator('.attention li', { hasText: 'fault-not-in-scope@fabrikam.com' }).first().waitFor();
+  await confirmed('Cancel fault-not-in-scope@fabrikam.com', 'Cancel user');
+  await page.waitForFunction(() => [...document.querySelectorAll('tbody tr')].some((r: any) => r.textContent.includes('fault-not-in-scope') && [...r.querySelectorAll('[data-cell] .chip')].every((c: any) => c.textContent === 'cancelled')), null, { timeout: 30_000 });
   await adminOk(s, 'PATCH', 'tenants/contoso.onmicrosoft.com/recipients/fault-litigation-hold@contoso.com', { holds: { litigationHoldEnabled: false } });
   await page.getByRole('heading', { name: 'Wave 1' }).waitFor();
   await confirmed('Validate');
@@ -120,7 +125,11 @@ test('console: sign in, create, validate, fix, migrate, advance the clock, watch
   // Back on the job: it cuts over and completes while the page watches.
   await page.goto(`${s.url}/console/#/jobs/${jobId}`);
   await jobStatus('completed');
-  await page.waitForFunction(() => document.querySelectorAll('[data-cell] .chip').length > 0 && [...document.querySelectorAll('[data-cell] .chip')].every((c) => c.textContent === 'completed'), null, { timeout: 30_000 });
+  await page.waitForFunction(() => {
+    const chips = [...document.querySelectorAll('[data-cell] .chip')].map((c: any) => c.textContent);
+    return chips.filter((c) => c === 'completed').length === 12 && chips.every((c) => c === 'completed' || c === 'cancelled');
+  }, null, { timeout: 30_000 });
+  assert.match((await page.locator(".facts").innerText()).replace(/\s+/g, " "), /Users 4: (3: completed ?1: cancelled|1: cancelled ?3: completed)/);
   const points = await page.locator('.chart polyline').first().getAttribute('points');
   assert.ok((points ?? '').trim().split(' ').length > 3, `the chart has samples: ${points}`);
   for (const w of ['exchange', 'oneDrive']) {
