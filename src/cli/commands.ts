@@ -39,10 +39,8 @@ export const cliCommands = {
       console.error(`xtm: warning: --scenario ${c.scenario} was NOT loaded: the store already has tenants (${server.scenarioSkipped.join(', ')}). Load it into this store with \`xtm seed ${c.scenario}\` (server stopped), or start on an empty --data-dir.`);
     }
     console.log(lines.join('\n'));
-    stopOnSignals(server.deps.log, c.shutdownTimeoutMs, async () => {
-      await server.close();
-      removeInfo();
-    });
+    process.once('exit', removeInfo); // also when the bound or a second signal cuts the stop short
+    stopOnSignals(server.deps.log, c.shutdownTimeoutMs, () => server.close());
   },
 
   async token(o: { tenant: string; clientId?: string; user?: string; db: string; issuer: string }): Promise<number> {

@@ -1,7 +1,7 @@
 // Builds the Fastify app with Microsoft Graph's conventions: request-id / client-request-id, the
 // Graph error envelope on every error, case-insensitive paths, OData key segments, 404 / 405.
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import addFormats from 'ajv-formats';
 
@@ -42,7 +42,7 @@ export async function buildApp(deps: AppDeps, modules: { graph: RouteModule[]; r
     requestTimeout: deps.config.requestTimeoutMs,
     // One access line per request at info, written by graph/health.ts (requestLogModule), not Fastify's two.
     loggerInstance: deps.log,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.config.bodyLimit,
     genReqId: () => randomUUID(),
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 2048 },

@@ -49,7 +49,8 @@ export async function openStore(location: string): Promise<Store> {
     const { PgReadCache } = await import('./pgReadCache.js');
     const pool = new Pool({ connectionString: location, max: 10, types: storeTypes, options: STORE_SESSION_OPTIONS });
     nameStatements(pool);
-    const cache = new PgReadCache(() => new (pg.default ?? pg).Client({ connectionString: location }), pool);
+    // XTM_PG_READ_CHECK=off: the single-replica cache without the cross-replica check (bench baseline only).
+    const cache = new PgReadCache(() => new (pg.default ?? pg).Client({ connectionString: location }), pool, process.env.XTM_PG_READ_CHECK !== 'off');
     watchWrites(pool, () => cache.written());
     const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
     registerReadCache(db, cache);

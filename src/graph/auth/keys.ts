@@ -9,7 +9,18 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 
 export interface SigningKey { kid: string; privateKey: CryptoKey; publicKey: CryptoKey; publicJwk: JWK }
 
+/** A signing key from XTM_SIGNING_KEY (a private RSA JWK as JSON: a deployment's secret, the same on every replica). */
+async function signingKeyFromEnv(json: string): Promise<SigningKey> {
+  const priv = JSON.parse(json) as JWK;
+  if (priv.kty !== 'RSA' || !priv.d) throw new Error('XTM_SIGNING_KEY must be a private RSA JWK (JSON with kty "RSA" and "d")');
+  const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...pub } = priv;
+  const kid = await calculateJwkThumbprint(pub);
+  const publicJwk: JWK = { ...pub, kid, use: 'sig', alg: 'RS256' };
+  return { kid, privateKey: (await importJWK(priv, 'RS256')) as CryptoKey, publicKey: (await importJWK(publicJwk, 'RS256')) as CryptoKey, publicJwk };
+}
+
 export async function loadOrCreateSigningKey(store: Store, nowIso: string): Promise<SigningKey> {
+  if (process.env.XTM_SIGNING_KEY) return signingKeyFromEnv(process.env.XTM_SIGNING_KEY);
   const row = await authRepo.newestSigningKey(store.db);
   if (row) {
     const priv = JSON.parse(row.private_jwk) as JWK;
