@@ -9,9 +9,9 @@ import type { Database } from './schema.js';
 type Db = Kysely<Database> | Transaction<Database>;
 
 export const blobRepo = {
-  /** Records stored bytes (idempotent: the same digest is the same bytes). */
+  /** Records stored bytes (the same digest is the same bytes); a second upload renews the sweep's grace period. */
   async register(db: Db, sha256: string, size: number, nowIso: string): Promise<void> {
-    await db.insertInto('blobs').values({ sha256, size_bytes: size, created_at: nowIso }).onConflict((oc) => oc.column('sha256').doNothing()).execute();
+    await db.insertInto('blobs').values({ sha256, size_bytes: size, created_at: nowIso }).onConflict((oc) => oc.column('sha256').doUpdateSet({ created_at: nowIso })).execute();
   },
 
   async isStored(db: Db, sha256: string): Promise<boolean> {
@@ -19,7 +19,7 @@ export const blobRepo = {
   },
 
   async putDoc(db: Db, sha256: string, doc: string, nowIso: string): Promise<void> {
-    await db.insertInto('content_docs').values({ sha256, doc, created_at: nowIso }).onConflict((oc) => oc.column('sha256').doNothing()).execute();
+    await db.insertInto('content_docs').values({ sha256, doc, created_at: nowIso }).onConflict((oc) => oc.column('sha256').doUpdateSet({ created_at: nowIso })).execute();
   },
 
   async doc(db: Db, sha256: string): Promise<string | undefined> {
@@ -46,11 +46,20 @@ export const blobRepo = {
     return rows.map((r) => r.sha256);
   },
 
-  async forgetBlob(db: Db, sha256: string): Promise<void> {
-    await db.deleteFrom('blobs').where('sha256', '=', sha256).execute();
+  /** Forgets a blob unless something refers to it again or it was registered again since `cutoff`; true when forgotten. */
+  async forgetBlob(db: Db, sha256: string, cutoff: string): Promise<boolean> {
+    const r = await db.deleteFrom('blobs').where('sha256', '=', sha256).where('created_at', '<', cutoff)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('drive_items as d').select('d.id').where('d.content_hash', '=', sha256))))
+      .executeTakeFirst();
+    return Number(r.numDeletedRows) === 1;
   },
 
-  async forgetDocs(db: Db, shas: readonly string[]): Promise<void> {
-    if (shas.length) await db.deleteFrom('content_docs').where('sha256', 'in', [...shas]).execute();
+  /** Forgets documents still unreferenced and not written again since `cutoff`. */
+  async forgetDocs(db: Db, shas: readonly string[], cutoff: string): Promise<number> {
+    if (!shas.length) return 0;
+    const r = await db.deleteFrom('content_docs').where('sha256', 'in', [...shas]).where('created_at', '<', cutoff)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('mail_items as i').select('i.id').whereRef('i.content_hash', '=', 'content_docs.sha256'))))
+      .executeTakeFirst();
+    return Number(r.numDeletedRows);
   },
 };

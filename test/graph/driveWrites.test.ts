@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { demoPair, demoToken, SRC, startDemoServer } from '../migration/http.js';
+import { adminOk, demoPair, demoToken, SRC, startDemoServer } from '../migration/http.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TestServer } from '../helpers.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -126,5 +128,28 @@ describe('drive writes', () => {
     const r = await put(`${D}/root:/log.txt:/content`, Buffer.from('log'));
     const rows = await s.deps.store.db.selectFrom('changes').selectAll().where('seq', '>', before).where('kind', '=', 'driveItem').execute();
     assert.ok(rows.some((c) => c.item_id === r.body.id && c.op === 'add'));
+  });
+
+  it('the sweep frees bytes once the last item and version referring to them is gone (not inline, after the grace period)', async () => {
+    const bytes = randomBytes(4096);
+    const digest = sha(bytes);
+    const onDisk = () => existsSync(join(s.dir, 'blobs', 'blobs', digest));
+    const a = await put(`${D}/root:/sweep-a.bin:/content`, bytes);
+    const b = await put(`${D}/root:/sweep-b.bin:/content`, bytes);
+    await s.api('DELETE', `${D}/items/${a.body.id}`, { token: tok });
+    await adminOk(s, 'POST', 'clock/advance', { by: 'PT2H' });
+    await adminOk(s, 'POST', 'content/sweep', {});
+    assert.ok(onDisk());
+    // Overwriting b keeps the bytes as its previous version: still referenced.
+    await put(`${D}/items/${b.body.id}/content`, Buffer.from('new'));
+    await adminOk(s, 'POST', 'clock/advance', { by: 'PT2H' });
+    await adminOk(s, 'POST', 'content/sweep', {});
+    assert.ok(onDisk(), 'a version still refers to the bytes');
+    await s.api('DELETE', `${D}/items/${b.body.id}`, { token: tok });
+    assert.ok(onDisk(), 'not freed inline with the delete');
+    const r = await adminOk(s, 'POST', 'content/sweep', {});
+    assert.ok(r.blobsFreed >= 1 && r.bytesFreed >= 4096, JSON.stringify(r));
+    assert.equal(onDisk(), false);
+    assert.equal(await s.deps.store.db.selectFrom('blobs').select('sha256').where('sha256', '=', digest).executeTakeFirst(), undefined);
   });
 });

@@ -60,7 +60,8 @@ export const exchangeFinalize = (deps: MigrationDeps): TaskHandler => {
         return;
       }
       await finalizeWith(mover, um, h, async (tx) => {
-        if (!(await migrationRepo.applyMoveEvent(tx, move, 'mailboxCutOver', { ...reconciled, updatedAt: nowIso }))) throw new StaleMoveError();
+        // Completed: the total is what moved plus what was skipped (items the source lost meanwhile leave it), so done = total unless skipped.
+        if (!(await migrationRepo.applyMoveEvent(tx, move, 'mailboxCutOver', { ...reconciled, itemsTotal: cur.itemsDone + skipped.length, updatedAt: nowIso }))) throw new StaleMoveError();
         await startAfterCutover(tx, h.queue, job, move.userId, nowIso);
         await publishUsers(tx, job, [move.userId], nowIso);
         await finishIfDone(tx, job.id, nowIso);

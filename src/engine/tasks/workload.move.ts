@@ -49,7 +49,8 @@ export const workloadMove = (deps: MigrationDeps): TaskHandler => {
         const reconciled = { sourceCount: rec.sourceCount, targetCount: rec.targetCount, consistency: score, skipped, updatedAt: nowIso };
         const ok = rec.outcome === 'failed'
           ? await migrationRepo.applyMoveEvent(tx, move, 'moveRejected', { ...reconciled, errorCode: rec.errors?.[0]?.code ?? 'MIGR-003', errorMessage: rec.message ?? rec.errors?.[0]?.message ?? '' })
-          : await migrationRepo.applyMoveEvent(tx, move, 'moved', { ...reconciled, errorCode: null, errorMessage: rec.message ?? null });
+          // Completed: the total is what moved plus what was skipped, so done = total unless skipped.
+          : await migrationRepo.applyMoveEvent(tx, move, 'moved', { ...reconciled, itemsTotal: cur.itemsDone + skipped.length, errorCode: null, errorMessage: rec.message ?? null });
         if (!ok) throw new StaleMoveError();
         await publishUsers(tx, job, [move.userId], nowIso);
         await finishIfDone(tx, job.id, nowIso);

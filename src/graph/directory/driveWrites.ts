@@ -21,7 +21,7 @@ import { driveRepo, uploadSessionsRepo } from '../../store/driveRepo.js';
 import { blobRepo } from '../../store/blobRepo.js';
 import { directoryRepo } from '../../store/directoryRepo.js';
 import { openBlobStore } from '../../store/blobStoreOpen.js';
-import type { BlobInfo } from '../../store/blobStore.js';
+import type { BlobInfo, BlobStore } from '../../store/blobStore.js';
 import { inTransaction, type Tx } from '../../store/unitOfWork.js';
 import type { UploadSessionsTable } from '../../store/schema.js';
 
@@ -56,10 +56,29 @@ const invalidName = (name: string) => Errors.invalidRequest(`The provided name '
 const locked = () => new GraphError(423, 'notAllowed', 'The site is read-only: its content moved, or it is locked for a migration.');
 const tooLarge = () => new GraphError(413, 'maxFileSizeExceeded', `A simple upload is limited to ${SIMPLE_UPLOAD_MAX} bytes; use an upload session (createUploadSession) for larger files.`);
 
+/** Graph module: the drive write routes under /beta and /v1.0. */
 export async function driveWriteRoutes(app: GraphApp, deps: AppDeps): Promise<void> {
+  (await driveWriter(deps)).graphRoutes(app);
+}
+
+/** Root module: the upload sessions' pre-authenticated uploadUrl (not a Graph URL, as on SharePoint). */
+export async function uploadSessionRoutes(app: GraphApp, deps: AppDeps): Promise<void> {
+  await (await driveWriter(deps)).sessionRoutes(app);
+}
+
+const writers = new WeakMap<AppDeps, Promise<ReturnType<typeof buildDriveWriter>>>();
+function driveWriter(deps: AppDeps) {
+  let w = writers.get(deps);
+  if (!w) {
+    w = openBlobStore(deps.config.blobStore, deps.config.dataDir).then((blobs) => buildDriveWriter(deps, blobs));
+    writers.set(deps, w);
+  }
+  return w;
+}
+
+function buildDriveWriter(deps: AppDeps, blobs: BlobStore) {
   const { store, clock } = deps;
   const db = store.db;
-  const blobs = await openBlobStore(deps.config.blobStore, deps.config.dataDir);
   const { context, locators, lib, rootParent, item } = driveResolver(store);
   const config = { permissions: ContentWritePermissions.files, graphType: 'microsoft.graph.driveItem' };
 
@@ -202,31 +221,30 @@ export async function driveWriteRoutes(app: GraphApp, deps: AppDeps): Promise<vo
     });
     return sendOData(reply, 200, {
       '@odata.context': metadataContext(req, 'microsoft.graph.uploadSession'),
-      uploadUrl: `${requestOrigin(req)}${req.url.startsWith('/v1.0') ? '/v1.0' : '/beta'}/xtm/uploadSessions/${id}`,
+      uploadUrl: `${requestOrigin(req)}/xtm/uploadSessions/${id}`,
       expirationDateTime: expires,
       nextExpectedRanges: ['0-'],
     });
   }
 
-  // Content routes take the body as a raw stream (any media type, JSON included): a scope of their own.
-  await app.register(async (raw) => {
+  /** Content routes take the body as a raw stream (any media type, JSON included): a scope of their own. */
+  const rawScope = (app: GraphApp, fn: (raw: GraphApp) => void) => app.register(async (raw) => {
     raw.removeAllContentTypeParsers();
     raw.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
-    for (const loc of locators) {
-      const P = loc.prefix;
-      raw.put(`${P}/root::/*`, { config, schema: { querystring: ConflictQuery } }, async (req, reply) => {
-        const { segments, name, action } = pathAction(req);
-        if (action !== 'content') throw Errors.notFoundPath(req.method, req.url);
-        const ctx = writable(await context(await loc.site(req)));
-        return simpleUpload(req, reply, ctx, { segments, name }, `${loc.context(req, ctx)}/items`);
-      });
-      raw.put(`${P}/items/:itemId/content`, { config, schema: { params: ItemParams } }, async (req, reply) => {
-        const ctx = writable(await context(await loc.site(req)));
-        return simpleUpload(req, reply, ctx, { itemId: keyParam(req, 'itemId') }, `${loc.context(req, ctx)}/items`);
-      });
-    }
-    // The session's uploadUrl: pre-authenticated like Graph's (the session id is the credential), byte ranges in order.
-    raw.put('/xtm/uploadSessions/:sessionId', { config: { anonymous: true, graphType: 'microsoft.graph.uploadSession' }, schema: { params: SessionParams } }, async (req, reply) => {
+    fn(raw as GraphApp);
+  });
+
+  async function liveSession(req: FastifyRequest): Promise<UploadSessionsTable> {
+    const s = await uploadSessionsRepo.get(db, keyParam(req, 'sessionId'));
+    if (!s || s.expires_at < clock.iso()) throw new GraphError(404, 'itemNotFound', 'The upload session was not found or has expired.');
+    return s;
+  }
+  const siteOf = (s: UploadSessionsTable) => directoryRepo.siteById(db, s.tenant_id, s.site_id);
+
+  async function sessionRoutes(app: GraphApp): Promise<void> {
+    const anonymous = { anonymous: true, graphType: 'microsoft.graph.uploadSession' };
+    // Byte ranges in order; the session id is the credential, as in Graph's pre-authenticated uploadUrl.
+    await rawScope(app, (raw) => raw.put('/xtm/uploadSessions/:sessionId', { config: anonymous, schema: { params: SessionParams } }, async (req, reply) => {
       const s = await liveSession(req);
       const range = parseContentRange(req.headers['content-range']);
       const length = declaredLength(req);
@@ -243,31 +261,41 @@ export async function driveWriteRoutes(app: GraphApp, deps: AppDeps): Promise<vo
         return sendOData(reply, 202, { expirationDateTime: s.expires_at, nextExpectedRanges: [`${range.end + 1}-`] });
       }
       const content = await blobs.commit(s.id, total);
-      const ctx = await context((await siteOf(s))!);
-      writable(ctx);
+      const site = await siteOf(s);
+      if (!site) throw Errors.driveNotFound();
+      const ctx = writable(await context(site));
       const parentPath = s.parent_id ? (await driveRepo.itemRow(db, lib(ctx), s.parent_id))?.path ?? '' : '';
       const result = await commitFile(ctx, { parentId: s.parent_id, parentPath }, s.name, content, s.conflict_behavior, s.created_by);
       await uploadSessionsRepo.remove(db, s.id);
       return sendOData(reply, result.status, driveItemToGraph(ctx, await reread(ctx, result.id)));
+    }));
+    app.get('/xtm/uploadSessions/:sessionId', { config: anonymous, schema: { params: SessionParams } }, async (req, reply) => {
+      const s = await liveSession(req);
+      return sendOData(reply, 200, { expirationDateTime: s.expires_at, nextExpectedRanges: [`${s.received_bytes}-`] });
     });
-  });
-
-  async function liveSession(req: FastifyRequest): Promise<UploadSessionsTable> {
-    const s = await uploadSessionsRepo.get(db, keyParam(req, 'sessionId'));
-    if (!s || s.expires_at < clock.iso()) throw new GraphError(404, 'itemNotFound', 'The upload session was not found or has expired.');
-    return s;
+    app.delete('/xtm/uploadSessions/:sessionId', { config: anonymous, schema: { params: SessionParams } }, async (req, reply) => {
+      const s = await liveSession(req);
+      await uploadSessionsRepo.remove(db, s.id);
+      await blobs.discard(s.id);
+      return reply.code(204).send();
+    });
   }
-  const siteOf = (s: UploadSessionsTable) => directoryRepo.siteById(db, s.tenant_id, s.site_id);
 
-  app.get('/xtm/uploadSessions/:sessionId', { config: { anonymous: true }, schema: { params: SessionParams } }, async (req, reply) => {
-    const s = await liveSession(req);
-    return sendOData(reply, 200, { expirationDateTime: s.expires_at, nextExpectedRanges: [`${s.received_bytes}-`] });
-  });
-  app.delete('/xtm/uploadSessions/:sessionId', { config: { anonymous: true }, schema: { params: SessionParams } }, async (req, reply) => {
-    const s = await liveSession(req);
-    await uploadSessionsRepo.remove(db, s.id);
-    await blobs.discard(s.id);
-    return reply.code(204).send();
+  function graphRoutes(app: GraphApp): void {
+  rawScope(app, (raw) => {
+    for (const loc of locators) {
+      const P = loc.prefix;
+      raw.put(`${P}/root::/*`, { config, schema: { querystring: ConflictQuery } }, async (req, reply) => {
+        const { segments, name, action } = pathAction(req);
+        if (action !== 'content') throw Errors.notFoundPath(req.method, req.url);
+        const ctx = writable(await context(await loc.site(req)));
+        return simpleUpload(req, reply, ctx, { segments, name }, `${loc.context(req, ctx)}/items`);
+      });
+      raw.put(`${P}/items/:itemId/content`, { config, schema: { params: ItemParams } }, async (req, reply) => {
+        const ctx = writable(await context(await loc.site(req)));
+        return simpleUpload(req, reply, ctx, { itemId: keyParam(req, 'itemId') }, `${loc.context(req, ctx)}/items`);
+      });
+    }
   });
 
   for (const loc of locators) {
@@ -335,6 +363,9 @@ export async function driveWriteRoutes(app: GraphApp, deps: AppDeps): Promise<vo
       return reply.code(204).send();
     });
   }
+  }
+
+  return { graphRoutes, sessionRoutes };
 }
 
 function parseContentRange(h: string | string[] | undefined): { start: number; end: number; total: number } | undefined {

@@ -130,9 +130,7 @@ export function mailWriteRoutes(app: GraphApp, deps: AppDeps): void {
       return reply(req, r, 201, kind, u, id);
     };
     app.post(`/users/:userKey/${set}`, { config, schema: { params: UserParams, body: schemas[kind] } }, (req, r) => createIn(req, r, FOLDER_OF[kind]));
-    if (kind === 'event') app.post('/users/:userKey/calendar/events', { config, schema: { params: UserParams, body: schemas[kind] } }, (req, r) => createIn(req, r, 'calendar'));
     if (kind === 'message') app.post('/users/:userKey/mailFolders/:folderKey/messages', { config, schema: { body: schemas[kind] } }, (req, r) => createIn(req, r, keyParam(req, 'folderKey')));
-    if (kind === 'contact') app.post('/users/:userKey/contactFolders/:folderKey/contacts', { config, schema: { body: schemas[kind] } }, (req, r) => createIn(req, r, keyParam(req, 'folderKey')));
 
     app.patch(`/users/:userKey/${set}/:itemId`, { config, schema: { body: schemas[kind] } }, async (req, r) => {
       const u = await requireMailbox(db, req);
