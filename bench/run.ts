@@ -13,6 +13,7 @@ const benches: Bench[] = [
   { name: 'migration: 200- and 2,000-user jobs end to end vs raw INSERT…SELECT, SQLite and PostgreSQL (issues 14, 22)', load: async () => ({ run: (await import('./migrate.js')).runSizes }), opts: { sizes: quick ? [50, 200] : [200, 2000] } },
   { name: 'workers: one migration job with 1, 2 and 4 xtm worker processes on PostgreSQL, SQLite beside it (issues 22, 23)', load: () => import('./workers.js'), opts: { users: quick ? 20 : 100 } },
   { name: 'upload: 50 MB simple PUT and upload session vs hash-and-write-a-file (issue 25)', load: () => import('./upload.js'), opts: { mb: quick ? 20 : 50, rounds: quick ? 2 : 3 } },
+  { name: 'progress summary: xtm.progressSummary on 200- and 2,000-user jobs vs the bare GROUP BY (issue 24)', load: () => import('./progressSummary.js'), opts: { reads: quick ? 10 : 20 } },
   { name: 'teams: chat mover, 200 users × 5 chats × 100 messages, vs raw INSERT…SELECT (issue 14)', load: () => import('./teamsMove.js'), opts: { users: quick ? 50 : 200 } },
 ];
 

@@ -10,11 +10,13 @@ import { sharePointMigrationRoutes } from './graph/sharepointMigrations/index.js
 import { throttleAdminRoutes, throttleModule } from './graph/throttle/throttle.js';
 import { uploadSessionRoutes } from './graph/directory/driveWrites.js';
 import { contentAdminRoutes } from './graph/directory/contentAdmin.js';
+import { progressSummaryRoutes } from './graph/migrationJobs/progressSummary.js';
+import { consoleRoutes } from './graph/console.js';
 import { loadScenarioFile, type LoadReport } from './tenants/scenario/index.js';
 import { runValidation } from './engine/validation/runValidation.js';
 import { validateOffline } from './cli/validateCommand.js';
 
-export const extraRouteModules: { graph: RouteModule[]; root: RouteModule[] } = { graph: [throttleModule, directoryRoutes, sharePointMigrationRoutes], root: [adminRoutes, throttleAdminRoutes, uploadSessionRoutes, contentAdminRoutes] };
+export const extraRouteModules: { graph: RouteModule[]; root: RouteModule[] } = { graph: [throttleModule, directoryRoutes, sharePointMigrationRoutes, progressSummaryRoutes], root: [adminRoutes, throttleAdminRoutes, uploadSessionRoutes, contentAdminRoutes, consoleRoutes] };
 
 export const scenarioLoader = (store: Store, clock: Clock, path: string): Promise<LoadReport> => loadScenarioFile(store, clock, path);
 

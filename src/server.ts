@@ -29,6 +29,7 @@ import { healthRoutes, requestLogModule, type Readiness } from './graph/health.j
 import { makeMetrics, metricsRoutes } from './graph/metrics.js';
 import { loopbackHostModule } from './graph/hostCheck.js';
 import { acquireStoreOwnership, type StoreOwnership } from './store/ownerLock.js';
+import { logJobChanges } from './engine/jobs/jobLog.js';
 
 export interface XtmServer {
   deps: AppDeps;
@@ -90,6 +91,7 @@ export async function createServer(partial: Partial<XtmConfig> = {}, opts: { log
   const queue = await openWorkQueue(store, clock, config, log, { validate: opts.validate, runner: opts.runner });
   const deps: AppDeps = { store, clock, config, queue, log };
   const metrics = makeMetrics(deps);
+  const stopJobLog = logJobChanges(log);
   const readiness: Readiness = { stopping: false };
   // Without the admin key only loopback Host names are served (a DNS-rebinding page gets a 403).
   const globalModules: RouteModule[] = [requestLogModule(metrics), admin ? adminAuthModule(admin.key) : loopbackHostModule];
@@ -131,6 +133,7 @@ export async function createServer(partial: Partial<XtmConfig> = {}, opts: { log
       await Promise.all([listeners, work]);
       await store.close();
       owner?.release();
+      stopJobLog();
       log.info('stopped');
     },
   };

@@ -53,7 +53,7 @@ function sqliteSink(sqlite: Database.Database): SyncSink {
 
 export interface AsyncSink { emit: Emit; counts: RowCounts; flush(): Promise<void>; flushIfFull(): Promise<void> }
 
-export function kyselySink(db: Kysely<Schema> | Tx, maxParams = 30_000): AsyncSink {
+export function bufferedSink(db: Kysely<Schema> | Tx, maxParams = 30_000): AsyncSink {
   const counts: RowCounts = {};
   const buffers = new Map<TableName, object[]>();
   let buffered = 0;
@@ -141,7 +141,7 @@ export async function replaceTenantsInBulk(store: Store, tenantIds: readonly str
   }
   return inTransaction(store, (tx) => withoutChangeTracking(tx, tenantIds, async () => {
     await deleteTenantsKysely(tx, tenantIds);
-    const sink = kyselySink(tx);
+    const sink = bufferedSink(tx);
     for (const _ of fill(sink.emit)) await sink.flushIfFull();
     await sink.flush();
     return sink.counts;

@@ -10,7 +10,7 @@ import { lower } from '../domain/naturalKeys.js';
 import { prepareChanges, referencedTenants, type TenantChange } from './prepare.js';
 import { replaceExisting } from '../store/tenantReplace.js';
 import { emitPrepared } from './tableRows.js';
-import { deleteTenantsWithRows, kyselySink, type RowCounts } from '../store/tenantSink.js';
+import { deleteTenantsWithRows, bufferedSink, type RowCounts } from '../store/tenantSink.js';
 
 export type { TenantChange } from './prepare.js';
 export type ApplyResult = { ok: true; counts: RowCounts } | { ok: false; issues: Issue[] };
@@ -29,7 +29,7 @@ export async function applyTenantChanges(store: Store, clock: Clock, changes: Te
   const { prepared, issues } = prepareChanges(index, batch, now);
   if (issues.length) return { ok: false, issues };
   const counts = await inTransaction(store, async (tx) => {
-    const sink = kyselySink(tx);
+    const sink = bufferedSink(tx);
     for (const p of prepared) {
       const keep = await replaceExisting(tx, p);
       // a change without a password keeps the stored one

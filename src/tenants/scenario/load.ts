@@ -9,7 +9,7 @@ import { at, type Issue } from '../invariants.js';
 import { lower } from '../../domain/naturalKeys.js';
 import { prepareChanges, referencedTenants, type ChangeAt, type PreparedTenant, type TenantChange } from '../prepare.js';
 import { emitPrepared } from '../tableRows.js';
-import { replaceTenantsInBulk, type Emit, type RowCounts } from '../../store/tenantSink.js';
+import { replaceTenantsInBulk, type RowCounts } from '../../store/tenantSink.js';
 import type { FaultKind } from './faults.js';
 import { generatedRows } from './generate.content.js';
 import { planGeneration, type GenerationPlan } from './generate.js';
@@ -52,11 +52,8 @@ export async function loadScenario(store: Store, clock: Clock, source: ScenarioS
   if (gen && scopeRef) issues.push(...resolveScopeGroup(gen, scopeRef, prepared, index.tenant(gen.source.id)));
   if (issues.length) throw new ScenarioError(issues.map((i) => ({ file, ...parsed.locate(i.path), path: i.path, message: i.message })));
 
-  const emitListed = (emit: Emit) => {
-    for (const p of prepared) emitPrepared(p, emit, now, () => true);
-  };
   const rows = await replaceTenantsInBulk(store, [...fileTenants], function* (emit) {
-    emitListed(emit);
+    for (const p of prepared) emitPrepared(p, emit, now, () => true);
     if (gen) yield* generatedRows(gen, emit, now);
   });
   return report(scenario, file, rows, gen, (performance.now() - started) / 1000);
