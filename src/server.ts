@@ -4,27 +4,22 @@ import pino, { type Logger } from 'pino';
 import { Clock } from './clock.js';
 import { DEFAULTS, type XtmConfig } from './config.js';
 import { openStore, type Store } from './store/db.js';
-import { buildApp, type GraphApp, type RouteModule } from './graph/app.js';
+import { buildApp, type GraphApp } from './graph/app.js';
 import type { AppDeps } from './graph/deps.js';
 import { loadOrCreateSigningKey } from './graph/auth/keys.js';
 import { makeTokenAuthority, type TokenAuthority } from './graph/auth/tokens.js';
-import { installAuth } from './graph/auth/guard.js';
-import { identityRoutes } from './graph/auth/identityRoutes.js';
-import { migrationJobRoutes } from './graph/migrationJobs/routes.js';
-import { adminClockRoutes, persistClock } from './graph/adminClock.js';
+import { persistClock } from './graph/admin/clock.js';
 import { readClockAnchors } from './store/settingsRepo.js';
 import { listTenants } from './store/tenantsRepo.js';
 import { directoryRepo } from './store/directoryRepo.js';
-import { adminAuthModule, isLoopback, loadOrCreateAdminKey } from './graph/adminAuth.js';
-import { batchRoutes } from './graph/batch/routes.js';
-import { metadataRoutes } from './graph/metadata/routes.js';
-import { openApiRoutes } from './graph/openapi.js';
+import { isLoopback, loadOrCreateAdminKey } from './graph/admin/auth.js';
+import { routeList } from './graph/routes.js';
 import type { ValidationExecutor } from './engine/jobs/validationPort.js';
 import { openWorkQueue, type ServerWorkQueue } from './engine/work/workQueue.js';
 import type { ModuleRef } from './engine/work/host.js';
 import type { RunnerOptions } from './engine/work/runnerOptions.js';
 import { loadOrCreateTls, type TlsMaterial } from './tls.js';
-import { extraRouteModules, scenarioLoader } from './modules.js';
+import { loadScenarioFile } from './tenants/scenario/index.js';
 
 export interface XtmServer {
   deps: AppDeps;
@@ -60,7 +55,7 @@ export async function createServer(partial: Partial<XtmConfig> = {}, opts: { log
 
   const firstStart = await directoryRepo.isEmpty(store.db);
   if (firstStart && config.scenario) {
-    const report = await scenarioLoader(store, clock, config.scenario);
+    const report = await loadScenarioFile(store, clock, config.scenario);
     log.info({ scenario: config.scenario, tenants: report.tenants.map((t) => t.displayName), users: report.users, items: report.items.total, faultUsers: report.faults.length, seconds: +report.seconds.toFixed(2) }, 'scenario loaded');
   }
   // A scenario is loaded on first start only: say so when one was asked for and the store has tenants.
@@ -69,18 +64,16 @@ export async function createServer(partial: Partial<XtmConfig> = {}, opts: { log
   const key = await loadOrCreateSigningKey(store, clock.iso());
   const authority = makeTokenAuthority(store, key, config.tokenLifetimeSec, opts.wallClock);
   const admin = config.adminAuth ? loadOrCreateAdminKey(config.dataDir) : undefined;
-  const globalModules: RouteModule[] = admin ? [adminAuthModule(admin.key)] : [];
   const queue = await openWorkQueue(store, clock, config, log, { validate: opts.validate, runner: opts.runner });
   const deps: AppDeps = { store, clock, config, queue, log };
 
-  const graphModules: RouteModule[] = [(app) => installAuth(app, authority), migrationJobRoutes, batchRoutes, metadataRoutes, ...extraRouteModules.graph];
-  const rootModules: RouteModule[] = [identityRoutes(authority, key), adminClockRoutes, healthRoutes, openApiRoutes, ...extraRouteModules.root];
-  const http = await buildApp(deps, { graph: graphModules, root: rootModules, global: globalModules });
+  const routes = routeList({ authority, signingKey: key, adminKey: admin?.key });
+  const http = await buildApp(deps, routes);
   let https: GraphApp | undefined;
   let tls: TlsMaterial | undefined;
   if (config.httpsPort !== null) {
     tls = await loadOrCreateTls(config.dataDir);
-    https = await buildApp(deps, { graph: graphModules, root: rootModules, global: globalModules }, { https: { key: tls.key, cert: tls.cert } });
+    https = await buildApp(deps, routes, { https: { key: tls.key, cert: tls.cert } });
   }
   if (config.worker) queue.start();
 
@@ -119,7 +112,3 @@ async function restoreClock(store: Store, spec: string): Promise<Clock> {
   const anchors = await readClockAnchors(store.db);
   return Clock.parse(spec, anchors ? Clock.continuation(anchors) : undefined);
 }
-
-const healthRoutes: RouteModule = (app) => {
-  app.get('/healthz', { config: { anonymous: true } }, async () => ({ status: 'ok' }));
-};

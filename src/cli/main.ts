@@ -6,7 +6,7 @@ import { Command, Option } from 'commander';
 import { Clock } from '../clock.js';
 import { intFlag, portFlag, requireExistingStore, serverUrl, UsageError } from './flags.js';
 import { DEFAULTS, configFromEnv, type XtmConfig } from '../config.js';
-import { readAdminKey } from '../graph/adminAuth.js';
+import { readAdminKey } from '../graph/admin/auth.js';
 import { cliCommands } from './commands.js';
 import { workerCommand } from './workerCommand.js';
 

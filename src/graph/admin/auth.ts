@@ -5,8 +5,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyRequest } from 'fastify';
-import type { GraphApp } from './app.js';
-import { GraphError } from './errors.js';
+import type { GraphApp } from '../app.js';
+import { GraphError } from '../errors.js';
 
 export const ADMIN_PREFIX = '/xtm/admin';
 export const ADMIN_KEY_FILE = 'admin.key';

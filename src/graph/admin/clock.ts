@@ -3,13 +3,13 @@
 // between now and 9999-12-31T23:59:59.999Z, so no request can leave it unusable. Each change is
 // persisted (xtm_settings) before it is reported, so a restart never moves virtual time backwards.
 import { Type } from 'typebox';
-import type { GraphApp } from './app.js';
-import type { AppDeps } from './deps.js';
-import { Errors } from './errors.js';
-import { CLOCK_MAX_MS, type Clock } from '../clock.js';
-import { DATE_TIME_OFFSET_HINT, parseDateTimeOffset } from '../domain/dateTime.js';
-import { saveClockAnchors, workInFlight } from '../store/settingsRepo.js';
-import type { Store } from '../store/db.js';
+import type { GraphApp } from '../app.js';
+import type { AppDeps } from '../deps.js';
+import { Errors } from '../errors.js';
+import { CLOCK_MAX_MS, type Clock } from '../../clock.js';
+import { DATE_TIME_OFFSET_HINT, parseDateTimeOffset } from '../../domain/dateTime.js';
+import { saveClockAnchors, workInFlight } from '../../store/settingsRepo.js';
+import type { Store } from '../../store/db.js';
 
 const ClockState = Type.Object({ mode: Type.String(), factor: Type.Number(), now: Type.String(), offsetMs: Type.Number() });
 const MAX_ISO = new Date(CLOCK_MAX_MS).toISOString();

@@ -1,0 +1,7 @@
+// GET /healthz: the process answers (liveness). Anonymous; not part of Graph.
+import { Type } from 'typebox';
+import type { GraphApp } from './app.js';
+
+export function healthRoutes(app: GraphApp): void {
+  app.get('/healthz', { config: { anonymous: true }, schema: { response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
+}
