@@ -10,6 +10,8 @@ import { spoMappingRepo } from '../../store/spoMappingRepo.js';
 import { spoMigrationRepo } from '../../store/spoMigrationRepo.js';
 import { driveMoveRepo, resolveSiteUrl } from '../../store/driveMoveRepo.js';
 import { taskToGraph } from '../sharepointMigrations/taskSerialize.js';
+import { AdminObject, CsvText, QueryParams } from './schemas.js';
+import { NoQuery, PathParams } from '../routeSchemas.js';
 
 const csvError = (e: IdentityMapCsvError) =>
   new GraphError(400, 'BadRequest', `The identity map was not imported: ${e.message}`, e.issues.map((i) => ({
@@ -21,13 +23,13 @@ export function adminSpoMigrationRoutes(app: GraphApp, deps: AppDeps): void {
   app.addContentTypeParser(/^text\/(csv|plain)/i, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   const MAP = `${T}/spoIdentityMap.csv`;
-  app.get(MAP, async (req, reply) => {
+  app.get(MAP, { schema: { params: PathParams('tenant'), response: { 200: CsvText } } }, async (req, reply) => {
     const t = await tenantOfReq(deps, req);
     const { users, groups } = await spoMappingRepo.exportAll(db, t.id);
     return reply.code(200).header('content-type', 'text/csv; charset=utf-8').send(formatIdentityMapCsv(users, groups));
   });
   // The body is the CSV itself (text/csv), or JSON {"csv": "..."}.
-  app.put(MAP, async (req) => {
+  app.put(MAP, { schema: { params: PathParams('tenant'), response: { 200: AdminObject } } }, async (req) => {
     const t = await tenantOfReq(deps, req);
     const body = req.body as unknown;
     const text = Buffer.isBuffer(body) ? body : typeof (body as { csv?: unknown } | undefined)?.csv === 'string' ? (body as { csv: string }).csv : undefined;
@@ -43,7 +45,7 @@ export function adminSpoMigrationRoutes(app: GraphApp, deps: AppDeps): void {
     return { users: parsed.users.length, groups: parsed.groups.length };
   });
 
-  app.get(`${ADMIN}/sharepoint/resolve`, async (req) => {
+  app.get(`${ADMIN}/sharepoint/resolve`, { schema: { querystring: QueryParams('url'), response: { 200: AdminObject } } }, async (req) => {
     const url = query(req, 'url');
     if (!url) throw new GraphError(400, 'BadRequest', 'url: the site URL to resolve is required.', undefined, undefined, 'url');
     const r = await resolveSiteUrl(db, url);
@@ -52,7 +54,7 @@ export function adminSpoMigrationRoutes(app: GraphApp, deps: AppDeps): void {
   });
 
   // Get-SPOCrossTenant*ContentMoveState for one task: state, sub-stage and progress of the move.
-  app.get(`${ADMIN}/sharepoint/migrations/tasks/:id`, async (req) => {
+  app.get(`${ADMIN}/sharepoint/migrations/tasks/:id`, { schema: { params: PathParams('id'), response: { 200: AdminObject } } }, async (req) => {
     const task = await spoMigrationRepo.byIdAnyTenant(db, param(req, 'id'));
     if (!task) throw new GraphError(404, 'NotFound', `The migration task ${param(req, 'id')} could not be found.`);
     const move = await driveMoveRepo.get(db, `spo:${task.id}`);

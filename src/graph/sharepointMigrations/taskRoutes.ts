@@ -18,6 +18,8 @@ import { SpoTaskStatuses, type SpoTaskType } from '../../domain/spoMigrationTask
 import { ROOT, TASKS, sendEntity, spManage, spRead } from './common.js';
 import { TASK_PROPERTIES, TASK_TYPE, parametersToGraph, taskToGraph } from './taskSerialize.js';
 import { parseCreateTask } from './taskParameters.js';
+import { CreateTaskBody, KeyParams } from './schemas.js';
+import { NoBody, NoContent, entityOf } from '../routeSchemas.js';
 
 const FIELDS: FieldMap = {
   id: { column: 'id', type: 'string' },
@@ -77,7 +79,7 @@ export function spoTaskRoutes(app: GraphApp, deps: AppDeps): void {
   app.get(TASKS, { config: read }, (req, reply) => sendCollection(req, reply, spec(req)));
   app.get(`${TASKS}/$count`, { config: read }, (req, reply) => sendCount(req, reply, spec(req)));
 
-  app.post(TASKS, { config: manage }, async (req, reply) => {
+  app.post(TASKS, { config: { ...manage, bodyMessage: 'The request body must be a JSON object with parameters.' }, schema: { body: CreateTaskBody, response: { 200: entityOf(TASK_TYPE) } } }, async (req, reply) => {
     const { request, parameters } = parseCreateTask(req.body);
     const r = await service.create(tenantOf(req), request, parameters);
     if (r.validateOnly) {
@@ -101,7 +103,7 @@ export function spoTaskRoutes(app: GraphApp, deps: AppDeps): void {
     app.get(`${TASKS}/${fn}(:args)`, { config: read }, (req, reply) => byFunction(req, reply, `${fn}(${(req.params as Record<string, string>)['args)'] ?? ''}`));
   }
 
-  app.get(`${TASKS}/:key`, { config: read }, async (req, reply) => {
+  app.get(`${TASKS}/:key`, { config: read, schema: { params: KeyParams } }, async (req, reply) => {
     const raw = (req.params as { key: string }).key;
     if (functionCall(req, raw)) return byFunction(req, reply, raw);
     const id = raw.replace(/^'(.*)'$/s, '$1');
@@ -111,7 +113,7 @@ export function spoTaskRoutes(app: GraphApp, deps: AppDeps): void {
   });
 
   for (const action of ['cancel', 'microsoft.graph.cancel']) {
-    app.post(`${TASKS}/:key/${action}`, { config: manage, preValidation: noParameters('cancel') }, async (req, reply) => {
+    app.post(`${TASKS}/:key/${action}`, { config: manage, preValidation: noParameters('cancel'), schema: { params: KeyParams, body: NoBody, response: { 204: NoContent } } }, async (req, reply) => {
       await service.cancel(tenantOf(req), (req.params as { key: string }).key.replace(/^'(.*)'$/s, '$1'));
       return reply.code(204).send();
     });
