@@ -145,7 +145,7 @@ export async function buildApp(deps: AppDeps, modules: RouteList, opts: { https?
         url,
         schema: { hide: true },
         handler: async (req) => {
-          throw new GraphError(405, 'Request_BadRequest', Errors.methodNotAllowed(req.method, req.url.split('?')[0] ?? req.url).message, undefined, { allow });
+          throw Errors.methodNotAllowedOn(req.method, req.url.split('?')[0] ?? req.url, allow);
         },
       });
     }
@@ -183,13 +183,13 @@ export function toGraphError(err: unknown, req: FastifyRequest): GraphError {
   // A unique index caught a race two requests lost between check and insert (SQLite / PostgreSQL codes).
   const dbCode = (err as { code?: string }).code;
   if (dbCode === 'SQLITE_CONSTRAINT_UNIQUE' || dbCode === 'SQLITE_CONSTRAINT_PRIMARYKEY' || dbCode === '23505') {
-    return new GraphError(409, 'Conflict', 'The object already exists: a concurrent request created it first.');
+    return Errors.concurrentCreate();
   }
   // PostgreSQL text cannot hold U+0000 (SQLite can): such a value can match nothing stored, so it is bad input.
   if (dbCode === '22021' || dbCode === '22P05') return Errors.badRequest('The request contains a character that is not allowed (U+0000).');
-  if (e.statusCode === 414) return new GraphError(414, 'RequestUriTooLong', 'The request URL or one of its segments is too long.');
+  if (e.statusCode === 414) return Errors.uriTooLong();
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    return new GraphError(e.statusCode, 'BadRequest', e.message);
+    return Errors.framework(e.statusCode, e.message);
   }
   req.log.error({ err }, 'unhandled error');
   return Errors.internal();

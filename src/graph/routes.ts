@@ -59,11 +59,11 @@ export function routeList(ctx: RouteContext): RouteList {
     ],
     root: [
       identityRoutes(ctx.authority, ctx.signingKey),
+      adminClockRoutes, // /xtm/admin/clock, but its bodies answer Graph-style (Invalid value for property 'by')
       healthRoutes,
       openApiRoutes,
     ],
     admin: [
-      adminClockRoutes,
       adminTenantRoutes,
       adminUserRoutes,
       adminMailRoutes,

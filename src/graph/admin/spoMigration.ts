@@ -3,7 +3,7 @@
 // documented xtm extension with a SharePoint task's move state, sub-stage and progress.
 import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
-import { GraphError } from '../errors.js';
+import { Errors } from '../errors.js';
 import { ADMIN, T, param, query, tenantOfReq } from './common.js';
 import { IdentityMapCsvError, formatIdentityMapCsv, parseIdentityMapCsv } from '../../domain/spoIdentityMap.js';
 import { spoMappingRepo } from '../../store/spoMappingRepo.js';
@@ -13,10 +13,7 @@ import { taskToGraph } from '../sharepointMigrations/taskSerialize.js';
 import { AdminObject, CsvText, QueryParams } from './schemas.js';
 import { NoQuery, PathParams } from '../routeSchemas.js';
 
-const csvError = (e: IdentityMapCsvError) =>
-  new GraphError(400, 'BadRequest', `The identity map was not imported: ${e.message}`, e.issues.map((i) => ({
-    code: 'invalidValue', message: i.message, target: `row ${i.row}${i.column ? `, column ${i.column}` : ''}`,
-  })));
+const csvError = (e: IdentityMapCsvError) => Errors.identityMapNotImported(e.message, e.issues);
 
 export function adminSpoMigrationRoutes(app: GraphApp, deps: AppDeps): void {
   const db = deps.store.db;
@@ -33,7 +30,7 @@ export function adminSpoMigrationRoutes(app: GraphApp, deps: AppDeps): void {
     const t = await tenantOfReq(deps, req);
     const body = req.body as unknown;
     const text = Buffer.isBuffer(body) ? body : typeof (body as { csv?: unknown } | undefined)?.csv === 'string' ? (body as { csv: string }).csv : undefined;
-    if (text === undefined) throw new GraphError(400, 'BadRequest', 'Send the identity map as text/csv (6 columns, no header), or as JSON {"csv": "..."}.');
+    if (text === undefined) throw Errors.identityMapBody();
     let parsed;
     try {
       parsed = parseIdentityMapCsv(text);
@@ -47,16 +44,16 @@ export function adminSpoMigrationRoutes(app: GraphApp, deps: AppDeps): void {
 
   app.get(`${ADMIN}/sharepoint/resolve`, { schema: { querystring: QueryParams('url'), response: { 200: AdminObject } } }, async (req) => {
     const url = query(req, 'url');
-    if (!url) throw new GraphError(400, 'BadRequest', 'url: the site URL to resolve is required.', undefined, undefined, 'url');
+    if (!url) throw Errors.siteUrlRequired();
     const r = await resolveSiteUrl(db, url);
-    if (!r) throw new GraphError(404, 'NotFound', `No site is at ${url} in any tenant.`);
+    if (!r) throw Errors.siteUrlNotFound(url);
     return { url: r.site.url, tenantId: r.site.tenant_id, siteId: r.site.id, kind: r.site.kind, template: r.site.template, redirectedFrom: r.redirectedFrom };
   });
 
   // Get-SPOCrossTenant*ContentMoveState for one task: state, sub-stage and progress of the move.
   app.get(`${ADMIN}/sharepoint/migrations/tasks/:id`, { schema: { params: PathParams('id'), response: { 200: AdminObject } } }, async (req) => {
     const task = await spoMigrationRepo.byIdAnyTenant(db, param(req, 'id'));
-    if (!task) throw new GraphError(404, 'NotFound', `The migration task ${param(req, 'id')} could not be found.`);
+    if (!task) throw Errors.adminSpoTaskNotFound(param(req, 'id'));
     const move = await driveMoveRepo.get(db, `spo:${task.id}`);
     const { '@xtm.moveState': _s, '@xtm.moveStage': _g, ...graph } = taskToGraph(task);
     return {

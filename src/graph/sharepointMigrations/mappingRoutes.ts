@@ -4,7 +4,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
-import { Errors, GraphError } from '../errors.js';
+import { Errors } from '../errors.js';
 import { principalOf } from '../auth/guard.js';
 import { metadataContext, sendOData } from '../odataResponse.js';
 import { sendCollection, sendCount, type CollectionSpec } from '../collection.js';
@@ -17,7 +17,7 @@ import {
   GROUP_MAPPING_PROPERTIES, GROUP_MAPPING_TYPE, USER_MAPPING_PROPERTIES, USER_MAPPING_TYPE, deletedGroupMapping, deletedUserMapping,
   groupMappingToGraph, userMappingToGraph,
 } from './mappingSerialize.js';
-import { oneToOneConflict, parseGroupDelta, parseUserDelta } from './mappingDelta.js';
+import { parseGroupDelta, parseUserDelta } from './mappingDelta.js';
 import { DeltaBody, KeyParams } from './schemas.js';
 import { collectionResponseOf } from '../routeSchemas.js';
 
@@ -43,8 +43,8 @@ const groupOptions: CollectionOptions = {
 };
 
 const DELTA_MESSAGE = 'The request body must be a delta payload: {"@context":"#$delta","value":[…]}.';
-const userNotFound = (key: string) => new GraphError(404, 'itemNotFound', `The sharePointUserIdentityMapping '${key}' was not found.`);
-const groupNotFound = (key: string) => new GraphError(404, 'itemNotFound', `The sharePointGroupIdentityMapping '${key}' was not found.`);
+const userNotFound = Errors.userMappingNotFound;
+const groupNotFound = Errors.groupMappingNotFound;
 
 export function spoMappingRoutes(app: GraphApp, deps: AppDeps): void {
   const db = deps.store.db;
@@ -96,14 +96,14 @@ export function spoMappingRoutes(app: GraphApp, deps: AppDeps): void {
   app.patch(USER_MAPPINGS, { config: { ...spManage(USER_MAPPING_TYPE), bodyMessage: DELTA_MESSAGE }, schema: { body: DeltaBody, response: { 200: collectionResponseOf(USER_MAPPING_TYPE) } } }, async (req, reply) => {
     const ops = parseUserDelta(req.body);
     const r = await spoMappingRepo.applyUserDelta(db, tenantOf(req), ops, deps.clock.iso());
-    if (!r.ok) throw oneToOneConflict(r.conflicts);
+    if (!r.ok) throw Errors.identityMapOneToOne(r.conflicts);
     const value = ops.map((o, i) => (o.op === 'delete' ? deletedUserMapping(o.sourceUserPrincipalName) : userMappingToGraph(toUserMapping(r.rows[i]!))));
     return sendOData(reply, 200, { '@odata.context': metadataContext(req, `${USER_MAPPINGS.slice(1)}/$delta`), value });
   });
   app.patch(GROUP_MAPPINGS, { config: { ...spManage(GROUP_MAPPING_TYPE), bodyMessage: DELTA_MESSAGE }, schema: { body: DeltaBody, response: { 200: collectionResponseOf(GROUP_MAPPING_TYPE) } } }, async (req, reply) => {
     const ops = parseGroupDelta(req.body);
     const r = await spoMappingRepo.applyGroupDelta(db, tenantOf(req), ops, deps.clock.iso());
-    if (!r.ok) throw oneToOneConflict(r.conflicts);
+    if (!r.ok) throw Errors.identityMapOneToOne(r.conflicts);
     const value = ops.map((o, i) => (o.op === 'delete' ? deletedGroupMapping(o.sourceGroupId) : groupMappingToGraph(toGroupMapping(r.rows[i]!))));
     return sendOData(reply, 200, { '@odata.context': metadataContext(req, `${GROUP_MAPPINGS.slice(1)}/$delta`), value });
   });

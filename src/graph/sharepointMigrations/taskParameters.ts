@@ -1,14 +1,14 @@
 // The create body of crossOrganizationMigrationTasks (graph-api-surface.md §8.3): `parameters` is
 // polymorphic through its `@odata.type`. Every field is checked here, before anything else runs; a 400
 // names the field ("Cannot process the request because the required parameter {name} is missing.").
-import { Errors, GraphError } from '../errors.js';
+import { Errors } from '../errors.js';
 import { GUID_RE, UPN_RE } from '../../domain/spoIdentityMap.js';
 import { ParameterTypes, type IdentityRef, type SpoTaskRequest } from '../../domain/spoMigrationTask.js';
 import { parseDateTimeOffset } from '../../domain/dateTime.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const missing = (name: string) => new GraphError(400, 'BadRequest', `Cannot process the request because the required parameter ${name} is missing.`, undefined, undefined, name);
+const missing = Errors.spoParameterMissing;
 const bad = (name: string, why: string) => Errors.invalidProperty(name, why);
 
 const TASK_TYPE = 'microsoft.graph.sharePointMigrationTask';

@@ -5,7 +5,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
-import { Errors, GraphError } from '../errors.js';
+import { Errors } from '../errors.js';
 import { principalOf } from '../auth/guard.js';
 import { metadataContext, sendOData } from '../odataResponse.js';
 import { sendCollection, sendCount, type CollectionSpec } from '../collection.js';
@@ -40,7 +40,7 @@ const FUNCTIONS: Record<string, { param: string; type: SpoTaskType }> = {
   getbysourcegroupmailnickname: { param: 'sourceGroupMailNickname', type: 'group' },
 };
 
-const notFound = (id: string) => new GraphError(404, 'itemNotFound', `The migration task ${id} could not be found.`);
+const notFound = Errors.spoTaskNotFound;
 
 /** `name(param='v')` or `name(param=@alias)` with `?@alias='v'`; undefined when the segment is not a function call. */
 function functionCall(req: FastifyRequest, raw: string): { fn: string; type: SpoTaskType; value: string } | undefined {
@@ -95,7 +95,7 @@ export function spoTaskRoutes(app: GraphApp, deps: AppDeps): void {
   const byFunction = async (req: FastifyRequest, reply: FastifyReply, raw: string) => {
     const call = functionCall(req, raw)!;
     const task = await spoMigrationRepo.latestBySource(db, tenantOf(req), call.type, call.type === 'site' ? call.value.replace(/\/+$/, '') : call.value);
-    if (!task) throw new GraphError(404, 'itemNotFound', `No migration task was found for ${FUNCTIONS[call.fn.toLowerCase()]!.param} '${call.value}'.`);
+    if (!task) throw Errors.spoTaskNotFoundBySource(FUNCTIONS[call.fn.toLowerCase()]!.param, call.value);
     return sendEntity(req, reply, taskToGraph(task), TASK_TYPE, TASK_TYPE, TASK_PROPERTIES);
   };
   // `getBySource…(param='…')`: the router names the parameter `args)` and keeps the closing parenthesis.
