@@ -86,3 +86,6 @@ export const AdminObject = Type.Object({}, { additionalProperties: true, descrip
 export const AdminList = Type.Object({ value: Type.Array(Type.Unknown()), '@odata.nextLink': Type.Optional(Type.String()) }, { description: 'A list of tenant-model records.' });
 /** The identity map as Add-SPOTenantIdentityMap's CSV (6 columns, no header). */
 export const CsvText = { content: { 'text/csv': { schema: Type.String({ description: 'User|Group,SourceTenantCompanyID,Source,Target,Email|Alias,Type per line.' }) } } };
+/** PUT …/spoIdentityMap.csv: the CSV (streamed) or `{"csv": "…"}`. */
+export const CsvBody = { content: { 'text/csv': { schema: Type.String({ description: 'The whole map; it replaces the stored one.' }) }, 'application/json': { schema: Type.Object({ csv: Type.String() }, { additionalProperties: false }) } } };
+export const CsvImported = Type.Object({ users: Type.Integer(), groups: Type.Integer() });

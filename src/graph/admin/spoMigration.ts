@@ -5,19 +5,21 @@ import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
 import { Errors } from '../errors.js';
 import { ADMIN, T, param, query, tenantOfReq } from './common.js';
+import { IncomingMessage } from 'node:http';
 import { IdentityMapCsvError, formatIdentityMapCsv, parseIdentityMapCsv } from '../../domain/spoIdentityMap.js';
+import { asGraph, readIdentityMapCsv } from './csvImport.js';
 import { spoMappingRepo } from '../../store/spoMappingRepo.js';
 import { spoMigrationRepo } from '../../store/spoMigrationRepo.js';
 import { driveMoveRepo, resolveSiteUrl } from '../../store/driveMoveRepo.js';
 import { taskToGraph } from '../sharepointMigrations/taskSerialize.js';
-import { AdminObject, CsvText, QueryParams } from './schemas.js';
+import { AdminObject, CsvBody, CsvImported, CsvText, QueryParams } from './schemas.js';
 import { NoQuery, PathParams } from '../routeSchemas.js';
 
-const csvError = (e: IdentityMapCsvError) => Errors.identityMapNotImported(e.message, e.issues);
 
 export function adminSpoMigrationRoutes(app: GraphApp, deps: AppDeps): void {
   const db = deps.store.db;
-  app.addContentTypeParser(/^text\/(csv|plain)/i, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  // text/csv is read as a stream by the route (csvImport.ts), not buffered under the JSON body limit.
+  app.addContentTypeParser(/^text\/(csv|plain)/i, (_req, payload, done) => done(null, payload));
 
   const MAP = `${T}/spoIdentityMap.csv`;
   app.get(MAP, { schema: { params: PathParams('tenant'), response: { 200: CsvText } } }, async (req, reply) => {
@@ -25,19 +27,20 @@ export function adminSpoMigrationRoutes(app: GraphApp, deps: AppDeps): void {
     const { users, groups } = await spoMappingRepo.exportAll(db, t.id);
     return reply.code(200).header('content-type', 'text/csv; charset=utf-8').send(formatIdentityMapCsv(users, groups));
   });
-  // The body is the CSV itself (text/csv), or JSON {"csv": "..."}.
-  app.put(MAP, { schema: { params: PathParams('tenant'), response: { 200: AdminObject } } }, async (req) => {
+  // The body is the CSV itself (text/csv, streamed, up to CSV_BODY_LIMIT), or JSON {"csv": "..."} (under the JSON body limit).
+  // An import replaces the whole map, in one transaction, after every row passed.
+  app.put(MAP, { schema: { params: PathParams('tenant'), body: CsvBody, response: { 200: CsvImported } } }, async (req) => {
     const t = await tenantOfReq(deps, req);
     const body = req.body as unknown;
-    const text = Buffer.isBuffer(body) ? body : typeof (body as { csv?: unknown } | undefined)?.csv === 'string' ? (body as { csv: string }).csv : undefined;
-    if (text === undefined) throw Errors.identityMapBody();
     let parsed;
-    try {
-      parsed = parseIdentityMapCsv(text);
-    } catch (e) {
-      if (e instanceof IdentityMapCsvError) throw csvError(e);
-      throw e;
-    }
+    if (body instanceof IncomingMessage) parsed = await readIdentityMapCsv(body);
+    else if (typeof (body as { csv?: unknown } | undefined)?.csv === 'string') {
+      try {
+        parsed = parseIdentityMapCsv((body as { csv: string }).csv);
+      } catch (e) {
+        throw e instanceof IdentityMapCsvError ? asGraph(e) : e;
+      }
+    } else throw Errors.identityMapBody();
     await spoMappingRepo.replaceAll(db, t.id, parsed.users, parsed.groups, deps.clock.iso());
     return { users: parsed.users.length, groups: parsed.groups.length };
   });
