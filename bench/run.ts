@@ -10,6 +10,7 @@ const benches: Bench[] = [
   { name: 'latency: GET by id while a 2,000-user validation runs, vs idle (issue 13)', load: () => import('./latency.js'), opts: { seconds: quick ? 2 : 5 } },
   { name: 'runner: no-op work items/s on both backends vs bulk insert+delete (issue 13)', load: () => import('./runner.js'), opts: { items: quick ? 5000 : 20000 } },
   { name: 'mappings: 1,000,000 SharePoint user mappings, lookup and 50-item $delta PATCH (issue 15)', load: () => import('./mappings.js'), opts: { mappings: quick ? 100_000 : 1_000_000 } },
+  { name: 'mappings: identity-map CSV import, rows/s against a bare bulk insert (issue 25)', load: async () => ({ run: (await import('./mappings.js')).csvImport }), opts: { rows: quick ? 100_000 : 1_000_000 } },
   { name: 'migration: 200-user job end to end vs raw INSERT…SELECT (issue 14)', load: () => import('./migrate.js'), opts: { users: quick ? 50 : 200 } },
   { name: 'teams: chat mover, 200 users × 5 chats × 100 messages, vs raw INSERT…SELECT (issue 14)', load: () => import('./teamsMove.js'), opts: { users: quick ? 50 : 200 } },
 ];

@@ -14,11 +14,12 @@ import { invalidDateTime } from '../domain/jobInput.js';
 import { clientErrorHandler, drainRequestBody } from './clientErrors.js';
 import { parseDateTimeOffset } from '../domain/dateTime.js';
 import { ODataQueryError } from './odata/errors.js';
+import { withDollarPrefixes, type RawQuery } from './odata/query.js';
 import { rewriteKeySegments } from './odataResponse.js';
 import type { AppDeps } from './deps.js';
 import { installOpenApi } from './openapi.js';
 import { adminValidatorCompiler } from './admin/validate.js';
-import { installSchemaDefaults } from './routeSchemas.js';
+import { installSchemaDefaults, unresolvedSegment } from './routeSchemas.js';
 import type { RouteList } from './routes.js';
 
 export type GraphApp = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
@@ -95,7 +96,8 @@ export async function buildApp(deps: AppDeps, modules: RouteList, opts: { https?
     if ((err as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE') await drainRequestBody(req.raw);
     return sendGraphError(req, reply, toGraphError(err, req), req.routeOptions?.config?.graphType);
   });
-  app.setNotFoundHandler((req, reply) => sendGraphError(req, reply, Errors.notFoundPath(req.method, req.url)));
+  // Under /beta and /v1.0 an unknown segment is Graph's 400; elsewhere (admin, identity) a plain 404.
+  app.setNotFoundHandler((req, reply) => sendGraphError(req, reply, /^\/(beta|v1\.0)(\/|$)/i.test(req.url) ? Errors.segmentNotFound(unresolvedSegment(req.url)) : Errors.notFoundPath(req.method, req.url)));
 
   // Response schemas document and type the answers (and /openapi.json); they never reshape a payload:
   // JSON.stringify writes exactly what a handler built, so a schema cannot silently drop or coerce a value.
@@ -130,6 +132,12 @@ export async function buildApp(deps: AppDeps, modules: RouteList, opts: { https?
   });
   for (const prefix of ['/beta', '/v1.0']) {
     await app.register(async (scoped) => {
+      if (prefix === '/beta') {
+        scoped.addHook('preValidation', (req, _reply, done) => {
+          req.query = withDollarPrefixes(req.query as RawQuery);
+          done();
+        });
+      }
       for (const mod of modules.graph) await mod(scoped as GraphApp, deps);
     }, { prefix });
   }

@@ -59,6 +59,8 @@ export const Errors = {
     E(415, 'UnsupportedMediaType', `Content-Type '${ct}' is not supported. Use 'application/json'.`),
   notFoundPath: (method: string, path: string) =>
     E(404, 'NotFound', `Resource not found for the segment '${lastSegment(path)}'. (${method} ${path})`),
+  /** A Graph URL naming nothing in the model: Graph's OData layer answers 400, naming the first segment it could not resolve. */
+  segmentNotFound: (segment: string) => E(400, 'BadRequest', `Resource not found for the segment '${segment}'.`),
   methodNotAllowed: (method: string, path: string) =>
     E(405, 'Request_BadRequest', `The HTTP method '${method}' is not supported on '${path}'.`),
   notImplemented: (what: string) => E(501, 'NotImplemented', what),

@@ -123,7 +123,7 @@ export const collectionResponseOf = (typeName: string): TSchema => Type.Unsafe({
 type Resolved = { type: string; collection: boolean; operation?: boolean } | { count: true } | { none: true } | { stream: true };
 
 /** What a Graph route's URL addresses in the model (entity sets, keys, properties, navigation, bound operations, path-based addressing). */
-export function resolveGraphUrl(url: string): Resolved | undefined {
+export function resolveGraphUrl(url: string, literal = false): Resolved | undefined {
   const segs = url.replace(GRAPH_PREFIX, '').replace(/::/g, ':').split('/').filter(Boolean);
   const first = segs.shift();
   let at: { type: string; collection: boolean; operation?: boolean } | undefined = first ? sets.get(first.toLowerCase()) : undefined;
@@ -136,7 +136,7 @@ export function resolveGraphUrl(url: string): Resolved | undefined {
       continue;
     }
     const seg = raw.replace(/:$/, '');
-    if (seg.startsWith(':')) {
+    if (seg.startsWith(':') || (literal && at.collection && !boundOperation(seg.replace(/\(.*$/, ''), at))) {
       if (!at.collection) return undefined;
       at = { type: at.type, collection: false };
       continue;
@@ -163,6 +163,17 @@ function boundOperation(seg: string, at: { type: string; collection: boolean }):
   return operations.find((o) => (name === o.name.toLowerCase() || name === `${o.namespace}.${o.name}`.toLowerCase()) && binding(o));
 }
 const qualifiedName = (t: Structured) => [...types].find(([, v]) => v === t)?.[0];
+
+/** The first segment of a Graph request path the model cannot resolve (Graph names it in its 400), else the last one. */
+export function unresolvedSegment(path: string): string {
+  const clean = (path.split('?')[0] ?? path).replace(/\/+$/, '');
+  const segs = clean.replace(GRAPH_PREFIX, '').split('/').filter(Boolean);
+  const prefix = clean.match(GRAPH_PREFIX)?.[0] ?? '';
+  for (let i = 1; i <= segs.length; i++) {
+    if (!resolveGraphUrl(`${prefix}/${segs.slice(0, i).join('/')}`, true)) return decodeURIComponent(segs[i - 1]!);
+  }
+  return decodeURIComponent(segs[segs.length - 1] ?? '');
+}
 
 /** A stream property's value (`…/content`): the bytes, as stored. */
 export const StreamResponse = { content: { 'application/octet-stream': { schema: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }) } } };

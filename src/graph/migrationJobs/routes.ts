@@ -11,7 +11,7 @@ import { principalName } from '../auth/principal.js';
 import { metadataContext, parseKeySegment, sendOData, withContext } from '../odataResponse.js';
 import { sendCollection, sendCount, type CollectionSpec } from '../collection.js';
 import { parseEntityQuery, type CollectionOptions, type RawQuery } from '../odata/query.js';
-import { applySelect, contextSuffixForSelect } from '../odata/paging.js';
+import { applySelect, entityContextForSelect } from '../odata/paging.js';
 import { jobsRepo, toJob, toTask } from '../../store/jobsRepo.js';
 import { JOB_FIELDS, TASK_FIELDS } from './fields.js';
 import { JobService } from '../../engine/jobs/jobService.js';
@@ -59,7 +59,7 @@ export function migrationJobRoutes(app: GraphApp, deps: AppDeps): void {
   const keyOf = (req: FastifyRequest) => jobKeyOf(parseKeySegment((req.params as { key: string }).key));
   const entity = (req: FastifyRequest, body: Record<string, unknown>, fragment: string, selectable: readonly string[], typeName: string) => {
     const { select } = parseEntityQuery(req.query as RawQuery, { typeName, selectable });
-    return { '@odata.context': metadataContext(req, fragment + (select ? contextSuffixForSelect(select) : '')), ...applySelect(body, select) };
+    return { '@odata.context': metadataContext(req, entityContextForSelect(fragment, select)), ...applySelect(body, select) };
   };
   const jobEntity = (req: FastifyRequest, job: ReturnType<typeof jobToGraph>) => entity(req, job, `${BASE.slice(1)}/$entity`, JOB_PROPERTIES, JOB_TYPE);
   const actionResult = (req: FastifyRequest, job: ReturnType<typeof jobToGraph>) => ({ '@odata.context': metadataContext(req, JOB_TYPE), ...job });

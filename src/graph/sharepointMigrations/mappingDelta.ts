@@ -69,11 +69,14 @@ function str(el: Obj, path: string[], at: string, check?: { re: RegExp; what: st
   return v;
 }
 
+/** An enum member in any casing (Graph's enum parsing ignores case), as the member's own spelling; `unknownFutureValue` is the evolvable-enum sentinel, never an input. */
 function enumOf<T extends string>(el: Obj, key: string, at: string, values: readonly T[], fallback: T): T {
   const v = el[key];
   if (v === undefined || v === null) return fallback;
-  if (typeof v !== 'string' || !values.includes(v as T)) throw bad(`${at}.${key}`, `'${String(v)}' is not one of ${values.join(', ')}.`);
-  return v as T;
+  const accepted = values.filter((x) => x !== 'unknownFutureValue');
+  const member = typeof v === 'string' ? accepted.find((x) => x.toLowerCase() === v.toLowerCase()) : undefined;
+  if (!member) throw bad(`${at}.${key}`, `'${String(v)}' is not one of ${accepted.join(', ')}.`);
+  return member;
 }
 
 function checkId(el: Obj, at: string, expected: string) {

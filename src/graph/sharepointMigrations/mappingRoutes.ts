@@ -42,6 +42,8 @@ const groupOptions: CollectionOptions = {
   typeName: GROUP_MAPPING_TYPE, fields: GROUP_FIELDS, selectable: GROUP_MAPPING_PROPERTIES, defaultPageSize: 100, maxPageSize: 999, defaultOrderBy: [], keyColumn: 'source_group_id',
 };
 
+/** Each item of a $delta response names its type, as Graph's delta payloads do (the docs' PATCH examples). */
+const typed = (type: string, item: Record<string, unknown>) => ({ '@odata.type': `#${type}`, ...item });
 const DELTA_MESSAGE = 'The request body must be a delta payload: {"@context":"#$delta","value":[…]}.';
 const userNotFound = Errors.userMappingNotFound;
 const groupNotFound = Errors.groupMappingNotFound;
@@ -97,14 +99,14 @@ export function spoMappingRoutes(app: GraphApp, deps: AppDeps): void {
     const ops = parseUserDelta(req.body);
     const r = await spoMappingRepo.applyUserDelta(db, tenantOf(req), ops, deps.clock.iso());
     if (!r.ok) throw Errors.identityMapOneToOne(r.conflicts);
-    const value = ops.map((o, i) => (o.op === 'delete' ? deletedUserMapping(o.sourceUserPrincipalName) : userMappingToGraph(toUserMapping(r.rows[i]!))));
+    const value = ops.map((o, i) => typed(USER_MAPPING_TYPE, o.op === 'delete' ? deletedUserMapping(o.sourceUserPrincipalName) : userMappingToGraph(toUserMapping(r.rows[i]!))));
     return sendOData(reply, 200, { '@odata.context': metadataContext(req, `${USER_MAPPINGS.slice(1)}/$delta`), value });
   });
   app.patch(GROUP_MAPPINGS, { config: { ...spManage(GROUP_MAPPING_TYPE), bodyMessage: DELTA_MESSAGE }, schema: { body: DeltaBody, response: { 200: collectionResponseOf(GROUP_MAPPING_TYPE) } } }, async (req, reply) => {
     const ops = parseGroupDelta(req.body);
     const r = await spoMappingRepo.applyGroupDelta(db, tenantOf(req), ops, deps.clock.iso());
     if (!r.ok) throw Errors.identityMapOneToOne(r.conflicts);
-    const value = ops.map((o, i) => (o.op === 'delete' ? deletedGroupMapping(o.sourceGroupId) : groupMappingToGraph(toGroupMapping(r.rows[i]!))));
+    const value = ops.map((o, i) => typed(GROUP_MAPPING_TYPE, o.op === 'delete' ? deletedGroupMapping(o.sourceGroupId) : groupMappingToGraph(toGroupMapping(r.rows[i]!))));
     return sendOData(reply, 200, { '@odata.context': metadataContext(req, `${GROUP_MAPPINGS.slice(1)}/$delta`), value });
   });
 }

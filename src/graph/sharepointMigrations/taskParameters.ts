@@ -85,6 +85,10 @@ export function parseCreateTask(body: unknown): { request: SpoTaskRequest; param
   if (targetOrganizationId !== undefined && targetOrganizationId !== null && (typeof targetOrganizationId !== 'string' || !GUID_RE.test(targetOrganizationId))) {
     throw bad('parameters.targetOrganizationId', `'${String(targetOrganizationId)}' is not a valid GUID.`);
   }
+  // The property is named "host" and Microsoft's examples send an https URL: a bare host name means that URL.
+  if (typeof p.targetOrganizationHost === 'string' && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+\/?$/i.test(p.targetOrganizationHost)) {
+    p.targetOrganizationHost = `https://${p.targetOrganizationHost.replace(/\/$/, '')}`;
+  }
   const host = url(p, 'targetOrganizationHost', false);
   if (host && new URL(host).pathname !== '/') throw bad('parameters.targetOrganizationHost', `'${host}' must be a host URL such as https://fabrikam-my.sharepoint.com.`);
   const loc = p.targetDataLocationCode;
