@@ -54,6 +54,17 @@ describe('jobs', () => {
     assertGraphError(await s.api('GET', `${B}/${job.id}/nothing`), 400, 'BadRequest', "Resource not found for the segment 'nothing'.");
     assertGraphError(await s.api('GET', '/beta/solutions/migrations/crossTenantMigrationJob'), 400, 'BadRequest', "Resource not found for the segment 'crossTenantMigrationJob'.");
   });
+
+  it("gap 9: the users nextLink of a job addressed by display name is canonical (…crossTenantMigrationJobs('<id>')/users)", async () => {
+    const job = await create();
+    const r = await s.api('GET', `${B}/${encodeURIComponent(job.displayName)}/users?$top=1`);
+    assert.equal(r.status, 200, r.text);
+    const next = new URL(r.body['@odata.nextLink']);
+    assert.equal(decodeURIComponent(next.pathname), `/beta/solutions/migrations/crossTenantMigrationJobs('${job.id}')/users`);
+    const page2 = await s.api('GET', `${next.pathname}${next.search}`);
+    assert.equal(page2.status, 200, page2.text);
+    assert.equal(page2.body.value.length, 1);
+  });
 });
 
 describe('SharePoint', () => {

@@ -74,6 +74,7 @@ export function migrationJobRoutes(app: GraphApp, deps: AppDeps): void {
   const tasksSpec = (jobId: string): CollectionSpec<any, Record<string, unknown>> => ({
     options: taskCollection,
     contextPath: `${BASE.slice(1)}('${jobId}')/users`,
+    canonicalPath: `${BASE.slice(1)}('${jobId}')/users`,
     source: jobsRepo.listTasks(db, jobId),
     toEntity: (r) => taskToGraph(toTask(r)),
   });
