@@ -18,9 +18,9 @@ import { createTempDatabase, PG_ADMIN_URL, pgUnreachable, type TempDatabase } fr
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
-function startChild(args: string[]): Promise<{ child: ChildProcess; info: any }> {
+function startChild(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; info: any }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'serverChild.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'serverChild.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'], env });
     let buf = '';
     child.stdout!.on('data', (d) => {
       buf += d;
@@ -93,15 +93,19 @@ async function pgBackends(url: string): Promise<number[]> {
   }
 }
 
-export async function run(opts: { seconds?: number; rounds?: number; connections?: number; backends?: ('sqlite' | 'postgres')[]; cases?: string[]; warmup?: number } = {}) {
+// Backends: 'postgres' is xtm as shipped (its read cache checks for other replicas' writes before a hit,
+// store/pgReadCache.ts); 'postgres-unchecked' the same store with that check off (XTM_PG_READ_CHECK=off),
+// the single-replica cache it replaced: the check's cost is their ratio.
+export async function run(opts: { seconds?: number; rounds?: number; connections?: number; backends?: ('sqlite' | 'postgres' | 'postgres-unchecked')[]; cases?: string[]; warmup?: number } = {}) {
   const seconds = opts.seconds ?? 4;
   const rounds = opts.rounds ?? 3;
   const connections = opts.connections ?? 32;
   const warmup = opts.warmup ?? 5000;
-  let backends = opts.backends ?? ['sqlite', 'postgres'];
+  let backends = opts.backends ?? ['sqlite', 'postgres', 'postgres-unchecked'];
   const dir = mkdtempSync(join(tmpdir(), 'xtm-bench-'));
   const children: ChildProcess[] = [];
   let pgdb: TempDatabase | undefined;
+  let pgdb2: TempDatabase | undefined;
   const loadgen = new LoadGenerator();
   const notes: string[] = [];
   try {
@@ -109,12 +113,17 @@ export async function run(opts: { seconds?: number; rounds?: number; connections
       const why = await pgUnreachable();
       if (why) {
         notes.push(`postgres not run: ${why}`);
-        backends = backends.filter((b) => b !== 'postgres');
-      } else pgdb = await createTempDatabase('benchhttp');
+        backends = backends.filter((b) => !b.startsWith('postgres'));
+      } else {
+        pgdb = await createTempDatabase('benchhttp');
+        if (backends.includes('postgres-unchecked')) pgdb2 = await createTempDatabase('benchhttp2');
+      }
     }
+    const dbOf = (b: string) => (b === 'postgres' ? pgdb! : pgdb2!);
     const servers: { backend: string; info: any; pid: number }[] = [];
     for (const backend of backends) {
-      const s = await startChild(['xtm', join(dir, backend), backend === 'postgres' ? pgdb!.url : join(dir, `${backend}.db`)]);
+      const env = backend === 'postgres-unchecked' ? { ...process.env, XTM_PG_READ_CHECK: 'off' } : process.env;
+      const s = await startChild(['xtm', join(dir, backend), backend.startsWith('postgres') ? dbOf(backend).url : join(dir, `${backend}.db`)], env);
       children.push(s.child);
       servers.push({ backend, info: s.info, pid: s.child.pid! });
     }
@@ -139,7 +148,7 @@ export async function run(opts: { seconds?: number; rounds?: number; connections
     const result: Record<string, unknown> = { jobsStored: 10_001, connections, seconds, rounds, notes };
     for (const [name, path] of Object.entries(cases).filter(([n]) => !opts.cases || opts.cases.includes(n))) {
       const targets: Target[] = [
-        ...servers.map(({ backend, info, pid }) => ({ name: backend, url: `${info.url}${path(info)}`, headers: { authorization: `Bearer ${info.token}` }, pids: async () => [pid, ...(backend === 'postgres' ? await pgBackends(pgdb!.url) : [])] })),
+        ...servers.map(({ backend, info, pid }) => ({ name: backend, url: `${info.url}${path(info)}`, headers: { authorization: `Bearer ${info.token}` }, pids: async () => [pid, ...(backend.startsWith('postgres') ? await pgBackends(dbOf(backend).url) : [])] })),
         // The bare server gets the same request bytes: same path, same Authorization header (each backend's token has one length).
         { name: 'bare', url: `${bare.info.url}${path(servers[0]!.info)}`, headers: { authorization: `Bearer ${servers[0]!.info.token}` }, pids: async () => [bare.child.pid!] },
       ];
@@ -173,12 +182,13 @@ export async function run(opts: { seconds?: number; rounds?: number; connections
     for (const c of children) c.kill();
     await new Promise((r) => setTimeout(r, 300));
     await pgdb?.drop();
+    await pgdb2?.drop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const backends = process.argv.includes('--sqlite') ? ['sqlite' as const] : process.argv.includes('--postgres') ? ['postgres' as const] : undefined;
+  const backends = process.argv.includes('--sqlite') ? ['sqlite' as const] : process.argv.includes('--postgres') ? ['postgres' as const, 'postgres-unchecked' as const] : undefined;
   const cases = process.env.BENCH_CASES?.split(',');
   const r = await run({ seconds: Number(process.env.BENCH_SECONDS ?? 4), rounds: Number(process.env.BENCH_ROUNDS ?? 3), backends, cases });
   console.log(JSON.stringify(r, null, 2));

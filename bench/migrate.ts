@@ -1,41 +1,44 @@
-// Migration of a whole job end to end (issue 14): demo.yaml's generator scaled to N users with ~200 mail
-// items, 50 files and 100 chat messages each, a manual clock, the real server (worker thread) driven over
-// HTTP: migrate → initial syncs → clock past completeAfterDateTime → cutover → ODSP → completed. Items/s
-// of the whole migration against the store's raw INSERT…SELECT of the same rows (ids rewritten in SQL)
-// measured in the same run; peak RSS of the process (API and worker thread). Target ratio ≥ 0.3, RSS < 512 MB.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Migration of a whole job end to end (issues 14, 22): demo.yaml's generator scaled to N users with ~200
+// mail items, 50 files and 100 chat messages each, a manual clock, the real server (worker thread) driven
+// over HTTP: migrate → initial syncs → clock past completeAfterDateTime → cutover → ODSP → completed.
+// Items/s of the whole migration against the store's raw INSERT…SELECT of the same rows (ids rewritten in
+// SQL) measured in the same run; peak RSS of the process (API and worker thread). `runSizes` runs several
+// batch sizes on each backend and adds time per user at the largest ÷ time per user at the smallest.
+// Targets: 2,000 users < 2 min on SQLite, ratio ≥ 0.3, per-user ratio ≤ 1.2, RSS < 512 MB.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { sql } from 'kysely';
 import { Clock } from '../src/clock.js';
+import { scaledDemo } from '../test/migration/scaledDemo.js';
+import { createTempDatabase, pgUnreachable, type TempDatabase } from '../test/pg.js';
 import { createServer } from '../src/server.js';
 
 const SRC = '11111111-1111-4111-8111-111111111111';
 const TGT = '22222222-2222-4222-8222-222222222222';
-const DEMO = new URL('../scenarios/demo.yaml', import.meta.url);
 const B = '/beta/solutions/migrations/crossTenantMigrationJobs';
 
-function scenarioText(users: number): string {
-  return readFileSync(DEMO, 'utf8')
-    .replace(/^ {2}users: \d+$/m, `  users: ${users}`)
-    .replace(/^ {2}mailItemsPerUser: \d+$/m, '  mailItemsPerUser: 200')
-    .replace(/^ {2}filesPerUser: \d+$/m, '  filesPerUser: 50')
-    .replace(/^ {2}chatMessagesPerUser: \d+$/m, '  chatMessagesPerUser: 100')
-    .replace(/^( {2}scopeGroup: .*)$/m, '$1\n  sourceDomain: contoso.onmicrosoft.com\n  targetDomain: fabrikam.onmicrosoft.com')
-    .replace(/sourceUserPrincipalName: ([^@\s]+)@contoso\.com,/g, 'sourceUserPrincipalName: $1@contoso.com, targetUserPrincipalName: $1@fabrikam.com,');
-}
+/** The bench's batch: demo.yaml scaled to `users` users with ~200 mail items, 50 files and 100 chat messages each (bench/workers.ts too). */
+export const scenarioText = (users: number): string => scaledDemo({ users, mailItemsPerUser: 200, filesPerUser: 50, chatMessagesPerUser: 100 });
 
-export async function run(opts: { users?: number } = {}) {
+export async function run(opts: { users?: number; backend?: 'sqlite' | 'postgres' } = {}) {
   const users = opts.users ?? 200;
+  const backend = opts.backend ?? 'sqlite';
   const dir = mkdtempSync(join(tmpdir(), 'xtm-bench-migrate-'));
+  let pgdb: TempDatabase | undefined;
+  if (backend === 'postgres') {
+    const why = await pgUnreachable();
+    if (why) throw new Error(why);
+    pgdb = await createTempDatabase('benchmigrate');
+  }
   const scenario = join(dir, 'scenario.yaml');
   writeFileSync(scenario, scenarioText(users));
-  let peakRss = 0;
+  let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 50);
   const clock = new Clock({ mode: 'manual', startAt: Date.parse('2026-06-01T00:00:00Z') });
-  const server = await createServer({ db: join(dir, 'xtm.db'), dataDir: dir, port: 0, httpsPort: null, scenario, logLevel: 'silent', clock: 'manual', adminAuth: false }, { clock, log: pino({ level: 'silent' }) }); // loopback only
+  const server = await createServer({ db: pgdb?.url ?? join(dir, 'xtm.db'), dataDir: dir, port: 0, httpsPort: null, scenario, logLevel: 'silent', clock: 'manual', adminAuth: false }, { clock, log: pino({ level: 'silent' }) }); // loopback only
   try {
     const { http } = await server.listen();
     const db = server.deps.store.db;
@@ -81,6 +84,7 @@ export async function run(opts: { users?: number } = {}) {
     if (v.status !== 'validatePassed') throw new Error(`validation: ${v.status} ${v.message}`);
 
     const m0 = performance.now();
+    const cpu0 = process.cpuUsage();
     await api('POST', `${B}/${id}/migrate`, token);
     await server.queue.drain();
     const syncMs = performance.now() - m0;
@@ -93,6 +97,9 @@ export async function run(opts: { users?: number } = {}) {
       if (!['completed', 'completedWithErrors', 'failed'].includes(job.status)) await new Promise((r) => setTimeout(r, 100));
     }
     const migrateMs = performance.now() - m0;
+    // CPU of the whole process (API and worker threads): on a shared machine wall time swings with other load.
+    const cpu = process.cpuUsage(cpu0);
+    const migrateCpuMs = (cpu.user + cpu.system) / 1000;
     const progress = (await api('GET', `${B}/${id}/xtm.progress`, token)).body;
     const totals = progress.totals as Record<string, { itemsDone: number }>;
     const moved = Object.values(totals).reduce((n, t) => n + t.itemsDone, 0);
@@ -102,16 +109,40 @@ export async function run(opts: { users?: number } = {}) {
     const itemsPerSec = moved / (migrateMs / 1000);
     const baselinePerSec = baselineRows / (baselineMs / 1000);
     return {
-      users: resources.length, jobStatus: job.status, itemsMovedByWorkload: Object.fromEntries(Object.entries(totals).map(([k, t]) => [k, t.itemsDone])), failedByWorkload,
-      initialSyncMs: r(syncMs), migrateMs: r(migrateMs), itemsPerSec: r(itemsPerSec),
+      backend, users: resources.length, jobStatus: job.status, itemsMovedByWorkload: Object.fromEntries(Object.entries(totals).map(([k, t]) => [k, t.itemsDone])), failedByWorkload,
+      initialSyncMs: r(syncMs), migrateMs: r(migrateMs), migrateCpuMs: r(migrateCpuMs), itemsPerSec: r(itemsPerSec),
       baseline: { rows: baselineRows, ms: r(baselineMs), rowsPerSec: r(baselinePerSec) }, ratio: Math.round((itemsPerSec / baselinePerSec) * 1000) / 1000, targetRatio: 0.3,
       peakRssMb: r(peakRss / 1048576), rssTargetMb: 512,
     };
   } finally {
     clearInterval(sampler);
     await server.close();
+    await pgdb?.drop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-if (process.argv[1]?.endsWith('migrate.ts')) console.log(JSON.stringify(await run({ users: Number(process.argv[2] ?? 200) }), null, 2));
+/** Each size on each backend (a backend that does not answer is reported, not run), and how time per user grows. */
+export async function runSizes(opts: { sizes?: number[]; backends?: ('sqlite' | 'postgres')[] } = {}) {
+  const sizes = opts.sizes ?? [200, 2000];
+  const out: Record<string, unknown> = {};
+  for (const backend of opts.backends ?? ['sqlite', 'postgres']) {
+    const runs: Awaited<ReturnType<typeof run>>[] = [];
+    try {
+      for (const users of sizes) runs.push(await run({ users, backend }));
+    } catch (e) {
+      out[backend] = { runs, notRun: e instanceof Error ? e.message : String(e) };
+      continue;
+    }
+    const perUser = (r: (typeof runs)[number], f: 'migrateMs' | 'migrateCpuMs') => r[f] / r.users;
+    const ratio = (f: 'migrateMs' | 'migrateCpuMs') => Math.round((perUser(runs.at(-1)!, f) / perUser(runs[0]!, f)) * 100) / 100;
+    out[backend] = {
+      runs,
+      perUserRatio: ratio('migrateMs'), perUserCpuRatio: ratio('migrateCpuMs'), perUserRatioTarget: 1.2,
+      largestTargetMs: 120_000,
+    };
+  }
+  return out;
+}
+
+if (process.argv[1]?.endsWith('migrate.ts')) console.log(JSON.stringify(await run({ users: Number(process.argv[2] ?? 200), backend: process.argv[3] === 'postgres' ? 'postgres' : 'sqlite' }), null, 2));

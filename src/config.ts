@@ -20,6 +20,16 @@ export interface XtmConfig {
   migrationThroughput: Record<string, Record<string, number>>;
   /** Guard /xtm/admin/* with the admin key (data directory); off only on a loopback bind. */
   adminAuth: boolean;
+  /** Where uploaded bytes live: '' = <dataDir>/blobs, or s3://bucket?endpoint=…&region=… (store/blobStoreOpen.ts). */
+  blobStore: string;
+  /** The base URL clients reach the service by (a load balancer): token issuers and discovery use it; null = each request's own origin. */
+  publicUrl: string | null;
+  /** Concurrent connections per listener; more are refused at accept (0 = no cap). */
+  maxConnections: number;
+  /** A request (headers and body) must arrive within this many ms, else its connection is closed. */
+  requestTimeoutMs: number;
+  /** SIGTERM: how long in-flight requests and work items get to finish before the process exits anyway. */
+  shutdownTimeoutMs: number;
 }
 
 export const DEFAULTS: XtmConfig = {
@@ -39,6 +49,11 @@ export const DEFAULTS: XtmConfig = {
   incrementalSyncIntervalMs: 24 * 3600 * 1000,
   migrationThroughput: {},
   adminAuth: true,
+  blobStore: '',
+  publicUrl: null,
+  maxConnections: 10_000,
+  requestTimeoutMs: 30_000,
+  shutdownTimeoutMs: 10_000,
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<XtmConfig> {
@@ -55,6 +70,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Xtm
   if (env.XTM_LOG_LEVEL) c.logLevel = env.XTM_LOG_LEVEL;
   if (env.XTM_INCREMENTAL_SYNC_INTERVAL_MS) c.incrementalSyncIntervalMs = Number(env.XTM_INCREMENTAL_SYNC_INTERVAL_MS);
   if (env.XTM_MIGRATION_THROUGHPUT) c.migrationThroughput = JSON.parse(env.XTM_MIGRATION_THROUGHPUT) as XtmConfig['migrationThroughput'];
+  if (env.XTM_BLOB_STORE) c.blobStore = env.XTM_BLOB_STORE;
   if (env.XTM_ADMIN_AUTH) c.adminAuth = env.XTM_ADMIN_AUTH !== 'off';
+  if (env.XTM_PUBLIC_URL) c.publicUrl = env.XTM_PUBLIC_URL.replace(/\/+$/, '');
+  if (env.XTM_MAX_CONNECTIONS) c.maxConnections = Number(env.XTM_MAX_CONNECTIONS);
+  if (env.XTM_REQUEST_TIMEOUT_MS) c.requestTimeoutMs = Number(env.XTM_REQUEST_TIMEOUT_MS);
+  if (env.XTM_SHUTDOWN_TIMEOUT_MS) c.shutdownTimeoutMs = Number(env.XTM_SHUTDOWN_TIMEOUT_MS);
   return c;
 }

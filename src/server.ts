@@ -6,13 +6,13 @@ import { DEFAULTS, type XtmConfig } from './config.js';
 import { openStore, type Store } from './store/db.js';
 import { buildApp, type GraphApp } from './graph/app.js';
 import type { AppDeps } from './graph/deps.js';
-import { loadOrCreateSigningKey } from './graph/auth/keys.js';
+import { loadOrCreateSharedAdminKey, loadOrCreateSigningKey } from './graph/auth/keys.js';
 import { makeTokenAuthority, type TokenAuthority } from './graph/auth/tokens.js';
 import { persistClock } from './graph/admin/clock.js';
 import { readClockAnchors } from './store/settingsRepo.js';
 import { listTenants } from './store/tenantsRepo.js';
 import { directoryRepo } from './store/directoryRepo.js';
-import { isLoopback, loadOrCreateAdminKey } from './graph/admin/auth.js';
+import { isLoopback } from './graph/admin/auth.js';
 import { routeList } from './graph/routes.js';
 import type { ValidationExecutor } from './engine/jobs/validationPort.js';
 import { openWorkQueue, type ServerWorkQueue } from './engine/work/workQueue.js';
@@ -20,6 +20,9 @@ import type { ModuleRef } from './engine/work/host.js';
 import type { RunnerOptions } from './engine/work/runnerOptions.js';
 import { loadOrCreateTls, type TlsMaterial } from './tls.js';
 import { loadScenarioFile } from './tenants/scenario/index.js';
+import type { Readiness } from './graph/health.js';
+import { makeMetrics } from './graph/metrics.js';
+import { acquireStoreOwnership, type StoreOwnership } from './store/ownerLock.js';
 
 export interface XtmServer {
   deps: AppDeps;
@@ -34,6 +37,11 @@ export interface XtmServer {
   scenarioSkipped?: string[];
   /** Listens on the configured ports (0 = any free port); returns the base URLs and every bound address. */
   listen(): Promise<{ http: string; https?: string; bound: string[] }>;
+  /**
+   * Stops in order, logging each step: /readyz turns 503, the listeners stop accepting and finish their
+   * in-flight requests while the runner lets running work items reach their next commit point and
+   * releases their locks; then the store closes and (SQLite) its ownership is released.
+   */
   close(): Promise<void>;
 }
 
@@ -49,7 +57,16 @@ export async function createServer(partial: Partial<XtmConfig> = {}, opts: { log
     throw new Error(`refusing to serve the admin API without its key on ${config.host}: without admin auth xtm binds only to a loopback address (127.0.0.1, ::1, localhost)`);
   }
   const log = opts.log ?? pino({ level: config.logLevel });
-  const store: Store = await openStore(config.db || join(config.dataDir, 'xtm.db'));
+  const location = config.db || join(config.dataDir, 'xtm.db');
+  // A SQLite file has one owner at a time (store/ownerLock.ts): a second server is refused here.
+  const owner: StoreOwnership | undefined = isSqliteFile(location) ? acquireStoreOwnership(location) : undefined;
+  let store: Store;
+  try {
+    store = await openStore(location);
+  } catch (err) {
+    owner?.release();
+    throw err;
+  }
   const clock = opts.clock ?? (await restoreClock(store, config.clock));
   await persistClock(store, clock);
 
@@ -62,12 +79,14 @@ export async function createServer(partial: Partial<XtmConfig> = {}, opts: { log
   const scenarioSkipped = !firstStart && config.scenario ? (await listTenants(store)).map((t) => t.displayName) : undefined;
 
   const key = await loadOrCreateSigningKey(store, clock.iso());
-  const authority = makeTokenAuthority(store, key, config.tokenLifetimeSec, opts.wallClock);
-  const admin = config.adminAuth ? loadOrCreateAdminKey(config.dataDir) : undefined;
+  const authority = makeTokenAuthority(store, key, config.tokenLifetimeSec, opts.wallClock, config.publicUrl);
+  const admin = config.adminAuth ? await loadOrCreateSharedAdminKey(store, config.dataDir) : undefined;
   const queue = await openWorkQueue(store, clock, config, log, { validate: opts.validate, runner: opts.runner });
   const deps: AppDeps = { store, clock, config, queue, log };
+  const metrics = makeMetrics(deps);
+  const readiness: Readiness = { stopping: false };
 
-  const routes = routeList({ authority, signingKey: key, adminKey: admin?.key });
+  const routes = routeList({ authority, signingKey: key, adminKey: admin?.key, deps, readiness, metrics });
   const http = await buildApp(deps, routes);
   let https: GraphApp | undefined;
   let tls: TlsMaterial | undefined;
@@ -89,18 +108,26 @@ export async function createServer(partial: Partial<XtmConfig> = {}, opts: { log
     async listen() {
       const httpUrl = await http.listen({ host: config.host, port: config.port });
       const httpsUrl = https ? await https.listen({ host: config.host, port: config.httpsPort ?? 0 }) : undefined;
+      // Connections past the cap are closed at accept: slow clients cannot take every descriptor.
+      for (const app of https ? [http, https] : [http]) if (config.maxConnections > 0) app.server.maxConnections = config.maxConnections;
       const bound = [...boundUrls(http, 'http'), ...(https ? boundUrls(https, 'https') : [])];
       authority.setOrigins([httpUrl, ...(httpsUrl ? [httpsUrl] : []), ...bound]);
       return { http: httpUrl, https: httpsUrl, bound };
     },
     async close() {
-      await queue.stop();
-      await http.close();
-      if (https) await https.close();
+      readiness.stopping = true;
+      log.info('stopping: no new connections; finishing in-flight requests and running work items');
+      const listeners = Promise.all([http.close(), https?.close()]).then(() => log.info('stopping: listeners closed, in-flight requests finished'));
+      const work = queue.stop().then(() => log.info('stopping: runner stopped, its work items committed and their locks released'));
+      await Promise.all([listeners, work]);
       await store.close();
+      owner?.release();
+      log.info('stopped');
     },
   };
 }
+
+const isSqliteFile = (location: string) => !/^postgres(ql)?:\/\//.test(location) && location !== ':memory:';
 
 /** Every address a listener is bound to, as URLs (an unspecified address like 0.0.0.0 is printed as is). */
 function boundUrls(app: GraphApp, scheme: 'http' | 'https'): string[] {
@@ -112,3 +139,4 @@ async function restoreClock(store: Store, spec: string): Promise<Clock> {
   const anchors = await readClockAnchors(store.db);
   return Clock.parse(spec, anchors ? Clock.continuation(anchors) : undefined);
 }
+

@@ -10,7 +10,7 @@ import { createServer, type XtmServer } from '../src/server.js';
 import type { XtmConfig } from '../src/config.js';
 import type { Store } from '../src/store/db.js';
 import { hashSecret } from '../src/tenants/secrets.js';
-import { Resources } from '../src/tenants/model.js';
+import { Resources } from '../src/domain/tenantVocabulary.js';
 import type { ValidationExecutor } from '../src/engine/jobs/validationPort.js';
 import { releaseTestStore, testStoreLocation } from './pg.js';
 import type { ModuleRef } from '../src/engine/work/host.js';

@@ -1,7 +1,10 @@
 // Implementations of the CLI commands (kept apart from argument parsing so tests can call them).
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { XtmConfig } from '../config.js';
-import { adminHeaders, writeServerInfo } from './flags.js';
+import { adminHeaders, readServerInfo, writeServerInfo } from './flags.js';
+import { DEFAULTS } from '../config.js';
+import { StoreOwnedError } from '../store/ownerLock.js';
+import { stopOnSignals } from './stop.js';
 
 /** SQLite's answer when another process holds the store (the loader needs it alone). */
 const isLocked = (e: unknown) => /database is locked|SQLITE_BUSY/i.test(String((e as { code?: string }).code ?? '') + String((e as Error).message ?? e));
@@ -14,7 +17,9 @@ import { seedCommand } from '../tenants/scenario/index.js';
 
 export const cliCommands = {
   async serve(cfg: Partial<XtmConfig>, o: { scenarioExplicit?: boolean } = {}): Promise<void> {
-    const server = await createServer(cfg);
+    const server = await createServer(cfg).catch((err) => {
+      throw err instanceof StoreOwnedError ? new Error(ownedMessage(err, cfg.dataDir ?? DEFAULTS.dataDir, 'start a second server')) : err;
+    });
     const urls = await server.listen();
     const c = server.deps.config;
     const removeInfo = writeServerInfo(c.dataDir, { http: urls.http, https: urls.https, pid: process.pid });
@@ -34,13 +39,8 @@ export const cliCommands = {
       console.error(`xtm: warning: --scenario ${c.scenario} was NOT loaded: the store already has tenants (${server.scenarioSkipped.join(', ')}). Load it into this store with \`xtm seed ${c.scenario}\` (server stopped), or start on an empty --data-dir.`);
     }
     console.log(lines.join('\n'));
-    const stop = async () => {
-      removeInfo();
-      await server.close();
-      process.exit(0);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.once('exit', removeInfo); // also when the bound or a second signal cuts the stop short
+    stopOnSignals(server.deps.log, c.shutdownTimeoutMs, () => server.close());
   },
 
   async token(o: { tenant: string; clientId?: string; user?: string; db: string; issuer: string }): Promise<number> {
@@ -128,3 +128,10 @@ export const cliCommands = {
     return 0;
   },
 };
+
+/** Who owns the store, as far as its data directory says, and what to do instead. */
+export function ownedMessage(err: StoreOwnedError, dataDir: string, attempt: string): string {
+  const info = readServerInfo(dataDir);
+  const who = info ? `the xtm server at ${info.http} (pid ${info.pid})` : 'another xtm process';
+  return `${err.message}. A SQLite store has one owner: ${who} runs this store and its work, so this process cannot ${attempt} on it. Use that server, stop it first, or use another --data-dir; to run API replicas and workers side by side, use PostgreSQL (--db postgres://…).`;
+}

@@ -14,16 +14,31 @@ export function intFlag(flag: string, value: string | number, min: number, max: 
   return n;
 }
 
+/** An absolute http(s) base URL flag, without a trailing slash. */
+export function urlFlag(flag: string, value: string): string {
+  let u: URL | undefined;
+  try {
+    u = new URL(value);
+  } catch {
+    // reported below
+  }
+  if (!u || !/^https?:$/.test(u.protocol) || u.search || u.hash) throw new UsageError(`${flag} must be an http(s) base URL like https://xtm.example.com, got '${value}'`);
+  return value.replace(/\/+$/, '');
+}
+
 export const portFlag = (flag: string, value: string | number) => intFlag(flag, value, 0, 65535);
 
 /** The running server's address, written by `xtm serve` into its data directory. */
 const SERVER_FILE = 'server.json';
 export interface ServerInfo { http: string; https?: string; pid: number }
 
+/** Writes server.json; the function returned removes it only while it is still this process's. */
 export function writeServerInfo(dataDir: string, info: ServerInfo): () => void {
   const path = join(dataDir, SERVER_FILE);
   writeFileSync(path, `${JSON.stringify(info)}\n`, { mode: 0o600 });
-  return () => rmSync(path, { force: true });
+  return () => {
+    if (readServerInfo(dataDir)?.pid === info.pid) rmSync(path, { force: true });
+  };
 }
 
 export function readServerInfo(dataDir: string): ServerInfo | undefined {

@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { Clock } from '../clock.js';
-import { intFlag, portFlag, requireExistingStore, serverUrl, UsageError } from './flags.js';
+import { intFlag, portFlag, requireExistingStore, serverUrl, urlFlag, UsageError } from './flags.js';
 import { DEFAULTS, configFromEnv, type XtmConfig } from '../config.js';
 import { readAdminKey } from '../graph/admin/auth.js';
-import { cliCommands } from './commands.js';
-import { workerCommand } from './workerCommand.js';
+
+// Command implementations load on use: `xtm --help` and usage errors answer without loading the server.
+const cli = async () => (await import('./commands.js')).cliCommands;
 
 const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
 const version = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -35,7 +36,11 @@ program
   .option('--phase-delay <ms>', 'virtual-time pause between visible validation phases', process.env.XTM_PHASE_DELAY_MS ?? String(DEFAULTS.phaseDelayMs))
   .option('--no-worker', 'do not run the work runner in this process')
   .addOption(new Option('--log-level <level>', 'pino log level').default(process.env.XTM_LOG_LEVEL ?? DEFAULTS.logLevel))
-  .option('--no-admin-auth', 'serve /xtm/admin without the admin key (loopback binds only)')
+  .option('--no-admin-auth', 'serve /xtm/admin without the admin key (loopback binds and Host names only)')
+  .option('--public-url <url>', 'base URL clients use (load balancer): token issuer and discovery for every replica', process.env.XTM_PUBLIC_URL)
+  .option('--max-connections <n>', 'concurrent connections per listener (0 = no cap)', process.env.XTM_MAX_CONNECTIONS ?? String(DEFAULTS.maxConnections))
+  .option('--request-timeout <ms>', 'a request\'s headers and body must arrive within this time', process.env.XTM_REQUEST_TIMEOUT_MS ?? String(DEFAULTS.requestTimeoutMs))
+  .option('--shutdown-timeout <ms>', 'SIGTERM: time to finish requests and work items before exiting anyway', process.env.XTM_SHUTDOWN_TIMEOUT_MS ?? String(DEFAULTS.shutdownTimeoutMs))
   .action(async (o, cmd: Command) => {
     Clock.parse(o.clock); // a bad --clock is a usage error before anything is opened
     // The demo scenario ships with xtm: found from any working directory.
@@ -55,8 +60,12 @@ program
       worker: o.worker !== false,
       logLevel: o.logLevel,
       ...(o.adminAuth === false ? { adminAuth: false } : {}),
+      publicUrl: o.publicUrl ? urlFlag('--public-url', o.publicUrl) : null,
+      maxConnections: intFlag('--max-connections', o.maxConnections, 0, 1_000_000),
+      requestTimeoutMs: intFlag('--request-timeout', o.requestTimeout, 1000, 3_600_000),
+      shutdownTimeoutMs: intFlag('--shutdown-timeout', o.shutdownTimeout, 0, 3_600_000),
     };
-    await cliCommands.serve(cfg, { scenarioExplicit: !scenarioDefault && scenario !== null });
+    await (await cli()).serve(cfg, { scenarioExplicit: !scenarioDefault && scenario !== null });
   });
 
 program
@@ -67,8 +76,10 @@ program
   .option('--clock <spec>', 'used until the API has persisted a clock: real | manual | accelerated=N', process.env.XTM_CLOCK ?? DEFAULTS.clock)
   .option('--phase-delay <ms>', 'virtual-time pause between visible validation phases', process.env.XTM_PHASE_DELAY_MS ?? String(DEFAULTS.phaseDelayMs))
   .option('--concurrency <n>', 'work items in flight at once')
+  .option('--shutdown-timeout <ms>', 'SIGTERM: time for running work items to reach a commit point before exiting anyway', process.env.XTM_SHUTDOWN_TIMEOUT_MS ?? String(DEFAULTS.shutdownTimeoutMs))
   .addOption(new Option('--log-level <level>', 'pino log level').default(process.env.XTM_LOG_LEVEL ?? DEFAULTS.logLevel))
-  .action(async (o) => workerCommand({
+  .action(async (o) => (await import('./workerCommand.js')).workerCommand({
+    shutdownTimeoutMs: intFlag('--shutdown-timeout', o.shutdownTimeout, 0, 3_600_000),
     ...configFromEnv(),
     dataDir: o.dataDir,
     db: o.db ?? process.env.XTM_DATABASE_URL ?? join(o.dataDir, 'xtm.db'),
@@ -92,7 +103,7 @@ program
   .action(async (o, cmd: Command) => {
     const db = o.db ?? process.env.XTM_DATABASE_URL ?? join(o.dataDir, 'xtm.db');
     requireExistingStore(db, dataDirGiven(cmd) || !!o.db);
-    process.exit(await cliCommands.token({ tenant: o.tenant, clientId: o.clientId, user: o.user, db, issuer: o.issuer ?? serverUrl({ dataDir: o.dataDir, host: o.host, port: o.port }) }));
+    process.exit(await (await cli()).token({ tenant: o.tenant, clientId: o.clientId, user: o.user, db, issuer: o.issuer ?? serverUrl({ dataDir: o.dataDir, host: o.host, port: o.port }) }));
   });
 
 program
@@ -103,7 +114,7 @@ program
   .action(async (file, o, cmd: Command) => {
     const db = o.db ?? process.env.XTM_DATABASE_URL ?? join(o.dataDir, 'xtm.db');
     if (!dataDirGiven(cmd) && !o.db) requireExistingStore(db, false);
-    process.exit(await cliCommands.seed(file, db));
+    process.exit(await (await cli()).seed(file, db));
   });
 
 program
@@ -112,7 +123,7 @@ program
   .requiredOption('--scenario <file>', 'scenario file')
   .requiredOption('--job <file>', 'JSON job body, as POSTed to crossTenantMigrationJobs')
   .option('--json', 'machine-readable output')
-  .action(async (o) => process.exit(await cliCommands.validate({ scenario: o.scenario, job: o.job, json: !!o.json })));
+  .action(async (o) => process.exit(await (await cli()).validate({ scenario: o.scenario, job: o.job, json: !!o.json })));
 
 // The clock commands find the server as `xtm serve` was configured (data directory, host, port) and
 // send the admin key from the data directory.
@@ -122,19 +133,19 @@ const serverOptions = (c: Command) => c
   .option('--host <host>', 'the server\'s host', process.env.XTM_HOST ?? DEFAULTS.host)
   .option('--port <port>', 'the server\'s http port', process.env.XTM_PORT ?? String(DEFAULTS.port));
 const clock = program.command('clock').description('read or move the server\'s clock (admin API)');
-serverOptions(clock.command('show')).action(async (o) => process.exit(await cliCommands.clock(serverUrl(o), o.dataDir)));
+serverOptions(clock.command('show')).action(async (o) => process.exit(await (await cli()).clock(serverUrl(o), o.dataDir)));
 serverOptions(clock.command('advance <duration>').description('ISO-8601 duration, e.g. P7D or PT12H'))
-  .action(async (d, o) => process.exit(await cliCommands.clock(serverUrl(o), o.dataDir, d)));
+  .action(async (d, o) => process.exit(await (await cli()).clock(serverUrl(o), o.dataDir, d)));
 
 // Add-SPOTenantIdentityMap through the admin API: 6 columns, no header; an import replaces the whole map.
 const idmap = program.command('identity-map').description('the SharePoint identity map of a (target) tenant, as the 6-column CSV (admin API)');
 idmap.command('import <file>').description('replace the tenant\'s identity map with the CSV file').requiredOption('--tenant <tenant>', 'tenant id or domain holding the map (the target)')
   .option('--url <url>', 'server', `http://127.0.0.1:${DEFAULTS.port}`).option('--data-dir <dir>', 'the server\'s data directory (its admin key)', DEFAULTS.dataDir)
-  .action(async (file, o) => process.exit(await cliCommands.identityMapImport(o.url, o.tenant, file, readAdminKey(o.dataDir))));
+  .action(async (file, o) => process.exit(await (await cli()).identityMapImport(o.url, o.tenant, file, readAdminKey(o.dataDir))));
 idmap.command('export').description('write the tenant\'s identity map as CSV (stdout, or --out FILE)').requiredOption('--tenant <tenant>', 'tenant id or domain holding the map')
   .option('--out <file>', 'output file').option('--url <url>', 'server', `http://127.0.0.1:${DEFAULTS.port}`)
   .option('--data-dir <dir>', 'the server\'s data directory (its admin key)', DEFAULTS.dataDir)
-  .action(async (o) => process.exit(await cliCommands.identityMapExport(o.url, o.tenant, o.out, readAdminKey(o.dataDir))));
+  .action(async (o) => process.exit(await (await cli()).identityMapExport(o.url, o.tenant, o.out, readAdminKey(o.dataDir))));
 
 program.parseAsync().catch((err) => {
   console.error(`xtm: ${err instanceof Error ? err.message : String(err)}`);

@@ -46,7 +46,7 @@ export async function validateOffline(opts: ValidateOfflineOptions, deps: { load
 /** The part after loading: also used by tests on a store they filled themselves. */
 export async function validateLoaded(store: Store, body: unknown, o: { json: boolean; nowMs: number; io?: Io }): Promise<number> {
   const io = o.io ?? stdio;
-  const tenants = await directoryRepo.tenantIds(store.db);
+  const tenants = await directoryRepo.tenantIds(store);
   let job;
   try {
     job = jobFromBody(body, tenants, new Date(o.nowMs).toISOString());
@@ -64,7 +64,7 @@ export async function validateLoaded(store: Store, body: unknown, o: { json: boo
   }
   const ids = [...new Set(job.resources)];
   const results = await runValidation(store, job, ids, { nowMs: o.nowMs, mode: 'all' });
-  const upns = await directoryRepo.userPrincipalNames(store.db, job.tenantId, ids);
+  const upns = await directoryRepo.userPrincipalNames(store, job.tenantId, ids);
   const report = buildReport(job, results, upns);
   io.out(o.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));
   return report.totals.notReady > 0 ? 1 : 0;
@@ -74,7 +74,7 @@ export async function validateLoaded(store: Store, body: unknown, o: { json: boo
 async function resolveResources(store: Store, targetTenantId: string, resources: string[]): Promise<string[]> {
   const upns = [...new Set(resources.filter((r) => r.includes('@')).map((r) => r.toLowerCase()))];
   if (upns.length === 0) return resources;
-  const found = await directoryRepo.userIdsByUpn(store.db, targetTenantId, upns);
+  const found = await directoryRepo.userIdsByUpn(store, targetTenantId, upns);
   const missing = upns.filter((u) => !found.has(u));
   if (missing.length) throw new JobInputError(`no target user with UPN ${missing.join(', ')} in tenant ${targetTenantId}`);
   return resources.map((r) => (r.includes('@') ? found.get(r.toLowerCase())! : r));

@@ -7,11 +7,23 @@ import { DEFAULTS, type XtmConfig } from '../config.js';
 import { openStore } from '../store/db.js';
 import { readClockAnchors } from '../store/settingsRepo.js';
 import { startRunnerHost } from '../engine/work/host.js';
+import { acquireStoreOwnership, StoreOwnedError, type StoreOwnership } from '../store/ownerLock.js';
+import { ownedMessage } from './commands.js';
+import { stopOnSignals } from './stop.js';
 
 export async function workerCommand(cfg: Partial<XtmConfig> & { concurrency?: number; followClockMs?: number }): Promise<void> {
   const config: XtmConfig = { ...DEFAULTS, ...cfg };
   const log = pino({ level: config.logLevel });
   const location = config.db;
+  // A SQLite file has one owner (store/ownerLock.ts): refused while a server runs it; held while this runs.
+  let owner: StoreOwnership | undefined;
+  if (!/^postgres(ql)?:\/\//.test(location) && location !== ':memory:') {
+    try {
+      owner = acquireStoreOwnership(location);
+    } catch (err) {
+      throw err instanceof StoreOwnedError ? new Error(ownedMessage(err, config.dataDir, 'run `xtm worker`')) : err;
+    }
+  }
   // The persisted clock when the API wrote one, else this worker's own (--clock).
   const probe = await openStore(location);
   const anchors = await readClockAnchors(probe.db);
@@ -20,10 +32,10 @@ export async function workerCommand(cfg: Partial<XtmConfig> & { concurrency?: nu
   if (anchors) clock.follow(anchors);
   const host = await startRunnerHost({ location, config, clock, log, runner: { concurrency: cfg.concurrency }, followClockMs: cfg.followClockMs ?? 250 });
   log.info({ store: location, dialect: host.store.dialect, worker: host.runner.workerId }, 'xtm worker running');
-  const stop = async () => {
+  stopOnSignals(log, config.shutdownTimeoutMs, async () => {
+    log.info('stopping: letting running work items reach their next commit point');
     await host.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+    owner?.release();
+    log.info('stopped: work items committed, locks released');
+  });
 }

@@ -26,8 +26,9 @@ export const ALLOWED: Readonly<Partial<Record<JobStatus, readonly JobOperation[]
   pendingCancel: [],
   pendingDelete: [],
   deleted: [],
-  // Never described by any source; xtm never enters them (docs/decisions.md).
+  // Never described by any source and never entered by xtm; a pre-completion state by its name (docs/decisions.md).
   approved: ['cancel'],
+  // Entered while mailboxes wait at cutover for approval of skipped items (xtm.approveSkippedItems) (docs/decisions.md).
   adminActionRequired: ['cancel'],
 };
 
@@ -37,9 +38,6 @@ export function isAllowed(status: JobStatus, op: JobOperation): boolean {
 
 /** Statuses in which a job still holds its users (a user may be in only one active job). */
 export const INACTIVE_STATUSES: readonly JobStatus[] = ['completed', 'completedWithErrors', 'failed', 'cancelled', 'pendingDelete', 'deleted'];
-
-/** Statuses after which work in flight for the job must stop. */
-export const STOPPING_STATUSES: readonly JobStatus[] = ['pendingCancel', 'cancelled', 'pendingDelete', 'deleted'];
 
 /** A pass older than seven days must be renewed, so an expired `validatePassed` may validate again. */
 export function validationExpired(job: MigrationJob, nowMs: number): boolean {
@@ -139,7 +137,9 @@ export interface JobChange {
 
 type Rule = { from: readonly JobStatus[] | 'guarded'; to: (job: MigrationJob, e: any, now: string) => Partial<JobChange> & { status: JobStatus } };
 
-const MIGRATING: readonly JobStatus[] = ['processing', 'inProgress', 'cuttingOver', 'adminActionRequired'];
+/** The statuses of a migration under way (after migrate, before it finishes, is cancelled or deleted). */
+export const MIGRATING: readonly JobStatus[] = ['processing', 'inProgress', 'cuttingOver', 'adminActionRequired'];
+export const isMigrating = (job: Pick<MigrationJob, 'status'>): boolean => MIGRATING.includes(job.status);
 
 /**
  * event → (statuses it applies in, next state). 'guarded' = an admin request whose allowed statuses the

@@ -1,41 +1,7 @@
-// Per-user, per-workload move lifecycle as data (graph-api-surface.md §4.2 table; migration-domain.md
-// rules 21–26, 41–45): the engine records a phase per move; the status and message a client reads
-// are derived from it here, so the per-batch status table holds by construction.
-import type { ServiceStatus, Workload } from './enums.js';
-
-export type MovePhase =
-  | 'notStarted' // job processing: validation re-check running
-  | 'queued' // waiting for a per-tenant move slot
-  | 'syncing' // Exchange initial sync
-  | 'synced' // Exchange: initial sync done, incremental syncs until cutover
-  | 'awaitingApproval' // Exchange: skipped items need an admin's approval (Data Consistency Score Investigate)
-  | 'finalizing' // Exchange cutover: final incremental pass + conversion
-  | 'waiting' // ODSP / Teams / Meeting: awaiting the mailbox cutover
-  | 'moving' // ODSP / Teams / Meeting: copying
-  | 'completed'
-  | 'failed'
-  | 'cancelling'
-  | 'cancelled';
-
-export const TERMINAL_PHASES: readonly MovePhase[] = ['completed', 'failed', 'cancelled'];
-
-/** Phase → crossTenantMigrationServiceStatus. `finalizing` is Exchange-only; the others show `synced` while they wait. */
-export function moveStatus(workload: Workload, phase: MovePhase): ServiceStatus {
-  switch (phase) {
-    case 'notStarted': return 'notStarted';
-    case 'queued':
-    case 'syncing': return workload === 'Exchange' ? 'syncing' : 'synced';
-    case 'synced':
-    case 'awaitingApproval':
-    case 'waiting': return 'synced';
-    case 'finalizing': return workload === 'Exchange' ? 'finalizing' : 'inProgress';
-    case 'moving': return 'inProgress';
-    case 'completed': return 'completed';
-    case 'failed': return 'failed';
-    case 'cancelling': return 'pendingCancel';
-    case 'cancelled': return 'cancelled';
-  }
-}
+// What a client reads of a move besides its status (domain/movePhases.ts holds the lifecycle): the
+// progress message, the Data Consistency Score and a user's outcome over its workloads.
+import type { Workload } from './enums.js';
+import { TERMINAL_PHASES, type MovePhase } from './movePhases.js';
 
 export interface MoveProgress { itemsDone: number; itemsTotal: number; bytesDone: number; bytesTotal: number; skipped: number; consistency: ConsistencyScore | null }
 

@@ -2,9 +2,8 @@
 // embedded (SQLite, engine/work/embeddedRunner.ts, in a worker thread) and graphile-worker 0.17
 // (PostgreSQL, engine/work/graphileRunner.ts). Every task is idempotent and may run more than once
 // (at-least-once delivery); payloads carry ids only.
-import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
-import type { Database } from '../store/schema.js';
+import type { Tx } from '../store/unitOfWork.js';
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/db.js';
 
@@ -45,9 +44,9 @@ export const isPermanentError = (e: unknown): boolean => e instanceof PermanentE
 
 export interface WorkQueue {
   /** Adds a work item; pass the caller's transaction so the item commits with the state change. */
-  enqueue(task: string, payload: Record<string, unknown>, opts?: EnqueueOptions, trx?: Kysely<Database> | Transaction<Database>): Promise<void>;
+  enqueue(task: string, payload: Record<string, unknown>, opts?: EnqueueOptions, trx?: Tx): Promise<void>;
   /** Adds many items in one statement per table (batch enqueue). */
-  enqueueMany(items: readonly EnqueueSpec[], trx?: Kysely<Database> | Transaction<Database>): Promise<void>;
+  enqueueMany(items: readonly EnqueueSpec[], trx?: Tx): Promise<void>;
   /** Call after committing a transaction that enqueued work: the runner looks for due items at once. */
   notify(): void;
   start(): void;

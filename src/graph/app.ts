@@ -1,7 +1,7 @@
 // Builds the Fastify app with Microsoft Graph's conventions: request-id / client-request-id, the
 // Graph error envelope on every error, case-insensitive paths, OData key segments, 404 / 405.
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import addFormats from 'ajv-formats';
 
@@ -43,10 +43,15 @@ export type RouteModule = (app: GraphApp, deps: AppDeps) => Promise<void> | void
 const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] as const;
 
 export async function buildApp(deps: AppDeps, modules: RouteList, opts: { https?: { key: string; cert: string } } = {}): Promise<GraphApp> {
+  // A request's headers and body must arrive within requestTimeoutMs (slow-body clients are cut off),
+  // checked every second rather than Node's default 30 s.
+  const timeouts = { connectionsCheckingInterval: Math.min(1000, deps.config.requestTimeoutMs || 1000), headersTimeout: Math.min(60_000, deps.config.requestTimeoutMs || 60_000) };
   const options = {
-    ...(opts.https ? { https: opts.https } : {}),
-    // Per-request access logs only at debug level; the app's own warnings and errors always.
-    loggerInstance: deps.log.child({}, { level: deps.config.logLevel === 'debug' ? 'debug' : deps.log.level === 'silent' ? 'silent' : 'warn' }),
+    ...(opts.https ? { https: { ...opts.https, ...timeouts } } : { http: timeouts }),
+    requestTimeout: deps.config.requestTimeoutMs,
+    // One access line per request at info, written by graph/health.ts (requestLogModule), not Fastify's two.
+    loggerInstance: deps.log,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.config.bodyLimit,
     genReqId: () => randomUUID(),
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 2048 },

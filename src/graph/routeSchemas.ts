@@ -182,8 +182,13 @@ function responseFor(r: Resolved, method: string): Record<string, unknown> | und
   if ('count' in r) return { 200: CountResponse };
   if ('none' in r) return { 204: NoContent };
   if ('stream' in r) return method === 'GET' ? { 200: StreamResponse } : undefined;
-  if (method !== 'GET' && !r.operation) return undefined;
-  return { 200: r.collection ? collectionResponseOf(r.type) : entityOf(r.type) };
+  if (r.operation || method === 'GET') return { 200: r.collection ? collectionResponseOf(r.type) : entityOf(r.type) };
+  // Graph's write conventions: POST to a collection creates (201 + entity), PATCH answers the entity, DELETE 204.
+  if (method === 'POST' && r.collection) return { 201: entityOf(r.type) };
+  if (method === 'PUT' && !r.collection) return { 200: entityOf(r.type), 201: entityOf(r.type) };
+  if (method === 'PATCH' && !r.collection) return { 200: entityOf(r.type) };
+  if (method === 'DELETE' && !r.collection) return { 204: NoContent };
+  return undefined;
 }
 
 /**
@@ -198,6 +203,9 @@ export function installSchemaDefaults(app: FastifyInstance): void {
     const methods = (Array.isArray(route.method) ? route.method : [route.method]).map((m) => String(m).toUpperCase());
     const graph = GRAPH_PREFIX.test(route.url);
     if (graph && methods.includes('GET') && !schema.querystring) schema.querystring = ODataQuery;
+    // Path parameters are strings named by the URL (`:userKey`); a route that reads them without a schema gets this one.
+    const names = [...route.url.matchAll(/(?<!:):([A-Za-z0-9_]+)/g)].map((m) => m[1]!);
+    if (graph && names.length > 0 && !schema.params) schema.params = PathParams(...names);
     if (graph && !schema.response) {
       const r = resolveGraphUrl(route.url);
       const response = r && responseFor(r, methods[0]!);

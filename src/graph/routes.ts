@@ -28,7 +28,15 @@ import { adminSharePointRoutes } from './admin/sharepoint.js';
 import { adminIdentityRoutes } from './admin/identity.js';
 import { adminFaultRoutes } from './admin/faults.js';
 import { adminSpoMigrationRoutes } from './admin/spoMigration.js';
-import { healthRoutes } from './health.js';
+import { healthRoutes, requestLogModule, type Readiness } from './health.js';
+import { metricsRoutes, type Metrics } from './metrics.js';
+import { loopbackHostModule } from './hostCheck.js';
+import { throttleAdminRoutes, throttleModule } from './throttle/throttle.js';
+import { uploadSessionRoutes } from './directory/driveWrites.js';
+import { contentAdminRoutes } from './directory/contentAdmin.js';
+import { progressSummaryRoutes } from './migrationJobs/progressSummary.js';
+import { consoleRoutes } from './console.js';
+import type { AppDeps } from './deps.js';
 import { openApiRoutes } from './openapi.js';
 import { migrationJobRoutes } from './migrationJobs/routes.js';
 import { spoTaskRoutes } from './sharepointMigrations/taskRoutes.js';
@@ -50,18 +58,28 @@ export interface RouteContext {
   signingKey: SigningKey;
   /** The admin API's key; undefined when admin auth is off (loopback only). */
   adminKey?: string;
+  deps: AppDeps;
+  readiness: Readiness;
+  metrics: Metrics;
 }
 
 export function routeList(ctx: RouteContext): RouteList {
   return {
     global: [
-      ...(ctx.adminKey ? [adminAuthModule(ctx.adminKey)] : []),
+      requestLogModule(ctx.metrics),
+      // Without the admin key only loopback Host names are served (a DNS-rebinding page gets a 403).
+      ctx.adminKey ? adminAuthModule(ctx.adminKey) : loopbackHostModule,
     ],
     root: [
       identityRoutes(ctx.authority, ctx.signingKey),
       adminClockRoutes, // /xtm/admin/clock, but its bodies answer Graph-style (Invalid value for property 'by')
-      healthRoutes,
+      healthRoutes(ctx.deps, ctx.readiness),
+      metricsRoutes(ctx.metrics),
       openApiRoutes,
+      throttleAdminRoutes,
+      uploadSessionRoutes,
+      contentAdminRoutes,
+      consoleRoutes,
     ],
     admin: [
       adminTenantRoutes,
@@ -78,11 +96,13 @@ export function routeList(ctx: RouteContext): RouteList {
     graph: [
       (app) => installAuth(app, ctx.authority),
       migrationJobRoutes,
+      batchRoutes,
+      metadataRoutes,
+      throttleModule, // after these three, as before: hooks added here reach the routes registered after them
       spoTaskRoutes,
       spoMappingRoutes,
       directoryRoutes,
-      batchRoutes,
-      metadataRoutes,
+      progressSummaryRoutes,
     ],
   };
 }

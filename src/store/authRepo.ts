@@ -1,6 +1,6 @@
 // Repository of the local identity platform: the signing key, and the tenant, app registration,
 // consent (service principal) and user rows a token is issued from.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database, SigningKeysTable } from './schema.js';
 
 type Db = Kysely<Database>;
@@ -39,5 +39,31 @@ export const authRepo = {
   /** A user by UPN (lower-case key). */
   userByUpn(db: Db, tenantId: string, upnKey: string) {
     return db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('upn_key', '=', upnKey).executeTakeFirst();
+  },
+};
+
+/** Failed password grants of one user from one source (smart lockout's counter). */
+export interface SignInFailureKey { tenantId: string; userKey: string; source: string }
+
+export const signInFailuresRepo = {
+  get(db: Db, k: SignInFailureKey) {
+    return db.selectFrom('sign_in_failures').selectAll().where('tenant_id', '=', k.tenantId).where('user_key', '=', k.userKey).where('source', '=', k.source).executeTakeFirst();
+  },
+  /** Counts one failure atomically (concurrent grants cannot lose a count); a window older than `windowCutoff` restarts at 1. */
+  async increment(db: Db, k: SignInFailureKey, nowIso: string, windowCutoff: string): Promise<number> {
+    const stale = sql<boolean>`sign_in_failures.window_start < ${windowCutoff}`;
+    const row = await db.insertInto('sign_in_failures').values({ tenant_id: k.tenantId, user_key: k.userKey, source: k.source, failures: 1, window_start: nowIso, locked_until: null })
+      .onConflict((oc) => oc.columns(['tenant_id', 'user_key', 'source']).doUpdateSet({
+        failures: sql<number>`CASE WHEN ${stale} THEN 1 ELSE sign_in_failures.failures + 1 END`,
+        window_start: sql<string>`CASE WHEN ${stale} THEN ${nowIso} ELSE sign_in_failures.window_start END`,
+      }))
+      .returning('failures').executeTakeFirstOrThrow();
+    return Number(row.failures);
+  },
+  async lock(db: Db, k: SignInFailureKey, untilIso: string): Promise<void> {
+    await db.updateTable('sign_in_failures').set({ locked_until: untilIso }).where('tenant_id', '=', k.tenantId).where('user_key', '=', k.userKey).where('source', '=', k.source).execute();
+  },
+  async clear(db: Db, k: SignInFailureKey): Promise<void> {
+    await db.deleteFrom('sign_in_failures').where('tenant_id', '=', k.tenantId).where('user_key', '=', k.userKey).where('source', '=', k.source).execute();
   },
 };

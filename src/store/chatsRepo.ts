@@ -67,4 +67,23 @@ export const chatsRepo = {
   async message(db: Db, tenantId: string, chatId: string, id: string): Promise<ChatMessageRow | undefined> {
     return (await messagesQuery(db, tenantId, chatId).where('m.id', '=', id).executeTakeFirst()) as ChatMessageRow | undefined;
   },
+
+  // ---- writes through Graph (graph/directory/chats.ts); the change-log triggers record each one ----
+
+  /** Where a migrated chat went (the engine sets it on the source thread), or null. */
+  async migratedTo(db: Db, tenantId: string, chatId: string): Promise<string | null> {
+    return (await db.selectFrom('chats').select('migrated_to').where('tenant_id', '=', tenantId).where('id', '=', chatId).executeTakeFirst())?.migrated_to ?? null;
+  },
+
+  async isMember(db: Db, tenantId: string, chatId: string, userId: string): Promise<boolean> {
+    return !!(await db.selectFrom('chat_members').select('user_id').where('tenant_id', '=', tenantId).where('chat_id', '=', chatId).where('user_id', '=', userId).executeTakeFirst());
+  },
+
+  /** Posts a message; its id is the post time in ms (Teams' form), moved on past any message with that id. */
+  async postMessage(db: Db, m: { tenantId: string; chatId: string; fromUserId: string | null; body: string; nowMs: number; nowIso: string }): Promise<string> {
+    let id = m.nowMs;
+    while (await db.selectFrom('chat_messages').select('id').where('tenant_id', '=', m.tenantId).where('chat_id', '=', m.chatId).where('id', '=', String(id)).executeTakeFirst()) id++;
+    await db.insertInto('chat_messages').values({ tenant_id: m.tenantId, chat_id: m.chatId, id: String(id), from_user_id: m.fromUserId, body: m.body, message_type: 'message', created_at: m.nowIso }).execute();
+    return String(id);
+  },
 };

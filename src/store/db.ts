@@ -17,6 +17,9 @@ import { faultsMigration } from './migrations/0005_faults.js';
 import { spoMigrationMigration } from './migrations/0006_spo_migration.js';
 import { taskFillfactorMigration } from './migrations/0007_task_fillfactor.js';
 import { jobNotifyMigration } from './migrations/0008_job_notify.js';
+import { moveIndexesMigration } from './migrations/0009_move_indexes.js';
+import { contentMigration } from './migrations/0010_content.js';
+import { credentialsMigration } from './migrations/0011_credentials.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -26,11 +29,13 @@ export interface Store {
   /** The raw better-sqlite3 handle (SQLite only): bulk loaders use prepared statements on it. */
   sqlite?: Database.Database;
   location: string;
+  /** PostgreSQL: the connection pool's use now (for /metrics). */
+  pool?(): { total: number; idle: number; waiting: number; max: number };
   close(): Promise<void>;
 }
 
 export function migrations(dialect: StoreDialect): Record<string, Migration> {
-  return { '0001_initial': initialMigration(dialect), '0002_work': workMigration(dialect), '0003_migration': migrationMigration(dialect), '0004_changes': changesMigration(dialect), '0005_faults': faultsMigration(dialect), '0006_spo_migration': spoMigrationMigration(dialect), '0007_task_fillfactor': taskFillfactorMigration(dialect), '0008_job_notify': jobNotifyMigration(dialect) };
+  return { '0001_initial': initialMigration(dialect), '0002_work': workMigration(dialect), '0003_migration': migrationMigration(dialect), '0004_changes': changesMigration(dialect), '0005_faults': faultsMigration(dialect), '0006_spo_migration': spoMigrationMigration(dialect), '0007_task_fillfactor': taskFillfactorMigration(dialect), '0008_job_notify': jobNotifyMigration(dialect), '0009_move_indexes': moveIndexesMigration(), '0010_content': contentMigration(dialect), '0011_credentials': credentialsMigration(dialect) };
 }
 
 export async function openStore(location: string): Promise<Store> {
@@ -44,11 +49,12 @@ export async function openStore(location: string): Promise<Store> {
     const { PgReadCache } = await import('./pgReadCache.js');
     const pool = new Pool({ connectionString: location, max: 10, types: storeTypes, options: STORE_SESSION_OPTIONS });
     nameStatements(pool);
-    const cache = new PgReadCache(() => new (pg.default ?? pg).Client({ connectionString: location }), pool);
+    // XTM_PG_READ_CHECK=off: the single-replica cache without the cross-replica check (bench baseline only).
+    const cache = new PgReadCache(() => new (pg.default ?? pg).Client({ connectionString: location }), pool, process.env.XTM_PG_READ_CHECK !== 'off');
     watchWrites(pool, () => cache.written());
     const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
     registerReadCache(db, cache);
-    const store: Store = { db, dialect: 'postgres', location, close: async () => {
+    const store: Store = { db, dialect: 'postgres', location, pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 10 }), close: async () => {
       await cache.close();
       await db.destroy();
     } };

@@ -1,10 +1,12 @@
 // Repository of the directory reads behind Graph's /users, /groups, /organization, /subscribedSkus and
 // /sites: rows scoped to one tenant, and list sources the graph layer pages and filters.
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
+import { builder, type Handle } from './unitOfWork.js';
 import type { Database, GroupsTable, SitesTable, TenantDomainsTable, TenantsTable } from './schema.js';
 import { listSource, type ListSource } from './listQuery.js';
 
-type Db = Kysely<Database> | Transaction<Database>;
+/** The store, a transaction, or (older callers) store.db. */
+type Db = Handle | Kysely<Database>;
 
 /** A user joined with its recipient (proxyAddresses and mailNickname live in Exchange). */
 export interface UserRow {
@@ -34,7 +36,8 @@ export interface GroupMemberRow {
   user_type: string | null;
 }
 
-function usersQuery(db: Db, tenantId: string) {
+function usersQuery(h: Db, tenantId: string) {
+  const db = builder(h);
   return db.selectFrom('users as u')
     .leftJoin('recipients as r', (j) => j.onRef('r.tenant_id', '=', 'u.tenant_id').onRef('r.id', '=', 'u.id'))
     .select(['u.id', 'u.user_principal_name', 'u.display_name', 'u.mail', 'u.account_enabled', 'u.user_type', 'u.licenses', 'u.created_at', 'r.alias', 'r.email_addresses'])
@@ -42,7 +45,8 @@ function usersQuery(db: Db, tenantId: string) {
 }
 
 /** Direct members as one derived table `m`, so a filter on display_name works for users and groups alike. */
-function membersQuery(db: Db, tenantId: string, groupId: string) {
+function membersQuery(h: Db, tenantId: string, groupId: string) {
+  const db = builder(h);
   const inner = db.selectFrom('group_members as gm')
     .leftJoin('users as u', (j) => j.onRef('u.tenant_id', '=', 'gm.tenant_id').onRef('u.id', '=', 'gm.member_id'))
     .leftJoin('groups as g', (j) => j.onRef('g.tenant_id', '=', 'gm.tenant_id').onRef('g.id', '=', 'gm.member_id'))
@@ -67,81 +71,96 @@ const norm = (url: string) => url.trim().toLowerCase().replace(/\/+$/, '');
 
 export const directoryRepo = {
   /** The tenant's users with their recipient data (columns qualified `u.`). */
-  users(db: Db, tenantId: string): ListSource<UserRow> {
+  users(h: Db, tenantId: string): ListSource<UserRow> {
+    const db = builder(h);
     return listSource(() => usersQuery(db, tenantId) as never, () => db.selectFrom('users as u').where('u.tenant_id', '=', tenantId) as never);
   },
 
-  async userRow(db: Db, tenantId: string, userId: string): Promise<UserRow | undefined> {
+  async userRow(h: Db, tenantId: string, userId: string): Promise<UserRow | undefined> {
+    const db = builder(h);
     return (await usersQuery(db, tenantId).where('u.id', '=', userId).executeTakeFirst()) as UserRow | undefined;
   },
 
   /** Every user's licence list (JSON text), for the tenant's consumed units. */
-  async userLicenses(db: Db, tenantId: string): Promise<string[]> {
+  async userLicenses(h: Db, tenantId: string): Promise<string[]> {
+    const db = builder(h);
     const rows = await db.selectFrom('users').select('licenses').where('tenant_id', '=', tenantId).execute();
     return rows.map((r) => r.licenses);
   },
 
-  async tenantWithDomains(db: Db, tenantId: string): Promise<{ tenant: TenantsTable; domains: TenantDomainsTable[] } | undefined> {
+  async tenantWithDomains(h: Db, tenantId: string): Promise<{ tenant: TenantsTable; domains: TenantDomainsTable[] } | undefined> {
+    const db = builder(h);
     const tenant = await db.selectFrom('tenants').selectAll().where('id', '=', tenantId).executeTakeFirst();
     if (!tenant) return undefined;
     const domains = await db.selectFrom('tenant_domains').selectAll().where('tenant_id', '=', tenantId).orderBy('name').execute();
     return { tenant, domains };
   },
 
-  groups(db: Db, tenantId: string): ListSource<GroupsTable> {
+  groups(h: Db, tenantId: string): ListSource<GroupsTable> {
+    const db = builder(h);
     return listSource(() => db.selectFrom('groups').selectAll().where('tenant_id', '=', tenantId), () => db.selectFrom('groups').where('tenant_id', '=', tenantId));
   },
 
   /** A group by object id (as given, or lower-cased). */
-  group(db: Db, tenantId: string, key: string): Promise<GroupsTable | undefined> {
+  group(h: Db, tenantId: string, key: string): Promise<GroupsTable | undefined> {
+    const db = builder(h);
     return db.selectFrom('groups').selectAll().where('tenant_id', '=', tenantId)
       .where((eb) => eb.or([eb('id', '=', key), eb('id', '=', key.toLowerCase())])).executeTakeFirst();
   },
 
   /** Direct members of a group (columns of the derived table `m`). */
-  groupMembers(db: Db, tenantId: string, groupId: string): ListSource<GroupMemberRow> {
+  groupMembers(h: Db, tenantId: string, groupId: string): ListSource<GroupMemberRow> {
+    const db = builder(h);
     return listSource(() => membersQuery(db, tenantId, groupId) as never, () => membersQuery(db, tenantId, groupId).clearSelect() as never);
   },
 
-  async rootSiteHost(db: Db, tenantId: string): Promise<string> {
+  async rootSiteHost(h: Db, tenantId: string): Promise<string> {
+    const db = builder(h);
     const t = await db.selectFrom('tenants').select('root_site_host').where('id', '=', tenantId).executeTakeFirst();
     return t?.root_site_host ?? '';
   },
 
-  sites(db: Db, tenantId: string): ListSource<SitesTable> {
+  sites(h: Db, tenantId: string): ListSource<SitesTable> {
+    const db = builder(h);
     return listSource(() => db.selectFrom('sites').selectAll().where('tenant_id', '=', tenantId), () => db.selectFrom('sites').where('tenant_id', '=', tenantId));
   },
 
   /** The tenant's root site: the one at its root host, with or without the trailing slash. */
-  async rootSite(db: Db, tenantId: string): Promise<SitesTable | undefined> {
+  async rootSite(h: Db, tenantId: string): Promise<SitesTable | undefined> {
+    const db = builder(h);
     const host = norm(await directoryRepo.rootSiteHost(db, tenantId));
     return db.selectFrom('sites').selectAll().where('tenant_id', '=', tenantId).where('url_key', 'in', [host, `${host}/`]).executeTakeFirst();
   },
 
   /** A site by id (as given, or lower-cased). */
-  siteById(db: Db, tenantId: string, id: string): Promise<SitesTable | undefined> {
+  siteById(h: Db, tenantId: string, id: string): Promise<SitesTable | undefined> {
+    const db = builder(h);
     return db.selectFrom('sites').selectAll().where('tenant_id', '=', tenantId)
       .where((eb) => eb.or([eb('id', '=', id), eb('id', '=', id.toLowerCase())])).executeTakeFirst();
   },
 
   /** A site by absolute URL (case and trailing slashes ignored). */
-  siteByUrl(db: Db, tenantId: string, url: string): Promise<SitesTable | undefined> {
+  siteByUrl(h: Db, tenantId: string, url: string): Promise<SitesTable | undefined> {
+    const db = builder(h);
     return db.selectFrom('sites').selectAll().where('tenant_id', '=', tenantId).where('url_key', '=', norm(url)).executeTakeFirst();
   },
 
   /** The user's OneDrive (the newest, should there be several). */
-  oneDriveOf(db: Db, tenantId: string, userId: string): Promise<SitesTable | undefined> {
+  oneDriveOf(h: Db, tenantId: string, userId: string): Promise<SitesTable | undefined> {
+    const db = builder(h);
     return db.selectFrom('sites').selectAll().where('tenant_id', '=', tenantId).where('owner_user_id', '=', userId)
       .where('kind', '=', 'OneDrive').orderBy('created_at', 'desc').executeTakeFirst();
   },
 
   /** id and display name of a user, for a drive's owner. */
-  userIdentity(db: Db, tenantId: string, userId: string): Promise<{ id: string; displayName: string } | undefined> {
+  userIdentity(h: Db, tenantId: string, userId: string): Promise<{ id: string; displayName: string } | undefined> {
+    const db = builder(h);
     return db.selectFrom('users').select(['id', 'display_name as displayName']).where('tenant_id', '=', tenantId).where('id', '=', userId).executeTakeFirst();
   },
 
   /** UPNs of some of the tenant's users, by id. */
-  async userPrincipalNames(db: Db, tenantId: string, ids: readonly string[]): Promise<Map<string, string>> {
+  async userPrincipalNames(h: Db, tenantId: string, ids: readonly string[]): Promise<Map<string, string>> {
+    const db = builder(h);
     const out = new Map<string, string>();
     for (let i = 0; i < ids.length; i += 500) {
       const rows = await db.selectFrom('users').select(['id', 'user_principal_name']).where('tenant_id', '=', tenantId).where('id', 'in', ids.slice(i, i + 500)).execute();
@@ -151,7 +170,8 @@ export const directoryRepo = {
   },
 
   /** Object ids of the tenant's users by lower-case UPN; UPNs without a user are left out. */
-  async userIdsByUpn(db: Db, tenantId: string, upnKeys: readonly string[]): Promise<Map<string, string>> {
+  async userIdsByUpn(h: Db, tenantId: string, upnKeys: readonly string[]): Promise<Map<string, string>> {
+    const db = builder(h);
     const out = new Map<string, string>();
     for (let i = 0; i < upnKeys.length; i += 500) {
       const rows = await db.selectFrom('users').select(['id', 'upn_key']).where('tenant_id', '=', tenantId).where('upn_key', 'in', upnKeys.slice(i, i + 500)).execute();
@@ -161,16 +181,19 @@ export const directoryRepo = {
   },
 
   /** Every stored tenant's id. */
-  async tenantIds(db: Db): Promise<string[]> {
+  async tenantIds(h: Db): Promise<string[]> {
+    const db = builder(h);
     return (await db.selectFrom('tenants').select('id').execute()).map((t) => t.id);
   },
 
   /** True when no tenant is stored yet (a new store). */
-  async isEmpty(db: Db): Promise<boolean> {
+  async isEmpty(h: Db): Promise<boolean> {
+    const db = builder(h);
     return !(await db.selectFrom('tenants').select('id').limit(1).executeTakeFirst());
   },
 
-  async recipientType(db: Db, tenantId: string, id: string): Promise<string | undefined> {
+  async recipientType(h: Db, tenantId: string, id: string): Promise<string | undefined> {
+    const db = builder(h);
     const r = await db.selectFrom('recipients').select('recipient_type').where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
     return r?.recipient_type ?? undefined;
   },

@@ -1,7 +1,7 @@
 // Repository of document libraries: drive items (with child counts and creator names), the root row,
 // storage used, and sharing permissions inherited along an item's ancestors.
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database, DriveItemsTable } from './schema.js';
+import type { Database, DriveItemsTable, UploadSessionsTable } from './schema.js';
 import { listSource, type ListSource } from './listQuery.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -86,5 +86,81 @@ export const driveRepo = {
       ])
       .where('p0.tenant_id', '=', lib.tenantId).where('p0.site_id', '=', lib.siteId).where('p0.item_id', 'in', [...sources]);
     return listSource(() => db.selectFrom(inner().as('p')).selectAll() as never, () => db.selectFrom(inner().as('p')) as never);
+  },
+
+  // ---- writes through Graph (graph/directory/driveWrites.ts); the change-log triggers record each one ----
+
+  /** A child of `parentId` (null = top level of a library without a root row) by name, case-insensitively. */
+  async childByName(db: Db, lib: LibraryRef, parentId: string | null, name: string): Promise<DriveItemRow | undefined> {
+    return (await childrenOf(itemsQuery(db, lib) as any, parentId).where(sql`lower(d.name)`, '=', name.toLowerCase()).executeTakeFirst()) as DriveItemRow | undefined;
+  },
+
+  async insertItem(db: Db, row: DriveItemsTable): Promise<void> {
+    await db.insertInto('drive_items').values(row).execute();
+  },
+
+  /** New content for a file: the current content becomes a version (label n.0). */
+  async replaceContent(db: Db, lib: LibraryRef, id: string, content: { sha256: string; size: number }, by: string | null, nowIso: string): Promise<void> {
+    const cur = await driveRepo.itemRow(db, lib, id);
+    if (!cur) return;
+    const versions = JSON.parse(cur.versions) as { label: string; sizeBytes: number; contentHash: string | null; modifiedAt: string }[];
+    versions.push({ label: `${versions.length + 1}.0`, sizeBytes: Number(cur.size_bytes), contentHash: cur.content_hash, modifiedAt: cur.modified_at });
+    await db.updateTable('drive_items').set({ content_hash: content.sha256, size_bytes: content.size, versions: JSON.stringify(versions), modified_at: nowIso, ...(by ? { created_by: cur.created_by ?? by } : {}) })
+      .where('tenant_id', '=', lib.tenantId).where('site_id', '=', lib.siteId).where('id', '=', id).execute();
+  },
+
+  /** Renames and/or moves an item; a folder's descendants follow (their paths are rewritten). */
+  async moveItem(db: Db, lib: LibraryRef, id: string, to: { parentId: string | null; name: string; path: string }, nowIso: string): Promise<void> {
+    const cur = await driveRepo.itemRow(db, lib, id);
+    if (!cur) return;
+    await db.updateTable('drive_items').set({ parent_id: to.parentId, name: to.name, path: to.path, modified_at: nowIso })
+      .where('tenant_id', '=', lib.tenantId).where('site_id', '=', lib.siteId).where('id', '=', id).execute();
+    if (cur.is_folder === 1 && cur.path !== to.path) {
+      await db.updateTable('drive_items').set({ path: sql<string>`${to.path} || substr(path, ${cur.path.length + 1})` })
+        .where('tenant_id', '=', lib.tenantId).where('site_id', '=', lib.siteId).where(sql<string>`substr(path, 1, ${cur.path.length + 1})`, '=', `${cur.path}/`)
+        .execute();
+    }
+  },
+
+  /** Deletes an item and everything below it. */
+  async deleteTree(db: Db, lib: LibraryRef, id: string): Promise<void> {
+    const cur = await driveRepo.itemRow(db, lib, id);
+    if (!cur) return;
+    if (cur.is_folder === 1) {
+      await db.deleteFrom('drive_items').where('tenant_id', '=', lib.tenantId).where('site_id', '=', lib.siteId)
+        .where(sql<string>`substr(path, 1, ${cur.path.length + 1})`, '=', `${cur.path}/`).execute();
+    }
+    await db.deleteFrom('drive_items').where('tenant_id', '=', lib.tenantId).where('site_id', '=', lib.siteId).where('id', '=', id).execute();
+  },
+
+  /** Every item of a library (a delta's first pass), in id order after `afterId`. */
+  async page(db: Db, lib: LibraryRef, afterId: string, limit: number): Promise<DriveItemRow[]> {
+    return (await itemsQuery(db, lib).where('d.id', '>', afterId).orderBy('d.id').limit(limit).execute()) as DriveItemRow[];
+  },
+
+  async itemsByIds(db: Db, lib: LibraryRef, ids: readonly string[]): Promise<DriveItemRow[]> {
+    if (!ids.length) return [];
+    return (await itemsQuery(db, lib).where('d.id', 'in', [...ids]).execute()) as DriveItemRow[];
+  },
+};
+
+/** OneDrive upload sessions in progress (createUploadSession); their bytes are staged in the blob store. */
+export const uploadSessionsRepo = {
+  async create(db: Db, row: UploadSessionsTable): Promise<void> {
+    await db.insertInto('upload_sessions').values(row).execute();
+  },
+  get(db: Db, id: string): Promise<UploadSessionsTable | undefined> {
+    return db.selectFrom('upload_sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+  /** Moves the received mark from `from` to `to`; false when another request moved it first. */
+  async advance(db: Db, id: string, from: number, to: number): Promise<boolean> {
+    const r = await db.updateTable('upload_sessions').set({ received_bytes: to }).where('id', '=', id).where('received_bytes', '=', from).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  },
+  async remove(db: Db, id: string): Promise<void> {
+    await db.deleteFrom('upload_sessions').where('id', '=', id).execute();
+  },
+  async expired(db: Db, nowIso: string, limit: number): Promise<string[]> {
+    return (await db.selectFrom('upload_sessions').select('id').where('expires_at', '<', nowIso).limit(limit).execute()).map((r) => r.id);
   },
 };

@@ -1,6 +1,7 @@
 // Repository for crossTenantMigrationJob and its per-user tasks. Loads, saves and queries; no rules.
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { isPostgres } from './dialect.js';
+import { builder, type Handle, type Tx } from './unitOfWork.js';
 import type { Database, MigrationJobsTable, MigrationTasksTable } from './schema.js';
 import type { ExchangeSettings, MigrationJob, MigrationTask, ServiceStatusDetails } from '../domain/job.js';
 import type { JobChange } from '../domain/jobStateMachine.js';
@@ -21,7 +22,8 @@ function sqlDeleted() {
   return sql<string>`'deleted'`;
 }
 
-type Db = Kysely<Database> | Transaction<Database>;
+/** The store, a transaction, or (older callers) store.db. */
+type Db = Handle | Kysely<Database>;
 
 export function toJob(r: MigrationJobsTable): MigrationJob {
   return {
@@ -94,23 +96,26 @@ export const jobsRepo = {
    * Serializes the job creates of one tenant until commit: the one-user-one-batch check reads before
    * it writes. SQLite runs one writer at a time already; PostgreSQL (read committed) needs the lock.
    */
-  async lockTenantJobs(trx: Transaction<Database>, tenantId: string): Promise<void> {
+  async lockTenantJobs(trx: Tx, tenantId: string): Promise<void> {
     if (!isPostgres(trx)) return;
     await sql`select pg_advisory_xact_lock(hashtext(${`xtm.jobs:${tenantId}`}))`.execute(trx);
   },
 
-  async byId(db: Db, tenantId: string, id: string): Promise<MigrationJob | undefined> {
-    const r = await jobById.first(db as Kysely<Database>, id.toLowerCase(), tenantId);
+  async byId(h: Db, tenantId: string, id: string): Promise<MigrationJob | undefined> {
+    const db = builder(h);
+    const r = await jobById.first(db, id.toLowerCase(), tenantId);
     return r && toJob(r);
   },
 
   /** Live job with this display name (a deleted job's name is free again). */
-  async byDisplayName(db: Db, tenantId: string, name: string): Promise<MigrationJob | undefined> {
-    const r = await jobByName.first(db as Kysely<Database>, tenantId, name.toLowerCase());
+  async byDisplayName(h: Db, tenantId: string, name: string): Promise<MigrationJob | undefined> {
+    const db = builder(h);
+    const r = await jobByName.first(db, tenantId, name.toLowerCase());
     return r && toJob(r);
   },
 
-  async insert(db: Db, job: MigrationJob, tasks: MigrationTask[]): Promise<void> {
+  async insert(h: Db, job: MigrationJob, tasks: MigrationTask[]): Promise<void> {
+    const db = builder(h);
     await db.insertInto('migration_jobs').values(fromJob(job)).execute();
     for (let i = 0; i < tasks.length; i += 500) {
       await db.insertInto('migration_tasks').values(tasks.slice(i, i + 500).map((t, k) => ({
@@ -130,7 +135,8 @@ export const jobsRepo = {
    * Compare-and-set on status: updates only if the job is still in one of `from` (and at `opSeq` when
    * given). Returns false when another request or work item changed it first.
    */
-  async transition(db: Db, jobId: string, from: readonly JobStatus[], patch: Partial<MigrationJobsTable>, opSeq?: number): Promise<boolean> {
+  async transition(h: Db, jobId: string, from: readonly JobStatus[], patch: Partial<MigrationJobsTable>, opSeq?: number): Promise<boolean> {
+    const db = builder(h);
     let q = db.updateTable('migration_jobs').set(patch).where('id', '=', jobId).where('status', 'in', [...from]);
     if (opSeq !== undefined) q = q.where('op_seq', '=', opSeq);
     const res = await q.executeTakeFirst();
@@ -141,7 +147,8 @@ export const jobsRepo = {
    * Writes a state-machine change (domain/jobStateMachine transition) as a compare-and-set on the
    * job's status and opSeq as they were read. False when something else changed the job first.
    */
-  async applyChange(db: Db, job: Pick<MigrationJob, 'id' | 'status' | 'opSeq'>, c: JobChange): Promise<boolean> {
+  async applyChange(h: Db, job: Pick<MigrationJob, 'id' | 'status' | 'opSeq'>, c: JobChange): Promise<boolean> {
+    const db = builder(h);
     const res = await db.updateTable('migration_jobs').set({
       status: c.status, job_type: c.jobType, message: c.message, validated_at: c.validatedAt, complete_after: c.completeAfterDateTime,
       updated_at: c.lastUpdatedDateTime, op_seq: c.opSeq,
@@ -150,27 +157,32 @@ export const jobsRepo = {
   },
 
   /** A job by id in whichever tenant holds it (work items carry ids only). */
-  async byIdAnyTenant(db: Db, id: string): Promise<MigrationJob | undefined> {
+  async byIdAnyTenant(h: Db, id: string): Promise<MigrationJob | undefined> {
+    const db = builder(h);
     const r = await db.selectFrom('migration_jobs').selectAll().where('id', '=', id).executeTakeFirst();
     return r && toJob(r);
   },
 
   /** Takes the job row's write lock first, so concurrent work items that decide on the whole job serialize (PostgreSQL). */
-  async lock(db: Db, jobId: string): Promise<void> {
+  async lock(h: Db, jobId: string): Promise<void> {
+    const db = builder(h);
     await db.updateTable('migration_jobs').set((eb) => ({ op_seq: eb.ref('op_seq') })).where('id', '=', jobId).execute();
   },
 
   /** Same for one user's task row (its currentStatus is rebuilt from several workloads' moves). */
-  async lockTask(db: Db, jobId: string, userId: string): Promise<void> {
+  async lockTask(h: Db, jobId: string, userId: string): Promise<void> {
+    const db = builder(h);
     await db.updateTable('migration_tasks').set((eb) => ({ position: eb.ref('position') })).where('job_id', '=', jobId).where('id', '=', userId).execute();
   },
 
   /** A deleted job keeps a tombstone without its users or settings. */
-  async clearResources(db: Db, jobId: string): Promise<void> {
+  async clearResources(h: Db, jobId: string): Promise<void> {
+    const db = builder(h);
     await db.updateTable('migration_jobs').set({ resources: '[]', exchange_settings: null }).where('id', '=', jobId).execute();
   },
 
-  async update(db: Db, jobId: string, patch: Partial<MigrationJobsTable>): Promise<void> {
+  async update(h: Db, jobId: string, patch: Partial<MigrationJobsTable>): Promise<void> {
+    const db = builder(h);
     await db.updateTable('migration_jobs').set(patch).where('id', '=', jobId).execute();
   },
 
@@ -178,7 +190,8 @@ export const jobsRepo = {
    * Memberships of `userIds` in jobs of the tenant that still hold their users (status not in `inactive`,
    * task not cancelled), oldest job first; `exceptJobId` leaves one job out.
    */
-  async activeMemberships(db: Db, tenantId: string, userIds: readonly string[], inactive: readonly JobStatus[], exceptJobId?: string) {
+  async activeMemberships(h: Db, tenantId: string, userIds: readonly string[], inactive: readonly JobStatus[], exceptJobId?: string) {
+    const db = builder(h);
     const out: { userId: string; jobId: string; displayName: string; status: string }[] = [];
     for (let i = 0; i < userIds.length; i += 500) {
       let q = db.selectFrom('migration_tasks as t').innerJoin('migration_jobs as j', 'j.id', 't.job_id')
@@ -191,18 +204,27 @@ export const jobsRepo = {
     return out;
   },
 
-  async task(db: Db, jobId: string, userId: string): Promise<MigrationTask | undefined> {
-    const r = await taskById.first(db as Kysely<Database>, jobId, userId.toLowerCase());
+  async task(h: Db, jobId: string, userId: string): Promise<MigrationTask | undefined> {
+    const db = builder(h);
+    const r = await taskById.first(db, jobId, userId.toLowerCase());
     return r && toTask(r);
   },
 
-  async tasks(db: Db, jobId: string): Promise<MigrationTask[]> {
+  /** A page of the job's tasks in resource order. */
+  async taskPage(h: Db, jobId: string, skip: number, top: number): Promise<MigrationTask[]> {
+    const rows = await builder(h).selectFrom('migration_tasks').selectAll().where('job_id', '=', jobId).orderBy('position').offset(skip).limit(top).execute();
+    return rows.map(toTask);
+  },
+
+  async tasks(h: Db, jobId: string): Promise<MigrationTask[]> {
+    const db = builder(h);
     const rows = await db.selectFrom('migration_tasks').selectAll().where('job_id', '=', jobId).orderBy('position').execute();
     return rows.map(toTask);
   },
 
   /** One UPDATE per 1,000 tasks: the rows travel as one JSON parameter (SQLite json_each, PostgreSQL json_array_elements). */
-  async saveTaskStatuses(db: Db, jobId: string, updates: { id: string; currentStatus: ServiceStatusDetails[]; cancelled?: boolean }[], nowIso: string): Promise<void> {
+  async saveTaskStatuses(h: Db, jobId: string, updates: { id: string; currentStatus: ServiceStatusDetails[]; cancelled?: boolean }[], nowIso: string): Promise<void> {
+    const db = builder(h);
     const pg = isPostgres(db);
     for (let i = 0; i < updates.length; i += 1000) {
       const rows = JSON.stringify(updates.slice(i, i + 1000).map((u) => ({ id: u.id, s: JSON.stringify(u.currentStatus), c: u.cancelled === undefined ? null : u.cancelled ? 1 : 0 })));
@@ -220,12 +242,14 @@ export const jobsRepo = {
   },
 
   /** Whether the job has a user still in the batch (not cancelled). */
-  async hasActiveTask(db: Db, jobId: string): Promise<boolean> {
+  async hasActiveTask(h: Db, jobId: string): Promise<boolean> {
+    const db = builder(h);
     return !!(await db.selectFrom('migration_tasks').select('id').where('job_id', '=', jobId).where('cancelled', '=', 0).limit(1).executeTakeFirst());
   },
 
   /** One statement: every user still in the batch gets the same statuses (validate starts over). */
-  async setActiveTaskStatuses(db: Db, jobId: string, status: ServiceStatusDetails[], nowIso: string): Promise<void> {
+  async setActiveTaskStatuses(h: Db, jobId: string, status: ServiceStatusDetails[], nowIso: string): Promise<void> {
+    const db = builder(h);
     await db.updateTable('migration_tasks').set({ current_status: JSON.stringify(status), updated_at: nowIso }).where('job_id', '=', jobId).where('cancelled', '=', 0).execute();
   },
 
@@ -233,7 +257,8 @@ export const jobsRepo = {
    * One statement: in every active user's statuses, each workload whose status is not `keep` takes
    * `status` (and, with `reset`, an empty message and no errors); order is kept.
    */
-  async mapActiveTaskStatuses(db: Db, jobId: string, o: { keep: string; status: string; reset: boolean }, nowIso: string): Promise<void> {
+  async mapActiveTaskStatuses(h: Db, jobId: string, o: { keep: string; status: string; reset: boolean }, nowIso: string): Promise<void> {
+    const db = builder(h);
     if (isPostgres(db)) {
       const patch = JSON.stringify(o.reset ? { status: o.status, message: '', errors: [] } : { status: o.status });
       await sql`update migration_tasks set updated_at = ${nowIso}, current_status = (
@@ -250,7 +275,8 @@ export const jobsRepo = {
   },
 
   /** The tenant's jobs, for the paged, filtered collection. */
-  list(db: Db, tenantId: string): ListSource<MigrationJobsTable> {
+  list(h: Db, tenantId: string): ListSource<MigrationJobsTable> {
+    const db = builder(h);
     return listSource(() => db.selectFrom('migration_jobs').selectAll().where('tenant_id', '=', tenantId),
       () => db.selectFrom('migration_jobs').where('tenant_id', '=', tenantId), db);
   },
@@ -284,12 +310,14 @@ export const jobsRepo = {
   },
 
   /** One job's tasks (its users), for the paged, filtered collection. */
-  listTasks(db: Db, jobId: string): ListSource<MigrationTasksTable> {
+  listTasks(h: Db, jobId: string): ListSource<MigrationTasksTable> {
+    const db = builder(h);
     return listSource(() => db.selectFrom('migration_tasks').selectAll().where('job_id', '=', jobId),
       () => db.selectFrom('migration_tasks').where('job_id', '=', jobId), db);
   },
 
-  async deleteTasks(db: Db, jobId: string): Promise<void> {
+  async deleteTasks(h: Db, jobId: string): Promise<void> {
+    const db = builder(h);
     await db.deleteFrom('migration_tasks').where('job_id', '=', jobId).execute();
   },
 };

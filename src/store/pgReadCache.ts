@@ -13,14 +13,20 @@
 // - while the listener is not connected (start, a dropped connection) nothing is cached or served;
 // - sync() sends a marker through the same channel and waits for it: notifications arrive in commit
 //   order, so after it every change committed before the call has been applied (the admin drain uses
-//   it, so "drained, then read" sees the runner's last write).
+//   it, so "drained, then read" sees the runner's last write);
+// - across replicas (read-your-writes behind a load balancer): a cached entry is served only after a
+//   marker sent after the read arrived has come back, so a write another replica committed before the
+//   read began has evicted its entries first. Markers are shared: every read waiting joins the next
+//   marker to be sent (at most one in flight, sent on the listener's own connection), so under load
+//   one round trip covers many reads. Measured in bench/http.ts (postgres vs postgres-unchecked).
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { CACHE_BYTES, pageSize, SizedMap, type ReadCache } from './readCache.js';
+import { CACHE_BYTES, pageSize, SizedMap, type CacheStats, type ReadCache } from './readCache.js';
 
 export const JOBS_CHANNEL = 'xtm_jobs';
 
 export class PgReadCache implements ReadCache {
+  readonly stats: CacheStats = { hits: 0, misses: 0 };
   private readonly jobs = new SizedMap<string, string>(CACHE_BYTES); // by `<tenant id> <job id>`
   private readonly pages = new SizedMap<string, unknown[]>(CACHE_BYTES); // by `<tenant id> <the page's query>`
   private generation = 0;
@@ -30,7 +36,11 @@ export class PgReadCache implements ReadCache {
   private closed = false;
   private readonly waiters = new Map<string, () => void>();
 
-  constructor(private readonly connect: () => pg.Client, private readonly pool: pg.Pool) {}
+  private inFlight: Promise<boolean> | undefined; // the marker sent and not yet back
+  private next: Promise<boolean> | undefined; // the marker to send when it is back (reads that came later)
+
+  /** `crossReplica` false: serve entries without the marker (one replica only; the bench's baseline). */
+  constructor(private readonly connect: () => pg.Client, private readonly pool: pg.Pool, private readonly crossReplica = true) {}
 
   get(tenantId: string, id: string, read: () => Promise<string | undefined>): Promise<string | undefined> {
     return this.through(this.jobs, `${tenantId} ${id}`, read, (doc) => doc.length);
@@ -44,10 +54,17 @@ export class PgReadCache implements ReadCache {
   private async through<V>(map: SizedMap<string, V>, key: string, read: () => Promise<V | undefined>, sizeOf: (v: V) => number): Promise<V | undefined> {
     if (!this.live) {
       void this.listen();
+      this.stats.misses++;
       return read();
     }
-    const hit = map.get(key);
-    if (hit !== undefined) return hit;
+    let hit = map.get(key);
+    // Any write committed before now (by any replica) reaches the cache before the hit is served.
+    if (hit !== undefined && this.crossReplica) hit = (await this.caughtUp()) ? map.get(key) : undefined;
+    if (hit !== undefined) {
+      this.stats.hits++;
+      return hit;
+    }
+    this.stats.misses++;
     const seen = this.generation;
     const value = await read();
     if (value !== undefined && this.live && seen === this.generation) map.set(key, value, sizeOf(value));
@@ -59,6 +76,35 @@ export class PgReadCache implements ReadCache {
     this.generation++;
     this.jobs.clear();
     this.pages.clear();
+  }
+
+  /** True once a marker sent after the call has come back (every earlier commit's notification applied). */
+  private caughtUp(): Promise<boolean> {
+    if (!this.inFlight) return (this.inFlight = this.sendMarker());
+    // The marker in flight may have been sent before this read began: wait for the one after it.
+    this.next ??= this.inFlight.then(() => {
+      this.inFlight = this.next;
+      this.next = undefined;
+      return this.sendMarker();
+    });
+    return this.next;
+  }
+
+  private async sendMarker(): Promise<boolean> {
+    const client = this.listener;
+    try {
+      if (!client || !this.live) return false;
+      const marker = `sync:${randomUUID()}`;
+      const arrived = new Promise<boolean>((resolve) => this.waiters.set(marker, () => resolve(true)));
+      await client.query('select pg_notify($1, $2)', [JOBS_CHANNEL, marker]);
+      const back = await Promise.race([arrived, new Promise<boolean>((r) => setTimeout(() => r(false), 2000).unref())]);
+      this.waiters.delete(marker);
+      return back;
+    } catch {
+      return false;
+    } finally {
+      if (!this.next) this.inFlight = undefined;
+    }
   }
 
   /** Returns once every change committed before the call has reached this cache. */

@@ -8,6 +8,15 @@ export interface ReadCache {
   page<Row>(tenantId: string, query: string, read: () => Promise<Row[]>): Promise<Row[]>;
   /** Returns once every change committed before the call is what the cache serves. */
   sync(): Promise<void>;
+  /** Lookups served from the cache and read through to the database, since start (for /metrics). */
+  readonly stats: CacheStats;
+}
+
+export interface CacheStats { hits: number; misses: number }
+
+/** The cache's hit and miss counts for this store (undefined: no cache). */
+export function readCacheStats(db: object): CacheStats | undefined {
+  return caches.get(db)?.stats;
 }
 
 const caches = new WeakMap<object, ReadCache>();

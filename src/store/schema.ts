@@ -1,7 +1,7 @@
 // Kysely table types. Timestamps are ISO-8601 UTC strings (ms precision), JSON columns are text:
 // the same representation on SQLite and PostgreSQL, so repositories never branch on the dialect.
 // Booleans are 0/1 integers for the same reason.
-import type { Generated } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 type Json = string; // JSON text; repositories parse/stringify
 type Iso = string; // ISO-8601 UTC timestamp
@@ -91,7 +91,7 @@ export interface UsersTable {
   user_type: string; // Member | Guest
   licenses: Json; // string[] of sku part numbers (see tenants/licenses.ts)
   directory_roles: Json; // string[] of role display names
-  password: string | null; // SHA-256 (hex) of the password for the local authority's ROPC grant
+  password: string | null; // salted scrypt hash of the password (domain/credentialHash.ts) for the local authority's ROPC grant
   created_at: Iso;
 }
 
@@ -115,7 +115,7 @@ export interface ApplicationsTable {
   display_name: string;
   sign_in_audience: string; // AzureADMyOrg | AzureADMultipleOrgs
   required_permissions: Json; // {resource, type: 'Application'|'Delegated', value}[]
-  secrets: Json; // {keyId, hint, sha256}[]
+  secrets: Json; // {keyId, hint, sha256}[]: `sha256` holds the salted scrypt hash (domain/credentialHash.ts); the name is kept for stored rows
   created_at: Iso;
 }
 
@@ -381,7 +381,7 @@ export interface MigrationMovesTable {
   tenant_id: string; // target tenant
   source_tenant_id: string;
   source_user_id: string | null;
-  phase: string; // MovePhase (domain/moveStatus.ts)
+  phase: string; // MovePhase (domain/movePhases.ts)
   cursor: string | null; // resume point of the pass in progress
   items_total: number;
   bytes_total: number;
@@ -507,4 +507,29 @@ export interface Database {
   spo_migration_tasks: SpoMigrationTasksTable;
   migration_moves: MigrationMovesTable;
   migration_item_map: MigrationItemMapTable;
+  blobs: BlobsTable;
+  content_docs: ContentDocsTable;
+  upload_sessions: UploadSessionsTable;
+  sign_in_failures: SignInFailuresTable;
 }
+
+/** A row of `table` as a select returns it (generated columns filled in). */
+export type Row<T extends keyof Database> = Selectable<Database[T]>;
+
+// ---- Content written through Graph (0010_content) and credential guards (0011_credentials) ------
+export interface BlobsTable { sha256: string; size_bytes: number; created_at: Iso }
+export interface ContentDocsTable { sha256: string; doc: Json; created_at: Iso }
+export interface UploadSessionsTable {
+  id: string;
+  tenant_id: string;
+  site_id: string;
+  parent_id: string | null;
+  name: string;
+  size_bytes: number;
+  received_bytes: number;
+  conflict_behavior: string; // replace | fail | rename
+  created_by: string | null;
+  expires_at: Iso;
+}
+/** Failed password grants per user and source address (smart lockout); wall-clock times. */
+export interface SignInFailuresTable { tenant_id: string; user_key: string; source: string; failures: number; window_start: Iso; locked_until: Iso | null }

@@ -18,6 +18,11 @@ export async function putSetting(db: Db, key: string, value: string): Promise<vo
   await db.insertInto('xtm_settings').values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
 }
 
+/** Stores `value` unless the key already has one (the first of racing writers wins). */
+export async function insertSettingIfAbsent(db: Db, key: string, value: string): Promise<void> {
+  await db.insertInto('xtm_settings').values({ key, value }).onConflict((oc) => oc.column('key').doNothing()).execute();
+}
+
 /** The persisted clock, or undefined on a new store. Any process (API, worker) reads the same time from it. */
 export async function readClockAnchors(db: Db): Promise<ClockAnchors | undefined> {
   const raw = await getSetting(db, CLOCK_KEY);

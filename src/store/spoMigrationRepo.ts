@@ -4,6 +4,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database, SpoMigrationTasksTable } from './schema.js';
 import { listSource, type ListSource } from './listQuery.js';
 import { parseJson } from './json.js';
+import { nextStage, stageColumns, type SpoStageEvent, type SpoTaskStage } from '../domain/spoTaskStages.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -47,10 +48,18 @@ export const spoMigrationRepo = {
     return listSource(() => db.selectFrom('spo_migration_tasks').selectAll().where('tenant_id', '=', tenantId),
       () => db.selectFrom('spo_migration_tasks').where('tenant_id', '=', tenantId));
   },
-  /** Compare-and-set on status (and stage): false when another writer moved the task first. */
-  async transition(db: Db, id: string, from: { status: string; stage?: string | null }, set: Partial<SpoMigrationTasksTable>): Promise<boolean> {
-    let q = db.updateTable('spo_migration_tasks').set(set).where('id', '=', id).where('status', '=', from.status);
-    if (from.stage !== undefined) q = from.stage === null ? q.where('stage', 'is', null) : q.where('stage', '=', from.stage);
+  /**
+   * Commits a lifecycle event (domain/spoTaskStages.ts) with the fields that go with it, as compare-and-set
+   * on the stage the task is in: false (nothing written) when the table refuses it or another writer moved it first.
+   */
+  async applyStageEvent(db: Db, id: string, from: SpoTaskStage, event: SpoStageEvent, extra: Pick<Partial<SpoMigrationTasksTable>, 'error' | 'started_at' | 'finished_at' | 'updated_at'> = {}): Promise<boolean> {
+    const to = nextStage(from, event);
+    if (!to) return false;
+    const was = stageColumns(from);
+    const next = stageColumns(to);
+    let q = db.updateTable('spo_migration_tasks').set({ ...extra, status: next.status, move_state: next.moveState, ...(next.stage ? { stage: next.stage } : {}) })
+      .where('id', '=', id).where('status', '=', was.status);
+    if (was.stage) q = q.where('stage', '=', was.stage);
     const r = await q.executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   },

@@ -5,9 +5,10 @@
 // the read happen in the same synchronous step, so no commit of this thread can fall between them; a
 // commit by another connection in between only makes the entry look older than it is.
 import type Database from 'better-sqlite3';
-import { CACHE_BYTES, pageSize, SizedMap, type ReadCache } from './readCache.js';
+import { CACHE_BYTES, pageSize, SizedMap, type CacheStats, type ReadCache } from './readCache.js';
 
 export class SqliteReadCache implements ReadCache {
+  readonly stats: CacheStats = { hits: 0, misses: 0 };
   private readonly jobs = new SizedMap<string, { value: string; at: string }>(CACHE_BYTES);
   private readonly pages = new SizedMap<string, { value: unknown[]; at: string }>(CACHE_BYTES);
   private readonly dataVersion: Database.Statement;
@@ -32,7 +33,11 @@ export class SqliteReadCache implements ReadCache {
     const at = this.version();
     if (at === undefined) return read();
     const hit = map.get(key);
-    if (hit && hit.at === at) return hit.value;
+    if (hit && hit.at === at) {
+      this.stats.hits++;
+      return hit.value;
+    }
+    this.stats.misses++;
     const value = await read();
     if (value !== undefined) map.set(key, { value, at }, sizeOf(value));
     return value;

@@ -176,15 +176,16 @@ export const teamsMoveRepo = {
    * Moves the given meetings to the target, organised by the target user: new id (the target user's id
    * prefix on the source id), a new join URL unless the last occurrence is older than `recentSince`.
    */
-  async copyMeetings(trx: Db, k: MoveKey, ids: string[], recentSince: string): Promise<void> {
-    if (!ids.length) return;
-    await trx.insertInto('migration_item_map').columns(['job_id', 'user_id', 'workload', 'kind', 'source_id', 'target_id', 'source_version'])
+  /** Copies the meetings not copied yet; how many that was (a replayed chunk copies and counts none). */
+  async copyMeetings(trx: Db, k: MoveKey, ids: string[], recentSince: string): Promise<number> {
+    if (!ids.length) return 0;
+    const mapped = await trx.insertInto('migration_item_map').columns(['job_id', 'user_id', 'workload', 'kind', 'source_id', 'target_id', 'source_version'])
       .expression(trx.selectFrom('meetings as m')
         .select([sql.val(k.jobId).as('job_id'), sql.val(k.userId).as('user_id'), sql.val('Meeting').as('workload'), sql.val('meeting').as('kind'), 'm.id',
           sql<string>`${k.userId.slice(0, 8)} || substr(m.id, 9)`.as('target_id'), sql<string>`null`.as('source_version')])
         .where('m.tenant_id', '=', k.sourceTenantId).where('m.organizer_id', '=', k.sourceUserId).where('m.id', 'in', ids)
         .where(notMapped(k, 'Meeting', ['meeting'], 'm.id')))
-      .execute();
+      .executeTakeFirst();
     await trx.insertInto('meetings').columns(['tenant_id', 'id', 'organizer_id', 'subject', 'start_at', 'end_at', 'last_occurrence_at', 'is_recurring', 'attendees',
       'attendee_count', 'meeting_kind', 'is_cancelled', 'sensitivity', 'calendar', 'organized_by_resource', 'join_url'])
       .expression(mapOf(k, 'Meeting', 'meeting')(trx).innerJoin('meetings as m', (j) => j.on('m.tenant_id', '=', k.sourceTenantId).onRef('m.id', '=', 'mp.source_id'))
@@ -194,6 +195,7 @@ export const teamsMoveRepo = {
         .where('mp.source_id', 'in', ids)
         .where((eb) => eb.not(eb.exists(eb.selectFrom('meetings as t').select('t.id').where('t.tenant_id', '=', k.targetTenantId).whereRef('t.id', '=', 'mp.target_id')))))
       .execute();
+    return Number(mapped.numInsertedOrUpdatedRows ?? 0);
   },
 
   async setMeetingAttendees(trx: Db, tenantId: string, id: string, attendees: string[]): Promise<void> {

@@ -1,12 +1,37 @@
 // Before a prepared tenant object is written again (admin API create-or-replace), the rows it
 // replaces are deleted here, keeping what the change does not restate (passwords, mailbox content).
-import type { Transaction } from 'kysely';
-import type { Database as Schema } from './schema.js';
-import { lower } from '../tenants/normalize.js';
-import type { PreparedTenant } from '../tenants/prepare.js';
+import type { Tx } from './unitOfWork.js';
+import { lower } from '../domain/naturalKeys.js';
+import type { MigrationFaultRecord } from '../domain/tenantRecords.js';
 
-/** Deletes the rows each prepared object replaces; returns the users whose stored mailbox content stays. */
-export async function replaceExisting(trx: Transaction<Schema>, p: PreparedTenant): Promise<{ mailboxes: Set<string> }> {
+/**
+ * The keys of the objects a prepared tenant change (tenants/prepare.ts PreparedTenant) writes again:
+ * `folders` / `items` / `messages` null or absent = the change does not restate that content.
+ */
+export interface ReplacedObjects {
+  tenant: { id: string };
+  tenantChanged: boolean;
+  users: { record: { id: string; mailbox?: unknown }; folders: unknown[] | null }[];
+  groups: { record: { id: string } }[];
+  applications: { appId: string }[];
+  servicePrincipals: { appId: string }[];
+  organizationRelationships: { id: string }[];
+  migrationEndpoints: { name: string }[];
+  spoRelationships: { partnerHostUrl: string }[];
+  sites: { record: { id: string }; items?: unknown[] | null }[];
+  chats: { record: { id: string }; messages?: unknown[] | null }[];
+  meetings: { id: string }[];
+  identityMappings: { sourceTenantId: string; sourceUserId: string }[];
+  spoUserMappings: { sourceUserPrincipalName: string }[];
+  spoGroupMappings: { sourceGroupId: string }[];
+  migrationFaults: Pick<MigrationFaultRecord, 'userId' | 'workload' | 'kind'>[];
+}
+
+/**
+ * Deletes the rows each object replaces; returns the users whose stored mailbox content stays and the
+ * stored passwords of the replaced users (a change without a password keeps the stored one).
+ */
+export async function replaceExisting(trx: Tx, p: ReplacedObjects): Promise<{ mailboxes: Set<string>; passwords: Map<string, string> }> {
   const tid = p.tenant.id;
   const mailboxes = new Set<string>();
   const passwords = new Map<string, string>();
@@ -30,8 +55,6 @@ export async function replaceExisting(trx: Transaction<Schema>, p: PreparedTenan
       await trx.deleteFrom('mail_folders').where('tenant_id', '=', tid).where('user_id', 'in', wipe).execute();
       for (const id of wipe) mailboxes.delete(id);
     }
-    // a change without a password keeps the stored one
-    for (const u of p.users) if (u.password === undefined) u.password = passwords.get(u.record.id) ?? null;
   }
   const groupIds = p.groups.map((g) => g.record.id);
   if (groupIds.length) {
@@ -70,6 +93,6 @@ export async function replaceExisting(trx: Transaction<Schema>, p: PreparedTenan
     await trx.deleteFrom('migration_faults').where('tenant_id', '=', tid).where('user_id', '=', f.userId).where('workload', '=', f.workload)
       .where('kind', '=', f.kind).execute();
   }
-  return { mailboxes };
+  return { mailboxes, passwords };
 }
 

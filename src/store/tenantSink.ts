@@ -2,18 +2,24 @@
 // INSERT, bound positionally by a generated function (multi-row statements are ~40% faster than one
 // row per statement; named binding is ~30% slower than positional). Anything else (PostgreSQL, or
 // SQLite inside a Kysely transaction): rows are buffered per table and inserted through Kysely.
+// replaceTenantsInBulk is the scenario loader's unit of work over either path.
 import type Database from 'better-sqlite3';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database as Schema } from './schema.js';
-import type { Emit, TableName } from '../tenants/rows.js';
+import type { Store } from './db.js';
+import { inTransaction, type Tx } from './unitOfWork.js';
+import { withoutChangeTracking, withoutChangeTrackingSqlite } from './changesRepo.js';
 
+export type TableName = keyof Schema;
+/** Where a writer hands each row it produces (tenants/tableRows.ts writes records as rows). */
+export type Emit = <T extends TableName>(table: T, row: Schema[T]) => void;
 export type RowCounts = Partial<Record<TableName, number>>;
 
 export interface SyncSink { emit: Emit; counts: RowCounts; /** Writes buffered rows; call before the transaction ends. */ flush(): void }
 
 const ROWS_PER_STATEMENT = 16;
 
-export function sqliteSink(sqlite: Database.Database): SyncSink {
+function sqliteSink(sqlite: Database.Database): SyncSink {
   const counts: RowCounts = {};
   const tables = new Map<string, { rows: object[]; many: (rows: object[]) => void; one: (rows: object[]) => void }>();
   const binder = (table: string, cols: string[], n: number) => {
@@ -47,7 +53,7 @@ export function sqliteSink(sqlite: Database.Database): SyncSink {
 
 export interface AsyncSink { emit: Emit; counts: RowCounts; flush(): Promise<void>; flushIfFull(): Promise<void> }
 
-export function kyselySink(db: Kysely<Schema> | Transaction<Schema>, maxParams = 30_000): AsyncSink {
+export function bufferedSink(db: Kysely<Schema> | Tx, maxParams = 30_000): AsyncSink {
   const counts: RowCounts = {};
   const buffers = new Map<TableName, object[]>();
   let buffered = 0;
@@ -83,13 +89,13 @@ export const TENANT_TABLES: readonly (readonly [TableName, string])[] = [
   ['tenants', 'id'],
 ];
 
-export function deleteTenantsSqlite(sqlite: Database.Database, tenantIds: readonly string[]): void {
+function deleteTenantsSqlite(sqlite: Database.Database, tenantIds: readonly string[]): void {
   if (!tenantIds.length) return;
   const marks = tenantIds.map(() => '?').join(', ');
   for (const [table, col] of TENANT_TABLES) sqlite.prepare(`DELETE FROM ${table} WHERE ${col} IN (${marks})`).run(...tenantIds);
 }
 
-export async function deleteTenantsKysely(db: Kysely<Schema> | Transaction<Schema>, tenantIds: readonly string[]): Promise<void> {
+async function deleteTenantsKysely(db: Kysely<Schema> | Tx, tenantIds: readonly string[]): Promise<void> {
   if (!tenantIds.length) return;
   for (const [table, col] of TENANT_TABLES) await db.deleteFrom(table).where(col as never, 'in', tenantIds as never).execute();
 }
@@ -100,7 +106,7 @@ export async function deleteTenantsKysely(db: Kysely<Schema> | Transaction<Schem
  * took 19 s. A rollback journal writes new pages once and is just as atomic. The switch only succeeds
  * when no other connection has the file open; otherwise the load simply runs in WAL mode.
  */
-export function withRollbackJournal<T>(sqlite: Database.Database, fn: () => T): T {
+function withRollbackJournal<T>(sqlite: Database.Database, fn: () => T): T {
   const wal = sqlite.pragma('journal_mode', { simple: true }) === 'wal';
   const cache = sqlite.pragma('cache_size', { simple: true });
   if (wal) sqlite.pragma('journal_mode = DELETE');
@@ -112,4 +118,37 @@ export function withRollbackJournal<T>(sqlite: Database.Database, fn: () => T): 
     sqlite.pragma(`cache_size = ${Number(cache)}`);
     if (wal) sqlite.pragma('journal_mode = WAL');
   }
+}
+
+/**
+ * The scenario loader's unit of work: in ONE transaction, every row of `tenantIds` is deleted and every
+ * row `fill` emits is inserted; the change log gets one reset mark per tenant, not a row per item (see
+ * docs/decisions.md). `fill` is a generator: each yield is a point where buffered rows may be written.
+ * SQLite runs it synchronously through prepared multi-row inserts, holding Kysely's connection so no
+ * other query interleaves; PostgreSQL runs it in a Kysely transaction, flushing every 5,000 rows.
+ */
+export async function replaceTenantsInBulk(store: Store, tenantIds: readonly string[], fill: (emit: Emit) => Iterable<unknown>): Promise<RowCounts> {
+  const sqlite = store.sqlite;
+  if (sqlite) {
+    return store.db.connection().execute(async () => withRollbackJournal(sqlite, () => sqlite.transaction(() =>
+      withoutChangeTrackingSqlite(sqlite, tenantIds, () => {
+        deleteTenantsSqlite(sqlite, tenantIds);
+        const sink = sqliteSink(sqlite);
+        for (const _ of fill(sink.emit));
+        sink.flush();
+        return sink.counts;
+      }))()));
+  }
+  return inTransaction(store, (tx) => withoutChangeTracking(tx, tenantIds, async () => {
+    await deleteTenantsKysely(tx, tenantIds);
+    const sink = bufferedSink(tx);
+    for (const _ of fill(sink.emit)) await sink.flushIfFull();
+    await sink.flush();
+    return sink.counts;
+  }));
+}
+
+/** Deletes tenants and every row they own (content, relationships, mappings, migration jobs) in one transaction. */
+export function deleteTenantsWithRows(store: Store, tenantIds: readonly string[]): Promise<void> {
+  return inTransaction(store, (tx) => withoutChangeTracking(tx, tenantIds, () => deleteTenantsKysely(tx, tenantIds)));
 }

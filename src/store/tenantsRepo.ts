@@ -1,19 +1,17 @@
-// Repository of the modelled tenants: typed reads returning the records of tenants/records.ts
-// (camelCase, parsed JSON, booleans), the row converters, and the rows the directory index is built from.
-import type { Kysely, Selectable } from 'kysely';
+// Repository of the modelled tenants: typed reads returning the records of domain/tenantRecords.ts
+// (camelCase, parsed JSON, booleans), the row converters, and the keys the directory index is built from.
+import type { Kysely } from 'kysely';
 import type { Store } from './db.js';
-import type { Database } from './schema.js';
-import { isGuid } from '../tenants/ids.js';
-import { NO_HOLDS, type MailboxHolds, type TenantSettings } from '../tenants/model.js';
-import { lower, mergeSettings } from '../tenants/normalize.js';
-import { groupTypeOf } from '../tenants/rows.js';
+import type { Database, Row } from './schema.js';
+import { isGuid, lower, smtpAddresses } from '../domain/naturalKeys.js';
+import { groupTypeOf, mergeSettings, NO_HOLDS, type AppPermission, type MailboxHolds, type TenantSettings } from '../domain/tenantVocabulary.js';
 import { TENANT_TABLES } from './tenantSink.js';
 import type {
   ApplicationRecord, DomainRecord, GroupRecord, IdentityMappingRecord, MigrationEndpointRecord, OrganizationRelationshipRecord, RecipientRecord,
   ServicePrincipalRecord, SiteRecord, SpoRelationshipRecord, SpoUserMappingRecord, TenantRecord, UserRecord,
-} from '../tenants/records.js';
+  AppKey, GroupKey, OrgRelKey, SiteKey, UserKey,
+} from '../domain/tenantRecords.js';
 
-type Row<T extends keyof Database> = Selectable<Database[T]>;
 const parse = <T>(s: string): T => JSON.parse(s) as T;
 
 export function tenantFromRows(t: Row<'tenants'>, domains: Row<'tenant_domains'>[]): TenantRecord {
@@ -76,7 +74,6 @@ export async function getUser(store: Store, tenantId: string, idOrUpn: string): 
   const r = await store.db.selectFrom('recipients').selectAll().where('tenant_id', '=', u.tenant_id).where('id', '=', u.id).executeTakeFirst();
   return userFromRows(u, r);
 }
-export { getUser as getUserByIdOrUpn };
 
 /** One page of an admin list: rows after the keyset position `after`, at most `limit` (+1 to tell if more follow). */
 export interface KeyPage { after?: string[]; limit: number }
@@ -244,25 +241,43 @@ export async function countTenantRows(store: Store, tenantId: string): Promise<R
   return out;
 }
 
-/** Every tenant, domain and app registration: what the directory index starts from. */
-export async function directoryIndexRows(db: Kysely<Database>) {
+/** Every tenant (with its domains) and every app registration: what the directory index starts from. */
+export async function readDirectoryKeys(store: Store): Promise<{ tenants: TenantRecord[]; applications: AppKey[] }> {
   const [tenants, domains, applications] = await Promise.all([
-    db.selectFrom('tenants').selectAll().execute(),
-    db.selectFrom('tenant_domains').selectAll().execute(),
-    db.selectFrom('applications').selectAll().execute(),
+    store.db.selectFrom('tenants').selectAll().execute(),
+    store.db.selectFrom('tenant_domains').selectAll().execute(),
+    store.db.selectFrom('applications').select(['app_id', 'owner_tenant_id', 'display_name', 'sign_in_audience', 'required_permissions']).execute(),
   ]);
-  return { tenants, domains, applications };
+  return {
+    tenants: tenants.map((t) => tenantFromRows(t, domains.filter((d) => d.tenant_id === t.id))),
+    applications: applications.map((a) => ({
+      appId: a.app_id, ownerTenantId: a.owner_tenant_id, displayName: a.display_name, signInAudience: a.sign_in_audience,
+      requiredPermissions: parse<AppPermission[]>(a.required_permissions),
+    })),
+  };
 }
 
 /** One tenant's natural keys for the directory index: users (with addresses), groups, sites, OrgRel names. */
-export async function tenantKeyRows(db: Kysely<Database>, tenantId: string) {
+export async function readTenantKeys(store: Store, tenantId: string): Promise<{ users: UserKey[]; groups: GroupKey[]; sites: SiteKey[]; orgRels: OrgRelKey[] }> {
+  const db = store.db;
   const users = await db.selectFrom('users').leftJoin('recipients', (j) => j.onRef('recipients.tenant_id', '=', 'users.tenant_id').onRef('recipients.id', '=', 'users.id'))
     .select(['users.id', 'users.user_principal_name', 'recipients.recipient_type', 'recipients.email_addresses'])
     .where('users.tenant_id', '=', tenantId).execute();
   const groups = await db.selectFrom('groups').selectAll().where('tenant_id', '=', tenantId).execute();
   const sites = await db.selectFrom('sites').select(['id', 'url_key', 'kind', 'owner_user_id']).where('tenant_id', '=', tenantId).execute();
   const rels = await db.selectFrom('organization_relationships').select(['id', 'name']).where('tenant_id', '=', tenantId).execute();
-  return { users, groups, sites, rels };
+  return {
+    users: users.map((u) => ({
+      id: u.id, upn: u.user_principal_name, recipientType: u.recipient_type ?? null,
+      addresses: u.email_addresses ? smtpAddresses(parse<string[]>(u.email_addresses)) : [],
+    })),
+    groups: groups.map((g) => ({
+      id: g.id, displayName: g.display_name, mailNickname: g.mail_nickname, mail: g.mail,
+      groupType: groupTypeOf(parse(g.group_types), !!g.mail_enabled, !!g.security_enabled),
+    })),
+    sites: sites.map((x) => ({ id: x.id, urlKey: x.url_key, kind: x.kind, ownerUserId: x.owner_user_id })),
+    orgRels: rels,
+  };
 }
 
 // ---- lists for the admin API ------------------------------------------------------------------

@@ -1,6 +1,6 @@
 // The unit of work the layers above store/ see: a transaction handle they hand to repository functions.
 // Only store/ knows it is a Kysely transaction; nothing outside store/ imports kysely, even for types.
-import type { Transaction } from 'kysely';
+import { Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
 import type { Store } from './db.js';
 
@@ -10,4 +10,12 @@ export type Tx = Transaction<Database>;
 /** Runs `fn` in one transaction: everything it writes through `tx` commits together, or nothing does. */
 export function inTransaction<T>(store: Store, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return store.db.transaction().execute(fn);
+}
+
+/** What a repository reads or writes through: the store itself (each statement on its own) or a transaction. */
+export type Handle = Store | Tx;
+
+/** The query builder behind a handle; store/ only. A bare Kysely (store.db) is still accepted from older callers. */
+export function builder(h: Handle | Kysely<Database>): Kysely<Database> {
+  return h instanceof Kysely ? h : h.db;
 }

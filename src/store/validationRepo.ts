@@ -1,14 +1,17 @@
 // The set-based reads behind a validation snapshot (engine/validation): a tenant's configuration,
 // and per chunk of users the directory, Exchange, mapping, OneDrive and meeting rows the rules read.
 // Rows come back as stored; the engine turns them into the domain's snapshot shapes.
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
+import { builder, type Handle } from './unitOfWork.js';
 import type { Database } from './schema.js';
 
-type Db = Kysely<Database> | Transaction<Database>;
+/** The store, a transaction, or (older callers) store.db. */
+type Db = Handle | Kysely<Database>;
 
 export const validationRepo = {
   /** A tenant's configuration rows; `tenant` is undefined for an unknown tenant. */
-  async tenantConfig(db: Db, id: string) {
+  async tenantConfig(h: Db, id: string) {
+    const db = builder(h);
     const [tenant, domains, apps, sps, rels, endpoints, spoRels] = await Promise.all([
       db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst(),
       db.selectFrom('tenant_domains').selectAll().where('tenant_id', '=', id).execute(),
@@ -25,7 +28,8 @@ export const validationRepo = {
   },
 
   /** Groups named by an OrgRel's published scopes: by id, display name, alias or address (lower-case). */
-  scopeGroups(db: Db, tenantId: string, scopes: readonly string[]) {
+  scopeGroups(h: Db, tenantId: string, scopes: readonly string[]) {
+    const db = builder(h);
     if (scopes.length === 0) return Promise.resolve([]);
     return db.selectFrom('groups').selectAll().where('tenant_id', '=', tenantId)
       .where((eb) => eb.or([
@@ -36,23 +40,27 @@ export const validationRepo = {
       ])).execute();
   },
 
-  users(db: Db, tenantId: string, ids: readonly string[]) {
+  users(h: Db, tenantId: string, ids: readonly string[]) {
+    const db = builder(h);
     return db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', [...ids]).execute();
   },
 
-  recipients(db: Db, tenantId: string, ids: readonly string[]) {
+  recipients(h: Db, tenantId: string, ids: readonly string[]) {
+    const db = builder(h);
     return db.selectFrom('recipients').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', [...ids]).execute();
   },
 
   /** Identity mappings of target users from one source tenant (a user may be mapped more than once). */
-  identityMappings(db: Db, targetTenantId: string, sourceTenantId: string, targetUserIds: readonly string[]) {
+  identityMappings(h: Db, targetTenantId: string, sourceTenantId: string, targetUserIds: readonly string[]) {
+    const db = builder(h);
     return db.selectFrom('identity_mappings').select(['target_user_id', 'source_user_id', 'state'])
       .where('target_tenant_id', '=', targetTenantId).where('source_tenant_id', '=', sourceTenantId).where('target_user_id', 'in', [...targetUserIds])
       .orderBy('source_user_id').execute();
   },
 
   /** Sites that are the users' OneDrives, or that sit at one of `urlKeys`. */
-  targetOneDrives(db: Db, tenantId: string, ownerIds: readonly string[], urlKeys: readonly string[]) {
+  targetOneDrives(h: Db, tenantId: string, ownerIds: readonly string[], urlKeys: readonly string[]) {
+    const db = builder(h);
     return db.selectFrom('sites').select(['url', 'url_key', 'owner_user_id', 'kind']).where('tenant_id', '=', tenantId)
       .where((eb) => eb.or([
         eb.and([eb('owner_user_id', 'in', [...ownerIds]), eb('kind', '=', 'OneDrive')]),
@@ -60,32 +68,37 @@ export const validationRepo = {
       ])).execute();
   },
 
-  groupMemberships(db: Db, tenantId: string, groupIds: readonly string[], memberIds: readonly string[]) {
+  groupMemberships(h: Db, tenantId: string, groupIds: readonly string[], memberIds: readonly string[]) {
+    const db = builder(h);
     if (groupIds.length === 0) return Promise.resolve([]);
     return db.selectFrom('group_members').select(['group_id', 'member_id'])
       .where('tenant_id', '=', tenantId).where('group_id', 'in', [...groupIds]).where('member_id', 'in', [...memberIds]).execute();
   },
 
   /** The users' OneDrives and the redirects earlier moves left. */
-  sourceOneDrives(db: Db, tenantId: string, ownerIds: readonly string[]) {
+  sourceOneDrives(h: Db, tenantId: string, ownerIds: readonly string[]) {
+    const db = builder(h);
     return db.selectFrom('sites').select(['id', 'url', 'owner_user_id', 'kind', 'state']).where('tenant_id', '=', tenantId)
       .where('owner_user_id', 'in', [...ownerIds]).where('kind', 'in', ['OneDrive', 'Redirect']).execute();
   },
 
   /** Meetings organized, per organizer. */
-  meetingCounts(db: Db, tenantId: string, organizerIds: readonly string[]) {
+  meetingCounts(h: Db, tenantId: string, organizerIds: readonly string[]) {
+    const db = builder(h);
     return db.selectFrom('meetings').select(['organizer_id', (eb) => eb.fn.countAll<number | string>().as('n')])
       .where('tenant_id', '=', tenantId).where('organizer_id', 'in', [...organizerIds]).groupBy('organizer_id').execute();
   },
 
   /** The target's SharePoint identity map entries for these source UPNs (lower-case keys). */
-  spoUserMappings(db: Db, tenantId: string, sourceUpnKeys: readonly string[]) {
+  spoUserMappings(h: Db, tenantId: string, sourceUpnKeys: readonly string[]) {
+    const db = builder(h);
     return db.selectFrom('spo_user_mappings').select(['source_upn_key', 'source_upn', 'target_upn', 'target_email', 'user_type'])
       .where('tenant_id', '=', tenantId).where('source_upn_key', 'in', [...sourceUpnKeys]).execute();
   },
 
   /** Per site: item count, bytes and longest path (one aggregate), plus the items with versions. */
-  async driveStats(db: Db, tenantId: string, siteIds: readonly string[]) {
+  async driveStats(h: Db, tenantId: string, siteIds: readonly string[]) {
+    const db = builder(h);
     const [agg, versioned] = await Promise.all([
       db.selectFrom('drive_items')
         .select((eb) => ['site_id', eb.fn.countAll<number | string>().as('n'), eb.fn.sum<number | string>('size_bytes').as('bytes'),

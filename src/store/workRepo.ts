@@ -24,6 +24,14 @@ export function jsonText(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
+/**
+ * graphile-worker's task identifier of an item: items of a named queue carry a suffix, so only the
+ * runner's serial pool (one claim per fetch) takes them; the batched pool never sees them. graphile-worker
+ * 0.17.3's batched fetch locks several jobs of one named queue at once (graphile/worker#621).
+ */
+export const SERIAL_SUFFIX = '@serial';
+export const graphileIdentifier = (task: string, queueName: string | null): string => (queueName === null ? task : task + SERIAL_SUFFIX);
+
 export const workRepo = {
   // ---- timers (clock time) ------------------------------------------------------------------
   /** Inserts timers; a timer replaces an earlier timer with the same job key. */
@@ -130,10 +138,19 @@ export const workRepo = {
     if (isPostgres(db)) {
       const r = await sql<{ task: string; attempts: number; locked: boolean; key: string | null }>`select task_identifier as task, attempts, locked_at is not null as locked, key
         from graphile_worker.jobs where attempts < max_attempts order by id`.execute(db);
-      return r.rows.map((x) => ({ task: x.task, attempts: Number(x.attempts), locked: x.locked, jobKey: x.key }));
+      return r.rows.map((x) => ({ task: x.task.endsWith(SERIAL_SUFFIX) ? x.task.slice(0, -SERIAL_SUFFIX.length) : x.task, attempts: Number(x.attempts), locked: x.locked, jobKey: x.key }));
     }
     const rows = await db.selectFrom('work_items').select(['task', 'attempts', 'locked_at', 'job_key']).where('failed_at', 'is', null).orderBy('run_at').execute();
     return rows.map((x) => ({ task: x.task, attempts: x.attempts, locked: x.locked_at !== null, jobKey: x.job_key }));
+  },
+
+  /**
+   * Work left to do now on the store's backend, whoever runs it: runnable items due or locked, and
+   * timers due. 0 means every runner is idle until the clock moves (benchmarks driving other processes).
+   */
+  async pendingNow(db: Db, nowIso: string): Promise<number> {
+    const st = isPostgres(db) ? await workRepo.graphileState(db) : await workRepo.itemState(db, nowIso);
+    return st.due + st.locked + (await workRepo.dueTimerCount(db, nowIso));
   },
 
   // ---- dead letters ---------------------------------------------------------------------------

@@ -2,17 +2,10 @@
 // content. Built from the store for the tenants a change touches, then the batch is added on top, so
 // every check sees "store state + batch" without a query per object.
 import type { Store } from '../store/db.js';
-import type { GroupType } from './objects.js';
-import { lower } from './normalize.js';
-import type { AppPermission } from './model.js';
-import { directoryIndexRows, tenantFromRows, tenantKeyRows } from '../store/tenantsRepo.js';
-import type { DomainRecord, TenantRecord } from './records.js';
-import { groupTypeOf } from './rows.js';
-import { isGuid } from './ids.js';
+import { isGuid, lower } from '../domain/naturalKeys.js';
+import type { AppKey, DomainRecord, GroupKey, TenantRecord, UserKey } from '../domain/tenantRecords.js';
+import { readDirectoryKeys, readTenantKeys } from '../store/tenantsRepo.js';
 
-export interface UserKey { id: string; upn: string; recipientType: string | null; addresses: string[] }
-export interface GroupKey { id: string; displayName: string; mailNickname: string; mail: string | null; groupType: GroupType }
-export interface AppKey { appId: string; ownerTenantId: string; displayName: string; signInAudience: string; requiredPermissions: AppPermission[] }
 const AMBIGUOUS = '\u0000ambiguous';
 
 export class TenantIndex {
@@ -123,17 +116,9 @@ export class DirectoryIndex {
 export async function loadDirectoryIndex(store: Store, opts: { replaced?: string[] } = {}): Promise<DirectoryIndex> {
   const replaced = new Set((opts.replaced ?? []).map(lower));
   const index = new DirectoryIndex();
-  const { tenants, domains, applications } = await directoryIndexRows(store.db);
-  for (const t of tenants) {
-    if (!replaced.has(t.id)) index.addTenant(tenantFromRows(t, domains.filter((d) => d.tenant_id === t.id)));
-  }
-  for (const a of applications) {
-    if (replaced.has(a.owner_tenant_id)) continue;
-    index.apps.set(a.app_id, {
-      appId: a.app_id, ownerTenantId: a.owner_tenant_id, displayName: a.display_name, signInAudience: a.sign_in_audience,
-      requiredPermissions: JSON.parse(a.required_permissions),
-    });
-  }
+  const { tenants, applications } = await readDirectoryKeys(store);
+  for (const t of tenants) if (!replaced.has(t.id)) index.addTenant(t);
+  for (const a of applications) if (!replaced.has(a.ownerTenantId)) index.apps.set(a.appId, a);
   return index;
 }
 
@@ -146,23 +131,13 @@ export async function loadTenantKeys(store: Store, index: DirectoryIndex, tenant
 }
 
 async function loadKeysOf(store: Store, t: TenantIndex): Promise<void> {
-  const { users, groups, sites, rels } = await tenantKeyRows(store.db, t.id);
-  for (const u of users) {
-    const addresses = u.email_addresses ? smtpAddresses(JSON.parse(u.email_addresses)) : [];
-    t.addUser({ id: u.id, upn: u.user_principal_name, recipientType: u.recipient_type ?? null, addresses });
-  }
-  for (const g of groups) {
-    t.addGroup({ id: g.id, displayName: g.display_name, mailNickname: g.mail_nickname, mail: g.mail, groupType: groupTypeOf(JSON.parse(g.group_types), !!g.mail_enabled, !!g.security_enabled) });
-  }
+  const { users, groups, sites, orgRels } = await readTenantKeys(store, t.id);
+  for (const u of users) t.addUser(u);
+  for (const g of groups) t.addGroup(g);
   for (const s of sites) {
-    t.sites.set(s.url_key, s.id);
-    if (s.kind === 'OneDrive' && s.owner_user_id) t.oneDrives.set(s.owner_user_id, s.id);
+    t.sites.set(s.urlKey, s.id);
+    if (s.kind === 'OneDrive' && s.ownerUserId) t.oneDrives.set(s.ownerUserId, s.id);
   }
-  for (const r of rels) t.orgRelNames.set(lower(r.name), r.id);
+  for (const r of orgRels) t.orgRelNames.set(lower(r.name), r.id);
   t.keysLoaded = true;
-}
-
-/** SMTP addresses (primary and proxies, without prefix) of an emailAddresses list. */
-export function smtpAddresses(emailAddresses: readonly string[]): string[] {
-  return emailAddresses.filter((a) => /^smtp:/i.test(a)).map((a) => a.slice(5));
 }

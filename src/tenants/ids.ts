@@ -3,13 +3,6 @@
 // ids, and the README can show them.
 import { createHash } from 'node:crypto';
 
-export const GUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
-const GUID_RE = new RegExp(GUID_PATTERN);
-
-export function isGuid(value: unknown): value is string {
-  return typeof value === 'string' && GUID_RE.test(value);
-}
-
 function hexToGuid(hex: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }

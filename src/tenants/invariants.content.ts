@@ -1,15 +1,16 @@
 // Invariants of content and mapping objects, which refer to users and groups: each function checks
 // one input against the index, pushes issues, and returns the record with references resolved to ids.
 import type { TenantIndex } from './directoryIndex.js';
-import { deriveGuid, groupChatId, isGuid, oneDriveUrl, oneOnOneChatId } from './ids.js';
+import { deriveGuid, groupChatId, oneDriveUrl, oneOnOneChatId } from './ids.js';
 import { at, type Checker } from './invariants.js';
-import { DEFAULT_QUOTAS } from './model.js';
-import { lower, time } from './normalize.js';
-import type { ChatInput, DriveItemInput, IdentityMappingInput, MeetingInput, SiteInput, SitePermissionInput } from './objects.js';
+import { DEFAULT_QUOTAS } from '../domain/tenantVocabulary.js';
+import { isGuid, lower } from '../domain/naturalKeys.js';
+import { time } from './normalize.js';
+import type { ChatInput, DriveItemInput, IdentityMappingInput, MeetingInput, SiteInput, SitePermissionInput } from './inputSchemas.js';
 import type {
   ChatMessageRecord, ChatRecord, DriveItemRecord, IdentityMappingRecord, MeetingRecord, SitePermissionRecord, SiteRecord,
   SpoGroupMappingRecord, SpoUserMappingRecord,
-} from './records.js';
+} from '../domain/tenantRecords.js';
 
 export interface PreparedSite { record: SiteRecord; items: DriveItemRecord[] | null; permissions: SitePermissionRecord[] }
 export interface PreparedChat { record: ChatRecord; messages: ChatMessageRecord[] | null }

@@ -1,9 +1,10 @@
-// Checks a migration fault (objects.faults.ts) against the tenant and fills its defaults. The scenario
+// Checks a migration fault (tenants/inputSchemas.faults.ts) against the tenant and fills its defaults. The scenario
 // loader and the admin API both come through here (prepare.ts), so both refuse the same input the same way.
 import type { TenantIndex } from './directoryIndex.js';
 import { at, type Checker } from './invariants.js';
-import { EXCHANGE_ONLY_FAULTS, type MigrationFaultInput, type MigrationFaultKind } from './objects.faults.js';
-import type { MigrationFaultParams, MigrationFaultRecord } from './records.js';
+import { EXCHANGE_ONLY_FAULTS, type MigrationFaultKind } from '../domain/migrationFaultKinds.js';
+import { type MigrationFaultInput } from './inputSchemas.faults.js';
+import type { MigrationFaultParams, MigrationFaultRecord } from '../domain/tenantRecords.js';
 
 type Param = keyof MigrationFaultParams;
 /** Which parameters each kind takes, with their defaults. */

@@ -3,11 +3,11 @@
 // issues; they never throw for bad input. Content objects are checked in invariants.content.ts.
 import type { Issue } from '../domain/errors.js';
 import type { DirectoryIndex, TenantIndex } from './directoryIndex.js';
-import { isGuid } from './ids.js';
-import { FirstPartyApps } from './model.js';
-import { domainOf, folderLookup, lower, type PreparedGroup, type PreparedOrgRel, type PreparedUser } from './normalize.js';
-import type { ApplicationInput, RecipientInput, TenantInput, UserInput } from './objects.js';
-import type { ApplicationRecord, MigrationEndpointRecord, RecipientRecord, ServicePrincipalRecord, SpoRelationshipRecord, TenantRecord } from './records.js';
+import { FirstPartyApps } from '../domain/tenantVocabulary.js';
+import { domainOf, folderLookup, type PreparedGroup, type PreparedOrgRel, type PreparedUser } from './normalize.js';
+import { isGuid, lower } from '../domain/naturalKeys.js';
+import type { ApplicationInput, RecipientInput, TenantInput, UserInput } from './inputSchemas.js';
+import type { ApplicationRecord, MigrationEndpointRecord, RecipientRecord, ServicePrincipalRecord, SpoRelationshipRecord, TenantRecord } from '../domain/tenantRecords.js';
 
 export type { Issue };
 

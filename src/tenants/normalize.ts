@@ -1,19 +1,16 @@
 // Input object -> record: fills every default the way the real service would (derived ids, hosts,
 // proxy addresses, LegacyExchangeDN, quotas). No reference to other objects is resolved here (see
 // prepare.ts) and nothing is rejected: invariants.ts judges the result.
-import { hashSecret } from './secrets.js';
+import { hashLegacyDigest, hashSecret } from './secrets.js';
+import { lower } from '../domain/naturalKeys.js';
 import { aliasFromUpn, defaultSpoHosts, deriveGuid, guidSequence, legacyExchangeDn, spoMappingId, trimSlash } from './ids.js';
-import { DEFAULT_QUOTAS, DEFAULT_TENANT_SETTINGS, NO_HOLDS, WELL_KNOWN_FOLDERS, type TenantSettings } from './model.js';
-import type {
-  ApplicationInput, GroupInput, MigrationEndpointInput, OrganizationRelationshipInput, RecipientInput, ServicePrincipalInput,
-  SpoGroupMappingInput, SpoRelationshipInput, SpoUserMappingInput, TenantInput, TenantSettingsInput, UserInput,
-} from './objects.js';
+import { DEFAULT_QUOTAS, mergeSettings, NO_HOLDS, WELL_KNOWN_FOLDERS } from '../domain/tenantVocabulary.js';
+import type { ApplicationInput, GroupInput, MigrationEndpointInput, OrganizationRelationshipInput, RecipientInput, ServicePrincipalInput, SpoGroupMappingInput, SpoRelationshipInput, SpoUserMappingInput, TenantInput, TenantSettingsInput, UserInput } from './inputSchemas.js';
 import type {
   ApplicationRecord, DomainRecord, GroupRecord, MigrationEndpointRecord, OrganizationRelationshipRecord, RecipientRecord,
   ServicePrincipalRecord, SpoGroupMappingRecord, SpoRelationshipRecord, SpoUserMappingRecord, TenantRecord, UserRecord,
-} from './records.js';
+} from '../domain/tenantRecords.js';
 
-export const lower = (s: string): string => s.toLowerCase();
 /** Stored times are one format (ISO 8601 UTC with milliseconds): other modules compare them as strings. */
 export function time(value: string | undefined, fallback: string): string {
   const ms = value === undefined ? NaN : Date.parse(value);
@@ -43,16 +40,6 @@ export function normalizeTenant(input: TenantInput, now: string): TenantRecord {
     rootSiteHost: lower(trimSlash(input.rootSiteHost ?? hosts.rootSiteHost)),
     settings: mergeSettings(input.settings),
     createdDateTime: time(input.createdDateTime, now),
-  };
-}
-
-export function mergeSettings(partial: TenantSettingsInput | undefined): TenantSettings {
-  const d = DEFAULT_TENANT_SETTINGS;
-  return {
-    exchange: { ...d.exchange, ...partial?.exchange },
-    sharePoint: { ...d.sharePoint, ...partial?.sharePoint },
-    teams: { ...d.teams, ...partial?.teams },
-    orchestrator: { ...d.orchestrator, ...partial?.orchestrator },
   };
 }
 
@@ -222,7 +209,7 @@ export function normalizeApplication(input: ApplicationInput, ownerTenantId: str
       keyId: lower(s.keyId ?? deriveGuid('secret', appId, String(i))),
       displayName: s.displayName ?? '',
       hint: s.hint ?? (s.value ?? '').slice(0, 3),
-      sha256: s.sha256 ?? (s.value !== undefined ? hashSecret(s.value) : ''),
+      sha256: s.sha256 !== undefined ? hashLegacyDigest(s.sha256) : s.value !== undefined ? hashSecret(s.value) : '',
     })),
     createdDateTime: time(input.createdDateTime, now),
   };

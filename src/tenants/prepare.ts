@@ -2,7 +2,7 @@
 // invariant against "store state + batch" (the DirectoryIndex). Shared by the scenario loader and
 // applyTenantChanges; neither writes anything unless this returns no issue.
 import type { DirectoryIndex, TenantIndex } from './directoryIndex.js';
-import { smtpAddresses } from './directoryIndex.js';
+import { smtpAddresses } from '../domain/naturalKeys.js';
 import {
   checkApplication, checkEndpoint, checkGroup, checkOrgRel, checkServicePrincipal, checkSpoRelationship, checkTenant, checkUser,
   at, Checker, checkDroppedDomains, resolveGroupMembers, type Issue,
@@ -11,19 +11,13 @@ import {
   checkSpoGroupMapping, checkSpoUserMapping, prepareChat, prepareIdentityMapping, prepareMeeting, prepareSite, type PreparedChat, type PreparedSite,
 } from './invariants.content.js';
 import { prepareMigrationFault } from './invariants.faults.js';
-import type { MigrationFaultInput } from './objects.faults.js';
-import {
-  normalizeApplication, normalizeEndpoint, normalizeGroup, normalizeOrgRel, normalizeServicePrincipal, normalizeSpoGroupMapping,
-  normalizeSpoRelationship, normalizeSpoUserMapping, normalizeTenant, normalizeUser, type PreparedGroup, type PreparedUser,
-} from './normalize.js';
-import type {
-  ApplicationInput, ChatInput, GroupInput, IdentityMappingInput, MeetingInput, MigrationEndpointInput, OrganizationRelationshipInput,
-  ServicePrincipalInput, SiteInput, SpoGroupMappingInput, SpoRelationshipInput, SpoUserMappingInput, TenantInput, UserInput,
-} from './objects.js';
+import type { MigrationFaultInput } from './inputSchemas.faults.js';
+import { normalizeApplication, normalizeEndpoint, normalizeGroup, normalizeOrgRel, normalizeServicePrincipal, normalizeSpoGroupMapping, normalizeSpoRelationship, normalizeSpoUserMapping, normalizeTenant, normalizeUser, type PreparedGroup, type PreparedUser } from './normalize.js';
+import type { ApplicationInput, ChatInput, GroupInput, IdentityMappingInput, MeetingInput, MigrationEndpointInput, OrganizationRelationshipInput, ServicePrincipalInput, SiteInput, SpoGroupMappingInput, SpoRelationshipInput, SpoUserMappingInput, TenantInput, UserInput } from './inputSchemas.js';
 import type {
   ApplicationRecord, IdentityMappingRecord, MeetingRecord, MigrationEndpointRecord, MigrationFaultRecord, OrganizationRelationshipRecord, ServicePrincipalRecord,
   SpoGroupMappingRecord, SpoRelationshipRecord, SpoUserMappingRecord, TenantRecord,
-} from './records.js';
+} from '../domain/tenantRecords.js';
 
 /** Objects to create or replace in one tenant (admin API body, or one tenant of a scenario file). */
 export interface TenantChange {

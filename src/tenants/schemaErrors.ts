@@ -2,7 +2,7 @@
 // the tenant model's schemas: scenario files and admin API requests alike.
 import type { TSchema } from 'typebox';
 import type { TLocalizedValidationError } from 'typebox/error';
-import { GUID_PATTERN } from './ids.js';
+import { GUID_PATTERN } from '../domain/naturalKeys.js';
 
 /** '/tenants/0/users/3/id' → 'tenants[0].users[3].id' */
 export function pointerToPath(pointer: string): string {

@@ -20,6 +20,13 @@ const NOT_ODATA: Record<string, string> = {
   'GET /$metadata': 'the document itself',
   'POST /$batch': 'JSON batching',
   'POST /solutions/migrations/crossTenantMigrationJobs/:key': 'answers 405 for a known key and 404 for an unknown one (Design A recognition)',
+  // A file's bytes are a media stream (driveItem.content, Edm.Stream) written with PUT; the path forms end in
+  // `:/content` or `:/createUploadSession`, which the route's wildcard hides.
+  ...Object.fromEntries(['/users/:userKey/drive', '/drives/:driveId', '/sites/:siteKey/drive'].flatMap((d) => [
+    [`PUT ${d}/items/:itemId/content`, 'PUT of the media stream driveItem.content'],
+    [`PUT ${d}/root::/*`, 'PUT of the media stream at root:/path:/content'],
+    [`POST ${d}/root::/*`, 'createUploadSession at root:/path:/createUploadSession'],
+  ])),
 };
 
 before(async () => {

@@ -9,13 +9,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '../../src/store/schema.js';
+import { sql } from 'kysely';
 import { Clock } from '../../src/clock.js';
 import { openStore, type Store } from '../../src/store/db.js';
 import { workRepo } from '../../src/store/workRepo.js';
+import { inTransaction, type Tx } from '../../src/store/unitOfWork.js';
 import { makeRunner, type Runner } from '../../src/engine/work/host.js';
-import { PermanentError, type TaskList } from '../../src/engine/queue.js';
+import { PermanentError, type EnqueueSpec, type TaskList } from '../../src/engine/queue.js';
 import { createTempDatabase, pgUnreachable, type TempDatabase } from '../pg.js';
 
 const START = Date.parse('2026-06-01T00:00:00Z');
@@ -59,6 +59,8 @@ for (const backend of backends) {
     let inQueue = 0;
     let maxInQueue = 0;
     let failOnce = new Set<string>();
+    const activeByQueue = new Map<string, number>();
+    let maxActiveByQueue = 0;
 
     const tasks: TaskList = {
       'test.record': async (payload, h) => {
@@ -76,6 +78,14 @@ for (const backend of backends) {
         }
         runs.push({ task: 'test.slow', payload, attempt: h.attempt, at: h.clock.nowMs() });
         inQueue--;
+      },
+      'test.serial': async (payload: any, h) => {
+        const active = (activeByQueue.get(payload.q) ?? 0) + 1;
+        activeByQueue.set(payload.q, active);
+        maxActiveByQueue = Math.max(maxActiveByQueue, active);
+        await sleep(5);
+        runs.push({ task: 'test.serial', payload, attempt: h.attempt, at: h.clock.nowMs() });
+        activeByQueue.set(payload.q, activeByQueue.get(payload.q)! - 1);
       },
       'test.gated': async (payload, h) => {
         runs.push({ task: 'test.gated', payload, attempt: h.attempt, at: h.clock.nowMs() });
@@ -113,6 +123,7 @@ for (const backend of backends) {
     const reset = () => {
       runs = [];
       maxInQueue = 0;
+      maxActiveByQueue = 0;
       failOnce = new Set();
     };
     const q = () => runner.queue;
@@ -128,7 +139,7 @@ for (const backend of backends) {
 
     it('a job key replaces a pending item with the same key', async () => {
       reset();
-      await store.db.transaction().execute(async (trx) => {
+      await inTransaction(store, async (trx) => {
         await q().enqueue('test.record', { v: 1 }, { jobKey: 'k1' }, trx);
         await q().enqueue('test.record', { v: 2 }, { jobKey: 'k1' }, trx);
         await q().enqueue('test.record', { v: 3 }, { jobKey: 'k1', runAt: new Date(clock.nowMs() + 60_000) }, trx);
@@ -171,6 +182,35 @@ for (const backend of backends) {
       await q().drain();
       assert.equal(runs.length, 6);
       assert.ok(maxInQueue >= 2, `distinct queues run concurrently (max ${maxInQueue})`);
+    });
+
+    // graphile-worker 0.17.3's batched claims (local queue) locked several jobs of one named queue in
+    // one fetch and ran them at once (graphile/worker#621). A backlog of two named queues among plain
+    // items, two runners on one store claiming in batches: each queue still runs one item at a time, in order.
+    it('named queues stay one at a time, in order, under batched claims by two runners', async () => {
+      reset();
+      const second = makeRunner(store, clock, log, tasks, { staleMs: 1500, heartbeatMs: 200, pollMs: 200 });
+      await second.start();
+      try {
+        const items: EnqueueSpec[] = [];
+        for (let i = 0; i < 12; i++) {
+          for (const queue of ['A', 'B']) items.push({ task: 'test.serial', payload: { q: queue, i }, opts: { queueName: `user-${queue}:Exchange` } });
+          for (let j = 0; j < 10; j++) items.push({ task: 'test.record', payload: { i, j } });
+        }
+        await inTransaction(store, (trx) => q().enqueueMany(items, trx));
+        q().notify();
+        second.queue.notify();
+        await q().drain();
+        await second.drain();
+        assert.equal(maxActiveByQueue, 1, 'never two items of one named queue at once');
+        for (const queue of ['A', 'B']) {
+          assert.deepEqual(runs.filter((r) => r.task === 'test.serial' && r.payload.q === queue).map((r) => r.payload.i), Array.from({ length: 12 }, (_, i) => i), `queue ${queue} ran in order, each once`);
+        }
+        assert.equal(new Set(runs.filter((r) => r.task === 'test.record').map((r) => `${r.payload.i}/${r.payload.j}`)).size, 120);
+        assert.equal(runs.length, 144, 'nothing ran twice');
+      } finally {
+        await second.stop();
+      }
     });
 
     it('future work waits as a clock-time timer; advancing the clock wakes it without a drain', async () => {
@@ -226,7 +266,7 @@ for (const backend of backends) {
 
     it('batch enqueue: 300 items in one transaction, each run exactly once', async () => {
       reset();
-      await store.db.transaction().execute((trx) => q().enqueueMany(Array.from({ length: 300 }, (_, i) => ({ task: 'test.record', payload: { i } })), trx));
+      await inTransaction(store, (trx) => q().enqueueMany(Array.from({ length: 300 }, (_, i) => ({ task: 'test.record', payload: { i } })), trx));
       q().notify();
       await q().drain();
       assert.equal(runs.length, 300);
@@ -237,7 +277,7 @@ for (const backend of backends) {
       reset();
       // Two items locked by two other runners: one alive (fresh heartbeat), one dead (stale heartbeat).
       // Enqueued and locked in one transaction, so this runner never sees them unlocked.
-      await store.db.transaction().execute(async (trx) => {
+      await inTransaction(store, async (trx) => {
         await q().enqueue('test.record', { who: 'alive' }, { jobKey: 'lock-alive' }, trx);
         await q().enqueue('test.record', { who: 'dead' }, { jobKey: 'lock-dead' }, trx);
         await lockByKey(store, trx, 'lock-alive', 'runner-alive');
@@ -262,7 +302,7 @@ for (const backend of backends) {
 }
 
 /** Locks an item as another runner would have (the backend's own lock columns). */
-async function lockByKey(store: Store, db: Kysely<Database>, key: string, lockedBy: string): Promise<void> {
+async function lockByKey(store: Store, db: Tx, key: string, lockedBy: string): Promise<void> {
   if (store.dialect === 'postgres') {
     await sql`update graphile_worker._private_jobs set locked_at = now(), locked_by = ${lockedBy}, attempts = attempts + 1 where key = ${key}`.execute(db);
   } else {
@@ -342,7 +382,7 @@ for (const backend of backends) {
           // A different number of round trips before each enqueue, so one of them lands in that window.
           for (let i = 0; i < payload.n; i++) await h.store.db.selectFrom('work_timers').select('id').limit(1).execute();
           if (payload.n < 12) {
-            await h.store.db.transaction().execute((trx) => h.queue.enqueue('test.chain', { n: payload.n + 1 }, { jobKey: 'chain' }, trx));
+            await inTransaction(h.store, (trx) => h.queue.enqueue('test.chain', { n: payload.n + 1 }, { jobKey: 'chain' }, trx));
             h.queue.notify();
           }
         },
@@ -353,6 +393,33 @@ for (const backend of backends) {
         await runner.queue.enqueue('test.chain', { n: 1 }, { jobKey: 'chain' });
         for (let i = 0; i < 1000 && done.length < 12; i++) await sleep(10);
         assert.deepEqual(done, Array.from({ length: 12 }, (_, i) => i + 1));
+      } finally {
+        await runner.stop();
+        await store.close();
+        await cleanup();
+      }
+    });
+  });
+}
+
+for (const backend of backends) {
+  describe(`timers come due as time passes: ${backend.name}`, { skip: backend.skip }, () => {
+    // Under a real (or accelerated) clock nobody advances the clock: the runner itself must wake when
+    // the next timer is due. On PostgreSQL it only woke on a notify or a clock change, so a retry or a
+    // scheduled phase waited for unrelated work.
+    it('an item due 300 ms from now runs then, with nothing more waking the runner', async () => {
+      const { store, cleanup } = await backend.open();
+      const clock = new Clock({ mode: 'real' });
+      const ran: number[] = [];
+      const runner = makeRunner(store, clock, log, { 'test.later': async () => void ran.push(Date.now()) }, { pollMs: 60_000 });
+      try {
+        await runner.start();
+        const due = Date.now() + 300;
+        await runner.queue.enqueue('test.later', {}, { runAt: new Date(due) });
+        runner.queue.notify(); // as the API does after a commit: the runner learns of the timer now, not at its next poll
+        for (let i = 0; i < 300 && ran.length === 0; i++) await sleep(10);
+        assert.equal(ran.length, 1, 'ran once when due, without a drain, another notify or a clock change');
+        assert.ok(ran[0]! >= due, 'not before it was due');
       } finally {
         await runner.stop();
         await store.close();

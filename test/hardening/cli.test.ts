@@ -7,11 +7,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const XTM = join(import.meta.dirname, '..', '..', 'bin', 'xtm.js');
+import { XTM_SOURCE } from '../service/xtmCommand.js';
+
 const cwd = mkdtempSync(join(tmpdir(), 'xtm-cli-'));
 after(() => rmSync(cwd, { recursive: true, force: true }));
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('XTM_')));
-const run = (...args: string[]) => spawnSync(process.execPath, [XTM, ...args], { cwd, encoding: 'utf8', env });
+const run = (...args: string[]) => spawnSync(process.execPath, [...XTM_SOURCE, ...args], { cwd, encoding: 'utf8', env });
 
 describe('flags and exit codes', () => {
   it('--version prints the package version', () => {
@@ -70,7 +71,7 @@ describe('with a running server', () => {
   const serve = (...extra: string[]) => new Promise<void>((resolve, reject) => {
     out = '';
     err = '';
-    child = spawn(process.execPath, [XTM, 'serve', '--data-dir', dir, '--port', '0', '--https-port', 'off', '--clock', 'manual', '--log-level', 'warn', ...extra], { cwd, env });
+    child = spawn(process.execPath, [...XTM_SOURCE, 'serve', '--data-dir', dir, '--port', '0', '--https-port', 'off', '--clock', 'manual', '--log-level', 'warn', ...extra], { cwd, env });
     child.stdout!.on('data', (c) => {
       out += c;
       if (out.includes('admin API key')) resolve();

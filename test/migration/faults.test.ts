@@ -114,9 +114,9 @@ test('transient errors: down exactly once per attempt, never below zero', async 
 /** Runs consumeTransient in a child process on the same store file; `hang` keeps it alive after answering so it can be SIGKILLed. */
 function child(db: string, attemptKey: string, hang: boolean): Promise<string> {
   const code = `
-    import { openStore } from './src/store/db.ts';
-    import { Clock } from './src/clock.ts';
-    import { consumeTransient } from './src/engine/migration/faults.ts';
+    import { openStore } from './src/store/db.js';
+    import { Clock } from './src/clock.js';
+    import { consumeTransient } from './src/engine/migration/faults.js';
     const store = await openStore(${JSON.stringify(db)});
     const r = await consumeTransient(store.db, new Clock(), { tenantId: '${CONTOSO}', userId: '${LYNNE}', workload: 'ODSP', attemptKey: '${attemptKey}' });
     process.stdout.write(JSON.stringify({ fail: r.fail, remaining: r.fail ? r.remaining : null }) + '\\n');

@@ -3,7 +3,7 @@
 import type { Cases, Expectation } from './harness.js';
 import { u } from './harness.js';
 import { SRC, TGT, legacyDn, sourceId, targetId } from './fixture.js';
-import { Licenses } from '../../src/tenants/model.js';
+import { Licenses } from '../../src/domain/tenantVocabulary.js';
 
 const ex = (n: number, code: string, message: string): Expectation[] => [{ users: [n], workload: 'Exchange', errors: [[code, message]] }];
 const GiB = 1024 ** 3;

@@ -2,7 +2,7 @@
 import type { Cases, Expectation } from './harness.js';
 import { u } from './harness.js';
 import { NOW, TGT, targetId } from './fixture.js';
-import { Licenses } from '../../src/tenants/model.js';
+import { Licenses } from '../../src/domain/tenantVocabulary.js';
 
 const odsp = (n: number | undefined, code: string, message: string): Expectation[] =>
   [{ users: n === undefined ? undefined : [n], workload: 'ODSP', errors: [[code, message]] }];

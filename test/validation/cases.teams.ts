@@ -3,7 +3,7 @@ import type { Cases, Expectation } from './harness.js';
 import { u } from './harness.js';
 import { SRC, TGT, targetId } from './fixture.js';
 import { unmapped } from './cases.general.js';
-import { FirstPartyApps, Licenses, type TenantSettings } from '../../src/tenants/model.js';
+import { FirstPartyApps, Licenses, type TenantSettings } from '../../src/domain/tenantVocabulary.js';
 import type { Fixture } from './fixture.js';
 import type { Workload } from '../../src/domain/enums.js';
 

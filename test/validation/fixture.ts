@@ -2,7 +2,7 @@
 // every workload ready. Unit tests clone it, break exactly one thing and evaluate the registry.
 import { Workloads } from '../../src/domain/enums.js';
 import type { MigrationJob } from '../../src/domain/job.js';
-import { DEFAULT_TENANT_SETTINGS, Licenses, NO_HOLDS, Resources } from '../../src/tenants/model.js';
+import { DEFAULT_TENANT_SETTINGS, Licenses, NO_HOLDS, Resources } from '../../src/domain/tenantVocabulary.js';
 import type { RecipientRecord, TenantSnapshot, UserSnapshot, ValidationContext } from '../../src/domain/validation/types.js';
 
 export const NOW = Date.parse('2026-06-01T00:00:00.000Z');

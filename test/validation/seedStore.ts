@@ -3,7 +3,7 @@
 import type { Insertable } from 'kysely';
 import type { Store } from '../../src/store/db.js';
 import type { Database } from '../../src/store/schema.js';
-import { DEFAULT_TENANT_SETTINGS, Licenses, NO_HOLDS, Resources } from '../../src/tenants/model.js';
+import { DEFAULT_TENANT_SETTINGS, Licenses, NO_HOLDS, Resources } from '../../src/domain/tenantVocabulary.js';
 import { APP, SRC, TGT } from './fixture.js';
 
 export const SCOPE_GROUP_ID = '33333333-3333-4333-8333-333333333333';

@@ -1,5 +1,5 @@
 import type { Workload } from '../enums.js';
-import { EXCHANGE_PLANS, Licenses } from '../../tenants/model.js';
+import { EXCHANGE_PLANS, Licenses } from '../tenantVocabulary.js';
 import { userRule } from '../validation/define.js';
 import { hasAnyLicense } from '../validation/helpers.js';
 import type { UserRule } from '../validation/types.js';

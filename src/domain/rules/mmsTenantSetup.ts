@@ -1,4 +1,4 @@
-import { FirstPartyApps } from '../../tenants/model.js';
+import { FirstPartyApps } from '../tenantVocabulary.js';
 import { tenantRule } from '../validation/define.js';
 import type { TenantRule, TenantSnapshot, ValidationContext } from '../validation/types.js';
 

@@ -1,4 +1,4 @@
-import { Licenses } from '../../tenants/model.js';
+import { Licenses } from '../tenantVocabulary.js';
 import { userRule } from '../validation/define.js';
 import { hasLicense, targetUpn } from '../validation/helpers.js';
 

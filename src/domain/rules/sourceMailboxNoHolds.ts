@@ -1,6 +1,6 @@
 import { userRule } from '../validation/define.js';
 import { isMailbox } from '../validation/helpers.js';
-import type { MailboxHolds } from '../../tenants/model.js';
+import type { MailboxHolds } from '../tenantVocabulary.js';
 
 /** One phrase per kind of hold on the mailbox, in CSSX's order and wording (also used for a hold placed mid-move). */
 export function holdFindings(h: MailboxHolds): string[] {

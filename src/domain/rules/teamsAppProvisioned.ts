@@ -1,4 +1,4 @@
-import { FirstPartyApps } from '../../tenants/model.js';
+import { FirstPartyApps } from '../tenantVocabulary.js';
 import { tenantRule } from '../validation/define.js';
 
 // Grant-CTTMAppPermissions in each tenant (TenantSettings.teams.chatMigrationAppProvisioned).

@@ -1,6 +1,6 @@
 // Small lookups several rules share: which OrgRel / endpoint / app a job uses, address parsing,
 // licences and the SharePoint trust state. Pure functions over the snapshots.
-import { Licenses, Resources, type AppPermission } from '../../tenants/model.js';
+import { Licenses, Resources, type AppPermission } from '../tenantVocabulary.js';
 import type {
   GroupSnapshot, MigrationEndpointSnapshot, OrgRelationshipSnapshot, RecipientRecord, SpoRelationshipSnapshot, TenantSnapshot,
   UserRecord, UserSnapshot, ValidationContext,

@@ -1,9 +1,9 @@
 // What the validation rules see: plain snapshots of both tenants and of each job user, loaded once
 // by engine/validation/snapshot.ts. No store types leak in, so every rule is a pure function.
 import type { Workload } from '../enums.js';
-import type { RecipientRecord as TenantRecipientRecord } from '../../tenants/records.js';
+import type { RecipientRecord as TenantRecipientRecord } from '../tenantRecords.js';
 import type { MigrationJob } from '../job.js';
-import type { AppPermission, MailboxHolds, TenantSettings } from '../../tenants/model.js';
+import type { AppPermission, MailboxHolds, TenantSettings } from '../tenantVocabulary.js';
 
 export interface DomainSnapshot {
   name: string; // lower-case

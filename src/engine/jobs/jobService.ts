@@ -4,26 +4,25 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { XtmConfig } from '../../config.js';
 import type { Store } from '../../store/db.js';
+import { inTransaction, type Tx } from '../../store/unitOfWork.js';
 import { jobsRepo } from '../../store/jobsRepo.js';
 import { DomainError, DomainErrors as Errors } from '../../domain/errors.js';
 import type { JobStatus } from '../../domain/enums.js';
 import { initialStatus, TASK_TYPE, type ExchangeSettings, type JobKey, type MigrationJob, type MigrationTask } from '../../domain/job.js';
 import {
-  applyChange, assertCanCancel, assertCanDelete, assertCanMigrate, assertCanPatchCompleteAfter, assertCanValidate,
-  INACTIVE_STATUSES, JobMessages, transition, type JobEvent, type JobOperation,
+  assertCanCancel, assertCanDelete, assertCanMigrate, assertCanPatchCompleteAfter, assertCanValidate, INACTIVE_STATUSES, JobMessages, type JobOperation,
 } from '../../domain/jobStateMachine.js';
 import type { WorkQueue } from '../queue.js';
 import { parseDateTimeOffset } from '../../domain/dateTime.js';
-import { checkCreateJobInput, invalidDateTime, isGuid, normalizeWorkloads, type CreateJobInput } from '../../domain/jobInput.js';
-
-export type { CreateJobInput } from '../../domain/jobInput.js';
+import { checkCreateJobInput, invalidDateTime, isGuid, type CreateJobInput } from '../../domain/jobInput.js';
+import { commitJob } from './commitJob.js';
 
 export class JobService {
   constructor(private readonly store: Store, private readonly clock: Clock, private readonly queue: WorkQueue, private readonly config: XtmConfig) {}
 
   /** Finds the caller's job by id, by displayName, or by a bare value (id first, then displayName). */
   async resolve(tenantId: string, key: JobKey): Promise<MigrationJob> {
-    const db = this.store.db;
+    const db = this.store;
     let job: MigrationJob | undefined;
     if (key.by === 'displayName') {
       job = await jobsRepo.byDisplayName(db, tenantId, key.value);
@@ -65,7 +64,7 @@ export class JobService {
     const tasks: MigrationTask[] = resources.map((id) => ({ jobId: job.id, id, taskType: TASK_TYPE, currentStatus: initialStatus(workloads), cancelled: false, lastUpdatedDateTime: nowIso }));
 
     try {
-      await this.store.db.transaction().execute(async (trx) => {
+      await inTransaction(this.store, async (trx) => {
         await jobsRepo.lockTenantJobs(trx, tenantId);
         if (await jobsRepo.byDisplayName(trx, tenantId, job.displayName)) throw Errors.duplicateDisplayName(job.displayName);
         const [busy] = await jobsRepo.activeMemberships(trx, tenantId, resources, INACTIVE_STATUSES);
@@ -84,7 +83,7 @@ export class JobService {
     return this.act(tenantId, key, 'validate', (job) => assertCanValidate(job, this.clock.nowMs()), async (job, trx, nowIso) => {
       // A batch whose every user was cancelled has nothing to validate: it can't pass (docs/decisions.md).
       if (!(await jobsRepo.hasActiveTask(trx, job.id))) throw emptyBatch('Validation');
-      const next = await this.commit(trx, job, { type: 'validateRequested' }, nowIso);
+      const next = await commitJob(trx, job, { type: 'validateRequested' }, nowIso);
       if (!next) return undefined;
       // Set-based: a request never reads or writes a batch's users one by one (2,000 of them).
       await jobsRepo.setActiveTaskStatuses(trx, job.id, initialStatus(job.workloads), nowIso);
@@ -99,7 +98,7 @@ export class JobService {
    */
   async migrate(tenantId: string, key: JobKey): Promise<MigrationJob> {
     return this.act(tenantId, key, 'migrate', (job) => assertCanMigrate(job, this.clock.nowMs()), async (job, trx, nowIso) => {
-      const next = await this.commit(trx, job, { type: 'migrateRequested' }, nowIso);
+      const next = await commitJob(trx, job, { type: 'migrateRequested' }, nowIso);
       if (!next) return undefined;
       // Per-batch table: Processing → NotStarted (workloads already completed stay completed).
       await jobsRepo.mapActiveTaskStatuses(trx, job.id, { keep: 'completed', status: 'notStarted', reset: true }, nowIso);
@@ -110,7 +109,7 @@ export class JobService {
 
   async cancel(tenantId: string, key: JobKey): Promise<MigrationJob> {
     return this.act(tenantId, key, 'cancel', (job) => assertCanCancel(job, this.clock.nowMs()), async (job, trx, nowIso) => {
-      const next = await this.commit(trx, job, { type: 'cancelRequested' }, nowIso);
+      const next = await commitJob(trx, job, { type: 'cancelRequested' }, nowIso);
       if (!next) return undefined;
       await jobsRepo.mapActiveTaskStatuses(trx, job.id, { keep: 'completed', status: 'pendingCancel', reset: false }, nowIso);
       await this.queue.enqueue('job.cancel', { jobId: job.id, opSeq: next.opSeq }, { jobKey: `cancel:${job.id}` }, trx);
@@ -120,7 +119,7 @@ export class JobService {
 
   async delete(tenantId: string, key: JobKey): Promise<void> {
     await this.act(tenantId, key, 'delete', (job) => assertCanDelete(job), async (job, trx, nowIso) => {
-      const next = await this.commit(trx, job, { type: 'deleteRequested' }, nowIso);
+      const next = await commitJob(trx, job, { type: 'deleteRequested' }, nowIso);
       if (!next) return undefined;
       await this.queue.enqueue('job.delete', { jobId: job.id, opSeq: next.opSeq }, { jobKey: `delete:${job.id}` }, trx);
       return next;
@@ -131,7 +130,7 @@ export class JobService {
     const next = parseDateTimeOffset(value);
     if (next === undefined) throw invalidDateTime('completeAfterDateTime', value);
     await this.act(tenantId, key, 'patch', (job) => assertCanPatchCompleteAfter(job, next, this.clock.nowMs()), async (job, trx, nowIso) => {
-      const changed = await this.commit(trx, job, { type: 'completeAfterChanged', completeAfterDateTime: new Date(next).toISOString() }, nowIso);
+      const changed = await commitJob(trx, job, { type: 'completeAfterChanged', completeAfterDateTime: new Date(next).toISOString() }, nowIso);
       if (!changed) return undefined;
       // A migrating job's cutover timer follows the new date (replace semantics on the job key).
       if (changed.jobType === 'migrate' && (changed.status === 'processing' || changed.status === 'inProgress')) {
@@ -148,23 +147,16 @@ export class JobService {
   async approveSkippedItems(tenantId: string, key: JobKey): Promise<MigrationJob> {
     const job = await this.resolve(tenantId, key);
     if (job.status !== 'adminActionRequired') throw Errors.approveNotAllowed(job.status);
-    await this.store.db.transaction().execute((trx) => this.queue.enqueue('migration.approve', { jobId: job.id }, { jobKey: `approve:${job.id}` }, trx));
+    await inTransaction(this.store, (trx) => this.queue.enqueue('migration.approve', { jobId: job.id }, { jobKey: `approve:${job.id}` }, trx));
     this.queue.notify();
     return job;
-  }
-
-  /** Commits one state-machine event as a compare-and-set; the job as it now is, or undefined when it moved first. */
-  private async commit(trx: any, job: MigrationJob, event: JobEvent, nowIso: string): Promise<MigrationJob | undefined> {
-    const change = transition(job, event, nowIso);
-    if (!change || !(await jobsRepo.applyChange(trx, job, change))) return undefined;
-    return applyChange(job, change);
   }
 
   /** Removes one user from the batch (before cutover). */
   async cancelUser(tenantId: string, key: JobKey, userId: string): Promise<{ job: MigrationJob; userId: string }> {
     const job = await this.resolve(tenantId, key);
     const id = userId.toLowerCase();
-    const task = await jobsRepo.task(this.store.db, job.id, id);
+    const task = await jobsRepo.task(this.store, job.id, id);
     if (!task) throw Errors.taskNotFound(job.displayName, userId);
     const userStatus = task.cancelled ? 'cancelled' : (task.currentStatus[0]?.status ?? 'notStarted');
     if (task.cancelled) throw Errors.cancelNotAllowed(userStatus);
@@ -174,7 +166,7 @@ export class JobService {
       throw Errors.cancelNotAllowed(userStatus);
     }
     const nowIso = this.clock.iso();
-    await this.store.db.transaction().execute(async (trx) => {
+    await inTransaction(this.store, async (trx) => {
       await jobsRepo.saveTaskStatuses(trx, job.id, [{ id, cancelled: true, currentStatus: task.currentStatus.map((s) => ({ ...s, status: 'pendingCancel' as const, errors: [] })) }], nowIso);
       await jobsRepo.update(trx, job.id, { updated_at: nowIso });
       await this.queue.enqueue('task.cancel', { jobId: job.id, userId: id }, { jobKey: `cancel:${job.id}:${id}` }, trx);
@@ -188,12 +180,12 @@ export class JobService {
   }
 
   /** resolve → guard → transactional change; a lost compare-and-set re-reads and re-checks once. */
-  private async act(tenantId: string, key: JobKey, op: JobOperation, guard: (job: MigrationJob) => void, change: (job: MigrationJob, trx: any, nowIso: string) => Promise<MigrationJob | undefined>): Promise<MigrationJob> {
+  private async act(tenantId: string, key: JobKey, op: JobOperation, guard: (job: MigrationJob) => void, change: (job: MigrationJob, trx: Tx, nowIso: string) => Promise<MigrationJob | undefined>): Promise<MigrationJob> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const job = await this.resolve(tenantId, key);
       guard(job);
       const nowIso = this.clock.iso();
-      const result = await this.store.db.transaction().execute((trx) => change(job, trx, nowIso));
+      const result = await inTransaction(this.store, (trx) => change(job, trx, nowIso));
       if (result) {
         this.queue.notify();
         return result;
@@ -204,8 +196,6 @@ export class JobService {
     throw Errors.badRequest(`The crossTenantMigrationJob changed while the ${op} request was processed; retry the request.`);
   }
 }
-
-export { normalizeWorkloads };
 
 const emptyBatch = (what: string) =>
   new DomainError('conflict', 'Conflict', `${what} can't be started because the batch has no users: every user was cancelled. Create a new job for the users to move.`);

@@ -4,6 +4,7 @@ import { mailMoveRepo, type MailMoveKey } from '../../store/mailMoveRepo.js';
 import type { ChunkResult, MoveHelpers, OnChunkCommit, Reconciliation, SkippedItem, UserMove, WorkloadMover } from './workload.js';
 import { loadFaults, SKIP_REASONS } from './faults.js';
 import { killPoint } from './killPoint.js';
+import { inTransaction } from '../../store/unitOfWork.js';
 
 /** Items above Exchange Online's 150 MB message size limit can't be moved: skipped, and they lower the score. */
 export const MAX_ITEM_BYTES = 150 * 1024 * 1024;
@@ -34,7 +35,7 @@ export const exchangeMover: WorkloadMover = {
     // Read before the transaction: on SQLite a query on the root connection inside it would wait forever.
     const skips = await faultSkips(m, h);
     const exclude = skips.map((x) => x.sourceItemId);
-    return h.store.db.transaction().execute(async (trx) => {
+    return inTransaction(h.store, async (trx) => {
       await mailMoveRepo.copyFolders(trx, k);
       const end = await mailMoveRepo.chunkEnd(trx, k, cursor, limit);
       const pending = await mailMoveRepo.pending(trx, k, cursor, end, MAX_ITEM_BYTES, exclude);
@@ -54,7 +55,7 @@ export const exchangeMover: WorkloadMover = {
     const k = key(m);
     const skips = await faultSkips(m, h);
     const exclude = skips.map((x) => x.sourceItemId);
-    return h.store.db.transaction().execute(async (trx) => {
+    return inTransaction(h.store, async (trx) => {
       await mailMoveRepo.copyFolders(trx, k);
       const pending = await mailMoveRepo.pending(trx, k, null, undefined, MAX_ITEM_BYTES, exclude);
       await mailMoveRepo.copyItems(trx, k, null, undefined, MAX_ITEM_BYTES, exclude);
@@ -67,7 +68,7 @@ export const exchangeMover: WorkloadMover = {
 
   async finalize(m, h, onCommit) {
     const k = key(m);
-    await h.store.db.transaction().execute(async (trx) => {
+    await inTransaction(h.store, async (trx) => {
       const target = await mailMoveRepo.recipientAddresses(trx, m.targetTenantId, m.taskId);
       if (target && target.recipientType !== 'UserMailbox') {
         await mailMoveRepo.convertRecipients(trx, k, targetAddress(target, m.targetDeliveryDomain), h.clock.iso());
@@ -87,7 +88,7 @@ export const exchangeMover: WorkloadMover = {
   },
 
   async rollback(m, h) {
-    await h.store.db.transaction().execute((trx) => mailMoveRepo.rollback(trx, key(m)));
+    await inTransaction(h.store, (trx) => mailMoveRepo.rollback(trx, key(m)));
   },
 };
 

@@ -4,7 +4,6 @@
 //                       throughput, items to skip, mid-move faults still to happen)
 //   consumeTransient    one transient failure per attempt, atomically and durably
 //   fireMidMoveFaults   makes the source-side change of each mid-move fault that is due, once
-import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../../clock.js';
 import { holdFindings, sourceMailboxNoHolds } from '../../domain/rules/sourceMailboxNoHolds.js';
 import { fill } from '../../domain/validation/define.js';
@@ -13,14 +12,14 @@ import {
   addAuxArchive, changeSourceMail, listFaults, markFired, setRecipientHolds, sourceRecipient, takeTransient, type FaultRow,
 } from '../../store/faultsRepo.js';
 import { parseJson } from '../../store/json.js';
-import type { Database } from '../../store/schema.js';
-import { NO_HOLDS, type MailboxHolds } from '../../tenants/model.js';
-import type { MigrationFaultKind } from '../../tenants/objects.faults.js';
-import type { MigrationFaultParams } from '../../tenants/records.js';
+import { NO_HOLDS, type MailboxHolds } from '../../domain/tenantVocabulary.js';
+import type { MigrationFaultKind } from '../../domain/migrationFaultKinds.js';
+import type { MigrationFaultParams } from '../../domain/tenantRecords.js';
 import { deriveGuid } from '../../tenants/ids.js';
 import type { MovedWorkload } from './workload.js';
+import { inTransaction, type Tx } from '../../store/unitOfWork.js';
 
-type Db = Kysely<Database> | Transaction<Database>;
+type Db = Store['db'] | Tx;
 
 export interface FaultTarget {
   /** The source tenant and the migrating source user. */
@@ -108,7 +107,7 @@ export async function fireMidMoveFaults(store: Store, clock: Clock, t: FaultTarg
   for (const f of due) {
     const now = clock.iso();
     const kind = f.kind as MigrationFaultKind;
-    const result = await store.db.transaction().execute(async (trx): Promise<FiredFault | null> => {
+    const result = await inTransaction(store, async (trx): Promise<FiredFault | null> => {
       if (!(await markFired(trx, { ...t, kind }, now))) return null;
       const recipient = await sourceRecipient(trx, t.tenantId, t.userId);
       if (kind === 'auxArchiveDuringMove') {

@@ -2,13 +2,13 @@
 // them to the target, organised by the target user, attendees mapped through CTIM (RSVPs reset), with a
 // new join URL when the last occurrence is within 60 days. ORCH-7's exclusions stay in the source and are
 // reported, not counted as failures. Without a target mailbox nothing moves: MMS-011.
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../store/schema.js';
 import { teamsMoveRepo, type MoveKey } from '../../store/teamsMoveRepo.js';
 import { loadFaults, SKIP_REASONS } from './faults.js';
 import type { ChunkResult, MoveHelpers, Reconciliation, SkippedItem, UserMove, WorkloadMover } from './workload.js';
+import { inTransaction, type Tx } from '../../store/unitOfWork.js';
+import type { Store } from '../../store/db.js';
 
-type Db = Kysely<Database> | Transaction<Database>;
+type Db = Store['db'] | Tx;
 
 /** Meetings whose last occurrence is older than this keep their join URL (their chat becomes a group chat). */
 export const MEETING_CHAT_WINDOW_DAYS = 60;
@@ -37,16 +37,15 @@ export const meetingsMover: WorkloadMover = {
   },
 
   async copyChunk(m, cursor, limit, h, onCommit): Promise<ChunkResult> {
-    return h.store.db.transaction().execute(async (trx) => {
+    return inTransaction(h.store, async (trx) => {
       const result: ChunkResult = { cursor: null, items: 0, bytes: 0, skipped: [] };
       if (await hasTargetMailbox(trx, m)) {
         const p = await plan(trx, m);
         const todo = p.eligible.filter((x) => !p.failing.has(x.id) && (cursor === null || x.id > cursor));
         const chunk = todo.slice(0, limit);
         const recentSince = new Date(h.clock.nowMs() - MEETING_CHAT_WINDOW_DAYS * 86_400_000).toISOString();
-        await teamsMoveRepo.copyMeetings(trx, key(m), chunk.map((x) => x.id), recentSince);
+        result.items = await teamsMoveRepo.copyMeetings(trx, key(m), chunk.map((x) => x.id), recentSince);
         await mapAttendees(trx, m);
-        result.items = chunk.length;
         result.cursor = todo.length > limit ? chunk.at(-1)!.id : null;
       }
       await onCommit(trx, result);
@@ -55,7 +54,7 @@ export const meetingsMover: WorkloadMover = {
   },
 
   async finalize(m, h, onCommit) {
-    await h.store.db.transaction().execute(async (trx) => {
+    await inTransaction(h.store, async (trx) => {
       await teamsMoveRepo.removeMovedSourceMeetings(trx, key(m));
       if (onCommit) await onCommit(trx);
     });
@@ -79,7 +78,7 @@ export const meetingsMover: WorkloadMover = {
   },
 
   async rollback(m, h) {
-    await h.store.db.transaction().execute((trx) => teamsMoveRepo.rollbackMeetings(trx, key(m)));
+    await inTransaction(h.store, (trx) => teamsMoveRepo.rollbackMeetings(trx, key(m)));
   },
 };
 

@@ -1,24 +1,23 @@
 // The migration orchestrator's shared steps: which moves a job has, what the per-user statuses read,
 // when the job is done, move slots per tenant, and the start of the workloads that wait for cutover.
 // Every step runs inside the caller's transaction, so state and the work that continues it commit together.
-import type { Transaction } from 'kysely';
-import type { Database } from '../../store/schema.js';
 import type { Clock } from '../../clock.js';
 import type { XtmConfig } from '../../config.js';
 import type { Store } from '../../store/db.js';
+import { inTransaction, type Tx } from '../../store/unitOfWork.js';
 import { jobsRepo } from '../../store/jobsRepo.js';
 import { migrationRepo, type Move } from '../../store/migrationRepo.js';
 import type { MigrationJob, ServiceStatusDetails } from '../../domain/job.js';
 import type { Workload } from '../../domain/enums.js';
-import { applyChange, transition, type JobEvent } from '../../domain/jobStateMachine.js';
-import { AFTER_CUTOVER, moveMessage, moveStatus, TERMINAL_PHASES, userOutcome, type ConsistencyScore, type MovePhase } from '../../domain/moveStatus.js';
+import { isMigrating } from '../../domain/jobStateMachine.js';
+import { commitJob } from '../jobs/commitJob.js';
+import { AFTER_CUTOVER, moveMessage, userOutcome, type ConsistencyScore } from '../../domain/moveStatus.js';
+import { moveStatus } from '../../domain/movePhases.js';
 import type { ValidationExecutor } from '../jobs/validationPort.js';
-import type { WorkQueue } from '../queue.js';
+import { PermanentError, type WorkQueue } from '../queue.js';
 import type { MoverRegistry } from './movers.js';
 import { throughputFor, type Throughput } from './pacing.js';
 import type { MovedWorkload, UserMove } from './workload.js';
-
-export type Trx = Transaction<Database>;
 
 /** Faults to rehearse (transient, permanent, slow…): consulted before every chunk and pass of a move. */
 export interface MoveFaults {
@@ -40,22 +39,15 @@ export interface MigrationDeps {
   faults?: MoveFaults;
 }
 
-/** Statuses in which a job's moves run. */
-export const MIGRATING = ['processing', 'inProgress', 'cuttingOver', 'adminActionRequired'] as const;
-export const isMigrating = (job: MigrationJob): boolean => (MIGRATING as readonly string[]).includes(job.status);
-
 /** Work item attempts before a move fails with EXCH-15 "Max retry … reached" (backoff in clock time between them). */
 export const MOVE_MAX_ATTEMPTS = 6;
 
-/** An error a move can't recover from by retrying (also thrown by fault injection). */
-export class PermanentMoveError extends Error {
-  readonly permanent = true;
+/** An error a move can't recover from by retrying (also thrown by fault injection), with the code the user's status shows. */
+export class PermanentMoveError extends PermanentError {
   constructor(readonly code: string, message: string) {
     super(message);
-    this.name = 'PermanentError';
   }
 }
-export const isPermanent = (e: unknown): boolean => !!e && typeof e === 'object' && ((e as Error).name === 'PermanentError' || (e as { permanent?: unknown }).permanent === true);
 
 /** Thrown inside a chunk's transaction when the move left the phase the chunk was copying for (cancel): nothing commits. */
 export class StaleMoveError extends Error {
@@ -89,7 +81,7 @@ export function renderMove(m: Move): ServiceStatusDetails {
 }
 
 /** Rebuilds the users' currentStatus from their moves (locks each task row first: several workloads write it). */
-export async function publishUsers(trx: Trx, job: MigrationJob, userIds: readonly string[], nowIso: string): Promise<void> {
+export async function publishUsers(trx: Tx, job: MigrationJob, userIds: readonly string[], nowIso: string): Promise<void> {
   if (userIds.length === 0) return;
   const moves = userIds.length === 1 ? await migrationRepo.ofUser(trx, job.id, userIds[0]!) : await migrationRepo.ofJob(trx, job.id);
   const byUser = new Map<string, Move[]>();
@@ -109,24 +101,16 @@ export async function publishUsers(trx: Trx, job: MigrationJob, userIds: readonl
   await jobsRepo.saveTaskStatuses(trx, job.id, updates, nowIso);
 }
 
-/** Commits a job event (compare-and-set); the job after it, or undefined when it does not apply. */
-export async function commitJob(trx: Trx, job: MigrationJob, event: JobEvent, nowIso: string): Promise<MigrationJob | undefined> {
-  const change = transition(job, event, nowIso);
-  if (!change || !(await jobsRepo.applyChange(trx, job, change))) return undefined;
-  return applyChange(job, change);
-}
-
 /** Ends the job once every (not cancelled) user is completed or failed: completed / completedWithErrors / failed. */
-export async function finishIfDone(trx: Trx, jobId: string, nowIso: string): Promise<void> {
+export async function finishIfDone(trx: Tx, jobId: string, nowIso: string): Promise<void> {
   await jobsRepo.lock(trx, jobId);
   const job = await jobsRepo.byIdAnyTenant(trx, jobId);
   if (!job || !isMigrating(job) || job.status === 'processing') return;
-  const tasks = (await jobsRepo.tasks(trx, jobId)).filter((t) => !t.cancelled);
-  const moves = await migrationRepo.ofJob(trx, jobId);
+  // Constant per event: an index seek says whether any active user still runs; the users are read once, at the end.
+  if (await migrationRepo.anyActiveIn(trx, jobId)) return;
   let completed = 0;
   let failed = 0;
-  for (const t of tasks) {
-    const phases = moves.filter((m) => m.userId === t.id).map((m) => m.phase);
+  for (const phases of (await migrationRepo.activePhasesByUser(trx, jobId)).values()) {
     const o = userOutcome(phases);
     if (o === 'running') return;
     if (o === 'completed') completed++;
@@ -136,41 +120,38 @@ export async function finishIfDone(trx: Trx, jobId: string, nowIso: string): Pro
 }
 
 /** Fails a move (and, for Exchange, the workloads of the user that can only start after its cutover). */
-export async function failMove(trx: Trx, job: MigrationJob, m: Move, code: string, message: string, nowIso: string): Promise<void> {
-  const ok = await migrationRepo.update(trx, m, { phase: 'failed', errorCode: code, errorMessage: message, updatedAt: nowIso }, nonTerminal);
+export async function failMove(trx: Tx, job: MigrationJob, m: Move, code: string, message: string, nowIso: string): Promise<void> {
+  const ok = await migrationRepo.applyMoveEvent(trx, m, 'failed', { errorCode: code, errorMessage: message, updatedAt: nowIso });
   if (!ok) return;
   if (m.workload === 'Exchange') {
     for (const w of AFTER_CUTOVER) {
       const err = w === 'Meeting'
         ? { code: 'MMS-011', message: 'The user does not have a target mailbox.' }
         : { code: 'MIGR-003', message: `User [${m.userId}] migration failed. Please retry user migration.` };
-      await migrationRepo.update(trx, { jobId: m.jobId, userId: m.userId, workload: w }, { phase: 'failed', errorCode: err.code, errorMessage: err.message, updatedAt: nowIso }, ['waiting']);
+      await migrationRepo.applyMoveEvent(trx, { jobId: m.jobId, userId: m.userId, workload: w }, 'sourceFailed', { errorCode: err.code, errorMessage: err.message, updatedAt: nowIso });
     }
   }
   await publishUsers(trx, job, [m.userId], nowIso);
   await finishIfDone(trx, job.id, nowIso);
 }
 
-export const nonTerminal: readonly MovePhase[] = ['notStarted', 'queued', 'syncing', 'synced', 'awaitingApproval', 'finalizing', 'waiting', 'moving', 'cancelling'];
-export const isTerminal = (p: MovePhase): boolean => TERMINAL_PHASES.includes(p);
-
 /** Grants free Exchange move slots of a tenant to queued moves (oldest first) and enqueues their sync. */
-export async function fillSlots(trx: Trx, queue: WorkQueue, deps: MigrationDeps, tenantId: string, nowIso: string): Promise<void> {
+export async function fillSlots(trx: Tx, queue: WorkQueue, deps: MigrationDeps, tenantId: string, nowIso: string): Promise<void> {
   const t = throughput(deps, 'Exchange');
   const free = t.perTenantConcurrency - (await migrationRepo.countInPhases(trx, tenantId, 'Exchange', ['syncing']));
   if (free <= 0) return;
   for (const m of await migrationRepo.queued(trx, tenantId, 'Exchange', free)) {
-    if (await migrationRepo.update(trx, m, { phase: 'syncing', updatedAt: nowIso }, ['queued'])) {
+    if (await migrationRepo.applyMoveEvent(trx, m, 'slotGranted', { updatedAt: nowIso })) {
       await queue.enqueue('exchange.sync', { jobId: m.jobId, userId: m.userId }, { jobKey: `xsync:${m.jobId}:${m.userId}`, maxAttempts: MOVE_MAX_ATTEMPTS }, trx);
     }
   }
 }
 
 /** After the user's mailbox cutover (or at cutover when Exchange is not selected): ODSP, Teams and Meeting start. */
-export async function startAfterCutover(trx: Trx, queue: WorkQueue, job: MigrationJob, userId: string, nowIso: string): Promise<void> {
+export async function startAfterCutover(trx: Tx, queue: WorkQueue, job: MigrationJob, userId: string, nowIso: string): Promise<void> {
   for (const w of AFTER_CUTOVER as readonly Workload[]) {
     if (!job.workloads.includes(w)) continue;
-    if (await migrationRepo.update(trx, { jobId: job.id, userId, workload: w }, { phase: 'moving', updatedAt: nowIso }, ['waiting'])) {
+    if (await migrationRepo.applyMoveEvent(trx, { jobId: job.id, userId, workload: w }, 'sourceReady', { updatedAt: nowIso })) {
       await queue.enqueue('workload.move', { jobId: job.id, userId, workload: w }, { jobKey: `wmove:${job.id}:${userId}:${w}`, maxAttempts: MOVE_MAX_ATTEMPTS }, trx);
     }
   }
@@ -182,30 +163,27 @@ export async function startAfterCutover(trx: Trx, queue: WorkQueue, job: Migrati
  * content is removed from the target by its mover, then it is cancelled.
  */
 export async function cancelMoves(store: Store, deps: MigrationDeps, job: MigrationJob, userIds: readonly string[] | undefined, h: { log: import('pino').Logger; queue: WorkQueue }): Promise<void> {
-  const pick = (ms: Move[]) => ms.filter((m) => (!userIds || userIds.includes(m.userId)) && m.phase !== 'completed' && m.phase !== 'cancelled');
   const nowIso = deps.clock.iso();
-  await store.db.transaction().execute(async (trx) => {
-    for (const m of pick(await migrationRepo.ofJob(trx, job.id))) await migrationRepo.update(trx, m, { phase: 'cancelling', updatedAt: nowIso }, nonTerminal.concat(['failed']));
-  });
+  await inTransaction(store, (tx) => migrationRepo.applyMoveEventToJob(tx, job.id, 'cancelRequested', { updatedAt: nowIso }, userIds));
+  // Every move still cancelling (also those a crash left there on an earlier attempt) is rolled back.
+  const pick = (ms: Move[]) => ms.filter((m) => (!userIds || userIds.includes(m.userId)) && m.phase === 'cancelling');
   for (const m of pick(await migrationRepo.ofJob(store.db, job.id))) {
     const mover = deps.movers[m.workload];
     if (mover && m.sourceUserId) await mover.rollback(userMove(job, m), { store, clock: deps.clock, log: h.log });
-    await store.db.transaction().execute(async (trx) => {
-      await migrationRepo.update(trx, m, { phase: 'cancelled', updatedAt: deps.clock.iso() }, ['cancelling']);
-    });
+    await inTransaction(store, (tx) => migrationRepo.applyMoveEvent(tx, m, 'rolledBack', { updatedAt: deps.clock.iso() }));
   }
-  await store.db.transaction().execute((trx) => fillSlots(trx, h.queue, deps, job.tenantId, deps.clock.iso()));
+  await inTransaction(store, (tx) => fillSlots(tx, h.queue, deps, job.tenantId, deps.clock.iso()));
 }
 
 /**
  * Runs a mover's finalize with `onCommit` inside its transaction; a mover that does not call onCommit
  * (finalize is idempotent by contract) gets it committed right after, in a transaction of its own.
  */
-export async function finalizeWith(mover: import('./workload.js').WorkloadMover, um: UserMove, h: import('./workload.js').MoveHelpers, onCommit: (trx: Trx) => Promise<void>): Promise<void> {
+export async function finalizeWith(mover: import('./workload.js').WorkloadMover, um: UserMove, h: import('./workload.js').MoveHelpers, onCommit: (trx: Tx) => Promise<void>): Promise<void> {
   let called = false;
   await mover.finalize(um, h, async (trx) => {
     called = true;
     await onCommit(trx);
   });
-  if (!called) await h.store.db.transaction().execute((trx) => onCommit(trx));
+  if (!called) await inTransaction(h.store, onCommit);
 }

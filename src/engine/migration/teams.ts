@@ -3,17 +3,17 @@
 // owned by others keep their thread and get the user swapped in place; source threads are edited at the
 // end. Messages a fault makes fail count against the quality thresholds: more than 20 % of attempted
 // messages or more than 10 % of attempted threads failed ⇒ `failed`, with the service's message.
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../store/schema.js';
 import { deriveGuid } from '../../tenants/ids.js';
 import { teamsMoveRepo, type MessageKey, type MoveKey } from '../../store/teamsMoveRepo.js';
 import { loadFaults, SKIP_REASONS } from './faults.js';
 import type { ChunkResult, MoveHelpers, Reconciliation, SkippedItem, UserMove, WorkloadMover } from './workload.js';
+import { inTransaction, type Tx } from '../../store/unitOfWork.js';
+import type { Store } from '../../store/db.js';
 
 export const MESSAGE_THRESHOLD = 80; // % of attempted messages that must import (ORCH-5-26)
 export const THREAD_THRESHOLD = 90; // % of attempted threads
 
-type Db = Kysely<Database> | Transaction<Database>;
+type Db = Store['db'] | Tx;
 const key = (m: UserMove): MoveKey => ({ jobId: m.jobId, userId: m.taskId, sourceTenantId: m.sourceTenantId, sourceUserId: m.sourceUserId, targetTenantId: m.targetTenantId });
 const tag = (m: UserMove) => m.taskId.replace(/-/g, '');
 const encode = (c: MessageKey | undefined) => (c ? JSON.stringify([c.chatId, c.id]) : null);
@@ -59,7 +59,7 @@ export const teamsMover: WorkloadMover = {
 
   async copyChunk(m, cursor, limit, h, onCommit): Promise<ChunkResult> {
     const k = key(m);
-    return h.store.db.transaction().execute(async (trx) => {
+    return inTransaction(h.store, async (trx) => {
       await teamsMoveRepo.mapThreads(trx, k, tag(m));
       const fail = await failing(trx, m);
       const from = decode(cursor);
@@ -73,7 +73,7 @@ export const teamsMover: WorkloadMover = {
 
   async finalize(m, h, onCommit) {
     const q = await teamsQuality(m, h);
-    await h.store.db.transaction().execute(async (trx) => {
+    await inTransaction(h.store, async (trx) => {
       // A user whose chats failed the quality bar keeps the source threads as they were, for a retry.
       if (q.passed) await teamsMoveRepo.editSourceThreads(trx, key(m));
       if (onCommit) await onCommit(trx);
@@ -93,6 +93,6 @@ export const teamsMover: WorkloadMover = {
   },
 
   async rollback(m, h) {
-    await h.store.db.transaction().execute((trx) => teamsMoveRepo.rollbackThreads(trx, key(m)));
+    await inTransaction(h.store, (trx) => teamsMoveRepo.rollbackThreads(trx, key(m)));
   },
 };

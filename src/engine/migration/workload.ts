@@ -3,10 +3,9 @@
 // rows, the source→target id map and (through onCommit) the orchestrator's cursor and progress in ONE
 // transaction, so a process killed at any point resumes with every item present exactly once.
 import type { Logger } from 'pino';
-import type { Transaction } from 'kysely';
 import type { Clock } from '../../clock.js';
 import type { Store } from '../../store/db.js';
-import type { Database } from '../../store/schema.js';
+import { type Tx } from '../../store/unitOfWork.js';
 
 export type MovedWorkload = 'Exchange' | 'ODSP' | 'Teams' | 'Meeting';
 
@@ -44,7 +43,7 @@ export interface ChunkResult {
 }
 
 /** Called inside the mover's chunk transaction so cursor and progress commit with the rows. */
-export type OnChunkCommit = (trx: Transaction<Database>, result: ChunkResult) => Promise<void>;
+export type OnChunkCommit = (trx: Tx, result: ChunkResult) => Promise<void>;
 
 export interface Reconciliation {
   sourceCount: number;
@@ -66,7 +65,7 @@ export interface WorkloadMover {
    */
   copyChunk(move: UserMove, cursor: string | null, limit: number, h: MoveHelpers, onCommit: OnChunkCommit): Promise<ChunkResult>;
   /** Source-side conversion once content has moved (mailbox→MailUser, redirect site, source thread edits). Idempotent, one transaction; `onCommit` runs inside it. */
-  finalize(move: UserMove, h: MoveHelpers, onCommit?: (trx: Transaction<Database>) => Promise<void>): Promise<void>;
+  finalize(move: UserMove, h: MoveHelpers, onCommit?: (trx: Tx) => Promise<void>): Promise<void>;
   /** Source against target after the move, for the Data Consistency Score. */
   reconcile(move: UserMove, h: MoveHelpers): Promise<Reconciliation>;
   /** Removes everything this move copied into the target (cancel before cutover). Idempotent. */

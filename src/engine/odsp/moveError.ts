@@ -1,7 +1,8 @@
 // A move that SharePoint refuses or fails, with its MnA* error name (migration-domain.md §2.3–2.9).
-// `permanent` tells the runner not to retry: the same input fails the same way.
-export class MoveError extends Error {
-  readonly permanent = true;
+// A PermanentError: the runner does not retry it, the same input fails the same way.
+import { PermanentError } from '../queue.js';
+
+export class MoveError extends PermanentError {
   constructor(readonly code: string, message: string) {
     super(message);
     this.name = 'MoveError';

@@ -2,13 +2,13 @@
 // user, site and group tasks of /solutions/sharePoint/migrations). One pass, no delta: begin (source
 // read-only, target created, site permissions), chunks of drive items (rows + id map + permissions +
 // cursor + the caller's onCommit in ONE transaction), then finalize (redirect site at the source).
-import type { Transaction } from 'kysely';
 import type { Clock } from '../../clock.js';
 import type { Store } from '../../store/db.js';
-import type { Database, SiteMovesTable, SitesTable } from '../../store/schema.js';
+import type { SiteMovesTable, SitesTable } from '../../store/schema.js';
 import { driveMoveRepo, type ChunkCopy } from '../../store/driveMoveRepo.js';
 import { deriveGuid } from '../../tenants/ids.js';
 import { MoveErrors } from './moveError.js';
+import { inTransaction, type Tx } from '../../store/unitOfWork.js';
 
 export interface SiteMovePlan {
   moveId: string;
@@ -26,7 +26,7 @@ export interface SiteMoveEnv { store: Store; clock: Clock }
 export const targetSiteIdOf = (moveId: string): string => deriveGuid('xtm-site-move', moveId);
 
 export const siteMover = {
-  async begin(trx: Transaction<Database>, env: SiteMoveEnv, p: SiteMovePlan): Promise<SiteMovesTable> {
+  async begin(trx: Tx, env: SiteMoveEnv, p: SiteMovePlan): Promise<SiteMovesTable> {
     const existing = await driveMoveRepo.get(trx, p.moveId);
     if (existing) return existing;
     if (await driveMoveRepo.siteByUrl(trx, p.targetTenantId, p.targetUrl)) throw MoveErrors.targetUrlConflict();
@@ -41,11 +41,11 @@ export const siteMover = {
    * runs inside the same transaction (the caller's cursor and progress commit with the rows).
    */
   async copyChunk(env: SiteMoveEnv, moveId: string, plan: () => Promise<SiteMovePlan>, limit: number,
-    onCommit?: (trx: Transaction<Database>, chunk: ChunkCopy, move: SiteMovesTable) => Promise<void>): Promise<ChunkCopy> {
+    onCommit?: (trx: Tx, chunk: ChunkCopy, move: SiteMovesTable) => Promise<void>): Promise<ChunkCopy> {
     // The plan reads the store outside the chunk transaction (SQLite has one connection: a read on
     // the pool while the transaction holds it would wait forever).
     const planned = (await driveMoveRepo.get(env.store.db, moveId)) ? undefined : await plan();
-    return env.store.db.transaction().execute(async (trx) => {
+    return inTransaction(env.store, async (trx) => {
       const move = (await driveMoveRepo.get(trx, moveId)) ?? (await siteMover.begin(trx, env, planned ?? (await plan())));
       const chunk = move.phase === 'finalized'
         ? { cursor: null, items: 0, bytes: 0, permissionsKept: 0, permissionsDropped: 0 }
@@ -56,7 +56,7 @@ export const siteMover = {
   },
 
   async finalize(env: SiteMoveEnv, moveId: string): Promise<SiteMovesTable | undefined> {
-    return env.store.db.transaction().execute(async (trx) => {
+    return inTransaction(env.store, async (trx) => {
       const move = await driveMoveRepo.get(trx, moveId);
       if (!move) return undefined;
       await driveMoveRepo.finalize(trx, move, env.clock.iso());
@@ -65,7 +65,7 @@ export const siteMover = {
   },
 
   async rollback(env: SiteMoveEnv, moveId: string): Promise<boolean> {
-    return env.store.db.transaction().execute((trx) => driveMoveRepo.rollback(trx, moveId));
+    return inTransaction(env.store, (trx) => driveMoveRepo.rollback(trx, moveId));
   },
 
   async reconcile(env: SiteMoveEnv, moveId: string): Promise<{ sourceCount: number; targetCount: number } | undefined> {

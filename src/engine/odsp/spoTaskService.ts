@@ -1,23 +1,19 @@
 // SharePoint cross-organization migration tasks: create (checks, then the task row and its first work
-// item in one transaction), cancel, and the durable execution on the runner in clock time:
-// notStarted (Scheduled until preferredStartDateTime) → inProgress: Validation → Backup → Restore →
-// Cleanup → completed | failed; cancelled when not started by preferredLatestStartDateTime.
+// item in one transaction) and cancel. The durable execution is engine/tasks/spo.task.ts; the lifecycle
+// is domain/spoTaskStages.ts.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { Store } from '../../store/db.js';
 import type { SpoMigrationTasksTable } from '../../store/schema.js';
-import { PermanentError, type TaskHelpers, type TaskList, type WorkQueue } from '../queue.js';
+import type { WorkQueue } from '../queue.js';
+import { inTransaction } from '../../store/unitOfWork.js';
 import { spoMigrationRepo } from '../../store/spoMigrationRepo.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Finding } from '../../domain/validation/types.js';
-import type { MoveStage, SpoTaskRequest } from '../../domain/spoMigrationTask.js';
-import { parseJson } from '../../store/json.js';
+import type { SpoTaskRequest } from '../../domain/spoMigrationTask.js';
 import { checkTask } from './spoTaskChecks.js';
-import { MoveError } from './moveError.js';
-import { siteMover, type SiteMovePlan } from './siteMover.js';
 
 export const SPO_TASK = 'spo.task';
-const CHUNK = 1000;
 
 /** What a task keeps of its request: the checked request, the client's parameters, resolved identities. */
 export interface StoredParameters { request: SpoTaskRequest; raw: Record<string, unknown>; echo: Record<string, unknown> }
@@ -75,13 +71,13 @@ export class SpoTaskService {
       preferred_start: req.preferredStartDateTime ?? null, preferred_latest_start: req.preferredLatestStartDateTime ?? null,
       started_at: null, finished_at: null, created_at: now, updated_at: now,
     };
-    await this.store.db.transaction().execute(async (trx) => {
+    await inTransaction(this.store, async (tx) => {
       // Re-checked inside the transaction: two creates for one source never both succeed.
-      if (await spoMigrationRepo.activeForSource(trx, sourceTenantId, req.type, resolved.sourceKey)) {
+      if (await spoMigrationRepo.activeForSource(tx, sourceTenantId, req.type, resolved.sourceKey)) {
         throw unprocessable([{ code: 'MnASiteMoveIsInprogressOrFinished', message: `Failed to initiate cross-tenant move because another move job for the same source URL [${resolved.source?.url ?? resolved.sourceKey}] is already in progress or has finished.` }]);
       }
-      await spoMigrationRepo.insert(trx, row);
-      await this.queue.enqueue(SPO_TASK, { taskId: row.id }, { jobKey: `spo:${row.id}`, runAt: start ? new Date(start) : this.clock.now() }, trx);
+      await spoMigrationRepo.insert(tx, row);
+      await this.queue.enqueue(SPO_TASK, { taskId: row.id }, { jobKey: `spo:${row.id}`, runAt: start ? new Date(start) : this.clock.now() }, tx);
     });
     this.queue.notify();
     return { task: row };
@@ -92,97 +88,10 @@ export class SpoTaskService {
     const task = await spoMigrationRepo.byId(this.store.db, sourceTenantId, id);
     if (!task) throw new DomainError('notFound', 'itemNotFound', `The migration task ${id} could not be found.`);
     const now = this.clock.iso();
-    const ok = task.status === 'notStarted' &&
-      (await spoMigrationRepo.transition(this.store.db, id, { status: 'notStarted' }, { status: 'cancelled', move_state: 'Stopped', finished_at: now, updated_at: now }));
+    const ok = task.status === 'notStarted' && (await spoMigrationRepo.applyStageEvent(this.store.db, id, 'notStarted', 'cancelRequested', { finished_at: now, updated_at: now }));
     if (ok) return;
     const current = (await spoMigrationRepo.byId(this.store.db, sourceTenantId, id))!;
     if (current.status === 'inProgress') throw new DomainError('conflict', 'conflict', "Can't process the canceled request because the task is in progress");
     throw new DomainError('conflict', 'conflict', `Can't process the canceled request because the task is ${current.status}`);
-  }
-}
-
-// ---- execution ----------------------------------------------------------------------------------------
-
-function planOf(task: SpoMigrationTasksTable, resolved: Awaited<ReturnType<typeof checkTask>>['resolved']): SiteMovePlan {
-  if (!resolved.source) throw new MoveError('MnAMoveJobCreationFailed', `The Cross-Tenant content move job creation for the source object id [${task.source_key}] has failed. Error: [The source site does not exist.]`);
-  return {
-    moveId: `spo:${task.id}`, source: resolved.source, targetTenantId: task.target_tenant_id, targetUrl: resolved.targetUrl, targetTitle: resolved.targetTitle,
-    targetOwnerUserId: resolved.targetOwnerUserId, targetGroupId: resolved.targetGroupId,
-  };
-}
-
-export function spoTasks(deps: { clock: Clock }): TaskList {
-  return {
-    [SPO_TASK]: async (payload, h) => {
-      const taskId = (payload as { taskId?: unknown } | null)?.taskId;
-      if (typeof taskId !== 'string') throw new PermanentError('invalid spo.task payload');
-      const task = await spoMigrationRepo.byIdAnyTenant(h.store.db, taskId);
-      if (!task) return;
-      try {
-        await step(task, h, deps.clock);
-      } catch (e) {
-        if (!(e instanceof MoveError)) throw e; // transient: the runner retries the same step
-        const now = deps.clock.iso();
-        await spoMigrationRepo.transition(h.store.db, task.id, { status: task.status, stage: task.stage }, {
-          status: 'failed', move_state: 'Failed', error: JSON.stringify({ code: e.code, message: e.message }), finished_at: now, updated_at: now,
-        });
-      }
-    },
-  };
-}
-
-/** One step of a task; each commits its state change together with the work item that continues it. */
-async function step(task: SpoMigrationTasksTable, h: TaskHelpers, clock: Clock): Promise<void> {
-  const db = h.store.db;
-  const now = clock.iso();
-  const nowMs = clock.nowMs();
-  const next = (stage: MoveStage, extra: Partial<SpoMigrationTasksTable> = {}) => db.transaction().execute(async (trx) => {
-    if (!(await spoMigrationRepo.transition(trx, task.id, { status: task.status, stage: task.stage }, { status: 'inProgress', move_state: 'InProgress', stage, updated_at: now, ...extra }))) return;
-    await h.queue.enqueue(SPO_TASK, { taskId: task.id }, { jobKey: `spo:${task.id}` }, trx);
-  }).then(() => h.queue.notify());
-  const stored = parseJson<StoredParameters>(task.parameters, { request: { type: 'user', validateOnly: false }, raw: {}, echo: {} });
-
-  if (task.status === 'notStarted') {
-    if (task.preferred_latest_start && nowMs > Date.parse(task.preferred_latest_start)) {
-      await spoMigrationRepo.transition(db, task.id, { status: 'notStarted' }, { status: 'cancelled', move_state: 'Stopped', finished_at: now, updated_at: now });
-      return;
-    }
-    if (task.preferred_start && nowMs < Date.parse(task.preferred_start)) {
-      await h.queue.enqueue(SPO_TASK, { taskId: task.id }, { jobKey: `spo:${task.id}`, runAt: new Date(task.preferred_start) });
-      return;
-    }
-    await next('Validation', { started_at: now });
-    return;
-  }
-  if (task.status !== 'inProgress') return;
-  switch (task.stage as MoveStage) {
-    case 'Validation': {
-      const { findings } = await checkTask(h.store, task.tenant_id, task.target_tenant_id, stored.request, nowMs, task.id);
-      if (findings.length) {
-        await spoMigrationRepo.transition(db, task.id, { status: 'inProgress', stage: 'Validation' }, {
-          status: 'failed', move_state: 'Failed', error: JSON.stringify(errorOf(findings)), finished_at: now, updated_at: now,
-        });
-        return;
-      }
-      await next('Backup');
-      return;
-    }
-    case 'Backup':
-    case 'Restore': {
-      // Backup: the source goes read-only, the target is created, the first chunk copies; Restore: the rest.
-      const plan = async () => planOf(task, (await checkTask(h.store, task.tenant_id, task.target_tenant_id, stored.request, nowMs, task.id)).resolved);
-      await siteMover.copyChunk(h, `spo:${task.id}`, plan, CHUNK, async (trx, chunk) => {
-        const stage: MoveStage = chunk.cursor === null ? 'Cleanup' : 'Restore';
-        if (!(await spoMigrationRepo.transition(trx, task.id, { status: 'inProgress', stage: task.stage }, { stage, updated_at: now }))) return;
-        await h.queue.enqueue(SPO_TASK, { taskId: task.id }, { jobKey: `spo:${task.id}` }, trx);
-      });
-      h.queue.notify();
-      return;
-    }
-    case 'Cleanup': {
-      await siteMover.finalize(h, `spo:${task.id}`);
-      await spoMigrationRepo.transition(db, task.id, { status: 'inProgress', stage: 'Cleanup' }, { status: 'completed', move_state: 'Success', finished_at: now, updated_at: now });
-      return;
-    }
   }
 }

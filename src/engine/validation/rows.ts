@@ -1,10 +1,7 @@
 // Row → snapshot conversions shared by the loaders (JSON text columns parsed, 0/1 flags to booleans).
-import type { Selectable } from 'kysely';
-import type { RecipientsTable, UsersTable } from '../../store/schema.js';
-import { recipientFromRow } from '../../store/tenantsRepo.js';
+import type { Row } from '../../store/schema.js';
 import { parseJson } from '../../store/json.js';
-
-export { parseJson };
+import { recipientFromRow } from '../../store/tenantsRepo.js';
 import type { RecipientRecord, UserRecord } from '../../domain/validation/types.js';
 
 export const CHUNK = 500;
@@ -16,7 +13,7 @@ export function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
 }
 
 
-export function toUser(r: Selectable<UsersTable>): UserRecord {
+export function toUser(r: Row<'users'>): UserRecord {
   return {
     id: r.id,
     userPrincipalName: r.user_principal_name,
@@ -29,6 +26,6 @@ export function toUser(r: Selectable<UsersTable>): UserRecord {
 }
 
 /** The tenant model's recipient record plus the object id and recipient type the rules read. */
-export function toRecipient(r: Selectable<RecipientsTable>): RecipientRecord {
+export function toRecipient(r: Row<'recipients'>): RecipientRecord {
   return { ...recipientFromRow(r), id: r.id, recipientType: r.recipient_type };
 }

@@ -1,9 +1,7 @@
 // Loads what the validation rules read, for a whole job at once: two tenant snapshots plus one
 // UserSnapshot per job resource, in a fixed number of set-based queries per 500 users (no per-user
 // queries). Rows are turned into the plain camelCase shapes of domain/validation/types.ts here.
-import type { Kysely } from 'kysely';
 import type { Store } from '../../store/db.js';
-import type { Database } from '../../store/schema.js';
 import type { MigrationJob } from '../../domain/job.js';
 import { INACTIVE_STATUSES } from '../../domain/jobStateMachine.js';
 import { jobsRepo } from '../../store/jobsRepo.js';
@@ -11,13 +9,13 @@ import { validationRepo } from '../../store/validationRepo.js';
 import { targetOneDriveUrl } from '../../domain/validation/helpers.js';
 import type { UserSnapshot, ValidationContext } from '../../domain/validation/types.js';
 import { loadTenant } from './tenantSnapshot.js';
-import { chunks, parseJson, toRecipient, toUser } from './rows.js';
+import { chunks, toRecipient, toUser } from './rows.js';
+import { parseJson } from '../../store/json.js';
 
 export interface ValidationInput { ctx: ValidationContext; users: UserSnapshot[] }
 
 export async function loadValidationInput(store: Store, job: MigrationJob, userIds: readonly string[], nowMs: number): Promise<ValidationInput> {
-  const db = store.db;
-  const [source, target] = await Promise.all([loadTenant(db, job.sourceTenantId), loadTenant(db, job.tenantId)]);
+  const [source, target] = await Promise.all([loadTenant(store, job.sourceTenantId), loadTenant(store, job.tenantId)]);
   const ctx: ValidationContext = { job, source, target, nowMs };
   const scopeGroupIds = source.scopeGroups.map((g) => g.id);
   const occurrences = new Map<string, number>();
@@ -29,13 +27,13 @@ export async function loadValidationInput(store: Store, job: MigrationJob, userI
 
   // The chunks touch disjoint users: on PostgreSQL their round trips overlap across the pool.
   await Promise.all(chunks(ids).map(async (chunk) => {
-    await loadTargetSide(db, ctx, chunk, users);
+    await loadTargetSide(store, ctx, chunk, users);
     const bySource = new Map<string, UserSnapshot>();
     for (const id of chunk) {
       const u = users.get(id)!;
       if (u.mapping) bySource.set(u.mapping.sourceUserId, u);
     }
-    if (bySource.size > 0) await loadSourceSide(db, ctx, bySource, scopeGroupIds);
+    if (bySource.size > 0) await loadSourceSide(store, ctx, bySource, scopeGroupIds);
   }));
   return { ctx, users: ids.map((id) => users.get(id)!) };
 }
@@ -48,13 +46,13 @@ function emptyUser(id: string, occurrencesInJob: number): UserSnapshot {
   };
 }
 
-async function loadTargetSide(db: Kysely<Database>, ctx: ValidationContext, chunk: string[], users: Map<string, UserSnapshot>): Promise<void> {
+async function loadTargetSide(store: Store, ctx: ValidationContext, chunk: string[], users: Map<string, UserSnapshot>): Promise<void> {
   const tid = ctx.target.id;
   const [userRows, recipientRows, mappingRows, jobRows] = await Promise.all([
-    validationRepo.users(db, tid, chunk),
-    validationRepo.recipients(db, tid, chunk),
-    validationRepo.identityMappings(db, tid, ctx.source.id, chunk),
-    jobsRepo.activeMemberships(db, tid, chunk, INACTIVE_STATUSES, ctx.job.id),
+    validationRepo.users(store, tid, chunk),
+    validationRepo.recipients(store, tid, chunk),
+    validationRepo.identityMappings(store, tid, ctx.source.id, chunk),
+    jobsRepo.activeMemberships(store, tid, chunk, INACTIVE_STATUSES, ctx.job.id),
   ]);
   for (const r of userRows) users.get(r.id)!.targetUser = toUser(r);
   for (const r of recipientRows) users.get(r.id)!.targetRecipient = toRecipient(r);
@@ -68,22 +66,22 @@ async function loadTargetSide(db: Kysely<Database>, ctx: ValidationContext, chun
   // A site already owned by the user as its OneDrive, or sitting at the URL the move would use.
   const urlOwner = new Map<string, string>();
   for (const r of userRows) urlOwner.set(targetOneDriveUrl(ctx, r.user_principal_name), r.id);
-  const siteRows = await validationRepo.targetOneDrives(db, tid, chunk, [...urlOwner.keys()]);
+  const siteRows = await validationRepo.targetOneDrives(store, tid, chunk, [...urlOwner.keys()]);
   for (const s of siteRows) {
     const owner = (s.kind === 'OneDrive' && s.owner_user_id && users.has(s.owner_user_id) ? s.owner_user_id : undefined) ?? urlOwner.get(s.url_key);
     if (owner) users.get(owner)!.targetOneDriveUrl ??= s.url;
   }
 }
 
-async function loadSourceSide(db: Kysely<Database>, ctx: ValidationContext, bySource: Map<string, UserSnapshot>, scopeGroupIds: string[]): Promise<void> {
+async function loadSourceSide(store: Store, ctx: ValidationContext, bySource: Map<string, UserSnapshot>, scopeGroupIds: string[]): Promise<void> {
   const sid = ctx.source.id;
   const ids = [...bySource.keys()];
   const [userRows, recipientRows, memberRows, siteRows, meetingRows] = await Promise.all([
-    validationRepo.users(db, sid, ids),
-    validationRepo.recipients(db, sid, ids),
-    validationRepo.groupMemberships(db, sid, scopeGroupIds, ids),
-    validationRepo.sourceOneDrives(db, sid, ids),
-    validationRepo.meetingCounts(db, sid, ids),
+    validationRepo.users(store, sid, ids),
+    validationRepo.recipients(store, sid, ids),
+    validationRepo.groupMemberships(store, sid, scopeGroupIds, ids),
+    validationRepo.sourceOneDrives(store, sid, ids),
+    validationRepo.meetingCounts(store, sid, ids),
   ]);
   for (const r of userRows) bySource.get(r.id)!.sourceUser = toUser(r);
   for (const r of recipientRows) bySource.get(r.id)!.sourceRecipient = toRecipient(r);
@@ -94,7 +92,7 @@ async function loadSourceSide(db: Kysely<Database>, ctx: ValidationContext, bySo
   const byUpn = new Map<string, UserSnapshot>();
   for (const u of bySource.values()) if (u.sourceUser) byUpn.set(u.sourceUser.userPrincipalName.toLowerCase(), u);
   if (byUpn.size > 0) {
-    const maps = await validationRepo.spoUserMappings(db, ctx.target.id, [...byUpn.keys()]);
+    const maps = await validationRepo.spoUserMappings(store, ctx.target.id, [...byUpn.keys()]);
     for (const m of maps) {
       byUpn.get(m.source_upn_key)!.spoMapping = { sourceUpn: m.source_upn, targetUpn: m.target_upn, targetEmail: m.target_email, userType: m.user_type };
     }
@@ -107,7 +105,7 @@ async function loadSourceSide(db: Kysely<Database>, ctx: ValidationContext, bySo
     if (!prev || (prev.kind !== 'OneDrive' && s.kind === 'OneDrive')) chosen.set(s.owner_user_id!, s);
   }
   const live = [...chosen.values()].filter((s) => s.kind === 'OneDrive').map((s) => s.id);
-  const stats = await driveStats(db, sid, live);
+  const stats = await driveStats(store, sid, live);
   for (const [owner, s] of chosen) {
     const st = stats.get(s.id) ?? { items: 0, bytes: 0, longest: 0 };
     bySource.get(owner)!.sourceOneDrive = { id: s.id, url: s.url, kind: s.kind, state: s.state, itemCount: st.items, totalBytes: st.bytes, longestPathLength: st.longest };
@@ -115,10 +113,10 @@ async function loadSourceSide(db: Kysely<Database>, ctx: ValidationContext, bySo
 }
 
 /** Items (+ versions), bytes (+ version bytes) and the longest path per site: one aggregate plus the non-empty version lists. */
-async function driveStats(db: Kysely<Database>, tenantId: string, siteIds: string[]) {
+async function driveStats(store: Store, tenantId: string, siteIds: string[]) {
   const stats = new Map<string, { items: number; bytes: number; longest: number }>();
   if (siteIds.length === 0) return stats;
-  const { agg, versioned } = await validationRepo.driveStats(db, tenantId, siteIds);
+  const { agg, versioned } = await validationRepo.driveStats(store, tenantId, siteIds);
   for (const r of agg) stats.set(r.site_id, { items: Number(r.n), bytes: Number(r.bytes ?? 0), longest: Number(r.longest ?? 0) });
   for (const r of versioned) {
     const versions = parseJson<{ sizeBytes?: number }[]>(r.versions, []);

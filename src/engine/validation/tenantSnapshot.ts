@@ -1,12 +1,11 @@
 // One tenant's configuration for validation: tenant row and settings, accepted domains, apps and
 // service principals, OrgRels, migration endpoints, SPO relationships and the OrgRels' scope groups.
-import type { Kysely } from 'kysely';
-import type { Database } from '../../store/schema.js';
+import type { Store } from '../../store/db.js';
+import type { Handle } from '../../store/unitOfWork.js';
 import { validationRepo } from '../../store/validationRepo.js';
-import type { AppPermission } from '../../tenants/model.js';
-import { mergeSettings } from '../../tenants/normalize.js';
+import { mergeSettings, type AppPermission } from '../../domain/tenantVocabulary.js';
 import type { TenantSnapshot } from '../../domain/validation/types.js';
-import { parseJson } from './rows.js';
+import { parseJson } from '../../store/json.js';
 
 
 /** An unknown tenant: nothing configured, nothing provisioned, so every prerequisite fails. */
@@ -23,7 +22,8 @@ function absentTenant(id: string): TenantSnapshot {
   };
 }
 
-export async function loadTenant(db: Kysely<Database>, id: string): Promise<TenantSnapshot> {
+/** One tenant's snapshot, read through the store or a transaction (store.db from older callers). */
+export async function loadTenant(db: Handle | Store['db'], id: string): Promise<TenantSnapshot> {
   const { tenant, domains, apps, sps, rels, endpoints, spoRels } = await validationRepo.tenantConfig(db, id);
   if (!tenant) return absentTenant(id);
 

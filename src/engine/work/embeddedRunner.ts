@@ -7,11 +7,13 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import type { Store } from '../../store/db.js';
 import type { WorkItemsTable } from '../../store/schema.js';
+import { inTransaction } from '../../store/unitOfWork.js';
 import { workRepo } from '../../store/workRepo.js';
 import type { TaskList, WorkQueue } from '../queue.js';
 import { retryTimer, runItem, type ItemInfo, type Outcome } from './execute.js';
 import type { Producer } from './producer.js';
 import { realIso, RUNNER_DEFAULTS, type RunnerOptions } from './runnerOptions.js';
+import { TimerAlarm } from './timerAlarm.js';
 
 export class EmbeddedRunner {
   readonly workerId: string;
@@ -22,13 +24,14 @@ export class EmbeddedRunner {
   private running = 0;
   private pumping = false;
   private repump = false;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly alarm: TimerAlarm;
   private beat: NodeJS.Timeout | undefined;
   private completed: string[] = [];
   private settleWaiters: (() => void)[] = [];
 
   constructor(private readonly store: Store, private readonly clock: Clock, private readonly log: Logger, private readonly tasks: TaskList, private readonly producer: Producer, opts: RunnerOptions = {}) {
     this.o = { ...RUNNER_DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) } as Required<RunnerOptions>;
+    this.alarm = new TimerAlarm(store, clock, this.o.pollMs, () => this.wake());
     this.workerId = opts.workerId ?? `embedded-${process.pid}-${randomUUID().slice(0, 8)}`;
     // The queue handlers see: enqueue goes through the producer; notify wakes this runner.
     this.queue = {
@@ -58,7 +61,7 @@ export class EmbeddedRunner {
     if (!this.started) return this.settled();
     this.started = false;
     this.clock.off('advance', this.wake);
-    if (this.timer) clearTimeout(this.timer);
+    this.alarm.stop();
     if (this.beat) clearInterval(this.beat);
     this.abort.abort();
     await this.settled();
@@ -101,19 +104,21 @@ export class EmbeddedRunner {
   private async pump(): Promise<void> {
     this.pumping = true;
     try {
+      let next: number | null = null;
       do {
         this.repump = false;
-        await this.producer.promoteDue();
+        next = await this.producer.promoteDue();
         while (this.started && this.running < this.o.concurrency) {
           const items = await this.claim(this.o.concurrency - this.running);
           if (!items.length) break;
           for (const it of items) this.launch(it);
         }
       } while (this.repump && this.started);
-      if (this.started) await this.scheduleNext();
+      // Items launched above may add timers: they notify, which wakes this pump again.
+      if (this.started) await this.alarm.arm(next);
     } catch (err) {
       this.log.error({ err }, 'runner: pump failed');
-      if (this.started) this.timer = setTimeout(this.wake, this.o.pollMs);
+      if (this.started) this.alarm.retryLater();
     } finally {
       this.pumping = false;
       // A wake that came while the next timer was being scheduled must not wait for the poll.
@@ -121,17 +126,10 @@ export class EmbeddedRunner {
     }
   }
 
-  private async scheduleNext(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    const next = await workRepo.nextTimerAt(this.store.db);
-    const delay = next === undefined ? Infinity : this.clock.realDelayUntil(next);
-    this.timer = setTimeout(this.wake, Math.max(1, Math.min(delay, this.o.pollMs)));
-  }
-
   /** Deletes the finished items and claims the next ones in one transaction (one commit per batch, not two). */
   private async claim(limit: number): Promise<WorkItemsTable[]> {
     if (!this.completed.length) return workRepo.claimItems(this.store.db, this.workerId, this.clock.iso(), realIso(), limit);
-    return this.withCompleted((ids) => this.store.db.transaction().execute(async (trx) => {
+    return this.withCompleted((ids) => inTransaction(this.store, async (trx) => {
       await workRepo.completeItems(trx, this.workerId, ids);
       return workRepo.claimItems(trx, this.workerId, this.clock.iso(), realIso(), limit);
     }));
@@ -171,7 +169,7 @@ export class EmbeddedRunner {
   }
 
   private async fail(item: ItemInfo, outcome: Extract<Outcome, { ok: false }>): Promise<void> {
-    await this.store.db.transaction().execute(async (trx) => {
+    await inTransaction(this.store, async (trx) => {
       const row = await workRepo.takeLockedItem(trx, this.workerId, item.id);
       if (!row) return; // our lock was swept: the item belongs to another runner now
       const now = this.clock.nowMs();
@@ -188,7 +186,7 @@ export class EmbeddedRunner {
     await workRepo.heartbeat(this.store.db, this.workerId, [this.workerId], realIso(now));
     const before = realIso(now - this.o.staleMs);
     const stale = (await workRepo.staleWorkers(this.store.db, before)).filter((w) => w.id !== this.workerId);
-    const n = await this.store.db.transaction().execute(async (trx) => {
+    const n = await inTransaction(this.store, async (trx) => {
       const unlocked = stale.length ? await workRepo.unlockItems(trx, stale.flatMap((w) => w.lockIds)) : 0;
       await workRepo.removeWorkers(trx, stale.map((w) => w.id));
       return unlocked + (await workRepo.unlockOrphans(trx, before));

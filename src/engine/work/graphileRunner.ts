@@ -2,32 +2,45 @@
 // xtm's wrapper around each task adds what the port promises on both backends — retries in clock time
 // (as timers, graphile never sees a virtual run_at), PermanentError, dead letters — and a heartbeat so
 // the locks of a killed worker are released by the sweep (graphile's own reset waits 4 hours).
+//
+// Two graphile-worker pools share the work: the batched pool claims items in batches (its local queue)
+// and deletes finished ones in batches, one round trip per batch instead of per item; the serial pool
+// claims one item per fetch and takes only items of a named queue (their task identifier carries
+// SERIAL_SUFFIX). graphile-worker 0.17.3's batched fetch locks several jobs of one named queue at once
+// and runs them concurrently (graphile/worker#621, fixed after 0.17.3; 0.18 needs Node >= 22.18), so
+// named queues never reach the batched pool.
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Logger as GraphileLogger, run, type Runner, type Task, type TaskList as GraphileTaskList, type WorkerEvents } from 'graphile-worker';
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import type { Store } from '../../store/db.js';
-import { workRepo } from '../../store/workRepo.js';
+import { inTransaction } from '../../store/unitOfWork.js';
+import { SERIAL_SUFFIX, workRepo } from '../../store/workRepo.js';
 import type { TaskList, WorkQueue } from '../queue.js';
 import { retryTimer, runItem, type ItemInfo } from './execute.js';
 import type { Envelope, Producer } from './producer.js';
 import { realIso, RUNNER_DEFAULTS, type RunnerOptions } from './runnerOptions.js';
+import { TimerAlarm } from './timerAlarm.js';
 
 export class GraphileRunner {
   readonly workerId: string;
   readonly queue: WorkQueue;
   private readonly o: Required<Omit<RunnerOptions, 'workerId'>>;
   private readonly abort = new AbortController();
-  private runner: Runner | undefined;
+  private runners: Runner[] = [];
   private starting: Promise<void> | undefined;
   private beat: NodeJS.Timeout | undefined;
   private readonly lockIds = new Set<string>();
   private lastBeatMs = 0; // wall time of the last heartbeat that reached the database
   private running = 0;
+  private waking = false;
+  private again = false;
+  private readonly alarm: TimerAlarm;
 
   constructor(private readonly store: Store, private readonly clock: Clock, private readonly log: Logger, private readonly tasks: TaskList, private readonly producer: Producer, opts: RunnerOptions = {}) {
     this.o = { ...RUNNER_DEFAULTS, concurrency: 8, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) } as Required<RunnerOptions>;
+    this.alarm = new TimerAlarm(store, clock, this.o.pollMs, () => this.wake());
     this.workerId = opts.workerId ?? `graphile-${process.pid}-${randomUUID().slice(0, 8)}`;
     this.queue = {
       enqueue: (task, payload, o, trx) => producer.add([{ task, payload, opts: o }], trx),
@@ -36,7 +49,7 @@ export class GraphileRunner {
       start: () => void this.start(),
       stop: () => this.stop(),
       drain: () => this.drain(),
-      idle: () => (this.runner ? this.drain() : Promise.resolve()),
+      idle: () => (this.runners.length ? this.drain() : Promise.resolve()),
     };
   }
 
@@ -50,25 +63,29 @@ export class GraphileRunner {
     events.on('pool:create', ({ workerPool }) => this.lockIds.add(workerPool.id));
     events.on('worker:create', ({ worker }) => this.lockIds.add(worker.workerId));
     await this.heartbeatAndSweep();
-    this.runner = await run({
-      connectionString: this.store.location,
-      concurrency: this.o.concurrency,
-      maxPoolSize: this.o.concurrency + 2,
-      pollInterval: this.o.pollMs,
-      noHandleSignals: true,
-      parsedCronItems: [],
-      // Finished jobs are deleted together (graphile-worker's completion batching). Its batched claims
-      // (localQueue) stay off: in 0.17.3 they run a named queue's jobs concurrently (the contract suite
-      // saw six at once in one queue).
-      preset: { worker: { completeJobBatchDelay: 0 } },
-      events,
-      logger: new GraphileLogger(() => (level, message) => {
-        if (level === 'error') this.log.error(message);
-        else if (level === 'warning') this.log.warn(message);
-        else this.log.debug(message);
-      }),
-      taskList: this.wrapTasks(),
+    const logger = new GraphileLogger(() => (level, message) => {
+      if (level === 'error') this.log.error(message);
+      else if (level === 'warning') this.log.warn(message);
+      else this.log.debug(message);
     });
+    const common = { connectionString: this.store.location, pollInterval: this.o.pollMs, noHandleSignals: true, parsedCronItems: [], events, logger };
+    const { batched, serial } = this.wrapTasks();
+    // Finished jobs are deleted together (completeJobBatchDelay: 0 batches the completions of one tick).
+    // The local queue holds about as many items as run at once (claimBatch), so a second worker
+    // process finds work too.
+    try {
+      this.runners.push(await run({
+        ...common,
+        concurrency: this.o.concurrency,
+        maxPoolSize: this.o.concurrency + 2, // a pool grows on demand: the local queue itself uses one or two
+        preset: { worker: { completeJobBatchDelay: 0, localQueue: { size: Math.max(this.o.claimBatch, this.o.concurrency) } } },
+        taskList: batched,
+      }));
+      this.runners.push(await run({ ...common, concurrency: this.o.serialConcurrency, maxPoolSize: this.o.serialConcurrency + 2, preset: { worker: { completeJobBatchDelay: 0 } }, taskList: serial }));
+    } catch (err) {
+      for (const r of this.runners.splice(0)) await r.stop().catch(() => undefined);
+      throw err;
+    }
     await this.heartbeatAndSweep();
     this.clock.on('advance', this.wake);
     this.beat = setInterval(() => void this.heartbeatAndSweep().catch((err) => this.log.error({ err }, 'runner: heartbeat failed')), this.o.heartbeatMs);
@@ -80,14 +97,37 @@ export class GraphileRunner {
     this.clock.off('advance', this.wake);
     if (this.beat) clearInterval(this.beat);
     this.abort.abort();
-    if (this.runner) await this.runner.stop();
-    this.runner = undefined;
+    const runners = this.runners.splice(0); // wake() and the alarm see a stopped runner from here
+    this.alarm.stop();
+    for (const r of runners) await r.stop();
     await workRepo.removeWorkers(this.store.db, [this.workerId]);
   }
 
-  /** Clock moved or work was committed: move due timers into graphile (its NOTIFY wakes the workers). */
+  /**
+   * Clock moved, work was committed, or the alarm rang: move due timers into graphile (its NOTIFY wakes
+   * the workers) and set the alarm for the next one. Wakes that come while one runs are folded into one.
+   */
   readonly wake = (): void => {
-    void this.producer.promoteDue().catch((err) => this.log.error({ err }, 'runner: timer promotion failed'));
+    if (!this.runners.length) return;
+    if (this.waking) {
+      this.again = true;
+      return;
+    }
+    this.waking = true;
+    void (async () => {
+      let next: number | null = null;
+      do {
+        this.again = false;
+        next = await this.producer.promoteDue();
+      } while (this.again);
+      if (this.runners.length) await this.alarm.arm(next);
+    })().catch((err) => {
+      this.log.error({ err }, 'runner: timer promotion failed');
+      if (this.runners.length) this.alarm.retryLater();
+    }).finally(() => {
+      this.waking = false;
+      if (this.again) this.wake(); // came while the alarm was being set
+    });
   };
 
   async drain(): Promise<void> {
@@ -100,8 +140,10 @@ export class GraphileRunner {
     }
   }
 
-  private wrapTasks(): GraphileTaskList {
-    const out: GraphileTaskList = {};
+  /** Each task under its own name (batched pool) and with SERIAL_SUFFIX (serial pool: named queues). */
+  private wrapTasks(): { batched: GraphileTaskList; serial: GraphileTaskList } {
+    const batched: GraphileTaskList = {};
+    const serial: GraphileTaskList = {};
     for (const name of Object.keys(this.tasks)) {
       const task: Task = async (payload, helpers) => {
         const env = payload as Envelope;
@@ -121,7 +163,7 @@ export class GraphileRunner {
             return;
           }
           let lost = false;
-          await this.store.db.transaction().execute(async (trx) => {
+          await inTransaction(this.store, async (trx) => {
             const now = await workRepo.graphileJobKey(trx, item.id);
             // Another worker holds it now (our locks were swept): the retry or the dead letter is its call.
             if (!now || !this.holds(now.locked_by)) {
@@ -142,9 +184,10 @@ export class GraphileRunner {
           this.running--;
         }
       };
-      out[name] = task;
+      batched[name] = task;
+      serial[name + SERIAL_SUFFIX] = task;
     }
-    return out;
+    return { batched, serial };
   }
 
   private holds(lockedBy: string | null | undefined): boolean {
@@ -157,7 +200,7 @@ export class GraphileRunner {
     this.lastBeatMs = now;
     const stale = (await workRepo.staleWorkers(this.store.db, realIso(now - this.o.staleMs))).filter((w) => w.id !== this.workerId);
     if (!stale.length) return;
-    await this.store.db.transaction().execute(async (trx) => {
+    await inTransaction(this.store, async (trx) => {
       await workRepo.forceUnlockGraphile(trx, stale.flatMap((w) => w.lockIds));
       await workRepo.removeWorkers(trx, stale.map((w) => w.id));
     });

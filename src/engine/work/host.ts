@@ -4,10 +4,10 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import type { XtmConfig } from '../../config.js';
 import { openStore, type Store } from '../../store/db.js';
-import { readClockAnchors } from '../../store/settingsRepo.js';
 import type { ValidationExecutor } from '../jobs/validationPort.js';
 import { buildTasks } from '../tasks/index.js';
 import type { TaskList, WorkQueue } from '../queue.js';
+import { syncClock, type ClockSync } from './clockSync.js';
 import { EmbeddedRunner } from './embeddedRunner.js';
 import { GraphileRunner } from './graphileRunner.js';
 import { makeProducer } from './producer.js';
@@ -51,21 +51,17 @@ export async function startRunnerHost(o: { location: string; config: XtmConfig; 
 async function startOn(store: Store, o: Parameters<typeof startRunnerHost>[0]): Promise<RunnerHost> {
   const validate = await loadValidator(o.validate);
   const runner = makeRunner(store, o.clock, o.log, buildTasks({ config: o.config, clock: o.clock, validate }), o.runner);
-  let follow: NodeJS.Timeout | undefined;
+  let follow: ClockSync | undefined;
   if (o.followClockMs) {
-    const look = async () => {
-      const a = await readClockAnchors(store.db);
-      if (a) o.clock.follow(a);
-    };
-    await look();
-    follow = setInterval(() => void look().catch((err) => o.log.warn({ err }, 'worker: clock lookup failed')), o.followClockMs);
+    follow = syncClock(store, o.clock, o.log, { followMs: o.followClockMs });
+    await follow.look();
   }
   await runner.start();
   return {
     store,
     runner,
     async close() {
-      if (follow) clearInterval(follow);
+      follow?.stop();
       await runner.stop();
       await store.close();
     },

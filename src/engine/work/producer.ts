@@ -2,16 +2,15 @@
 // runnable queue of the backend; items due later wait as timers in clock time (work_timers), so
 // graphile-worker never sees a virtual run_at. promoteDue() is the clock service's half: it moves due
 // timers into the runnable queue, in one transaction per batch.
-import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../../clock.js';
 import type { Store } from '../../store/db.js';
-import type { Database, WorkItemsTable, WorkTimersTable } from '../../store/schema.js';
-import { workRepo } from '../../store/workRepo.js';
+import type { WorkItemsTable, WorkTimersTable } from '../../store/schema.js';
+import { inTransaction, type Tx } from '../../store/unitOfWork.js';
+import { graphileIdentifier, workRepo } from '../../store/workRepo.js';
 import { itemId } from './itemId.js';
 import type { EnqueueSpec } from '../queue.js';
 
 export type Backend = 'embedded' | 'graphile';
-type Db = Kysely<Database> | Transaction<Database>;
 
 /** graphile-worker's job payload: the task payload plus the attempts it already used and its budget. */
 export interface Envelope { p: unknown; a: number; m: number; q: string | null; k: string | null }
@@ -21,14 +20,15 @@ const PROMOTE_BATCH = 500;
 
 export interface Producer {
   backend: Backend;
-  add(items: readonly EnqueueSpec[], db?: Db): Promise<void>;
+  add(items: readonly EnqueueSpec[], db?: Tx): Promise<void>;
   /** Re-adds an item (a retry or a promoted timer) with its attempts carried; `runAtMs` in clock time. */
-  addTimerRows(rows: readonly WorkTimersTable[], db: Db): Promise<void>;
-  promoteDue(): Promise<number>;
+  addTimerRows(rows: readonly WorkTimersTable[], db: Tx): Promise<void>;
+  /** Moves due timers into the runnable queue; answers when the next timer is due (null: none left). */
+  promoteDue(): Promise<number | null>;
 }
 
 export function makeProducer(store: Store, clock: Clock, backend: Backend): Producer {
-  async function addRunnable(db: Db, rows: readonly WorkTimersTable[]): Promise<void> {
+  async function addRunnable(db: Tx, rows: readonly WorkTimersTable[]): Promise<void> {
     if (!rows.length) return;
     const keys = rows.map((r) => r.job_key).filter((k): k is string => k !== null);
     if (keys.length) await workRepo.removeTimerKeys(db, keys);
@@ -40,7 +40,7 @@ export function makeProducer(store: Store, clock: Clock, backend: Backend): Prod
       })));
     } else {
       await workRepo.addGraphileJobs(db, rows.map((r) => ({
-        identifier: r.task,
+        identifier: graphileIdentifier(r.task, r.queue_name),
         payload: { p: JSON.parse(r.payload), a: r.attempts, m: r.max_attempts, q: r.queue_name, k: r.job_key } satisfies Envelope,
         queue_name: r.queue_name,
         max_attempts: Math.max(1, r.max_attempts - r.attempts),
@@ -49,7 +49,7 @@ export function makeProducer(store: Store, clock: Clock, backend: Backend): Prod
     }
   }
 
-  async function addTimers(db: Db, rows: readonly WorkTimersTable[]): Promise<void> {
+  async function addTimers(db: Tx, rows: readonly WorkTimersTable[]): Promise<void> {
     if (!rows.length) return;
     const keys = rows.map((r) => r.job_key).filter((k): k is string => k !== null);
     if (keys.length) {
@@ -59,15 +59,15 @@ export function makeProducer(store: Store, clock: Clock, backend: Backend): Prod
     await workRepo.addTimers(db, dedupeByKey(rows));
   }
 
-  async function route(db: Db, rows: readonly WorkTimersTable[]): Promise<void> {
+  async function route(db: Tx, rows: readonly WorkTimersTable[]): Promise<void> {
     const nowIso = clock.iso();
     await addRunnable(db, rows.filter((r) => r.run_at <= nowIso));
     await addTimers(db, rows.filter((r) => r.run_at > nowIso));
   }
 
-  const inTrx = async (db: Db | undefined, fn: (db: Db) => Promise<void>) => {
+  const inTrx = async (db: Tx | undefined, fn: (db: Tx) => Promise<void>) => {
     if (db) return fn(db);
-    return store.db.transaction().execute(fn);
+    return inTransaction(store, fn);
   };
 
   return {
@@ -92,18 +92,15 @@ export function makeProducer(store: Store, clock: Clock, backend: Backend): Prod
       return route(db, rows);
     },
     async promoteDue() {
-      let moved = 0;
       for (;;) {
         const nowIso = clock.iso();
         const next = await workRepo.nextTimerAt(store.db);
-        if (next === undefined || next > Date.parse(nowIso)) return moved;
-        const n = await store.db.transaction().execute(async (trx) => {
+        if (next === undefined || next > Date.parse(nowIso)) return next ?? null;
+        // One batch per transaction; then look again (the answer is the next timer's time).
+        await inTransaction(store, async (trx) => {
           const due = await workRepo.takeDueTimers(trx, nowIso, PROMOTE_BATCH);
           await addRunnable(trx, due.map((t) => ({ ...t, payload: typeof t.payload === 'string' ? t.payload : JSON.stringify(t.payload) })));
-          return due.length;
         });
-        moved += n;
-        if (n < PROMOTE_BATCH) return moved;
       }
     },
   };

@@ -9,9 +9,16 @@ export interface RunnerOptions {
   /** A runner silent this long is dead: its locks are released (the stale-lock sweep). */
   staleMs?: number;
   workerId?: string;
+  /**
+   * PostgreSQL: items one claim takes at most (graphile-worker's local queue; at least `concurrency`).
+   * Claimed items wait in this worker, so a batch far above what it runs at once starves other workers.
+   */
+  claimBatch?: number;
+  /** Handlers in flight at once for items of named queues (PostgreSQL: the serial pool). */
+  serialConcurrency?: number;
 }
 
-export const RUNNER_DEFAULTS = { concurrency: 32, pollMs: 1000, heartbeatMs: 1000, staleMs: 5000 };
+export const RUNNER_DEFAULTS = { concurrency: 32, pollMs: 1000, heartbeatMs: 1000, staleMs: 5000, claimBatch: 0, serialConcurrency: 4 };
 
 export function realIso(ms = Date.now()): string {
   return new Date(ms).toISOString();

@@ -4,7 +4,7 @@ import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
 import { Errors } from '../errors.js';
 import { getApplication, getServicePrincipal, listApplications, listServicePrincipals } from '../../store/tenantsRepo.js';
-import { ApplicationInput, ServicePrincipalInput } from '../../tenants/objects.js';
+import { ApplicationInput, ServicePrincipalInput } from '../../tenants/inputSchemas.js';
 import { ADMIN, T, apply, created, list, lower, param, tenantOfReq } from './common.js';
 import { deleteApplication, deleteServicePrincipal } from '../../store/tenantDeletes.js';
 import { AdminList, AdminObject } from './schemas.js';

@@ -7,7 +7,7 @@ import { applyTenantChanges, type TenantChange } from '../../tenants/writers.js'
 import type { Issue } from '../../tenants/invariants.js';
 import { getTenant, type KeyPage, type KeyPaged } from '../../store/tenantsRepo.js';
 import { requestOrigin } from '../odataResponse.js';
-import type { TenantRecord } from '../../tenants/records.js';
+import type { TenantRecord } from '../../domain/tenantRecords.js';
 
 export const ADMIN = '/xtm/admin';
 export const T = `${ADMIN}/tenants/:tenant`;

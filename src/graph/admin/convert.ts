@@ -1,13 +1,10 @@
 // Stored records → input objects, so an update can read the current object, change a few fields and
 // send the whole object back through applyTenantChanges (which creates or replaces by natural key).
 import type { PermissionsTable, DriveItemsTable } from '../../store/schema.js';
-import type {
-  DriveItemInput, GroupInput, MigrationEndpointInput, OrganizationRelationshipInput, RecipientInput, SiteInput, SitePermissionInput,
-  SpoRelationshipInput, TenantInput, UserInput,
-} from '../../tenants/objects.js';
+import type { DriveItemInput, GroupInput, MigrationEndpointInput, OrganizationRelationshipInput, RecipientInput, SiteInput, SitePermissionInput, SpoRelationshipInput, TenantInput, UserInput } from '../../tenants/inputSchemas.js';
 import type {
   GroupRecord, MigrationEndpointRecord, OrganizationRelationshipRecord, RecipientRecord, SiteRecord, SpoRelationshipRecord, TenantRecord, UserRecord,
-} from '../../tenants/records.js';
+} from '../../domain/tenantRecords.js';
 
 export function tenantToInput(t: TenantRecord): TenantInput {
   return {

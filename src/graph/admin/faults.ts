@@ -4,7 +4,7 @@
 import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
 import { deleteFaults, listFaults, type FaultRow } from '../../store/faultsRepo.js';
-import { MigrationFaultInput } from '../../tenants/objects.faults.js';
+import { MigrationFaultInput } from '../../tenants/inputSchemas.faults.js';
 import { T, apply, created, list, query, tenantOfReq } from './common.js';
 import { requireUser } from './users.js';
 import { AdminList, AdminObject, QueryParams } from './schemas.js';

@@ -6,7 +6,7 @@ import type { AppDeps } from '../deps.js';
 import { Errors } from '../errors.js';
 import { getIdentityMapping, getTenant, getUser, listIdentityMappings } from '../../store/tenantsRepo.js';
 import { deleteIdentityMappings } from '../../store/tenantDeletes.js';
-import { IdentityMappingInput } from '../../tenants/objects.js';
+import { IdentityMappingInput } from '../../tenants/inputSchemas.js';
 import { T, apply, list, query, tenantOfReq } from './common.js';
 import { AdminList, AdminObject, QueryParams } from './schemas.js';
 import { NoContent, PathParams } from '../routeSchemas.js';

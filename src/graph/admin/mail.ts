@@ -3,7 +3,7 @@
 import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
 import { Errors } from '../errors.js';
-import { MailItemInput } from '../../tenants/objects.content.js';
+import { MailItemInput } from '../../tenants/inputSchemas.content.js';
 import { deriveGuid } from '../../tenants/ids.js';
 import { T, created, lower, param, tenantOfReq } from './common.js';
 import { requireUser } from './users.js';

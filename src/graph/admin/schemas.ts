@@ -1,12 +1,9 @@
 // Request bodies of the admin API that are not one of the tenant model's object schemas as such:
 // partial updates (every field optional) and the cmdlet-shaped bodies (licences, members, lock state).
 import { Type, type Static, type TObject, type TProperties } from 'typebox';
-import {
-  ApplicationInput, ChatInput, GroupInput, IdentityMappingInput, MeetingInput, MigrationEndpointInput, OrganizationRelationshipInput, RecipientInput,
-  ServicePrincipalInput, SiteInput, SpoGroupMappingInput, SpoRelationshipInput, SpoUserMappingInput, TenantInput, UserInput,
-} from '../../tenants/objects.js';
-import { SiteStates } from '../../tenants/objects.content.js';
-import { MigrationFaultInput } from '../../tenants/objects.faults.js';
+import { ApplicationInput, ChatInput, GroupInput, IdentityMappingInput, MeetingInput, MigrationEndpointInput, OrganizationRelationshipInput, RecipientInput, ServicePrincipalInput, SiteInput, SpoGroupMappingInput, SpoRelationshipInput, SpoUserMappingInput, TenantInput, UserInput } from '../../tenants/inputSchemas.js';
+import { SiteStates } from '../../tenants/inputSchemas.content.js';
+import { MigrationFaultInput } from '../../tenants/inputSchemas.faults.js';
 
 /** Every property optional, unknown ones refused: the PATCH form of an object schema. */
 function partial<P extends TProperties>(schema: TObject<P>, omit: readonly string[] = []) {

@@ -8,8 +8,8 @@ import {
   getOneDrive, getSite, getSiteByUrl, getSpoGroupMappingRow, getSpoUserMappingRow, getUser, pageSites, listSpoGroupMappingRows, listSpoRelationships,
   listSpoUserMappingRows, listTenants, siteIds, siteItemCount, siteItemRows, sitePermissionRows,
 } from '../../store/tenantsRepo.js';
-import { DriveItemInput, SiteInput, SpoGroupMappingInput, SpoRelationshipInput, SpoUserMappingInput } from '../../tenants/objects.js';
-import type { SiteRecord, TenantRecord } from '../../tenants/records.js';
+import { DriveItemInput, SiteInput, SpoGroupMappingInput, SpoRelationshipInput, SpoUserMappingInput } from '../../tenants/inputSchemas.js';
+import type { SiteRecord, TenantRecord } from '../../domain/tenantRecords.js';
 import { T, apply, created, list, lower, query, pageOf, paged, param, tenantOfReq } from './common.js';
 import { driveItemToInput, siteToInput } from './convert.js';
 import { deleteSpoGroupMapping, deleteSpoRelationship, deleteSpoUserMapping } from '../../store/tenantDeletes.js';

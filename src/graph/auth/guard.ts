@@ -1,7 +1,7 @@
 // Authentication and authorization for Graph routes: a verified bearer token, then one of the
 // route's permissions (app `roles` or delegated `scp`), then, for delegated callers, a directory role.
 import type { FastifyRequest } from 'fastify';
-import { DirectoryRoles, type DirectoryRoleName } from '../../tenants/model.js';
+import { DirectoryRoles, type DirectoryRoleName } from '../../domain/tenantVocabulary.js';
 import { Errors } from '../errors.js';
 import type { GraphApp } from '../app.js';
 import type { TokenAuthority } from './tokens.js';

@@ -16,7 +16,7 @@ export function identityRoutes(authority: TokenAuthority, key: SigningKey) {
       const { tenant } = req.params as { tenant: string };
       const tid = await authority.resolveTenant(tenant);
       if (!tid) return aadError(req, reply, new AadError(400, 'invalid_tenant', 90002, `Tenant '${tenant}' not found.`));
-      const base = requestOrigin(req);
+      const base = authority.issuerBase(requestOrigin(req));
       return {
         token_endpoint: `${base}/${tid}/oauth2/v2.0/token`,
         token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
@@ -51,7 +51,7 @@ export function identityRoutes(authority: TokenAuthority, key: SigningKey) {
       const basic = basicCredentials(req.headers.authorization);
       const clientId = form.client_id ?? basic?.id ?? '';
       const secret = form.client_secret ?? basic?.secret ?? '';
-      const base = requestOrigin(req);
+      const base = authority.issuerBase(requestOrigin(req));
       try {
         if (!/^application\/x-www-form-urlencoded/i.test(String(req.headers['content-type'] ?? ''))) {
           throw new AadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'grant_type'.");
@@ -64,7 +64,7 @@ export function identityRoutes(authority: TokenAuthority, key: SigningKey) {
             token = await authority.clientCredentials(tenant, clientId, secret, form.scope ?? '', base);
             break;
           case 'password':
-            token = await authority.password(tenant, clientId, form.username ?? '', form.password ?? '', form.scope ?? '', base);
+            token = await authority.password(tenant, clientId, form.username ?? '', form.password ?? '', form.scope ?? '', base, req.ip);
             break;
           case undefined:
             throw new AadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'grant_type'.");

@@ -3,15 +3,18 @@
 // Token lifetime uses wall-clock time, not the migration clock: clients cache tokens by real expiry
 // (see docs/decisions.md); the wall clock is injectable so tests need not wait for a token to expire.
 // A token is accepted only with a signature by this authority, `exp`, a known tenant in `tid`, and
-// `iss` = `<this server's origin>/<tid>/v2.0` (the tenant's authority on one of xtm's listeners).
+// `iss` = `<this server's origin>/<tid>/v2.0` (the tenant's authority on one of xtm's listeners), or
+// `<public URL>/<tid>/v2.0` when the service has one (--public-url): replicas behind a load balancer
+// share the signing key (keys.ts) and that issuer, so each accepts every replica's tokens.
 import { randomUUID } from 'node:crypto';
 import { secretMatches } from '../../tenants/secrets.js';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import type { Store } from '../../store/db.js';
 import { authRepo } from '../../store/authRepo.js';
-import { DirectoryRoles, Resources, type AppPermission } from '../../tenants/model.js';
+import { DirectoryRoles, Resources, type AppPermission } from '../../domain/tenantVocabulary.js';
 import { Errors } from '../errors.js';
 import type { SigningKey } from './keys.js';
+import { lockoutPolicyFromEnv, makeLockout, type LockoutPolicy } from './lockout.js';
 import type { Principal } from './principal.js';
 
 export const GRAPH_AUDIENCE = 'https://graph.microsoft.com';
@@ -38,7 +41,8 @@ export class AadError extends Error {
 export interface TokenAuthority {
   resolveTenant(idOrDomain: string): Promise<string | undefined>;
   clientCredentials(tenantRef: string, clientId: string, clientSecret: string, scope: string, issuerBase: string): Promise<string>;
-  password(tenantRef: string, clientId: string, username: string, password: string, scope: string, issuerBase: string): Promise<string>;
+  /** `source` is the caller's address: smart lockout counts failures per user and source. */
+  password(tenantRef: string, clientId: string, username: string, password: string, scope: string, issuerBase: string, source?: string): Promise<string>;
   /** Issues an app token without the secret (admin CLI only: it already holds the store). */
   appToken(tenantId: string, clientId: string | undefined, issuerBase: string): Promise<string>;
   /** Issues a delegated token for a user without a password (admin CLI / control plane only). */
@@ -49,6 +53,8 @@ export interface TokenAuthority {
   verifyCached(token: string, origin?: string): Principal | undefined;
   /** The listeners' origins (set once listening): tokens issued on any of them are accepted on all. */
   setOrigins(origins: string[]): void;
+  /** The authority base a token requested on `origin` is issued by: the public URL when configured. */
+  issuerBase(origin: string): string;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
@@ -64,9 +70,11 @@ function originKey(origin: string): string | undefined {
   }
 }
 
-export function makeTokenAuthority(store: Store, key: SigningKey, lifetimeSec: number, wallNow: () => number = Date.now): TokenAuthority {
+export function makeTokenAuthority(store: Store, key: SigningKey, lifetimeSec: number, wallNow: () => number = Date.now, publicUrl: string | null = null, lockoutPolicy: LockoutPolicy = lockoutPolicyFromEnv()): TokenAuthority {
+  const lockout = makeLockout(store, lockoutPolicy, wallNow);
   const cache = new Map<string, { p: Principal; exp: number; issuerBase: string }>();
   const listenerKeys = new Set<string>();
+  const publicBase = publicUrl?.replace(/\/+$/, '');
   const acceptedIssuers = new Map<string, boolean>(); // `${origin} ${issuerBase}` -> accepted
 
   function verifyCached(token: string, origin?: string): Principal | undefined {
@@ -81,7 +89,7 @@ export function makeTokenAuthority(store: Store, key: SigningKey, lifetimeSec: n
   }
 
   function issuerAccepted(issuerBase: string, origin: string | undefined): boolean {
-    if (issuerBase === origin) return true;
+    if (issuerBase === origin || issuerBase === publicBase) return true;
     const memo = `${origin ?? ''} ${issuerBase}`;
     let ok = acceptedIssuers.get(memo);
     if (ok === undefined) {
@@ -138,17 +146,24 @@ export function makeTokenAuthority(store: Store, key: SigningKey, lifetimeSec: n
       const sp = await servicePrincipal(tenantId, clientId);
       const app = await authRepo.application(store.db, clientId.toLowerCase());
       const secrets = app ? (JSON.parse(app.secrets) as { sha256: string }[]) : [];
-      const match = secrets.some((s) => secretMatches(clientSecret, s.sha256));
+      let match = false;
+      for (const s of secrets) if (!match && (await secretMatches(clientSecret, s.sha256))) match = true;
       if (!match) throw new AadError(401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`);
       return appClaims(sp, tenantId, issuerBase);
     },
-    async password(tenantRef, clientId, username, password, scope, issuerBase) {
+    async password(tenantRef, clientId, username, password, scope, issuerBase, source = '') {
       const tenantId = await requireTenant(tenantRef);
       const sp = await servicePrincipal(tenantId, clientId);
+      const lockKey = { tenantId, userKey: username.toLowerCase(), source };
+      if ((await lockout.lockedFor(lockKey)) > 0) {
+        throw new AadError(400, 'invalid_grant', 50053, "The account is locked, you've tried to sign in too many times with an incorrect user ID or password.");
+      }
       const user = await userByUpn(tenantId, username);
-      if (!user || !user.password || !secretMatches(password, user.password) || !user.account_enabled) {
+      if (!user || !user.password || !(await secretMatches(password, user.password)) || !user.account_enabled) {
+        await lockout.recordFailure(lockKey);
         throw new AadError(400, 'invalid_grant', 50126, 'Error validating credentials due to invalid username or password.');
       }
+      await lockout.recordSuccess(lockKey);
       const requested = scope.split(/\s+/).filter(Boolean);
       const delegated = graphPermissions(sp);
       const scp = requested.some((s) => s.endsWith('/.default')) ? delegated : requested.map((s) => s.replace(/^https:\/\/graph\.microsoft\.com\//i, '')).filter((s) => delegated.includes(s));
@@ -170,6 +185,7 @@ export function makeTokenAuthority(store: Store, key: SigningKey, lifetimeSec: n
       const scp = scopes ?? ['CrossTenantContentMigration.ReadWrite.All', 'SharePointCrossTenantMigration.Manage.All', 'User.Read.All'];
       return userClaims(user, GRAPH_APP_ID, scp, tenantId, issuerBase);
     },
+    issuerBase: (origin) => publicBase ?? origin,
     setOrigins(origins) {
       for (const o of origins) {
         const k = originKey(o);

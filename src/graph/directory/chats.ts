@@ -6,7 +6,12 @@ import type { AppDeps } from '../deps.js';
 import { Errors } from '../errors.js';
 import { sendCollection, type CollectionSpec } from '../collection.js';
 import type { FieldMap } from '../odata/fields.js';
-import { DirectoryPermissions } from './permissions.js';
+import { ContentWritePermissions, DirectoryPermissions } from './permissions.js';
+import { Type } from 'typebox';
+import { GraphError } from '../errors.js';
+import { principalOf } from '../auth/guard.js';
+import { metadataContext, sendOData } from '../odataResponse.js';
+import { inTransaction } from '../../store/unitOfWork.js';
 import { collectionOptions, keyed, keyParam, parseJson, requireUser, sendEntity, tenantOf, type Entity } from './common.js';
 import { chatsRepo, type ChatMemberRow as MemberRow, type ChatMessageRow as MessageRow, type ChatRow } from '../../store/chatsRepo.js';
 
@@ -40,6 +45,11 @@ const chatOptions = collectionOptions({ typeName: 'microsoft.graph.chat', fields
 const memberOptions = collectionOptions({ typeName: 'microsoft.graph.conversationMember', fields: MEMBER_FIELDS, selectable: MEMBER_PROPERTIES, orderBy: [], keyColumn: 'm.user_id' });
 const messageOptions = collectionOptions({ typeName: 'microsoft.graph.chatMessage', fields: MESSAGE_FIELDS, selectable: MESSAGE_PROPERTIES, orderBy: [{ field: 'createdDateTime', direction: 'desc' }], keyColumn: 'm.id', pageSize: 50 });
 
+
+const ChatMessageBody = Type.Object({
+  body: Type.Object({ contentType: Type.Optional(Type.Union([Type.Literal('text'), Type.Literal('html')])), content: Type.String({ minLength: 1, maxLength: 28_000 }) }, { additionalProperties: false }),
+  from: Type.Optional(Type.Object({ user: Type.Optional(Type.Object({ id: Type.String({ maxLength: 64 }) }, { additionalProperties: true })) }, { additionalProperties: true })),
+}, { additionalProperties: true });
 
 function chatToGraph(c: ChatRow): Entity {
   return {
@@ -136,6 +146,19 @@ export function chatRoutes(app: GraphApp, deps: AppDeps): void {
         options: messageOptions, contextPath: `${keyed('chats', c.id)}/messages`, toEntity: messageToGraph,
         source: chatsRepo.messages(db, c.tenant_id, c.id),
       } satisfies CollectionSpec<MessageRow, Entity>);
+    });
+    // Posting a message: the sender is the signed-in user (delegated), who must be a member; an app may name
+    // a member in `from` (xtm allows app-only posts so tools can stage chats). A migrated chat refuses posts.
+    app.post(`${prefix}/messages`, { config: { permissions: ContentWritePermissions.chats, graphType: 'microsoft.graph.chatMessage' }, schema: { body: ChatMessageBody } }, async (req, reply) => {
+      const c = await chat(req);
+      if (await chatsRepo.migratedTo(db, c.tenant_id, c.id)) throw new GraphError(403, 'Forbidden', 'The chat was migrated to another tenant and is read-only.');
+      const p = principalOf(req);
+      const body = req.body as { body: { content: string }; from?: { user?: { id?: string } } };
+      const from = p.kind === 'user' ? p.objectId : body.from?.user?.id ?? null;
+      if (from && !(await chatsRepo.isMember(db, c.tenant_id, c.id, from))) throw Errors.forbidden('The sender is not a member of the chat.');
+      const id = await inTransaction(deps.store, (tx) => chatsRepo.postMessage(tx, { tenantId: c.tenant_id, chatId: c.id, fromUserId: from, body: body.body.content, nowMs: deps.clock.nowMs(), nowIso: deps.clock.iso() }));
+      const m = (await chatsRepo.message(db, c.tenant_id, c.id, id))!;
+      return sendOData(reply, 201, { '@odata.context': metadataContext(req, `${keyed('chats', c.id)}/messages/$entity`), ...messageToGraph(m) });
     });
     app.get(`${prefix}/messages/:messageId`, { config }, async (req, reply) => {
       const c = await chat(req);

@@ -1,8 +1,8 @@
 // Shared plumbing of the workload read endpoints: the caller's tenant, key segments, single-entity
 // answers with $select, collection options, and the user lookup every /users/{id}/… path starts with.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
-import type { Database, UsersTable } from '../../store/schema.js';
+import type { UsersTable } from '../../store/schema.js';
+import type { Store } from '../../store/db.js';
 import type { GraphError } from '../errors.js';
 import { principalOf } from '../auth/guard.js';
 import { metadataContext, parseKeySegment, sendOData } from '../odataResponse.js';
@@ -12,7 +12,8 @@ import type { FieldMap } from '../odata/fields.js';
 import { findUserRow } from '../../store/tenantsRepo.js';
 export { parseJson } from '../../store/json.js';
 
-export type Db = Kysely<Database>;
+/** The store's query handle, named without kysely (only store/ imports it). */
+export type Db = Store['db'];
 export type Entity = Record<string, unknown>;
 
 export const tenantOf = (req: FastifyRequest): string => principalOf(req).tenantId;

@@ -6,17 +6,15 @@ import type { AppDeps } from '../deps.js';
 import { Errors } from '../errors.js';
 import { sendCollection, type CollectionSpec } from '../collection.js';
 import type { FieldMap } from '../odata/fields.js';
-import type { SitesTable } from '../../store/schema.js';
 import { DirectoryPermissions } from './permissions.js';
-import { collectionOptions, keyParam, requireUser, sendEntity, tenantOf, type Entity } from './common.js';
+import { collectionOptions, keyParam, sendEntity, type Entity } from './common.js';
 import { directoryRepo } from '../../store/directoryRepo.js';
-import { driveRepo, type LibraryRef } from '../../store/driveRepo.js';
-import {
-  driveIdOf, driveItemToGraph, mimeOf, driveToGraph, permissionToGraph, rootToGraph, siteIdOfDrive, syntheticRootId,
-  type DriveContext, type DriveItemRow, type PermissionRow,
-} from './driveSerialize.js';
-import { requireSite } from './sites.js';
+import { driveRepo } from '../../store/driveRepo.js';
+import { driveItemToGraph, mimeOf, driveToGraph, permissionToGraph, type DriveItemRow, type PermissionRow } from './driveSerialize.js';
+import { driveResolver, type Ctx } from './driveContext.js';
 import { contentStream } from '../../tenants/fileContent.js';
+import { blobRepo } from '../../store/blobRepo.js';
+import { openBlobStore } from '../../store/blobStoreOpen.js';
 
 const ITEM_TYPE = 'microsoft.graph.driveItem';
 const ITEM_FIELDS: FieldMap = {
@@ -38,67 +36,18 @@ const permissionOptions = collectionOptions({
 
 const DRIVE_PROPERTIES = ['createdDateTime', 'description', 'id', 'lastModifiedDateTime', 'name', 'webUrl', 'driveType', 'createdBy', 'owner', 'quota'] as const;
 
-interface Ctx extends DriveContext { storedRoot: boolean }
-
 export function driveRoutes(app: GraphApp, deps: AppDeps): void {
   const db = deps.store.db;
   const config = { permissions: DirectoryPermissions.files };
+  const { context, locators, lib, rootParent, rootEntity, item } = driveResolver(deps.store);
+  const blobs = () => openBlobStore(deps.config.blobStore, deps.config.dataDir);
 
-  async function context(site: SitesTable): Promise<Ctx> {
-    const root = await driveRepo.rootId(db, { tenantId: site.tenant_id, siteId: site.id });
-    return { site, driveId: driveIdOf(site.id), rootId: root ?? syntheticRootId(site.id), storedRoot: root !== undefined };
-  }
-
-  /** The three ways to name a drive; each resolves inside the caller's tenant only. */
-  const locators: { prefix: string; site: (req: FastifyRequest) => Promise<SitesTable>; context: (req: FastifyRequest, c: Ctx) => string }[] = [
-    {
-      prefix: '/users/:userKey/drive',
-      site: async (req) => {
-        const user = await requireUser(db, tenantOf(req), keyParam(req, 'userKey'), Errors.resourceNotFound);
-        const s = await directoryRepo.oneDriveOf(db, user.tenant_id, user.id);
-        if (!s) throw Errors.mySiteNotFound();
-        return s;
-      },
-      context: (_req, c) => `users('${c.site.owner_user_id}')/drive`,
-    },
-    {
-      prefix: '/drives/:driveId',
-      site: async (req) => {
-        const siteId = siteIdOfDrive(keyParam(req, 'driveId'));
-        const s = siteId ? await directoryRepo.siteById(db, tenantOf(req), siteId) : undefined;
-        if (!s) throw Errors.driveNotFound();
-        return s;
-      },
-      context: (_req, c) => `drives('${c.driveId}')`,
-    },
-    {
-      prefix: '/sites/:siteKey/drive',
-      site: (req) => requireSite(db, tenantOf(req), keyParam(req, 'siteKey')),
-      context: (req) => `sites('${keyParam(req, 'siteKey')}')/drive`,
-    },
-  ];
-
-  const lib = (ctx: Ctx): LibraryRef => ({ tenantId: ctx.site.tenant_id, siteId: ctx.site.id });
   const childrenSpec = (ctx: Ctx, parentId: string | null, contextPath: string): CollectionSpec<DriveItemRow, Entity> => ({
     options: itemOptions,
     contextPath,
     source: driveRepo.children(db, lib(ctx), parentId),
     toEntity: (r) => driveItemToGraph(ctx, r),
   });
-  /** Children of the root: parent_id = stored root row, or parent_id null when the library has none. */
-  const rootParent = (ctx: Ctx) => (ctx.storedRoot ? ctx.rootId : null);
-
-  async function rootEntity(ctx: Ctx): Promise<Entity> {
-    return rootToGraph(ctx, await driveRepo.childCount(db, lib(ctx), rootParent(ctx)));
-  }
-
-  /** An item by id; the root answers to its id and to the alias `root`. */
-  async function item(ctx: Ctx, id: string): Promise<{ root: true } | { root: false; row: DriveItemRow }> {
-    if (id === ctx.rootId || id.toLowerCase() === 'root') return { root: true };
-    const row = await driveRepo.item(db, lib(ctx), id);
-    if (!row) throw Errors.driveItemNotFound();
-    return { root: false, row };
-  }
 
   /** The item's own id, then each ancestor's, then '' (the site): where its permissions come from. */
   async function permissionSources(ctx: Ctx, row: DriveItemRow | null): Promise<string[]> {
@@ -162,14 +111,16 @@ export function driveRoutes(app: GraphApp, deps: AppDeps): void {
       const id = it.root ? ctx.rootId : it.row.id;
       return sendCollection(req, reply, permissionsSpec(ctx, sources[0]!, sources, `${loc.context(req, ctx)}/items('${id}')/permissions`));
     });
-    // The file's bytes (content-addressed: synthesized from its hash and size, see tenants/fileContent.ts).
-    // Graph answers 302 to a pre-authenticated download URL; xtm serves the bytes directly (same body).
+    // The file's bytes: uploaded ones from the blob store, generated ones synthesized from their hash
+    // (tenants/fileContent.ts). Graph answers 302 to a pre-authenticated download URL; xtm serves the bytes directly (same body).
     app.get(`${P}/items/:itemId/content`, { config }, async (req, reply) => {
       const ctx = await ctxOf(req);
       const it = await item(ctx, keyParam(req, 'itemId'));
       if (it.root || it.row.is_folder === 1 || !it.row.content_hash) throw Errors.driveItemNotFound();
-      return reply.code(200).header('content-type', mimeOf(it.row.name)).header('content-length', String(Number(it.row.size_bytes)))
-        .send(contentStream(it.row.content_hash, Number(it.row.size_bytes)));
+      const size = Number(it.row.size_bytes);
+      const stored = (await blobRepo.isStored(db, it.row.content_hash)) ? await (await blobs()).get(it.row.content_hash) : undefined;
+      return reply.code(200).header('content-type', mimeOf(it.row.name)).header('content-length', String(size))
+        .send(stored ?? contentStream(it.row.content_hash, size));
     });
     // Path addressing: …/root:/Projects/plan.docx (a trailing ':' is allowed).
     app.get(`${P}/root::/*`, { config }, async (req, reply) => {

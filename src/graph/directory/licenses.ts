@@ -1,8 +1,9 @@
 // Licences are stored as SKU part numbers (users.licenses). Graph shows them as assignedLicense
 // `{ disabledPlans: [], skuId }` and maps skuId ↔ skuPartNumber through /subscribedSkus, so xtm gives
 // every part number a stable name-based skuId (not Microsoft's real GUIDs, which xtm does not model).
-import { deriveGuid, isGuid } from '../../tenants/ids.js';
-import { Licenses } from '../../tenants/model.js';
+import { deriveGuid } from '../../tenants/ids.js';
+import { isGuid } from '../../domain/naturalKeys.js';
+import { Licenses } from '../../domain/tenantVocabulary.js';
 
 export const KNOWN_SKUS: readonly string[] = Object.values(Licenses);
 

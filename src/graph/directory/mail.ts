@@ -11,7 +11,7 @@ import type { MailItemsTable, UsersTable } from '../../store/schema.js';
 import { directoryRepo } from '../../store/directoryRepo.js';
 import { mailRepo, type FolderRow } from '../../store/mailRepo.js';
 import { DirectoryPermissions } from './permissions.js';
-import { collectionOptions, keyed, keyParam, requireUser, sendEntity, tenantOf, type Entity } from './common.js';
+import { collectionOptions, keyed, keyParam, requireUser, sendEntity, tenantOf, type Db, type Entity } from './common.js';
 import { eventToGraph, contactToGraph, messageToGraph } from './mailSerialize.js';
 
 /** Folders that are not mail folders (listed elsewhere in Graph) or hidden from /mailFolders. */
@@ -23,7 +23,7 @@ const FOLDER_FIELDS: FieldMap = {
   displayName: { column: 'f.display_name', type: 'string', caseInsensitive: true },
   parentFolderId: { column: 'f.parent_folder_id', type: 'string' },
 };
-const FOLDER_PROPERTIES = ['id', 'displayName', 'parentFolderId', 'childFolderCount', 'unreadItemCount', 'totalItemCount', 'isHidden'] as const;
+export const FOLDER_PROPERTIES = ['id', 'displayName', 'parentFolderId', 'childFolderCount', 'unreadItemCount', 'totalItemCount', 'isHidden'] as const;
 const folderOptions = collectionOptions({
   typeName: 'microsoft.graph.mailFolder', fields: FOLDER_FIELDS, selectable: FOLDER_PROPERTIES, orderBy: [{ field: 'displayName', direction: 'asc' }], keyColumn: 'f.id',
 });
@@ -45,23 +45,23 @@ const MESSAGE_FIELDS: FieldMap = {
 const EVENT_FIELDS: FieldMap = { ...COMMON_ITEM_FIELDS, subject: { column: 'subject', type: 'string', caseInsensitive: true }, 'start/dateTime': { column: 'received_at', type: 'datetime' } };
 const CONTACT_FIELDS: FieldMap = { ...COMMON_ITEM_FIELDS, displayName: { column: 'subject', type: 'string', caseInsensitive: true } };
 
-type ItemKind = 'message' | 'event' | 'contact';
-const KINDS: Record<ItemKind, { classes: string; typeName: string; set: string; fields: FieldMap; orderField: string; selectable: readonly string[]; toGraph: (r: MailItemsTable) => Entity }> = {
+export type ItemKind = 'message' | 'event' | 'contact';
+export const KINDS: Record<ItemKind, { classes: string; typeName: string; set: string; fields: FieldMap; orderField: string; selectable: readonly string[]; toGraph: (r: MailItemsTable) => Entity }> = {
   message: {
     classes: 'IPM.Note', typeName: 'microsoft.graph.message', set: 'messages', toGraph: messageToGraph, fields: MESSAGE_FIELDS, orderField: 'receivedDateTime',
     selectable: ['id', 'createdDateTime', 'lastModifiedDateTime', 'receivedDateTime', 'sentDateTime', 'hasAttachments', 'subject', 'bodyPreview', 'importance', 'parentFolderId', 'isRead', 'isDraft', 'body', 'sender', 'from', 'toRecipients', 'ccRecipients', 'bccRecipients'],
   },
   event: {
     classes: 'IPM.Appointment', typeName: 'microsoft.graph.event', set: 'events', toGraph: eventToGraph, fields: EVENT_FIELDS, orderField: 'createdDateTime',
-    selectable: ['id', 'createdDateTime', 'lastModifiedDateTime', 'subject', 'bodyPreview', 'isCancelled', 'start', 'end', 'organizer'],
+    selectable: ['id', 'createdDateTime', 'lastModifiedDateTime', 'subject', 'bodyPreview', 'body', 'isCancelled', 'isAllDay', 'start', 'end', 'location', 'attendees', 'organizer'],
   },
   contact: {
     classes: 'IPM.Contact', typeName: 'microsoft.graph.contact', set: 'contacts', toGraph: contactToGraph, fields: CONTACT_FIELDS, orderField: 'displayName',
-    selectable: ['id', 'createdDateTime', 'lastModifiedDateTime', 'parentFolderId', 'displayName', 'emailAddresses'],
+    selectable: ['id', 'createdDateTime', 'lastModifiedDateTime', 'parentFolderId', 'displayName', 'givenName', 'surname', 'emailAddresses', 'businessPhones', 'mobilePhone', 'companyName', 'jobTitle'],
   },
 };
 
-function folderToGraph(f: FolderRow): Entity {
+export function folderToGraph(f: FolderRow): Entity {
   return {
     id: f.id,
     displayName: f.display_name,
@@ -73,17 +73,19 @@ function folderToGraph(f: FolderRow): Entity {
   };
 }
 
+/** The mailbox owner: unknown user → ErrorInvalidUser; no mailbox (e.g. a MailUser, as a source is after cutover) → MailboxNotEnabledForRESTAPI. */
+export async function requireMailbox(db: Db, req: FastifyRequest): Promise<UsersTable> {
+  const user = await requireUser(db, tenantOf(req), keyParam(req, 'userKey'), Errors.invalidMailboxUser);
+  if ((await directoryRepo.recipientType(db, user.tenant_id, user.id)) !== 'UserMailbox') throw Errors.mailboxNotEnabled();
+  return user;
+}
+
 export function mailRoutes(app: GraphApp, deps: AppDeps): void {
   const db = deps.store.db;
   const mailConfig = { permissions: DirectoryPermissions.mail };
   const box = (user: UsersTable) => ({ tenantId: user.tenant_id, userId: user.id });
 
-  /** The mailbox owner: unknown user → ErrorInvalidUser; no mailbox (e.g. a MailUser) → MailboxNotEnabledForRESTAPI. */
-  async function mailboxOwner(req: FastifyRequest): Promise<UsersTable> {
-    const user = await requireUser(db, tenantOf(req), keyParam(req, 'userKey'), Errors.invalidMailboxUser);
-    if ((await directoryRepo.recipientType(db, user.tenant_id, user.id)) !== 'UserMailbox') throw Errors.mailboxNotEnabled();
-    return user;
-  }
+  const mailboxOwner = (req: FastifyRequest) => requireMailbox(db, req);
 
   /** A folder by id or by well-known name (inbox, sentitems, recoverableitemsdeletions…). */
   async function folder(req: FastifyRequest, user: UsersTable): Promise<FolderRow> {

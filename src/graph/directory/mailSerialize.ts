@@ -1,7 +1,11 @@
 // Mail items → Graph message / event / contact JSON. xtm keeps one row per item (subject, sender,
 // preview, read flag, times); properties it does not model get Graph's empty values.
-import type { MailItemsTable } from '../../store/schema.js';
+import type { MailItemRow as MailItemsTable } from '../../store/mailRepo.js';
+import { parseJson } from '../../store/json.js';
 import type { Entity } from './common.js';
+
+/** The properties written through Graph (content_docs), over the row's own. */
+const docOf = (m: MailItemsTable): Entity => (m.doc ? parseJson<Entity>(m.doc, {}) : {});
 
 const recipient = (address: string | null) => (address ? { emailAddress: { name: address, address } } : null);
 
@@ -26,6 +30,7 @@ export function messageToGraph(m: MailItemsTable): Entity {
     toRecipients: [],
     ccRecipients: [],
     bccRecipients: [],
+    ...docOf(m),
   };
 }
 
@@ -43,6 +48,7 @@ export function eventToGraph(m: MailItemsTable): Entity {
     start: { dateTime: graphTime(start), timeZone: 'UTC' },
     end: { dateTime: graphTime(start + 30 * 60_000), timeZone: 'UTC' },
     organizer: recipient(m.from_address),
+    ...docOf(m),
   };
 }
 
@@ -54,5 +60,6 @@ export function contactToGraph(m: MailItemsTable): Entity {
     parentFolderId: m.folder_id,
     displayName: m.subject,
     emailAddresses: m.from_address ? [{ name: m.subject, address: m.from_address }] : [],
+    ...docOf(m),
   };
 }

@@ -16,3 +16,13 @@ export const DirectoryPermissions = {
   sites: [...dir, 'Sites.Read.All', 'Sites.ReadWrite.All', 'Sites.FullControl.All'],
   chats: [...dir, 'Chat.Read.All', 'Chat.ReadWrite.All', 'Chat.ReadBasic.All', 'ChatMember.Read.All', 'ChatMessage.Read.All'],
 } as const;
+
+/** Writes need the workload's own write permission (application or delegated); directory roles do not open content. */
+export const ContentWritePermissions = {
+  files: ['Files.ReadWrite', 'Files.ReadWrite.All', 'Sites.ReadWrite.All', 'Sites.FullControl.All'],
+  mail: ['Mail.ReadWrite'],
+  mailSend: ['Mail.Send'],
+  calendars: ['Calendars.ReadWrite'],
+  contacts: ['Contacts.ReadWrite'],
+  chats: ['Chat.ReadWrite', 'Chat.ReadWrite.All', 'ChatMessage.Send'],
+} as const;

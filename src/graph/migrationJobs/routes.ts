@@ -17,6 +17,7 @@ import { JOB_FIELDS, TASK_FIELDS } from './fields.js';
 import { JobService } from '../../engine/jobs/jobService.js';
 import { jobProgress } from '../../engine/migration/progress.js';
 import { jobKeyOf } from './jobKey.js';
+import { nextPageLink, progressPage } from './progressPage.js';
 import { JobMessages } from '../../domain/jobStateMachine.js';
 import { noParameters } from '../requestChecks.js';
 import { JOB_TYPE, CreateJobBody, CancelResponseSchema, JobSchema, JOB_PROPERTIES, KeyParams, PatchJobBody, TASK_PROPERTIES, TaskSchema, UserParams, collectionOf } from './schemas.js';
@@ -181,7 +182,10 @@ export function migrationJobRoutes(app: GraphApp, deps: AppDeps): void {
   // xtm extensions (namespace xtm, not Graph's): progress and reconciliation; approval of skipped items.
   app.get(`${BASE}/:key/xtm.progress`, { config: read, schema: { params: KeyParams, response: { 200: entityOf('xtm.jobProgress') } } }, async (req, reply) => {
     const job = await jobs.resolve(tenantOf(req), keyOf(req));
-    return sendOData(reply, 200, { '@odata.context': metadataContext(req, 'xtm.jobProgress'), ...(await jobProgress(deps.store, job)) });
+    const page = progressPage(req.query as RawQuery);
+    const { more, ...doc } = await jobProgress(deps.store, job, page);
+    const next = more && page ? { '@odata.nextLink': nextPageLink(req, page) } : {};
+    return sendOData(reply, 200, { '@odata.context': metadataContext(req, 'xtm.jobProgress'), ...doc, ...next });
   });
   app.post(`${BASE}/:key/xtm.approveSkippedItems`, { config: write, schema: { params: KeyParams, body: NoBody, response: { 202: CancelResponseSchema } } }, async (req, reply) => {
     const job = await jobs.approveSkippedItems(tenantOf(req), keyOf(req));

@@ -1,4 +1,4 @@
-// Migration faults to rehearse, per source user, workload and kind (tenants/objects.faults.ts).
+// Migration faults to rehearse, per source user, workload and kind (tenants/inputSchemas.faults.ts).
 import type { Kysely } from 'kysely';
 import type { StoreDialect } from '../db.js';
 import { columnTypes } from './types.js';

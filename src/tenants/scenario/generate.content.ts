@@ -2,9 +2,11 @@
 // only B-tree inserts) and yields after each person so an async sink can flush. Each person and content
 // kind has its own seeded stream, so passes are independent and output is the same whatever the order.
 import { deriveGuid, guidSequence, isoFast as iso, oneDriveUrl, Prng } from '../ids.js';
-import { DEFAULT_QUOTAS, WELL_KNOWN_FOLDERS } from '../model.js';
-import { lower, mailItemIds, wellKnownFolders } from '../normalize.js';
-import { emitMailboxContent, recipientRow, type Emit } from '../rows.js';
+import { DEFAULT_QUOTAS, WELL_KNOWN_FOLDERS } from '../../domain/tenantVocabulary.js';
+import { lower } from '../../domain/naturalKeys.js';
+import { mailItemIds, wellKnownFolders } from '../normalize.js';
+import { emitMailboxContent, recipientRow } from '../tableRows.js';
+import type { Emit } from '../../store/tenantSink.js';
 import { teamsJoinUrl } from '../invariants.content.js';
 import { emitPersonDirectory, personRecords, type GenerationPlan, type Person } from './generate.js';
 import { CHAT_LINES, DRIVE_FOLDERS, FILE_EXTENSIONS, FILE_STEMS, PREVIEWS, SUBJECTS, TOPICS } from './words.js';

@@ -6,11 +6,12 @@
 import type { TenantIndex } from '../directoryIndex.js';
 import { aliasFromUpn, deriveGuid, legacyExchangeDn, oneDriveUrl, Prng, spoMappingId } from '../ids.js';
 import { at, type Checker } from '../invariants.js';
-import { DEFAULT_QUOTAS, GiB, Licenses, NO_HOLDS } from '../model.js';
-import { domainOf, lower } from '../normalize.js';
-import type { RecipientRecord, TenantRecord, UserRecord } from '../records.js';
-import type { Emit } from '../rows.js';
-import { recipientRow, userRow } from '../rows.js';
+import { DEFAULT_QUOTAS, GiB, Licenses, NO_HOLDS } from '../../domain/tenantVocabulary.js';
+import { domainOf } from '../normalize.js';
+import { lower } from '../../domain/naturalKeys.js';
+import type { RecipientRecord, TenantRecord, UserRecord } from '../../domain/tenantRecords.js';
+import type { Emit } from '../../store/tenantSink.js';
+import { recipientRow, userRow } from '../tableRows.js';
 import { FAULT_KINDS, type FaultKind } from './faults.js';
 import type { Generate } from './schema.js';
 import { FIRST_NAMES, LAST_NAMES } from './words.js';

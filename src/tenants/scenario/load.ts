@@ -4,13 +4,12 @@
 import { readFile } from 'node:fs/promises';
 import type { Clock } from '../../clock.js';
 import type { Store } from '../../store/db.js';
-import { withoutChangeTracking, withoutChangeTrackingSqlite } from '../../store/changesRepo.js';
 import { loadDirectoryIndex, loadTenantKeys, type TenantIndex } from '../directoryIndex.js';
 import { at, type Issue } from '../invariants.js';
-import { lower } from '../normalize.js';
+import { lower } from '../../domain/naturalKeys.js';
 import { prepareChanges, referencedTenants, type ChangeAt, type PreparedTenant, type TenantChange } from '../prepare.js';
-import { emitPrepared, type Emit } from '../rows.js';
-import { deleteTenantsKysely, deleteTenantsSqlite, kyselySink, sqliteSink, withRollbackJournal, type RowCounts } from '../../store/tenantSink.js';
+import { emitPrepared } from '../tableRows.js';
+import { replaceTenantsInBulk, type RowCounts } from '../../store/tenantSink.js';
 import type { FaultKind } from './faults.js';
 import { generatedRows } from './generate.content.js';
 import { planGeneration, type GenerationPlan } from './generate.js';
@@ -53,33 +52,10 @@ export async function loadScenario(store: Store, clock: Clock, source: ScenarioS
   if (gen && scopeRef) issues.push(...resolveScopeGroup(gen, scopeRef, prepared, index.tenant(gen.source.id)));
   if (issues.length) throw new ScenarioError(issues.map((i) => ({ file, ...parsed.locate(i.path), path: i.path, message: i.message })));
 
-  const emitListed = (emit: Emit) => {
+  const rows = await replaceTenantsInBulk(store, [...fileTenants], function* (emit) {
     for (const p of prepared) emitPrepared(p, emit, now, () => true);
-  };
-  let rows: RowCounts;
-  if (store.sqlite) {
-    const sqlite = store.sqlite;
-    // Hold Kysely's connection so no other query interleaves, then run one synchronous transaction.
-    // The change log gets one reset mark per tenant, not a row per item (see docs/decisions.md).
-    rows = await store.db.connection().execute(async () => withRollbackJournal(sqlite, () => sqlite.transaction(() =>
-      withoutChangeTrackingSqlite(sqlite, [...fileTenants], () => {
-        deleteTenantsSqlite(sqlite, [...fileTenants]);
-        const sink = sqliteSink(sqlite);
-        emitListed(sink.emit);
-        if (gen) for (const _ of generatedRows(gen, sink.emit, now));
-        sink.flush();
-        return sink.counts;
-      }))()));
-  } else {
-    rows = await store.db.transaction().execute((trx) => withoutChangeTracking(trx, [...fileTenants], async () => {
-      await deleteTenantsKysely(trx, [...fileTenants]);
-      const sink = kyselySink(trx);
-      emitListed(sink.emit);
-      if (gen) for (const _ of generatedRows(gen, sink.emit, now)) await sink.flushIfFull();
-      await sink.flush();
-      return sink.counts;
-    }));
-  }
+    if (gen) yield* generatedRows(gen, emit, now);
+  });
   return report(scenario, file, rows, gen, (performance.now() - started) / 1000);
 }
 

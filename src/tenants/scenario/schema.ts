@@ -2,13 +2,9 @@
 // optional `generate` block for bulk content and per-user faults. Published as
 // scenarios/scenario.schema.json by scripts/gen-scenario-schema.ts.
 import { Type, type Static } from 'typebox';
-import {
-  ApplicationInput, ChatInput, DateTime, DomainName, GroupInput, Guid, IdentityMappingInput, MeetingInput, MigrationEndpointInput, Obj, Opt,
-  OrganizationRelationshipInput, Ref, ServicePrincipalInput, SiteInput, SpoGroupMappingInput, SpoRelationshipInput, SpoUserMappingInput,
-  TenantInput, Text, Upn, UserInput,
-} from '../objects.js';
+import { ApplicationInput, ChatInput, DateTime, DomainName, GroupInput, Guid, IdentityMappingInput, MeetingInput, MigrationEndpointInput, Obj, Opt, OrganizationRelationshipInput, Ref, ServicePrincipalInput, SiteInput, SpoGroupMappingInput, SpoRelationshipInput, SpoUserMappingInput, TenantInput, Text, Upn, UserInput } from '../inputSchemas.js';
 import { FAULT_KINDS, FAULTS } from './faults.js';
-import { MigrationFaultInput } from '../objects.faults.js';
+import { MigrationFaultInput } from '../inputSchemas.faults.js';
 
 export const SCENARIO_SCHEMA_ID = 'https://xtm.dev/schemas/scenario.schema.json';
 

@@ -25,6 +25,7 @@ export const directory: EdmModule = {
     ], {
       openType: true,
       navigation: [
+        nav('calendarView', collection(G('event')), true),
         nav('chats', collection(G('chat')), true),
         nav('contacts', collection(G('contact')), true),
         nav('drive', G('drive'), true),

@@ -39,6 +39,11 @@ export const files: EdmModule = {
       prop('link', G('sharingLink')),
       prop('roles', stringList),
     ]),
+    complex('uploadSession', [
+      prop('expirationDateTime', 'Edm.DateTimeOffset'),
+      prop('nextExpectedRanges', stringList),
+      prop('uploadUrl', 'Edm.String'),
+    ]),
     complex('itemReference', [
       prop('driveId', 'Edm.String'),
       prop('driveType', 'Edm.String'),
@@ -60,6 +65,11 @@ export const files: EdmModule = {
     complex('hashes', [prop('sha256Hash', 'Edm.String')]),
     complex('sharingLink', [prop('scope', 'Edm.String'), prop('type', 'Edm.String'), prop('webUrl', 'Edm.String')]),
     complex('sharePointIdentitySet', [prop('group', G('identity'))], { baseType: G('identitySet') }),
+  ],
+  // Writes and delta (src/graph/directory/driveWrites.ts, delta.ts).
+  operations: [
+    { kind: 'action', name: 'createUploadSession', bindingType: G('driveItem'), returnType: { type: G('uploadSession') } },
+    { kind: 'function', name: 'delta', bindingType: G('driveItem'), returnType: { type: collection(G('driveItem')) }, composable: true },
   ],
   container: [
     { kind: 'entitySet', name: 'drives', type: G('drive') },

@@ -53,4 +53,13 @@ export const outlook: EdmModule = {
     complex('typedEmailAddress', [], { baseType: G('emailAddress') }),
     enumType('importance', ['low', 'normal', 'high']),
   ],
+  // Writes and delta (src/graph/directory/mailWrites.ts, delta.ts).
+  operations: [
+    { kind: 'action', name: 'move', bindingType: G('message'), parameters: [prop('destinationId', 'Edm.String', false)], returnType: { type: G('message') } },
+    { kind: 'action', name: 'send', bindingType: G('message') },
+    { kind: 'action', name: 'sendMail', bindingType: G('user'), parameters: [prop('message', G('message'), false), prop('saveToSentItems', 'Edm.Boolean')] },
+    { kind: 'function', name: 'delta', bindingType: collection(G('message')), returnType: { type: collection(G('message')) }, composable: true },
+    { kind: 'function', name: 'delta', bindingType: collection(G('contact')), returnType: { type: collection(G('contact')) }, composable: true },
+    { kind: 'function', name: 'delta', bindingType: collection(G('event')), returnType: { type: collection(G('event')) }, composable: true },
+  ],
 };

@@ -1,7 +1,6 @@
-// Field builders and enumerations shared by the object schemas (objects.ts, objects.content.ts).
+// Field builders shared by the input schemas (inputSchemas.ts, inputSchemas.content.ts); the enumerations are in domain/tenantVocabulary.ts.
 import { Type, type TSchema } from 'typebox';
-import { GUID_PATTERN } from './ids.js';
-import { DirectoryRoles } from './model.js';
+import { GUID_PATTERN } from '../domain/naturalKeys.js';
 
 export const Guid = (description: string) => Type.String({ pattern: GUID_PATTERN, description });
 export const DateTime = (description: string) => Type.String({ format: 'date-time', description });
@@ -17,13 +16,3 @@ export const Opt = <T extends TSchema>(schema: T) => Type.Optional(schema);
 export const Toggle = (description: string) => Type.Optional(Type.Boolean({ description }));
 export const Obj = <P extends Record<string, TSchema>>(properties: P, description: string) =>
   Type.Object(properties, { additionalProperties: false, description });
-
-export const Clouds = ['Global', 'USGov', 'USGovHigh', 'DoD', 'China'] as const;
-export const AcceptedDomainTypes = ['Authoritative', 'InternalRelay', 'ExternalRelay'] as const;
-export const GroupTypes = ['Security', 'MailEnabledSecurity', 'Microsoft365', 'Distribution'] as const;
-export const MailboxMoveCapabilities = ['Inbound', 'Outbound', 'RemoteInbound', 'RemoteOutbound'] as const;
-export const IdentityMappingStates = ['Unmapped', 'Mapped', 'Completed'] as const;
-export const SpoUserTypes = ['none', 'regularUser', 'adminUser', 'guestUser'] as const;
-export const SpoGroupTypes = ['none', 'regularGroup', 'm365Group'] as const;
-export const DirectoryRoleNames = Object.keys(DirectoryRoles) as (keyof typeof DirectoryRoles)[];
-

@@ -113,3 +113,33 @@ export const DEFAULT_QUOTAS = {
   recoverableItemsQuotaBytes: 30 * GiB,
   oneDriveStorageQuotaBytes: 1024 * GiB,
 } as const;
+
+/** Stored settings: the defaults with whatever a tenant (or an older row) states on top, section by section. */
+export type TenantSettingsPatch = { [S in keyof TenantSettings]?: Partial<TenantSettings[S]> };
+export function mergeSettings(partial: TenantSettingsPatch | undefined): TenantSettings {
+  const d = DEFAULT_TENANT_SETTINGS;
+  return {
+    exchange: { ...d.exchange, ...partial?.exchange },
+    sharePoint: { ...d.sharePoint, ...partial?.sharePoint },
+    teams: { ...d.teams, ...partial?.teams },
+    orchestrator: { ...d.orchestrator, ...partial?.orchestrator },
+  };
+}
+
+// Enumerations of the modelled objects (the input schemas and the records share them).
+export const Clouds = ['Global', 'USGov', 'USGovHigh', 'DoD', 'China'] as const;
+export const AcceptedDomainTypes = ['Authoritative', 'InternalRelay', 'ExternalRelay'] as const;
+export const GroupTypes = ['Security', 'MailEnabledSecurity', 'Microsoft365', 'Distribution'] as const;
+export type GroupType = (typeof GroupTypes)[number];
+export const MailboxMoveCapabilities = ['Inbound', 'Outbound', 'RemoteInbound', 'RemoteOutbound'] as const;
+export const IdentityMappingStates = ['Unmapped', 'Mapped', 'Completed'] as const;
+export const SpoUserTypes = ['none', 'regularUser', 'adminUser', 'guestUser'] as const;
+export const SpoGroupTypes = ['none', 'regularGroup', 'm365Group'] as const;
+export const DirectoryRoleNames = Object.keys(DirectoryRoles) as DirectoryRoleName[];
+
+/** A group's type from Graph's groupTypes / mailEnabled / securityEnabled (as the groups table stores them). */
+export function groupTypeOf(groupTypes: string[], mailEnabled: boolean, securityEnabled: boolean): GroupType {
+  if (groupTypes.includes('Unified')) return 'Microsoft365';
+  if (securityEnabled) return mailEnabled ? 'MailEnabledSecurity' : 'Security';
+  return 'Distribution';
+}

@@ -1,16 +1,14 @@
 // TypeBox schemas of every modelled object, as written in scenario files and sent to the admin API.
 // They are the one source of validation and of the input types. Property names follow the Exchange /
 // Graph / SharePoint property each field stands for, in camelCase. Content objects (mail items, files,
-// chats, meetings) are in objects.content.ts.
+// chats, meetings) are in inputSchemas.content.ts.
 import { Type, type Static } from 'typebox';
-import { MailFolderInput, MailItemInput } from './objects.content.js';
-import {
-  AcceptedDomainTypes, Bytes, Clouds, DateTime, DirectoryRoleNames, DomainName, GroupTypes, Guid, HttpsUrl, IdentityMappingStates,
-  MailboxMoveCapabilities, Obj, Opt, Ref, SmtpAddress, SpoGroupTypes, SpoUserTypes, Text, Toggle, Upn,
-} from './objects.fields.js';
+import { MailFolderInput, MailItemInput } from './inputSchemas.content.js';
+import { AcceptedDomainTypes, Clouds, DirectoryRoleNames, GroupTypes, IdentityMappingStates, MailboxMoveCapabilities, SpoGroupTypes, SpoUserTypes } from '../domain/tenantVocabulary.js';
+import { Bytes, DateTime, DomainName, Guid, HttpsUrl, Obj, Opt, Ref, SmtpAddress, Text, Toggle, Upn } from './inputSchemas.fields.js';
 
-export * from './objects.fields.js';
-export * from './objects.content.js';
+export * from './inputSchemas.fields.js';
+export * from './inputSchemas.content.js';
 
 // ---- directory -------------------------------------------------------------------------------
 export const DomainInput = Obj({
@@ -214,4 +212,3 @@ export type SpoRelationshipInput = Static<typeof SpoRelationshipInput>;
 export type IdentityMappingInput = Static<typeof IdentityMappingInput>;
 export type SpoUserMappingInput = Static<typeof SpoUserMappingInput>;
 export type SpoGroupMappingInput = Static<typeof SpoGroupMappingInput>;
-export type GroupType = (typeof GroupTypes)[number];

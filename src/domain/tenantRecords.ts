@@ -1,7 +1,7 @@
 // The stored form of each object, as readers return it and as normalize() produces it: every default
 // filled in, references resolved to object ids. A record is also a valid input object (round trip).
-import type { AppPermission, DirectoryRoleName, IdentityMappingState, MailboxHolds, SiteKind, SiteState, TenantSettings } from './model.js';
-import type { GroupType } from './objects.js';
+import type { AppPermission, DirectoryRoleName, GroupType, IdentityMappingState, MailboxHolds, SiteKind, SiteState, TenantSettings } from './tenantVocabulary.js';
+import type { MigrationFaultKind } from './migrationFaultKinds.js';
 
 /** A domain of the tenant; which one is initial / default is on the tenant record. */
 export interface DomainRecord {
@@ -225,12 +225,12 @@ export interface MeetingRecord {
   joinUrl: string;
 }
 
-/** A migration fault with its defaults filled in (objects.faults.ts). */
+/** A migration fault with its defaults filled in (tenants/inputSchemas.faults.ts). */
 export interface MigrationFaultRecord {
   tenantId: string;
   userId: string;
   workload: 'Exchange' | 'ODSP' | 'Teams' | 'Meeting';
-  kind: import('./objects.faults.js').MigrationFaultKind;
+  kind: MigrationFaultKind;
   params: MigrationFaultParams;
 }
 
@@ -244,3 +244,11 @@ export interface MigrationFaultParams {
   changed?: number;
   deleted?: number;
 }
+
+// ---- the natural keys the directory index holds (tenants/directoryIndex.ts), never the content ----
+
+export interface UserKey { id: string; upn: string; recipientType: string | null; addresses: string[] }
+export interface GroupKey { id: string; displayName: string; mailNickname: string; mail: string | null; groupType: GroupType }
+export interface AppKey { appId: string; ownerTenantId: string; displayName: string; signInAudience: string; requiredPermissions: AppPermission[] }
+export interface SiteKey { id: string; urlKey: string; kind: string; ownerUserId: string | null }
+export interface OrgRelKey { id: string; name: string }

@@ -1,7 +1,7 @@
 // Schemas of listed content: mailbox folders and items, sites / OneDrives with files, chats, meetings.
 // Large tenants generate this content instead (scenario `generate`); these are for hand-written rows.
 import { Type, type Static } from 'typebox';
-import { Bytes, DateTime, Guid, HttpsUrl, Obj, Opt, Ref, SmtpAddress, Text, Toggle } from './objects.fields.js';
+import { Bytes, DateTime, Guid, HttpsUrl, Obj, Opt, Ref, SmtpAddress, Text, Toggle } from './inputSchemas.fields.js';
 
 export const SiteKinds = ['OneDrive', 'Site', 'GroupSite', 'Redirect'] as const;
 export const SiteStates = ['ReadWrite', 'ReadOnly', 'NoAccess'] as const;

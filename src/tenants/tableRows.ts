@@ -1,18 +1,17 @@
 // Records -> table rows, in the store's conventions (snake_case columns, JSON as text, booleans 0/1,
-// lower-cased keys). Rows go to an Emit callback so the same code feeds the SQLite prepared-statement
-// path and the Kysely path.
+// lower-cased keys). Rows go to an Emit callback (store/tenantSink.ts) so the same code feeds the SQLite
+// prepared-statement path and the Kysely path.
 import type { Database } from '../store/schema.js';
-import { folderLookup, lower, wellKnownFolders, type PreparedFolder, type PreparedMailItem, type PreparedUser } from './normalize.js';
+import type { Emit } from '../store/tenantSink.js';
+import { folderLookup, wellKnownFolders, type PreparedFolder, type PreparedMailItem, type PreparedUser } from './normalize.js';
+import { lower } from '../domain/naturalKeys.js';
 import type { PreparedChat, PreparedSite } from './invariants.content.js';
 import type { PreparedTenant } from './prepare.js';
-import type { GroupType } from './objects.js';
+import type { GroupType } from '../domain/tenantVocabulary.js';
 import type {
   ApplicationRecord, DriveItemRecord, GroupRecord, IdentityMappingRecord, MeetingRecord, MigrationEndpointRecord, MigrationFaultRecord, OrganizationRelationshipRecord,
   RecipientRecord, ServicePrincipalRecord, SpoGroupMappingRecord, SpoRelationshipRecord, SpoUserMappingRecord, TenantRecord, UserRecord,
-} from './records.js';
-
-export type TableName = keyof Database;
-export type Emit = <T extends TableName>(table: T, row: Database[T]) => void;
+} from '../domain/tenantRecords.js';
 
 const b = (x: boolean): number => (x ? 1 : 0);
 const json = (x: unknown): string => JSON.stringify(x);
@@ -84,13 +83,6 @@ export function emitGroup(g: GroupRecord, emit: Emit): void {
     security_enabled: b(g.groupType === 'Security' || g.groupType === 'MailEnabledSecurity'), created_at: g.createdDateTime,
   });
   for (const m of g.members) emit('group_members', { tenant_id: g.tenantId, group_id: g.id, member_id: m });
-}
-
-/** The inverse of emitGroup's columns. */
-export function groupTypeOf(groupTypes: string[], mailEnabled: boolean, securityEnabled: boolean): GroupType {
-  if (groupTypes.includes('Unified')) return 'Microsoft365';
-  if (securityEnabled) return mailEnabled ? 'MailEnabledSecurity' : 'Security';
-  return 'Distribution';
 }
 
 export function emitApplication(a: ApplicationRecord, emit: Emit): void {

@@ -1,0 +1,92 @@
+// What the migration tasks (engine/tasks/*) share: payload checks, loading a move, running a step with
+// the retry/fail policy, the chunk commit hook, mid-move faults and what follows a sync pass. Payloads
+// carry ids only; every handler re-reads state and does nothing when the job or the move has moved on,
+// so at-least-once delivery is harmless.
+import { isPermanentError, PermanentError, type TaskHelpers } from '../queue.js';
+import { jobsRepo } from '../../store/jobsRepo.js';
+import { migrationRepo, type Move } from '../../store/migrationRepo.js';
+import { inTransaction, type Tx } from '../../store/unitOfWork.js';
+import type { Workload } from '../../domain/enums.js';
+import type { MigrationJob } from '../../domain/job.js';
+import type { MovePhase } from '../../domain/movePhases.js';
+import { isMigrating } from '../../domain/jobStateMachine.js';
+import { failMove, MOVE_MAX_ATTEMPTS, PermanentMoveError, StaleMoveError, type MigrationDeps } from './orchestrator.js';
+import type { ChunkResult, SkippedItem, UserMove } from './workload.js';
+
+export interface JobRef { jobId: string; opSeq?: number }
+export interface MoveRef { jobId: string; userId: string; workload?: Workload }
+
+export function jobRef(p: unknown): JobRef {
+  const o = p as Partial<JobRef> | null;
+  if (!o || typeof o.jobId !== 'string') throw new PermanentError('invalid migration payload');
+  return o as JobRef;
+}
+
+export function moveRef(p: unknown): MoveRef {
+  const o = p as Partial<MoveRef> | null;
+  if (!o || typeof o.jobId !== 'string' || typeof o.userId !== 'string') throw new PermanentError('invalid move payload');
+  return o as MoveRef;
+}
+
+export const mergeSkipped = (a: SkippedItem[], b: SkippedItem[]): SkippedItem[] => {
+  const seen = new Set(a.map((s) => s.sourceItemId));
+  return [...a, ...b.filter((s) => !seen.has(s.sourceItemId))];
+};
+
+export function moveSteps(deps: MigrationDeps) {
+  const { clock } = deps;
+
+  /** Loads job + move; undefined when either is gone or the job no longer migrates. */
+  async function load(h: TaskHelpers, p: MoveRef, workload: Workload): Promise<{ job: MigrationJob; move: Move } | undefined> {
+    const job = await jobsRepo.byIdAnyTenant(h.store.db, p.jobId);
+    if (!job || !isMigrating(job)) return undefined;
+    const move = await migrationRepo.get(h.store.db, p.jobId, p.userId, workload);
+    return move ? { job, move } : undefined;
+  }
+
+  /** Runs a step of a move; a permanent error or the last attempt fails the move instead of retrying. */
+  async function guarded(h: TaskHelpers, job: MigrationJob, move: Move, step: () => Promise<void>): Promise<void> {
+    try {
+      await step();
+    } catch (e) {
+      if (e instanceof StaleMoveError) return;
+      const permanent = isPermanentError(e);
+      const last = h.attempt >= MOVE_MAX_ATTEMPTS;
+      if (!permanent && !last) throw e;
+      const err = e as Error & { code?: string };
+      const [code, message] = permanent
+        ? [err.code ?? 'MIGR-003', err.message]
+        : move.workload === 'Exchange' ? ['EXCH-15', `Max retry for user with id ${move.userId} reached.`] : ['MIGR-003', `User [${move.userId}] migration failed. Please retry user migration.`];
+      h.log.warn({ job: job.id, user: move.userId, workload: move.workload, err: err.message, permanent }, 'move failed');
+      await inTransaction(h.store, (tx) => failMove(tx, job, move, code, message, clock.iso()));
+    }
+  }
+
+  /** The chunk's commit hook: progress and cursor commit with the rows, only while the move is still in `phase`. */
+  const onChunk = (move: Move, phase: MovePhase, extra?: (tx: Tx, r: ChunkResult) => Promise<void>) => async (tx: Tx, r: ChunkResult) => {
+    const cur = await migrationRepo.get(tx, move.jobId, move.userId, move.workload);
+    if (!cur || cur.phase !== phase) throw new StaleMoveError();
+    await migrationRepo.addProgress(tx, move, r.items, r.bytes, r.cursor, clock.iso());
+    if (r.skipped.length > 0) await migrationRepo.patch(tx, move, { skipped: mergeSkipped(cur.skipped, r.skipped) });
+    if (extra) await extra(tx, r);
+  };
+
+  /** Mid-move faults due after `passes` sync passes change the source; one that stops the move fails it. */
+  async function midMoveFaults(h: TaskHelpers, um: UserMove, passes: number): Promise<void> {
+    const err = await deps.faults?.afterPass(um, 'Exchange', passes, h);
+    if (err) throw new PermanentMoveError(err.code, err.message);
+  }
+
+  /** After a sync pass: the cutover when it is due, else the next incremental pass when it comes before it. */
+  async function scheduleAfterSync(tx: Tx, h: TaskHelpers, job: MigrationJob, userId: string): Promise<void> {
+    const now = clock.nowMs();
+    const cutoverAt = Date.parse(job.completeAfterDateTime);
+    if (now >= cutoverAt) {
+      await h.queue.enqueue('migration.cutover', { jobId: job.id }, { jobKey: `cutover:${job.id}` }, tx);
+    } else if (now + deps.config.incrementalSyncIntervalMs < cutoverAt) {
+      await h.queue.enqueue('exchange.incremental', { jobId: job.id, userId }, { jobKey: `xinc:${job.id}:${userId}`, runAt: new Date(now + deps.config.incrementalSyncIntervalMs), maxAttempts: MOVE_MAX_ATTEMPTS }, tx);
+    }
+  }
+
+  return { load, guarded, onChunk, midMoveFaults, scheduleAfterSync };
+}

@@ -1,0 +1,119 @@
+// Throttling like Microsoft Graph, so clients rehearse back-off:
+// - A request budget per app and tenant (fixed window, wall-clock time): over it, 429 TooManyRequests
+//   with Retry-After (seconds until the window ends) and Graph's error body. Default 10,000 requests per
+//   600 s (Outlook's documented per-app-per-mailbox limit, applied per tenant); XTM_THROTTLE_BUDGET=
+//   "<requests>/<seconds>" or PUT /xtm/admin/throttling changes it ("0/…" = no budget).
+// - Faults: a share of the requests to chosen routes from chosen apps answers 429, 503 or 504 (with
+//   Retry-After), deterministically (the first matching request, then one in every 1/share), set through PUT /xtm/admin/throttling.
+// Counters live in this process (each replica throttles on its own, as Graph's front ends do).
+import { Type } from 'typebox';
+import type { FastifyRequest } from 'fastify';
+import type { GraphApp } from '../app.js';
+import type { AppDeps } from '../deps.js';
+import { GraphError } from '../errors.js';
+import { sendOData } from '../odataResponse.js';
+
+export interface Budget { requests: number; windowSeconds: number }
+export interface Fault {
+  /** Path patterns after the version segment, `*` matching one segment and `**` any rest: `/users/*\/messages`. */
+  routes: string[];
+  /** Client ids the fault applies to; empty = every app. */
+  appIds: string[];
+  status: 429 | 503 | 504;
+  /** Share of matching requests that fail, 0 < share ≤ 1. */
+  share: number;
+  retryAfterSeconds: number;
+}
+interface State { budget: Budget; faults: (Fault & { seen: number; re: RegExp })[]; windows: Map<string, { start: number; count: number }> }
+
+function budgetFromEnv(): Budget {
+  const m = /^(\d+)\/(\d+)$/.exec(process.env.XTM_THROTTLE_BUDGET ?? '');
+  return m ? { requests: Number(m[1]), windowSeconds: Math.max(1, Number(m[2])) } : { requests: 10_000, windowSeconds: 600 };
+}
+
+const states = new WeakMap<object, State>();
+function stateOf(deps: AppDeps): State {
+  let s = states.get(deps.store);
+  if (!s) {
+    s = { budget: budgetFromEnv(), faults: [], windows: new Map() };
+    states.set(deps.store, s);
+  }
+  return s;
+}
+
+const patternOf = (p: string) => new RegExp(`^${p.split('/').map((seg) => (seg === '**' ? '.*' : seg === '*' ? '[^/]+' : seg.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))).join('/')}/?$`, 'i');
+
+const tooMany = (retryAfter: number) => new GraphError(429, 'TooManyRequests', 'Too many requests. The application is throttled: retry after the number of seconds in the Retry-After header.', undefined, { 'retry-after': String(retryAfter) });
+const FAULT_ERRORS: Record<Fault['status'], (r: number) => GraphError> = {
+  429: tooMany,
+  503: (r) => new GraphError(503, 'serviceNotAvailable', 'The service is temporarily unavailable. Retry after the number of seconds in the Retry-After header.', undefined, { 'retry-after': String(r) }),
+  504: (r) => new GraphError(504, 'gatewayTimeout', 'The gateway timed out waiting for the service.', undefined, { 'retry-after': String(r) }),
+};
+
+/** Graph module: the budget and fault check on every authenticated Graph request (after the token is verified). */
+export function throttleModule(app: GraphApp, deps: AppDeps): void {
+  const now = () => Date.now();
+  app.addHook('onRequest', (req, _reply, done) => {
+    const p = req.principal;
+    if (!p) return done();
+    try {
+      check(stateOf(deps), req, p.appId, p.tenantId, now());
+      done();
+    } catch (e) {
+      done(e as Error);
+    }
+  });
+}
+
+function check(s: State, req: FastifyRequest, appId: string, tenantId: string, nowMs: number): void {
+  const path = (req.url.split('?')[0] ?? '').replace(/^\/(beta|v1\.0)(?=\/)/i, '');
+  for (const f of s.faults) {
+    if (f.appIds.length && !f.appIds.includes(appId.toLowerCase())) continue;
+    if (!f.re.test(path)) continue;
+    const n = f.seen++;
+    if (Math.ceil((n + 1) * f.share) > Math.ceil(n * f.share)) throw FAULT_ERRORS[f.status](f.retryAfterSeconds);
+  }
+  if (s.budget.requests <= 0) return;
+  const key = `${appId}|${tenantId}`;
+  const windowMs = s.budget.windowSeconds * 1000;
+  let w = s.windows.get(key);
+  if (!w || nowMs - w.start >= windowMs) {
+    w = { start: nowMs, count: 0 };
+    s.windows.set(key, w);
+    if (s.windows.size > 100_000) s.windows.clear();
+  }
+  if (++w.count > s.budget.requests) throw tooMany(Math.max(1, Math.ceil((w.start + windowMs - nowMs) / 1000)));
+}
+
+const FaultSchema = Type.Object({
+  routes: Type.Array(Type.String({ minLength: 1, maxLength: 512 }), { minItems: 1, maxItems: 50 }),
+  appIds: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 50 })),
+  status: Type.Union([Type.Literal(429), Type.Literal(503), Type.Literal(504)]),
+  share: Type.Number({ exclusiveMinimum: 0, maximum: 1 }),
+  retryAfterSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
+}, { additionalProperties: false });
+const ThrottlingBody = Type.Object({
+  budget: Type.Optional(Type.Object({ requests: Type.Integer({ minimum: 0, maximum: 100_000_000 }), windowSeconds: Type.Integer({ minimum: 1, maximum: 86_400 }) }, { additionalProperties: false })),
+  faults: Type.Optional(Type.Array(FaultSchema, { maxItems: 50 })),
+}, { additionalProperties: false });
+
+/** Root module: GET/PUT /xtm/admin/throttling (guarded by the admin key like every /xtm/admin route). */
+export function throttleAdminRoutes(app: GraphApp, deps: AppDeps): void {
+  const view = (s: State) => ({ budget: s.budget, faults: s.faults.map(({ routes, appIds, status, share, retryAfterSeconds }) => ({ routes, appIds, status, share, retryAfterSeconds })) });
+  app.get('/xtm/admin/throttling', async (_req, reply) => sendOData(reply, 200, view(stateOf(deps))));
+  app.put('/xtm/admin/throttling', { schema: { body: ThrottlingBody } }, async (req, reply) => {
+    const s = stateOf(deps);
+    const body = req.body as { budget?: Budget; faults?: (Omit<Fault, 'appIds' | 'retryAfterSeconds'> & { appIds?: string[]; retryAfterSeconds?: number })[] };
+    if (body.budget) {
+      s.budget = body.budget;
+      s.windows.clear();
+    }
+    if (body.faults) {
+      s.faults = body.faults.map((f) => ({
+        routes: f.routes, appIds: (f.appIds ?? []).map((a) => a.toLowerCase()), status: f.status, share: f.share, retryAfterSeconds: f.retryAfterSeconds ?? 1,
+        seen: 0, re: new RegExp(f.routes.map((r) => patternOf(r).source).join('|'), 'i'),
+      }));
+    }
+    return sendOData(reply, 200, view(s));
+  });
+}
