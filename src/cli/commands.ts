@@ -12,7 +12,7 @@ import { createServer } from '../server.js';
 import { openStore } from '../store/db.js';
 import { loadOrCreateSigningKey } from '../graph/auth/keys.js';
 import { makeTokenAuthority, AadError } from '../graph/auth/tokens.js';
-import { offlineValidate } from '../modules.js';
+import { validateOffline } from './validateCommand.js';
 import { seedCommand } from '../tenants/scenario/index.js';
 
 export const cliCommands = {
@@ -79,7 +79,7 @@ export const cliCommands = {
     }
   },
 
-  validate: (o: { scenario: string; job: string; json: boolean }) => offlineValidate(o),
+  validate: (o: { scenario: string; job: string; json: boolean }) => validateOffline(o),
 
   async clock(url: string, dataDir: string, advance?: string): Promise<number> {
     const headers = adminHeaders(dataDir);

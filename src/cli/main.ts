@@ -6,7 +6,7 @@ import { Command, Option } from 'commander';
 import { Clock } from '../clock.js';
 import { intFlag, portFlag, requireExistingStore, serverUrl, urlFlag, UsageError } from './flags.js';
 import { DEFAULTS, configFromEnv, type XtmConfig } from '../config.js';
-import { readAdminKey } from '../graph/adminAuth.js';
+import { readAdminKey } from '../graph/admin/auth.js';
 
 // Command implementations load on use: `xtm --help` and usage errors answer without loading the server.
 const cli = async () => (await import('./commands.js')).cliCommands;
