@@ -4,31 +4,26 @@ import pino, { type Logger } from 'pino';
 import { Clock } from './clock.js';
 import { DEFAULTS, type XtmConfig } from './config.js';
 import { openStore, type Store } from './store/db.js';
-import { buildApp, type GraphApp, type RouteModule } from './graph/app.js';
+import { buildApp, type GraphApp } from './graph/app.js';
 import type { AppDeps } from './graph/deps.js';
 import { loadOrCreateSharedAdminKey, loadOrCreateSigningKey } from './graph/auth/keys.js';
 import { makeTokenAuthority, type TokenAuthority } from './graph/auth/tokens.js';
-import { installAuth } from './graph/auth/guard.js';
-import { identityRoutes } from './graph/auth/identityRoutes.js';
-import { migrationJobRoutes } from './graph/migrationJobs/routes.js';
-import { adminClockRoutes, persistClock } from './graph/adminClock.js';
+import { persistClock } from './graph/admin/clock.js';
 import { readClockAnchors } from './store/settingsRepo.js';
 import { listTenants } from './store/tenantsRepo.js';
 import { directoryRepo } from './store/directoryRepo.js';
-import { adminAuthModule, isLoopback } from './graph/adminAuth.js';
-import { batchRoutes } from './graph/batch/routes.js';
-import { metadataRoutes } from './graph/metadata/routes.js';
-import { openApiRoutes } from './graph/openapi.js';
+import { isLoopback } from './graph/admin/auth.js';
+import { routeList } from './graph/routes.js';
 import type { ValidationExecutor } from './engine/jobs/validationPort.js';
 import { openWorkQueue, type ServerWorkQueue } from './engine/work/workQueue.js';
 import type { ModuleRef } from './engine/work/host.js';
 import type { RunnerOptions } from './engine/work/runnerOptions.js';
 import { loadOrCreateTls, type TlsMaterial } from './tls.js';
-import { extraRouteModules, scenarioLoader } from './modules.js';
-import { healthRoutes, requestLogModule, type Readiness } from './graph/health.js';
-import { makeMetrics, metricsRoutes } from './graph/metrics.js';
-import { loopbackHostModule } from './graph/hostCheck.js';
+import { loadScenarioFile } from './tenants/scenario/index.js';
+import type { Readiness } from './graph/health.js';
+import { makeMetrics } from './graph/metrics.js';
 import { acquireStoreOwnership, type StoreOwnership } from './store/ownerLock.js';
+import { logJobChanges } from './engine/jobs/jobLog.js';
 
 export interface XtmServer {
   deps: AppDeps;
@@ -78,7 +73,7 @@ export async function createServer(partial: Partial<XtmConfig> = {}, opts: { log
 
   const firstStart = await directoryRepo.isEmpty(store.db);
   if (firstStart && config.scenario) {
-    const report = await scenarioLoader(store, clock, config.scenario);
+    const report = await loadScenarioFile(store, clock, config.scenario);
     log.info({ scenario: config.scenario, tenants: report.tenants.map((t) => t.displayName), users: report.users, items: report.items.total, faultUsers: report.faults.length, seconds: +report.seconds.toFixed(2) }, 'scenario loaded');
   }
   // A scenario is loaded on first start only: say so when one was asked for and the store has tenants.
@@ -90,18 +85,16 @@ export async function createServer(partial: Partial<XtmConfig> = {}, opts: { log
   const queue = await openWorkQueue(store, clock, config, log, { validate: opts.validate, runner: opts.runner });
   const deps: AppDeps = { store, clock, config, queue, log };
   const metrics = makeMetrics(deps);
+  const stopJobLog = logJobChanges(log);
   const readiness: Readiness = { stopping: false };
-  // Without the admin key only loopback Host names are served (a DNS-rebinding page gets a 403).
-  const globalModules: RouteModule[] = [requestLogModule(metrics), admin ? adminAuthModule(admin.key) : loopbackHostModule];
 
-  const graphModules: RouteModule[] = [(app) => installAuth(app, authority), migrationJobRoutes, batchRoutes, metadataRoutes, ...extraRouteModules.graph];
-  const rootModules: RouteModule[] = [identityRoutes(authority, key), adminClockRoutes, healthRoutes(deps, readiness), metricsRoutes(metrics), openApiRoutes, ...extraRouteModules.root];
-  const http = await buildApp(deps, { graph: graphModules, root: rootModules, global: globalModules });
+  const routes = routeList({ authority, signingKey: key, adminKey: admin?.key, deps, readiness, metrics });
+  const http = await buildApp(deps, routes);
   let https: GraphApp | undefined;
   let tls: TlsMaterial | undefined;
   if (config.httpsPort !== null) {
     tls = await loadOrCreateTls(config.dataDir);
-    https = await buildApp(deps, { graph: graphModules, root: rootModules, global: globalModules }, { https: { key: tls.key, cert: tls.cert } });
+    https = await buildApp(deps, routes, { https: { key: tls.key, cert: tls.cert } });
   }
   if (config.worker) queue.start();
 
@@ -131,6 +124,7 @@ export async function createServer(partial: Partial<XtmConfig> = {}, opts: { log
       await Promise.all([listeners, work]);
       await store.close();
       owner?.release();
+      stopJobLog();
       log.info('stopped');
     },
   };

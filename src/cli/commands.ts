@@ -13,7 +13,7 @@ import { createServer } from '../server.js';
 import { openStore } from '../store/db.js';
 import { loadOrCreateSigningKey } from '../graph/auth/keys.js';
 import { makeTokenAuthority, AadError } from '../graph/auth/tokens.js';
-import { offlineValidate } from '../modules.js';
+import { validateOffline } from './validateCommand.js';
 import { seedCommand } from '../tenants/scenario/index.js';
 
 export const cliCommands = {
@@ -86,7 +86,7 @@ export const cliCommands = {
     }
   },
 
-  validate: (o: { scenario: string; job: string; json: boolean }) => offlineValidate(o),
+  validate: (o: { scenario: string; job: string; json: boolean }) => validateOffline(o),
 
   /** The clock (admin API): human text by default, JSON with --json. */
   async clock(c: XtmClient, o: { json: boolean; advance?: string; reset?: { to?: string } }): Promise<number> {

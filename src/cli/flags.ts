@@ -2,7 +2,7 @@
 // commands that talk to a running server find it from the same configuration as `xtm serve`.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readAdminKey } from '../graph/adminAuth.js';
+import { readAdminKey } from '../graph/admin/auth.js';
 
 export class UsageError extends Error {}
 

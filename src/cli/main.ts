@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import { Clock } from '../clock.js';
 import { intFlag, portFlag, requireExistingStore, serverUrl, urlFlag, UsageError } from './flags.js';
 import { DEFAULTS, configFromEnv, type XtmConfig } from '../config.js';
+import { readAdminKey } from '../graph/admin/auth.js';
 import { runCli, serverOptions, XtmClient } from './api.js';
 import { registerJobCommands } from './jobsCommands.js';
 import { registerSpCommands } from './spCommands.js';

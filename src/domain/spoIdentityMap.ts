@@ -95,9 +95,89 @@ function splitCsvLine(line: string): string[] | undefined {
   }
 }
 
-/** Parses a whole map (the upload replaces the map): every problem is reported with its row; nothing is returned partly. */
+/** C0 and C1 control characters and DEL: never part of a UPN, GUID, address or type name; CR and LF end a line. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** OWASP CSV injection: a cell a spreadsheet would read as a formula starts with one of these. */
+const FORMULA_LEAD = /^[=+\-@\t\r]/;
+/** At most this many problems are collected (a broken million-row file reports the first ones, in bounded memory). */
+const MAX_ISSUES = 1000;
+
+/**
+ * The map's CSV read line by line (an upload may be streamed): push() each line, then result() gives the
+ * whole map or throws every problem with its row and column. Nothing is returned partly.
+ */
+export class IdentityMapCsvParser {
+  readonly users: SpoUserMapping[] = [];
+  readonly groups: SpoGroupMapping[] = [];
+  private readonly issues: CsvIssue[] = [];
+  private row = 0;
+  private readonly seenUsers = new Map<string, number>();
+  private readonly seenUserTargets = new Map<string, number>();
+  private readonly seenGroups = new Map<string, number>();
+  private readonly seenGroupTargets = new Map<string, number>();
+
+  private issue(i: CsvIssue): void {
+    if (this.issues.length < MAX_ISSUES) this.issues.push(i);
+  }
+
+  push(rawLine: string): void {
+    const row = ++this.row;
+    const line = row === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine;
+    if (line.trim() === '') return;
+    const raw = splitCsvLine(line);
+    if (!raw) return this.issue({ row, message: 'unbalanced quotes' });
+    if (raw.length !== 6) return this.issue({ row, message: `expected 6 columns, found ${raw.length}` });
+    for (let c = 0; c < raw.length; c++) {
+      const bad = CONTROL.exec(raw[c]!);
+      if (bad) return this.issue({ row, column: c + 1, message: `column ${c + 1} contains the control character U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` });
+    }
+    // A cell the export escaped against formula injection ('=…) reads back as written.
+    const f = raw.map((v) => (v.startsWith("'") && FORMULA_LEAD.test(v.slice(1)) ? v.slice(1) : v));
+    const [kind, org, src, tgt, fifth, type] = f as [string, string, string, string, string, string];
+    const issue = (i: CsvIssue) => this.issue(i);
+    if (!GUID_RE.test(org)) issue({ row, column: 2, message: `SourceTenantCompanyID '${org}' is not a GUID` });
+    if (/^user$/i.test(kind)) {
+      if (!UPN_RE.test(src)) issue({ row, column: 3, message: `SourceUserUpn '${src}' is not a user principal name` });
+      if (!UPN_RE.test(tgt)) issue({ row, column: 4, message: `TargetUserUpn '${tgt}' is not a user principal name` });
+      if (fifth !== '' && !UPN_RE.test(fifth)) issue({ row, column: 5, message: `TargetUserEmail '${fifth}' is not an e-mail address` });
+      const userType = CSV_USER_TYPES[type.toLowerCase()];
+      if (!userType) issue({ row, column: 6, message: `UserType '${type}' is not one of None, RegularUser, AdminUser, GuestUser` });
+      const prev = this.seenUsers.get(src.toLowerCase());
+      if (prev) issue({ row, column: 3, message: `source user '${src}' is already mapped on row ${prev} (the map is one-to-one)` });
+      const prevT = this.seenUserTargets.get(tgt.toLowerCase());
+      if (prevT) issue({ row, column: 4, message: `target user '${tgt}' is already mapped on row ${prevT} (the map is one-to-one)` });
+      this.seenUsers.set(src.toLowerCase(), row);
+      this.seenUserTargets.set(tgt.toLowerCase(), row);
+      if (this.issues.length === 0) this.users.push({ sourceOrganizationId: org.toLowerCase(), sourceUserPrincipalName: src, targetUserPrincipalName: tgt, targetEmail: fifth || null, userType: userType ?? 'none' });
+    } else if (/^group$/i.test(kind)) {
+      if (!GUID_RE.test(src)) issue({ row, column: 3, message: `SourceGroupObjectID '${src}' is not a GUID` });
+      if (!GUID_RE.test(tgt)) issue({ row, column: 4, message: `TargetGroupObjectID '${tgt}' is not a GUID` });
+      const groupType = CSV_GROUP_TYPES[type.toLowerCase()];
+      if (!groupType) issue({ row, column: 6, message: `GroupType '${type}' is not one of None, RegularGroup, AdminGroup, O365Group` });
+      const prev = this.seenGroups.get(src.toLowerCase());
+      if (prev) issue({ row, column: 3, message: `source group '${src}' is already mapped on row ${prev} (the map is one-to-one)` });
+      const prevT = this.seenGroupTargets.get(tgt.toLowerCase());
+      if (prevT) issue({ row, column: 4, message: `target group '${tgt}' is already mapped on row ${prevT} (the map is one-to-one)` });
+      this.seenGroups.set(src.toLowerCase(), row);
+      this.seenGroupTargets.set(tgt.toLowerCase(), row);
+      if (this.issues.length === 0) this.groups.push({ sourceOrganizationId: org.toLowerCase(), sourceGroupId: src.toLowerCase(), targetGroupId: tgt.toLowerCase(), targetMailNickname: fifth || null, groupType: groupType ?? 'none' });
+    } else {
+      issue({ row, column: 1, message: `the first column is '${kind}'; it must be User or Group` });
+    }
+  }
+
+  /** The map, or every problem found. An import replaces the whole map, so a file without mappings is refused too. */
+  result(): { users: SpoUserMapping[]; groups: SpoGroupMapping[] } {
+    if (this.issues.length) throw new IdentityMapCsvError(this.issues);
+    if (this.users.length + this.groups.length === 0) {
+      throw new IdentityMapCsvError([{ row: 1, message: 'the file has no mappings; an import replaces the whole map, so an empty file would delete it (remove entries one by one instead)' }]);
+    }
+    return { users: this.users, groups: this.groups };
+  }
+}
+
+/** Parses a whole map held in memory (the upload replaces the map): every problem is reported with its row; nothing is returned partly. */
 export function parseIdentityMapCsv(input: Buffer | string): { users: SpoUserMapping[]; groups: SpoGroupMapping[] } {
-  const issues: CsvIssue[] = [];
   let text: string;
   if (typeof input === 'string') text = input;
   else {
@@ -107,55 +187,16 @@ export function parseIdentityMapCsv(input: Buffer | string): { users: SpoUserMap
       throw new IdentityMapCsvError([{ row: 1, message: 'the file is not valid UTF-8 text' }]);
     }
   }
-  text = text.replace(/^\uFEFF/, '');
-  const users: SpoUserMapping[] = [];
-  const groups: SpoGroupMapping[] = [];
-  const seenUsers = new Map<string, number>();
-  const seenUserTargets = new Map<string, number>();
-  const seenGroups = new Map<string, number>();
-  const seenGroupTargets = new Map<string, number>();
-  text.split(/\r?\n/).forEach((line, k) => {
-    const row = k + 1;
-    if (line.trim() === '') return;
-    const f = splitCsvLine(line);
-    if (!f) return void issues.push({ row, message: 'unbalanced quotes' });
-    if (f.length !== 6) return void issues.push({ row, message: `expected 6 columns, found ${f.length}` });
-    const [kind, org, src, tgt, fifth, type] = f as [string, string, string, string, string, string];
-    if (!GUID_RE.test(org)) issues.push({ row, column: 2, message: `SourceTenantCompanyID '${org}' is not a GUID` });
-    if (/^user$/i.test(kind)) {
-      if (!UPN_RE.test(src)) issues.push({ row, column: 3, message: `SourceUserUpn '${src}' is not a user principal name` });
-      if (!UPN_RE.test(tgt)) issues.push({ row, column: 4, message: `TargetUserUpn '${tgt}' is not a user principal name` });
-      if (fifth !== '' && !UPN_RE.test(fifth)) issues.push({ row, column: 5, message: `TargetUserEmail '${fifth}' is not an e-mail address` });
-      const userType = CSV_USER_TYPES[type.toLowerCase()];
-      if (!userType) issues.push({ row, column: 6, message: `UserType '${type}' is not one of None, RegularUser, AdminUser, GuestUser` });
-      const prev = seenUsers.get(src.toLowerCase());
-      if (prev) issues.push({ row, column: 3, message: `source user '${src}' is already mapped on row ${prev} (the map is one-to-one)` });
-      const prevT = seenUserTargets.get(tgt.toLowerCase());
-      if (prevT) issues.push({ row, column: 4, message: `target user '${tgt}' is already mapped on row ${prevT} (the map is one-to-one)` });
-      seenUsers.set(src.toLowerCase(), row);
-      seenUserTargets.set(tgt.toLowerCase(), row);
-      users.push({ sourceOrganizationId: org.toLowerCase(), sourceUserPrincipalName: src, targetUserPrincipalName: tgt, targetEmail: fifth || null, userType: userType ?? 'none' });
-    } else if (/^group$/i.test(kind)) {
-      if (!GUID_RE.test(src)) issues.push({ row, column: 3, message: `SourceGroupObjectID '${src}' is not a GUID` });
-      if (!GUID_RE.test(tgt)) issues.push({ row, column: 4, message: `TargetGroupObjectID '${tgt}' is not a GUID` });
-      const groupType = CSV_GROUP_TYPES[type.toLowerCase()];
-      if (!groupType) issues.push({ row, column: 6, message: `GroupType '${type}' is not one of None, RegularGroup, AdminGroup, O365Group` });
-      const prev = seenGroups.get(src.toLowerCase());
-      if (prev) issues.push({ row, column: 3, message: `source group '${src}' is already mapped on row ${prev} (the map is one-to-one)` });
-      const prevT = seenGroupTargets.get(tgt.toLowerCase());
-      if (prevT) issues.push({ row, column: 4, message: `target group '${tgt}' is already mapped on row ${prevT} (the map is one-to-one)` });
-      seenGroups.set(src.toLowerCase(), row);
-      seenGroupTargets.set(tgt.toLowerCase(), row);
-      groups.push({ sourceOrganizationId: org.toLowerCase(), sourceGroupId: src.toLowerCase(), targetGroupId: tgt.toLowerCase(), targetMailNickname: fifth || null, groupType: groupType ?? 'none' });
-    } else {
-      issues.push({ row, column: 1, message: `the first column is '${kind}'; it must be User or Group` });
-    }
-  });
-  if (issues.length) throw new IdentityMapCsvError(issues);
-  return { users, groups };
+  const parser = new IdentityMapCsvParser();
+  for (const line of text.split(/\r?\n/)) parser.push(line);
+  return parser.result();
 }
 
-const csvField = (v: string): string => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+/** One cell: a formula-leading value gets a leading ' and quotes (OWASP CSV injection); quotes, commas and line ends are quoted. */
+export const csvField = (v: string): string => {
+  if (FORMULA_LEAD.test(v)) return `"'${v.replace(/"/g, '""')}"`;
+  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+};
 
 export function formatIdentityMapCsv(users: readonly SpoUserMapping[], groups: readonly SpoGroupMapping[]): string {
   const lines = [

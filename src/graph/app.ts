@@ -14,15 +14,24 @@ import { invalidDateTime } from '../domain/jobInput.js';
 import { clientErrorHandler, drainRequestBody } from './clientErrors.js';
 import { parseDateTimeOffset } from '../domain/dateTime.js';
 import { ODataQueryError } from './odata/errors.js';
+import { withDollarPrefixes, type RawQuery } from './odata/query.js';
 import { rewriteKeySegments } from './odataResponse.js';
 import type { AppDeps } from './deps.js';
 import { installOpenApi } from './openapi.js';
+import { adminValidatorCompiler } from './admin/validate.js';
+import { installSchemaDefaults, unresolvedSegment } from './routeSchemas.js';
+import type { RouteList } from './routes.js';
 
 export type GraphApp = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
 
-export interface ServedRoute { method: string; url: string }
+/** A route a module registered, with its schema as completed by routeSchemas.ts (openapi.test.ts reads it). */
+export interface ServedRoute { method: string; url: string; schema?: Record<string, unknown> }
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** What the route's body must be, said when it is not a JSON object at all (default: Fastify's wording). */
+    bodyMessage?: string;
+  }
   interface FastifyInstance {
     /** Routes the feature modules registered (method, url as written), without the 405 fillers. */
     servedRoutes: ServedRoute[];
@@ -33,7 +42,7 @@ export type RouteModule = (app: GraphApp, deps: AppDeps) => Promise<void> | void
 
 const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] as const;
 
-export async function buildApp(deps: AppDeps, modules: { graph: RouteModule[]; root: RouteModule[]; global?: RouteModule[] }, opts: { https?: { key: string; cert: string } } = {}): Promise<GraphApp> {
+export async function buildApp(deps: AppDeps, modules: RouteList, opts: { https?: { key: string; cert: string } } = {}): Promise<GraphApp> {
   // A request's headers and body must arrive within requestTimeoutMs (slow-body clients are cut off),
   // checked every second rather than Node's default 30 s.
   const timeouts = { connectionsCheckingInterval: Math.min(1000, deps.config.requestTimeoutMs || 1000), headersTimeout: Math.min(60_000, deps.config.requestTimeoutMs || 60_000) };
@@ -52,7 +61,7 @@ export async function buildApp(deps: AppDeps, modules: { graph: RouteModule[]; r
     clientErrorHandler,
     rewriteUrl: (req: { url?: string }) => rewriteKeySegments(req.url ?? '/'),
     ajv: {
-      customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false, useDefaults: false, strict: false },
+      customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false, useDefaults: false, strict: false, verbose: true },
       // `format: 'date-time'` is the API's one Edm.DateTimeOffset parser (domain/dateTime.ts), not RFC 3339's.
       plugins: [formatsPlugin, (ajv: { addFormat(name: string, f: { type: string; validate: (s: string) => boolean }): unknown }) => ajv.addFormat('date-time', { type: 'string', validate: (v) => parseDateTimeOffset(v) !== undefined })],
     },
@@ -92,10 +101,17 @@ export async function buildApp(deps: AppDeps, modules: { graph: RouteModule[]; r
     if ((err as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE') await drainRequestBody(req.raw);
     return sendGraphError(req, reply, toGraphError(err, req), req.routeOptions?.config?.graphType);
   });
-  app.setNotFoundHandler((req, reply) => sendGraphError(req, reply, Errors.notFoundPath(req.method, req.url)));
+  // Under /beta and /v1.0 an unknown segment is Graph's 400; elsewhere (admin, identity) a plain 404.
+  app.setNotFoundHandler((req, reply) => sendGraphError(req, reply, /^\/(beta|v1\.0)(\/|$)/i.test(req.url) ? Errors.segmentNotFound(unresolvedSegment(req.url)) : Errors.notFoundPath(req.method, req.url)));
+
+  // Response schemas document and type the answers (and /openapi.json); they never reshape a payload:
+  // JSON.stringify writes exactly what a handler built, so a schema cannot silently drop or coerce a value.
+  app.setSerializerCompiler(() => (data: unknown) => JSON.stringify(data));
 
   // OpenAPI is collected from the route schemas as they register (graph/openapi.ts).
   await installOpenApi(app);
+  // Every route's schema is completed where the surface is uniform (OData options, error answers): routeSchemas.ts.
+  installSchemaDefaults(app);
 
   // Every path a module registers answers other methods with a Graph 405 rather than a 404.
   // servedRoutes keeps what the modules registered (not the 405 fillers): $metadata's and OpenAPI's tests read it.
@@ -105,17 +121,28 @@ export async function buildApp(deps: AppDeps, modules: { graph: RouteModule[]; r
   app.decorate('servedRoutes', servedRoutes);
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    if (!sealed) for (const m of methods) if (m !== 'HEAD') servedRoutes.push({ method: String(m).toUpperCase(), url: route.url });
+    if (!sealed) for (const m of methods) if (m !== 'HEAD') servedRoutes.push({ method: String(m).toUpperCase(), url: route.url, schema: route.schema as Record<string, unknown> | undefined });
     const set = methodsByUrl.get(route.url) ?? new Set<string>();
     for (const m of methods) set.add(String(m).toUpperCase());
     methodsByUrl.set(route.url, set);
   });
 
   // Hooks that must see every route (the admin key guard) run on the root context, before any route exists.
-  for (const mod of modules.global ?? []) await mod(app, deps);
+  for (const mod of modules.global) await mod(app, deps);
   for (const mod of modules.root) await app.register(async (scoped) => mod(scoped as GraphApp, deps));
+  // The admin plane: its requests are checked by TypeBox against the tenant model's schemas (admin/validate.ts).
+  await app.register(async (admin) => {
+    admin.setValidatorCompiler(adminValidatorCompiler);
+    for (const mod of modules.admin) await admin.register(async (scoped) => mod(scoped as GraphApp, deps));
+  });
   for (const prefix of ['/beta', '/v1.0']) {
     await app.register(async (scoped) => {
+      if (prefix === '/beta') {
+        scoped.addHook('preValidation', (req, _reply, done) => {
+          req.query = withDollarPrefixes(req.query as RawQuery);
+          done();
+        });
+      }
       for (const mod of modules.graph) await mod(scoped as GraphApp, deps);
     }, { prefix });
   }
@@ -131,7 +158,7 @@ export async function buildApp(deps: AppDeps, modules: { graph: RouteModule[]; r
         url,
         schema: { hide: true },
         handler: async (req) => {
-          throw new GraphError(405, 'Request_BadRequest', Errors.methodNotAllowed(req.method, req.url.split('?')[0] ?? req.url).message, undefined, { allow });
+          throw Errors.methodNotAllowedOn(req.method, req.url.split('?')[0] ?? req.url, allow);
         },
       });
     }
@@ -151,7 +178,7 @@ export function toGraphError(err: unknown, req: FastifyRequest): GraphError {
   if (err instanceof DomainError) return fromDomainError(err);
   if (err instanceof ODataQueryError) return Errors.badRequest(err.message, err.option);
   const e = err as FastifyError & { validation?: unknown[]; validationContext?: string };
-  if (e.validation && Array.isArray(e.validation)) return validationError(e.validation as AjvError[], e.validationContext ?? 'body', req.routeOptions?.config?.graphType ?? 'microsoft.graph.entity', req.body);
+  if (e.validation && Array.isArray(e.validation)) return validationError(e.validation as AjvError[], e.validationContext ?? 'body', req.routeOptions?.config?.graphType ?? 'microsoft.graph.entity', req.body, req.routeOptions?.config?.bodyMessage);
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return Errors.payloadTooLarge(req.routeOptions.bodyLimit ?? 0);
@@ -169,21 +196,21 @@ export function toGraphError(err: unknown, req: FastifyRequest): GraphError {
   // A unique index caught a race two requests lost between check and insert (SQLite / PostgreSQL codes).
   const dbCode = (err as { code?: string }).code;
   if (dbCode === 'SQLITE_CONSTRAINT_UNIQUE' || dbCode === 'SQLITE_CONSTRAINT_PRIMARYKEY' || dbCode === '23505') {
-    return new GraphError(409, 'Conflict', 'The object already exists: a concurrent request created it first.');
+    return Errors.concurrentCreate();
   }
   // PostgreSQL text cannot hold U+0000 (SQLite can): such a value can match nothing stored, so it is bad input.
   if (dbCode === '22021' || dbCode === '22P05') return Errors.badRequest('The request contains a character that is not allowed (U+0000).');
-  if (e.statusCode === 414) return new GraphError(414, 'RequestUriTooLong', 'The request URL or one of its segments is too long.');
+  if (e.statusCode === 414) return Errors.uriTooLong();
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    return new GraphError(e.statusCode, 'BadRequest', e.message);
+    return Errors.framework(e.statusCode, e.message);
   }
   req.log.error({ err }, 'unhandled error');
   return Errors.internal();
 }
 
-interface AjvError { instancePath: string; keyword: string; message?: string; params: Record<string, unknown> }
+interface AjvError { instancePath: string; keyword: string; message?: string; params: Record<string, unknown>; parentSchema?: { format?: string; 'x-typeErrorIsDateTime'?: boolean } }
 
-function validationError(errors: AjvError[], context: string, graphType: string, body: unknown): GraphError {
+function validationError(errors: AjvError[], context: string, graphType: string, body: unknown, bodyMessage?: string): GraphError {
   const first = errors[0];
   if (!first) return Errors.badRequest(`Invalid request ${context}.`);
   // /exchangeSettings/sourceEndpoint → exchangeSettings.sourceEndpoint; /resources/3 → resources[3]
@@ -197,11 +224,13 @@ function validationError(errors: AjvError[], context: string, graphType: string,
     const prop = String(first.params.missingProperty);
     return Errors.missingProperty(path ? `${path}.${prop}` : prop);
   }
+  if (!path && context === 'body' && first.keyword === 'type' && bodyMessage) return Errors.badRequest(bodyMessage);
   if (!path) return Errors.badRequest(`Invalid request ${context}: ${first.message ?? 'invalid value'}.`);
   const value = context === 'body' ? valueAt(body, first.instancePath) : undefined;
   const expectedType = first.keyword === 'pattern' && path.endsWith('@odata.type') ? expectedTypeOf(first.params.pattern) : undefined;
   if (expectedType) return wrongOdataType(path, value, expectedType);
-  if (first.keyword === 'format' && first.params.format === 'date-time' && context === 'body') return fromDomainError(invalidDateTime(path, value));
+  const dateTime = (first.keyword === 'format' && first.params.format === 'date-time') || (first.keyword === 'type' && first.parentSchema?.['x-typeErrorIsDateTime'] === true);
+  if (dateTime && context === 'body') return fromDomainError(invalidDateTime(path, value));
   return Errors.invalidProperty(path, first.message ?? 'invalid value');
 }
 

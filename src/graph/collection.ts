@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ListSource } from '../store/listQuery.js';
 import { buildNextLink, contextSuffixForSelect, nextSkipToken, takePage, applySelect } from './odata/paging.js';
 import { listQueryOf, parseCollectionQuery, type CollectionOptions, type CollectionQuery, type RawQuery } from './odata/query.js';
-import { metadataContext, requestOrigin, sendOData } from './odataResponse.js';
+import { graphVersion, metadataContext, requestOrigin, sendOData } from './odataResponse.js';
 
 export interface CollectionSpec<Row, Out> {
   options: CollectionOptions;
@@ -26,6 +26,11 @@ export interface CollectionSpec<Row, Out> {
    * undefined when the row does not carry it: the nextLink then falls back to an offset.
    */
   sortValue?: (row: Row, column: string) => unknown;
+  /**
+   * Optional: the collection's canonical path (`…crossTenantMigrationJobs('<id>')/users`): the nextLink uses it
+   * whatever key the request addressed the parent by (a display name), as Graph's links do.
+   */
+  canonicalPath?: string;
 }
 
 export async function sendCollection<Row, Out extends Record<string, unknown>>(req: FastifyRequest, reply: FastifyReply, spec: CollectionSpec<Row, Out>) {
@@ -36,16 +41,18 @@ export async function sendCollection<Row, Out extends Record<string, unknown>>(r
   const body: Record<string, unknown> = { '@odata.context': metadataContext(req, spec.contextPath + contextSuffixForSelect(query.select)) };
   if (query.count) body['@odata.count'] = await spec.source.count(query.resolvedFilter);
   body.value = page.items.map((r) => applySelect(spec.toEntity(r), query.select));
-  const next = nextLinkOf(req, query, page, spec.options, spec.sortValue);
+  const next = nextLinkOf(req, query, page, spec.options, spec.sortValue, spec.canonicalPath);
   if (next !== undefined) body['@odata.nextLink'] = next;
   return sendOData(reply, 200, body);
 }
 
 /** Keyset continuation from the last row returned (see paging.ts): stable under inserts/deletes. */
-function nextLinkOf<R>(req: FastifyRequest, query: CollectionQuery, page: { items: R[]; nextOffset?: number }, options: CollectionOptions, sortValue?: (row: R, column: string) => unknown): string | undefined {
+function nextLinkOf<R>(req: FastifyRequest, query: CollectionQuery, page: { items: R[]; nextOffset?: number }, options: CollectionOptions, sortValue?: (row: R, column: string) => unknown, canonicalPath?: string): string | undefined {
   if (page.nextOffset === undefined) return undefined;
   const token = nextSkipToken(query, page.items[page.items.length - 1]!, options.fields, sortValue);
-  return buildNextLink(new URL(req.url, requestOrigin(req)), token);
+  const url = new URL(req.url, requestOrigin(req));
+  if (canonicalPath) url.pathname = `/${graphVersion(req)}/${canonicalPath}`;
+  return buildNextLink(url, token);
 }
 
 /** The page as the database rendered it: the same body as sendCollection's, joined from strings. */
@@ -55,7 +62,7 @@ async function sendDocs<Row, Out>(req: FastifyRequest, reply: FastifyReply, spec
   let body = `{"@odata.context":${JSON.stringify(metadataContext(req, spec.contextPath))}`;
   if (query.count) body += `,"@odata.count":${await spec.source.count(query.resolvedFilter)}`;
   body += `,"value":[${page.items.map((r) => r.doc).join(',')}]`;
-  const next = nextLinkOf(req, query, page, spec.options, spec.sortValue as ((row: { doc: string }, column: string) => unknown) | undefined);
+  const next = nextLinkOf(req, query, page, spec.options, spec.sortValue as ((row: { doc: string }, column: string) => unknown) | undefined, spec.canonicalPath);
   if (next !== undefined) body += `,"@odata.nextLink":${JSON.stringify(next)}`;
   return sendOData(reply, 200, `${body}}`);
 }

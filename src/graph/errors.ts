@@ -59,6 +59,8 @@ export const Errors = {
     E(415, 'UnsupportedMediaType', `Content-Type '${ct}' is not supported. Use 'application/json'.`),
   notFoundPath: (method: string, path: string) =>
     E(404, 'NotFound', `Resource not found for the segment '${lastSegment(path)}'. (${method} ${path})`),
+  /** A Graph URL naming nothing in the model: Graph's OData layer answers 400, naming the first segment it could not resolve. */
+  segmentNotFound: (segment: string) => E(400, 'BadRequest', `Resource not found for the segment '${segment}'.`),
   methodNotAllowed: (method: string, path: string) =>
     E(405, 'Request_BadRequest', `The HTTP method '${method}' is not supported on '${path}'.`),
   notImplemented: (what: string) => E(501, 'NotImplemented', what),
@@ -83,6 +85,38 @@ export const Errors = {
   siteNotFound: () => E(404, 'itemNotFound', 'Requested site could not be found'),
   chatNotFound: (id: string) => E(404, 'NotFound', `No chat was found with the id '${id}'.`),
   chatMessageNotFound: () => E(404, 'NotFound', 'The chat message was not found.'),
+
+  // ---- HTTP framework answers (graph/app.ts) -----------------------------------------------------
+  methodNotAllowedOn: (method: string, path: string, allow: string) =>
+    new GraphError(405, 'Request_BadRequest', `The HTTP method '${method}' is not supported on '${path}'.`, undefined, { allow }),
+  concurrentCreate: () => E(409, 'Conflict', 'The object already exists: a concurrent request created it first.'),
+  uriTooLong: () => E(414, 'RequestUriTooLong', 'The request URL or one of its segments is too long.'),
+  /** Any other 4xx Fastify raises, with its own message. */
+  framework: (status: number, message: string) => E(status, 'BadRequest', message),
+
+  // ---- SharePoint migrations (graph/sharepointMigrations) ----------------------------------------
+  spoParameterMissing: (name: string) => E(400, 'BadRequest', `Cannot process the request because the required parameter ${name} is missing.`, undefined, name),
+  spoTaskNotFound: (id: string) => E(404, 'itemNotFound', `The migration task ${id} could not be found.`),
+  spoTaskNotFoundBySource: (param: string, value: string) => E(404, 'itemNotFound', `No migration task was found for ${param} '${value}'.`),
+  userMappingNotFound: (key: string) => E(404, 'itemNotFound', `The sharePointUserIdentityMapping '${key}' was not found.`),
+  groupMappingNotFound: (key: string) => E(404, 'itemNotFound', `The sharePointGroupIdentityMapping '${key}' was not found.`),
+  /** 409: a target already mapped from another source (the map is one-to-one); nothing was written. */
+  identityMapOneToOne: (conflicts: readonly { index: number; target: string; mappedFrom: string }[]) => {
+    const first = conflicts[0]!;
+    return E(409, 'conflict', `value[${first.index}]: the target identity '${first.target}' is already mapped from '${first.mappedFrom}'; the identity map is one-to-one.`,
+      conflicts.map((c) => ({ code: 'identityAlreadyMapped', message: `'${c.target}' is already mapped from '${c.mappedFrom}'.`, target: `value[${c.index}]` })));
+  },
+
+  // ---- the xtm admin API (graph/admin) -------------------------------------------------------------
+  adminKeyRequired: (why: string, keyFile: string) =>
+    new GraphError(401, 'Unauthorized', `${why} The xtm admin API needs the admin key: send 'Authorization: Bearer <key>' with the key from the file ${keyFile} in the server's data directory.`, undefined, { 'www-authenticate': 'Bearer realm="xtm-admin"' }),
+  /** The identity-map CSV was refused: every problem with its row (and column) in details. */
+  identityMapNotImported: (summary: string, issues: readonly { row: number; column?: number; message: string }[]) =>
+    E(400, 'BadRequest', `The identity map was not imported: ${summary}`, issues.map((i) => ({ code: 'invalidValue', message: i.message, target: `row ${i.row}${i.column ? `, column ${i.column}` : ''}` }))),
+  identityMapBody: () => E(400, 'BadRequest', 'Send the identity map as text/csv (6 columns, no header), or as JSON {"csv": "..."}.'),
+  siteUrlRequired: () => E(400, 'BadRequest', 'url: the site URL to resolve is required.', undefined, 'url'),
+  siteUrlNotFound: (url: string) => E(404, 'NotFound', `No site is at ${url} in any tenant.`),
+  adminSpoTaskNotFound: (id: string) => E(404, 'NotFound', `The migration task ${id} could not be found.`),
 } as const;
 
 function lastSegment(path: string): string {

@@ -7,6 +7,7 @@ import type { GraphApp, RouteModule } from './app.js';
 import type { AppDeps } from './deps.js';
 import type { Metrics } from './metrics.js';
 import { opsRepo } from '../store/opsRepo.js';
+import { AnyObject, NoQuery } from './routeSchemas.js';
 
 /** A runner heartbeat older than this means no runner is working (runners beat every second). */
 export const HEARTBEAT_FRESH_MS = 15_000;
@@ -16,7 +17,7 @@ export interface Readiness { stopping: boolean }
 
 export function healthRoutes(deps: AppDeps, state: Readiness): RouteModule {
   return (app: GraphApp) => {
-    const probe = { config: { anonymous: true }, schema: { hide: true } };
+    const probe = { config: { anonymous: true }, schema: { hide: true, querystring: NoQuery, response: { 200: AnyObject('The probe answer: status and, for /readyz, its checks.'), 503: AnyObject('Not ready: the reason and the checks.') } } };
     app.get('/healthz', probe, async () => ({ status: 'ok' }));
     app.get('/readyz', probe, async (_req, reply) => {
       const r = await readiness(deps, state);

@@ -3,7 +3,7 @@
 // browser send requests with `Host: evil.example`. Only loopback Host names are served then.
 import type { FastifyRequest } from 'fastify';
 import type { GraphApp } from './app.js';
-import { isLoopback } from './adminAuth.js';
+import { isLoopback } from './admin/auth.js';
 import { GraphError } from './errors.js';
 
 /** The Host header's name without its port ('[::1]:8787' → '[::1]', 'localhost:80' → 'localhost'). */

@@ -12,7 +12,7 @@ export interface Metrics { registry: client.Registry; observe(route: string, met
 
 export function makeMetrics(deps: AppDeps): Metrics {
   const registry = new client.Registry();
-  client.collectDefaultMetrics({ register: registry, prefix: 'xtm_process_' });
+  client.collectDefaultMetrics({ register: registry, prefix: 'xtm_' });
   const { db } = deps.store;
   const http = new client.Histogram({
     name: 'xtm_http_request_duration_seconds', help: 'HTTP requests by route (as registered), method and status code',

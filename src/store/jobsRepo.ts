@@ -210,6 +210,12 @@ export const jobsRepo = {
     return r && toTask(r);
   },
 
+  /** A page of the job's tasks in resource order. */
+  async taskPage(h: Db, jobId: string, skip: number, top: number): Promise<MigrationTask[]> {
+    const rows = await builder(h).selectFrom('migration_tasks').selectAll().where('job_id', '=', jobId).orderBy('position').offset(skip).limit(top).execute();
+    return rows.map(toTask);
+  },
+
   async tasks(h: Db, jobId: string): Promise<MigrationTask[]> {
     const db = builder(h);
     const rows = await db.selectFrom('migration_tasks').selectAll().where('job_id', '=', jobId).orderBy('position').execute();

@@ -96,6 +96,24 @@ export const migrationRepo = {
     return (await db.selectFrom('migration_moves').selectAll().where('job_id', '=', jobId).where('user_id', '=', userId).execute()).map(toMove);
   },
 
+  /** The moves of some users of a job (a page of xtm.progress). */
+  async ofUsers(db: Db, jobId: string, userIds: readonly string[]): Promise<Move[]> {
+    if (userIds.length === 0) return [];
+    return (await db.selectFrom('migration_moves').selectAll().where('job_id', '=', jobId).where('user_id', 'in', [...userIds]).orderBy('user_id').orderBy('workload').execute()).map(toMove);
+  },
+
+  /** Items and bytes done and total per workload, summed in the database. */
+  async totals(db: Db, jobId: string): Promise<{ workload: string; itemsDone: number; itemsTotal: number; bytesDone: number; bytesTotal: number }[]> {
+    const rows = await db.selectFrom('migration_moves').where('job_id', '=', jobId).groupBy('workload').orderBy('workload')
+      .select((eb) => ['workload', eb.fn.sum<number>('items_done').as('itemsDone'), eb.fn.sum<number>('items_total').as('itemsTotal'), eb.fn.sum<number>('bytes_done').as('bytesDone'), eb.fn.sum<number>('bytes_total').as('bytesTotal')]).execute();
+    return rows.map((r) => ({ workload: r.workload, itemsDone: Number(r.itemsDone), itemsTotal: Number(r.itemsTotal), bytesDone: Number(r.bytesDone), bytesTotal: Number(r.bytesTotal) }));
+  },
+
+  /** The distinct Data Consistency Scores of a job's moves. */
+  async scores(db: Db, jobId: string): Promise<(string | null)[]> {
+    return (await db.selectFrom('migration_moves').select('consistency').distinct().where('job_id', '=', jobId).execute()).map((r) => r.consistency);
+  },
+
   async ofJob(db: Db, jobId: string): Promise<Move[]> {
     return (await db.selectFrom('migration_moves').selectAll().where('job_id', '=', jobId).orderBy('user_id').orderBy('workload').execute()).map(toMove);
   },

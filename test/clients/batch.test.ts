@@ -69,7 +69,7 @@ test('inner requests are authorised and validated like direct calls', async () =
   assert.equal(byId(bad.body, '1').status, 400);
   assert.match(byId(bad.body, '1').body.error.message, /The property 'bogus' does not exist/);
   const unknown = await batch([{ id: '1', method: 'GET', url: '/nothingHere' }, { id: '2', method: 'PUT', url: J, headers: { 'content-type': 'application/json' }, body: {} }]);
-  assert.equal(byId(unknown.body, '1').status, 404);
+  assert.equal(byId(unknown.body, '1').status, 400, 'an unknown Graph segment is a 400 BadRequest, as on graph.microsoft.com');
   assert.equal(byId(unknown.body, '2').status, 405);
   const noToken = await batch([{ id: '1', method: 'GET', url: J }], null);
   assert.equal(noToken.status, 401);

@@ -95,10 +95,11 @@ describe('correlation headers', () => {
 });
 
 describe('routing errors', () => {
-  it('unknown path → 404 Graph error', async () => {
-    for (const p of ['/beta/nothing', '/beta/solutions/migrations/nope', '/v1.0/solutions/migrations/crossTenantMigrationJobs/x/y/z', '/nothing']) {
-      assertGraphError(await s.api('GET', p), 404, 'NotFound', new RegExp(`^Resource not found for the segment '${p.split('/').pop()}'\\.`));
+  it('unknown Graph segment → 400 BadRequest naming the first one the model cannot resolve; elsewhere 404', async () => {
+    for (const [p, seg] of [['/beta/nothing', 'nothing'], ['/beta/solutions/migrations/nope', 'nope'], ['/v1.0/solutions/migrations/crossTenantMigrationJobs/x/y/z', 'y'], ['/beta/users/u1/foo', 'foo']]) {
+      assertGraphError(await s.api('GET', p!), 400, 'BadRequest', `Resource not found for the segment '${seg}'.`);
     }
+    assertGraphError(await s.api('GET', '/nothing'), 404, 'NotFound', /^Resource not found for the segment 'nothing'\./);
   });
 
   it('unsupported method → 405 (PUT on a job, DELETE / PATCH / PUT on the collection, DELETE on users)', async () => {

@@ -32,7 +32,7 @@ describe('admin API: configuration and content', () => {
     });
     assert.equal(r.status, 201, r.text);
     assert.equal(r.body.ownerTenantId, T.target);
-    assert.match(r.body.secrets[0].sha256, /^[0-9a-f]{64}$/);
+    assert.match(r.body.secrets[0].sha256, /^scrypt\$14\$/, "stored salted (graph-content: credentials like Entra)");
     await refused(T.source, 'POST', `/tenants/${T.source}/applications`, { appId: MIG_APP, displayName: 'again' }, 409, 'appId');
     await refused(T.target, 'POST', `/tenants/${T.target}/applications`, { appId: 'nope', displayName: 'x' }, 400, 'appId');
   });

@@ -104,7 +104,7 @@ describe('virtual time survives restarts', () => {
   it('manual: an advanced clock is where it was after a restart, also when restarted in real mode', async () => {
     let s = await start('manual');
     s.deps.clock.advance(30 * 86_400_000);
-    const { persistClock } = await import('../../src/graph/adminClock.js');
+    const { persistClock } = await import('../../src/graph/admin/clock.js');
     await persistClock(s.deps.store, s.deps.clock);
     const before = s.deps.clock.nowMs();
     await s.close();

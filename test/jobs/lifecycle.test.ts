@@ -118,7 +118,7 @@ describe('addressing a job', () => {
     const res = await s.api('GET', `${B}/${job.id}?$select=displayName,status`);
     assert.equal(res.status, 200);
     assert.deepEqual(res.body, {
-      '@odata.context': `${s.url}/beta/$metadata#solutions/migrations/crossTenantMigrationJobs/$entity(displayName,status)`,
+      '@odata.context': `${s.url}/beta/$metadata#solutions/migrations/crossTenantMigrationJobs(displayName,status)/$entity`,
       id: job.id, displayName: "O'Brien", status: 'submitted',
     });
     assertGraphError(await s.api('GET', `${B}/${job.id}?$top=1`), 400, 'BadRequest', "Query option '$top' is not supported on this resource.");

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Clock } from '../../src/clock.js';
-import { readAdminKey } from '../../src/graph/adminAuth.js';
+import { readAdminKey } from '../../src/graph/admin/auth.js';
 import { openStore } from '../../src/store/db.js';
 import { loadScenarioFile } from '../../src/tenants/scenario/index.js';
 import { CONTOSO, CONTOSO_APP, FABRIKAM, NESTOR, SCENARIO, SECRET } from './fixture.js';

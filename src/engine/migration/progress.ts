@@ -43,25 +43,38 @@ function workload(m: Move): WorkloadProgress {
   };
 }
 
-export async function jobProgress(store: Store, job: MigrationJob): Promise<JobProgress> {
-  const [moves, tasks] = await Promise.all([migrationRepo.ofJob(store.db, job.id), jobsRepo.tasks(store.db, job.id)]);
+/**
+ * The whole document, or with `page` only those users (in resource order) and `more` when users
+ * follow; the job's totals and score are over every user either way (summed in the database when paged).
+ */
+export async function jobProgress(store: Store, job: MigrationJob, page?: { skip: number; top: number }): Promise<JobProgress & { more?: boolean }> {
+  const db = store.db;
+  const tasks = page ? await jobsRepo.taskPage(db, job.id, page.skip, page.top + 1) : await jobsRepo.tasks(db, job.id);
+  const more = page ? tasks.length > page.top : undefined;
+  if (page) tasks.length = Math.min(tasks.length, page.top);
+  const moves = page ? await migrationRepo.ofUsers(db, job.id, tasks.map((t) => t.id)) : await migrationRepo.ofJob(db, job.id);
   const totals: JobProgress['totals'] = {};
-  const byUser = new Map<string, Move[]>();
-  for (const m of moves) {
-    const list = byUser.get(m.userId);
-    if (list) list.push(m);
-    else byUser.set(m.userId, [m]);
+  const add = (m: { workload: string; itemsDone: number; itemsTotal: number; bytesDone: number; bytesTotal: number }) => {
     const t = (totals[m.workload] ??= { itemsDone: 0, itemsTotal: 0, bytesDone: 0, bytesTotal: 0 });
     t.itemsDone += m.itemsDone;
     t.itemsTotal += m.itemsTotal;
     t.bytesDone += m.bytesDone;
     t.bytesTotal += m.bytesTotal;
+  };
+  const byUser = new Map<string, Move[]>();
+  for (const m of moves) {
+    const list = byUser.get(m.userId);
+    if (list) list.push(m);
+    else byUser.set(m.userId, [m]);
+    if (!page) add(m);
   }
+  if (page) for (const t of await migrationRepo.totals(db, job.id)) add(t);
   const users = tasks.map((t) => {
     const mine = byUser.get(t.id) ?? [];
     const score = worstScore(mine.map((m) => m.consistency as ConsistencyScore | null));
     return { id: t.id, sourceUserId: mine[0]?.sourceUserId ?? null, cancelled: t.cancelled, dataConsistencyScore: score, workloads: mine.map(workload) };
   });
   // The job's score is its worst user's (Exchange: batch DCS = worst user DCS).
-  return { id: job.id, status: job.status, dataConsistencyScore: worstScore(users.map((u) => u.dataConsistencyScore)), totals, users };
+  const score = page ? worstScore((await migrationRepo.scores(db, job.id)) as (ConsistencyScore | null)[]) : worstScore(users.map((u) => u.dataConsistencyScore));
+  return { id: job.id, status: job.status, dataConsistencyScore: score, totals, users, ...(more !== undefined ? { more } : {}) };
 }

@@ -11,6 +11,7 @@ import { syncClock, type ClockSync } from './clockSync.js';
 import { EmbeddedRunner } from './embeddedRunner.js';
 import { GraphileRunner } from './graphileRunner.js';
 import { makeProducer } from './producer.js';
+import { logJobChanges } from '../jobs/jobLog.js';
 import type { RunnerOptions } from './runnerOptions.js';
 
 export interface Runner { queue: WorkQueue; workerId: string; start(): void | Promise<void>; stop(): Promise<void>; drain(): Promise<void> }
@@ -56,11 +57,13 @@ async function startOn(store: Store, o: Parameters<typeof startRunnerHost>[0]): 
     follow = syncClock(store, o.clock, o.log, { followMs: o.followClockMs });
     await follow.look();
   }
+  const stopJobLog = logJobChanges(o.log);
   await runner.start();
   return {
     store,
     runner,
     async close() {
+      stopJobLog();
       follow?.stop();
       await runner.stop();
       await store.close();

@@ -7,24 +7,25 @@ import { getApplication, getServicePrincipal, listApplications, listServicePrinc
 import { ApplicationInput, ServicePrincipalInput } from '../../tenants/inputSchemas.js';
 import { ADMIN, T, apply, created, list, lower, param, tenantOfReq } from './common.js';
 import { deleteApplication, deleteServicePrincipal } from '../../store/tenantDeletes.js';
-import { validateBody } from './validate.js';
+import { AdminList, AdminObject } from './schemas.js';
+import { NoContent, NoQuery, PathParams } from '../routeSchemas.js';
 
 export function adminAppRoutes(app: GraphApp, deps: AppDeps): void {
   const db = deps.store.db;
   const apps = (owner?: string) => listApplications(deps.store, owner);
 
-  app.get(`${ADMIN}/applications`, async () => list(await apps()));
-  app.get(`${T}/applications`, async (req) => list(await apps((await tenantOfReq(deps, req)).id)));
-  app.get(`${T}/applications/:appId`, async (req) => {
+  app.get(`${ADMIN}/applications`, { schema: { querystring: NoQuery, response: { 200: AdminList } } }, async () => list(await apps()));
+  app.get(`${T}/applications`, { schema: { params: PathParams('tenant'), response: { 200: AdminList } } }, async (req) => list(await apps((await tenantOfReq(deps, req)).id)));
+  app.get(`${T}/applications/:appId`, { schema: { params: PathParams('tenant', 'appId'), response: { 200: AdminObject } } }, async (req) => {
     const t = await tenantOfReq(deps, req);
     const a = await getApplication(deps.store, param(req, 'appId'));
     if (!a || a.ownerTenantId !== t.id) throw Errors.adminObjectNotFound('Application', param(req, 'appId'), t.id);
     return a;
   });
 
-  app.post(`${T}/applications`, async (req, reply) => {
+  app.post(`${T}/applications`, { schema: { params: PathParams('tenant'), body: ApplicationInput, response: { 201: AdminObject } } }, async (req, reply) => {
     const t = await tenantOfReq(deps, req);
-    const body = validateBody(ApplicationInput, req.body);
+    const body = req.body;
     const existing = await getApplication(deps.store, body.appId);
     if (existing) throw Errors.adminConflict(`Application ${existing.appId} is already registered (owner tenant ${existing.ownerTenantId}).`, 'appId');
     await apply(deps, [{ tenantId: t.id, applications: [body] }], /^applications\[0\]\.?/);
@@ -32,7 +33,7 @@ export function adminAppRoutes(app: GraphApp, deps: AppDeps): void {
   });
 
   // The registration goes; consents elsewhere stay and fail validation, as a deleted app's would.
-  app.delete(`${T}/applications/:appId`, async (req, reply) => {
+  app.delete(`${T}/applications/:appId`, { schema: { params: PathParams('tenant', 'appId'), response: { 204: NoContent } } }, async (req, reply) => {
     const t = await tenantOfReq(deps, req);
     const a = await getApplication(deps.store, param(req, 'appId'));
     if (!a || a.ownerTenantId !== t.id) throw Errors.adminObjectNotFound('Application', param(req, 'appId'), t.id);
@@ -40,11 +41,11 @@ export function adminAppRoutes(app: GraphApp, deps: AppDeps): void {
     return reply.code(204).send();
   });
 
-  app.get(`${T}/servicePrincipals`, async (req) => {
+  app.get(`${T}/servicePrincipals`, { schema: { params: PathParams('tenant'), response: { 200: AdminList } } }, async (req) => {
     const t = await tenantOfReq(deps, req);
     return list(await listServicePrincipals(deps.store, t.id));
   });
-  app.get(`${T}/servicePrincipals/:appId`, async (req) => {
+  app.get(`${T}/servicePrincipals/:appId`, { schema: { params: PathParams('tenant', 'appId'), response: { 200: AdminObject } } }, async (req) => {
     const t = await tenantOfReq(deps, req);
     const sp = await getServicePrincipal(deps.store, t.id, param(req, 'appId'));
     if (!sp) throw Errors.adminObjectNotFound('Service principal', param(req, 'appId'), t.id);
@@ -53,18 +54,18 @@ export function adminAppRoutes(app: GraphApp, deps: AppDeps): void {
 
   // Admin consent: without grantedPermissions every application permission the app requests is granted,
   // which is what consenting through /adminconsent does. Repeating it replaces the grant.
-  app.post(`${T}/servicePrincipals`, async (req, reply) => {
+  app.post(`${T}/servicePrincipals`, { schema: { params: PathParams('tenant'), body: ServicePrincipalInput, response: { 200: AdminObject, 201: AdminObject } } }, async (req, reply) => {
     const t = await tenantOfReq(deps, req);
-    const body = validateBody(ServicePrincipalInput, req.body);
+    const body = req.body;
     if (!body.grantedPermissions) {
       const a = await getApplication(deps.store, body.appId);
       if (a) body.grantedPermissions = a.requiredPermissions.filter((p) => p.type === 'Application').map((p) => ({ resource: p.resource, value: p.value, type: p.type }));
     }
     const existed = !!(await getServicePrincipal(deps.store, t.id, body.appId));
     await apply(deps, [{ tenantId: t.id, servicePrincipals: [body] }], /^servicePrincipals\[0\]\.?/);
-    return reply.code(existed ? 200 : 201).send(await getServicePrincipal(deps.store, t.id, lower(body.appId)));
+    return reply.code(existed ? 200 : 201).send((await getServicePrincipal(deps.store, t.id, lower(body.appId)))!);
   });
-  app.delete(`${T}/servicePrincipals/:appId`, async (req, reply) => {
+  app.delete(`${T}/servicePrincipals/:appId`, { schema: { params: PathParams('tenant', 'appId'), response: { 204: NoContent } } }, async (req, reply) => {
     const t = await tenantOfReq(deps, req);
     const sp = await getServicePrincipal(deps.store, t.id, param(req, 'appId'));
     if (!sp) throw Errors.adminObjectNotFound('Service principal', param(req, 'appId'), t.id);

@@ -11,7 +11,8 @@ import { T, apply, created, list, lower, merge, param, tenantOfReq } from './com
 import { endpointToInput, orgRelToInput } from './convert.js';
 import { deleteEndpoint, deleteOrgRel } from '../../store/tenantDeletes.js';
 import { EndpointPatch, OrgRelPatch } from './schemas.js';
-import { validateBody } from './validate.js';
+import { AdminList, AdminObject } from './schemas.js';
+import { NoContent, PathParams } from '../routeSchemas.js';
 
 async function requireOrgRel(deps: AppDeps, t: TenantRecord, ref: string): Promise<OrganizationRelationshipRecord> {
   const r = (await listOrganizationRelationships(deps.store, t.id)).find((o) => lower(o.name) === lower(ref) || o.id === lower(ref));
@@ -32,25 +33,25 @@ export function adminExchangeRoutes(app: GraphApp, deps: AppDeps): void {
   const O = `${T}/organizationRelationships`;
   const M = `${T}/migrationEndpoints`;
 
-  app.get(O, async (req) => list(await listOrganizationRelationships(deps.store, (await tenantOfReq(deps, req)).id)));
-  app.get(`${O}/:name`, async (req) => requireOrgRel(deps, await tenantOfReq(deps, req), param(req, 'name')));
-  app.post(O, async (req, reply) => {
+  app.get(O, { schema: { params: PathParams('tenant'), response: { 200: AdminList } } }, async (req) => list(await listOrganizationRelationships(deps.store, (await tenantOfReq(deps, req)).id)));
+  app.get(`${O}/:name`, { schema: { params: PathParams('tenant', 'name'), response: { 200: AdminObject } } }, async (req) => requireOrgRel(deps, await tenantOfReq(deps, req), param(req, 'name')));
+  app.post(O, { schema: { params: PathParams('tenant'), body: OrganizationRelationshipInput, response: { 201: AdminObject } } }, async (req, reply) => {
     const t = await tenantOfReq(deps, req);
-    const body = validateBody(OrganizationRelationshipInput, req.body);
+    const body = req.body;
     if ((await listOrganizationRelationships(deps.store, t.id)).some((o) => lower(o.name) === lower(body.name))) {
       throw Errors.adminConflict(`An organization relationship named '${body.name}' already exists; use PATCH (Set-OrganizationRelationship).`, 'name');
     }
     await apply(deps, [{ tenantId: t.id, organizationRelationships: [body] }], /^organizationRelationships\[0\]\.?/);
     return created(reply, await requireOrgRel(deps, t, body.name));
   });
-  app.patch(`${O}/:name`, async (req) => {
+  app.patch(`${O}/:name`, { schema: { params: PathParams('tenant', 'name'), body: OrgRelPatch, response: { 200: AdminObject } } }, async (req) => {
     const t = await tenantOfReq(deps, req);
     const r = await requireOrgRel(deps, t, param(req, 'name'));
-    const patch = validateBody(OrgRelPatch, req.body);
+    const patch = req.body;
     await apply(deps, [{ tenantId: t.id, organizationRelationships: [merge(orgRelToInput(r), patch)] }], /^organizationRelationships\[0\]\.?/);
     return requireOrgRel(deps, t, r.id);
   });
-  app.delete(`${O}/:name`, async (req, reply) => {
+  app.delete(`${O}/:name`, { schema: { params: PathParams('tenant', 'name'), response: { 204: NoContent } } }, async (req, reply) => {
     const t = await tenantOfReq(deps, req);
     const r = await requireOrgRel(deps, t, param(req, 'name'));
     await deleteOrgRel(db, t.id, r.id);
@@ -62,25 +63,25 @@ export function adminExchangeRoutes(app: GraphApp, deps: AppDeps): void {
     if (!e) throw Errors.adminObjectNotFound('Migration endpoint', name, t.id);
     return e;
   };
-  app.get(M, async (req) => list(await listMigrationEndpoints(deps.store, (await tenantOfReq(deps, req)).id)));
-  app.get(`${M}/:name`, async (req) => requireEndpoint(await tenantOfReq(deps, req), param(req, 'name')));
-  app.post(M, async (req, reply) => {
+  app.get(M, { schema: { params: PathParams('tenant'), response: { 200: AdminList } } }, async (req) => list(await listMigrationEndpoints(deps.store, (await tenantOfReq(deps, req)).id)));
+  app.get(`${M}/:name`, { schema: { params: PathParams('tenant', 'name'), response: { 200: AdminObject } } }, async (req) => requireEndpoint(await tenantOfReq(deps, req), param(req, 'name')));
+  app.post(M, { schema: { params: PathParams('tenant'), body: MigrationEndpointInput, response: { 201: AdminObject } } }, async (req, reply) => {
     const t = await tenantOfReq(deps, req);
-    const body = validateBody(MigrationEndpointInput, req.body);
+    const body = req.body;
     if (await getMigrationEndpoint(deps.store, t.id, body.name)) throw Errors.adminConflict(`A migration endpoint named '${body.name}' already exists; use PATCH (Set-MigrationEndpoint).`, 'name');
     await checkEndpointConsent(deps, t, body);
     await apply(deps, [{ tenantId: t.id, migrationEndpoints: [body] }], /^migrationEndpoints\[0\]\.?/);
     return created(reply, await requireEndpoint(t, body.name));
   });
-  app.patch(`${M}/:name`, async (req) => {
+  app.patch(`${M}/:name`, { schema: { params: PathParams('tenant', 'name'), body: EndpointPatch, response: { 200: AdminObject } } }, async (req) => {
     const t = await tenantOfReq(deps, req);
     const e = await requireEndpoint(t, param(req, 'name'));
-    const input = merge(endpointToInput(e), validateBody(EndpointPatch, req.body));
+    const input = merge(endpointToInput(e), req.body);
     await checkEndpointConsent(deps, t, input);
     await apply(deps, [{ tenantId: t.id, migrationEndpoints: [input] }], /^migrationEndpoints\[0\]\.?/);
     return requireEndpoint(t, e.name);
   });
-  app.delete(`${M}/:name`, async (req, reply) => {
+  app.delete(`${M}/:name`, { schema: { params: PathParams('tenant', 'name'), response: { 204: NoContent } } }, async (req, reply) => {
     const t = await tenantOfReq(deps, req);
     const e = await requireEndpoint(t, param(req, 'name'));
     await deleteEndpoint(db, t.id, e.name);

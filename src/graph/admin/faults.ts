@@ -7,7 +7,8 @@ import { deleteFaults, listFaults, type FaultRow } from '../../store/faultsRepo.
 import { MigrationFaultInput } from '../../tenants/inputSchemas.faults.js';
 import { T, apply, created, list, query, tenantOfReq } from './common.js';
 import { requireUser } from './users.js';
-import { validateBody } from './validate.js';
+import { AdminList, AdminObject, QueryParams } from './schemas.js';
+import { NoContent, PathParams } from '../routeSchemas.js';
 
 const view = (f: FaultRow) => ({
   user: f.userId, userPrincipalName: f.userPrincipalName, workload: f.workload, kind: f.kind, ...f.params,
@@ -18,19 +19,19 @@ export function adminFaultRoutes(app: GraphApp, deps: AppDeps): void {
   const F = `${T}/migrationFaults`;
   const userOf = async (t: Awaited<ReturnType<typeof tenantOfReq>>, ref: string | undefined) => (ref === undefined ? undefined : (await requireUser(deps, t, ref)).id);
 
-  app.get(F, async (req) => {
+  app.get(F, { schema: { params: PathParams('tenant'), querystring: QueryParams('user'), response: { 200: AdminList } } }, async (req) => {
     const t = await tenantOfReq(deps, req);
     return list((await listFaults(deps.store.db, { tenantId: t.id, userId: await userOf(t, query(req, 'user')) })).map(view));
   });
-  app.post(F, async (req, reply) => {
+  app.post(F, { schema: { params: PathParams('tenant'), body: MigrationFaultInput, response: { 201: AdminObject } } }, async (req, reply) => {
     const t = await tenantOfReq(deps, req);
-    const body = validateBody(MigrationFaultInput, req.body);
+    const body = req.body;
     await apply(deps, [{ tenantId: t.id, migrationFaults: [body] }], /^migrationFaults\[0\]\.?/);
     const userId = await userOf(t, body.user);
     const stored = (await listFaults(deps.store.db, { tenantId: t.id, userId, workload: body.workload })).find((f) => f.kind === body.kind)!;
     return created(reply, view(stored));
   });
-  app.delete(F, async (req, reply) => {
+  app.delete(F, { schema: { params: PathParams('tenant'), querystring: QueryParams('user'), response: { 204: NoContent } } }, async (req, reply) => {
     const t = await tenantOfReq(deps, req);
     await deleteFaults(deps.store.db, { tenantId: t.id, userId: await userOf(t, query(req, 'user')) });
     return reply.code(204).send();

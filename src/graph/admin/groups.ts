@@ -11,7 +11,8 @@ import { T, apply, created, list, merge, pageOf, paged, param, tenantOfReq } fro
 import { groupToInput } from './convert.js';
 import { deleteGroup, deleteGroupMember } from '../../store/tenantDeletes.js';
 import { GroupPatch, MemberBody } from './schemas.js';
-import { validateBody } from './validate.js';
+import { AdminList, AdminObject, QueryParams } from './schemas.js';
+import { NoContent, PathParams } from '../routeSchemas.js';
 
 const GROUP_PATH = /^groups\[0\]\.?/;
 
@@ -26,40 +27,40 @@ export function adminGroupRoutes(app: GraphApp, deps: AppDeps): void {
   const save = (t: TenantRecord, input: GroupInput, rename: (p: string) => string = (p) => p.replace(GROUP_PATH, '') || p) =>
     apply(deps, [{ tenantId: t.id, groups: [input] }], rename);
 
-  app.get(`${T}/groups`, async (req) => {
+  app.get(`${T}/groups`, { schema: { params: PathParams('tenant'), querystring: QueryParams('$top', '$skiptoken'), response: { 200: AdminList } } }, async (req) => {
     const t = await tenantOfReq(deps, req);
     return paged(req, await pageGroups(deps.store, t.id, pageOf(req)));
   });
-  app.get(`${T}/groups/:group`, async (req) => requireGroup(deps, await tenantOfReq(deps, req), param(req, 'group')));
+  app.get(`${T}/groups/:group`, { schema: { params: PathParams('tenant', 'group'), response: { 200: AdminObject } } }, async (req) => requireGroup(deps, await tenantOfReq(deps, req), param(req, 'group')));
 
-  app.post(`${T}/groups`, async (req, reply) => {
+  app.post(`${T}/groups`, { schema: { params: PathParams('tenant'), body: GroupInput, response: { 201: AdminObject } } }, async (req, reply) => {
     const t = await tenantOfReq(deps, req);
-    const body = validateBody(GroupInput, req.body);
+    const body = req.body;
     const id = normalizeGroup(body, t, deps.clock.iso()).record.id;
     if (await getGroup(deps.store, t.id, id)) throw Errors.adminConflict(`Group ${id} already exists in tenant ${t.id}; use PATCH to change it.`, body.id ? 'id' : 'mailNickname');
     await save(t, body);
     return created(reply, await requireGroup(deps, t, id));
   });
 
-  app.patch(`${T}/groups/:group`, async (req) => {
+  app.patch(`${T}/groups/:group`, { schema: { params: PathParams('tenant', 'group'), body: GroupPatch, response: { 200: AdminObject } } }, async (req) => {
     const t = await tenantOfReq(deps, req);
     const g = await requireGroup(deps, t, param(req, 'group'));
-    const patch = validateBody(GroupPatch, req.body);
+    const patch = req.body;
     await save(t, merge(groupToInput(g), patch));
     return requireGroup(deps, t, g.id);
   });
 
-  app.delete(`${T}/groups/:group`, async (req, reply) => {
+  app.delete(`${T}/groups/:group`, { schema: { params: PathParams('tenant', 'group'), response: { 204: NoContent } } }, async (req, reply) => {
     const t = await tenantOfReq(deps, req);
     const g = await requireGroup(deps, t, param(req, 'group'));
     await deleteGroup(db, t.id, g.id);
     return reply.code(204).send();
   });
 
-  app.post(`${T}/groups/:group/members`, async (req, reply) => {
+  app.post(`${T}/groups/:group/members`, { schema: { params: PathParams('tenant', 'group'), body: MemberBody, response: { 201: AdminObject } } }, async (req, reply) => {
     const t = await tenantOfReq(deps, req);
     const g = await requireGroup(deps, t, param(req, 'group'));
-    const { member } = validateBody(MemberBody, req.body);
+    const { member } = req.body;
     const existing = (await getUser(deps.store, t.id, member))?.id ?? (await getGroup(deps.store, t.id, member))?.id;
     if (existing && g.members.includes(existing)) throw Errors.adminConflict(`The recipient '${member}' is already a member of the group '${g.displayName}'.`, 'member');
     const input = groupToInput(g);
@@ -69,7 +70,7 @@ export function adminGroupRoutes(app: GraphApp, deps: AppDeps): void {
     return created(reply, await requireGroup(deps, t, g.id));
   });
 
-  app.delete(`${T}/groups/:group/members/:member`, async (req, reply) => {
+  app.delete(`${T}/groups/:group/members/:member`, { schema: { params: PathParams('tenant', 'group', 'member'), response: { 204: NoContent } } }, async (req, reply) => {
     const t = await tenantOfReq(deps, req);
     const g = await requireGroup(deps, t, param(req, 'group'));
     const ref = param(req, 'member');

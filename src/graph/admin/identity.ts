@@ -8,29 +8,30 @@ import { getIdentityMapping, getTenant, getUser, listIdentityMappings } from '..
 import { deleteIdentityMappings } from '../../store/tenantDeletes.js';
 import { IdentityMappingInput } from '../../tenants/inputSchemas.js';
 import { T, apply, list, query, tenantOfReq } from './common.js';
-import { validateBody } from './validate.js';
+import { AdminList, AdminObject, QueryParams } from './schemas.js';
+import { NoContent, PathParams } from '../routeSchemas.js';
 
 export function adminIdentityRoutes(app: GraphApp, deps: AppDeps): void {
   const db = deps.store.db;
   const I = `${T}/identityMappings`;
 
-  app.get(I, async (req) => {
+  app.get(I, { schema: { params: PathParams('tenant'), querystring: QueryParams('sourceTenant'), response: { 200: AdminList } } }, async (req) => {
     const t = await tenantOfReq(deps, req);
     const source = query(req, 'sourceTenant');
     const sourceId = source ? (await getTenant(deps.store, source))?.id ?? source.toLowerCase() : undefined;
     return list(await listIdentityMappings(deps.store, t.id, sourceId));
   });
 
-  app.put(I, async (req) => {
+  app.put(I, { schema: { params: PathParams('tenant'), body: IdentityMappingInput, response: { 200: AdminObject } } }, async (req) => {
     const t = await tenantOfReq(deps, req);
-    const body = validateBody(IdentityMappingInput, req.body);
+    const body = req.body;
     await apply(deps, [{ tenantId: t.id, identityMappings: [body] }], /^identityMappings\[0\]\.?/);
     const source = (await getTenant(deps.store, body.sourceTenant))!;
     const user = (await getUser(deps.store, source.id, body.sourceUser))!;
     return getIdentityMapping(deps.store, t.id, source.id, user.id);
   });
 
-  app.delete(I, async (req, reply) => {
+  app.delete(I, { schema: { params: PathParams('tenant'), querystring: QueryParams('sourceTenant'), response: { 204: NoContent } } }, async (req, reply) => {
     const t = await tenantOfReq(deps, req);
     const ref = query(req, 'sourceTenant');
     if (!ref) throw Errors.adminInvalid('sourceTenant', 'the source tenant (id or domain) whose identities are removed is required');

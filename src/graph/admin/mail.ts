@@ -7,18 +7,19 @@ import { MailItemInput } from '../../tenants/inputSchemas.content.js';
 import { deriveGuid } from '../../tenants/ids.js';
 import { T, created, lower, param, tenantOfReq } from './common.js';
 import { requireUser } from './users.js';
-import { validateBody } from './validate.js';
 import { mailRepo } from '../../store/mailRepo.js';
+import { AdminObject } from './schemas.js';
+import { NoContent, PathParams } from '../routeSchemas.js';
 
 const CLASS_BY_FOLDER: Record<string, string> = { calendar: 'IPM.Appointment', contacts: 'IPM.Contact', tasks: 'IPM.Task' };
 
 export function adminMailRoutes(app: GraphApp, deps: AppDeps): void {
   const db = deps.store.db;
 
-  app.post(`${T}/users/:user/mailItems`, async (req, reply) => {
+  app.post(`${T}/users/:user/mailItems`, { schema: { params: PathParams('tenant', 'user'), body: MailItemInput, response: { 201: AdminObject } } }, async (req, reply) => {
     const t = await tenantOfReq(deps, req);
     const u = await requireUser(deps, t, param(req, 'user'));
-    const body = validateBody(MailItemInput, req.body);
+    const body = req.body;
     if (!u.mailbox) throw Errors.adminInvalid('user', `user ${u.userPrincipalName} has no mailbox${u.mailUser ? ' (it is a MailUser)' : ''}; mail is delivered to mailboxes only`);
     const box = { tenantId: t.id, userId: u.id };
     const folders = await mailRepo.folderRows(db, box);
@@ -47,7 +48,7 @@ export function adminMailRoutes(app: GraphApp, deps: AppDeps): void {
 
   // Changes one item of a mailbox (what a user editing or moving a message looks like to MRS: the item's
   // last-modified time moves, so the next incremental sync re-copies it).
-  app.patch(`${T}/users/:user/mailItems/:item`, async (req) => {
+  app.patch(`${T}/users/:user/mailItems/:item`, { schema: { params: PathParams('tenant', 'user', 'item'), response: { 200: AdminObject } } }, async (req) => {
     const t = await tenantOfReq(deps, req);
     const u = await requireUser(deps, t, param(req, 'user'));
     const id = lower(param(req, 'item'));
@@ -67,7 +68,7 @@ export function adminMailRoutes(app: GraphApp, deps: AppDeps): void {
   });
 
   // Deletes one item (hard delete: the next incremental sync deletes it in the target too).
-  app.delete(`${T}/users/:user/mailItems/:item`, async (req, reply) => {
+  app.delete(`${T}/users/:user/mailItems/:item`, { schema: { params: PathParams('tenant', 'user', 'item'), response: { 204: NoContent } } }, async (req, reply) => {
     const t = await tenantOfReq(deps, req);
     const u = await requireUser(deps, t, param(req, 'user'));
     const id = lower(param(req, 'item'));

@@ -7,7 +7,7 @@ import { Type } from 'typebox';
 import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
 import { Errors } from '../errors.js';
-import { persistClock } from '../adminClock.js';
+import { persistClock } from './clock.js';
 import { ADMIN, param } from './common.js';
 import { Clock } from '../../clock.js';
 import { loadScenarioFile } from '../../tenants/scenario/index.js';

@@ -72,3 +72,17 @@ export const TenantChangeBody = Type.Object({
   migrationFaults: list(MigrationFaultInput),
 }, { additionalProperties: false });
 export const ChangesBody = Type.Object({ changes: Type.Array(TenantChangeBody, { minItems: 1 }) }, { additionalProperties: false });
+
+// ---- route schemas of the admin API: what is not a tenant-model object schema ------------------------
+/** Optional string query parameters (the admin API tolerates others, as before). */
+export const QueryParams = <K extends string>(...names: K[]) =>
+  Type.Object(Object.fromEntries(names.map((n) => [n, Type.Optional(Type.String())])) as Record<K, ReturnType<typeof Type.Optional<ReturnType<typeof Type.String>>>>, { additionalProperties: true });
+/** An object of the tenant model as stored (the record the request created, changed or named). */
+export const AdminObject = Type.Object({}, { additionalProperties: true, description: 'The tenant-model record (see docs/admin-api.md).' });
+/** `{ value }`, and `@odata.nextLink` on a paged list ($top / $skiptoken). */
+export const AdminList = Type.Object({ value: Type.Array(Type.Unknown()), '@odata.nextLink': Type.Optional(Type.String()) }, { description: 'A list of tenant-model records.' });
+/** The identity map as Add-SPOTenantIdentityMap's CSV (6 columns, no header). */
+export const CsvText = { content: { 'text/csv': { schema: Type.String({ description: 'User|Group,SourceTenantCompanyID,Source,Target,Email|Alias,Type per line.' }) } } };
+/** PUT …/spoIdentityMap.csv: the CSV (streamed) or `{"csv": "…"}`. */
+export const CsvBody = { content: { 'text/csv': { schema: Type.String({ description: 'The whole map; it replaces the stored one.' }) }, 'application/json': { schema: Type.Object({ csv: Type.String() }, { additionalProperties: false }) } } };
+export const CsvImported = Type.Object({ users: Type.Integer(), groups: Type.Integer() });

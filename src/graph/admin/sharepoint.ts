@@ -16,6 +16,8 @@ import { deleteSpoGroupMapping, deleteSpoRelationship, deleteSpoUserMapping } fr
 import { SitePatch, SpoRelationshipRef } from './schemas.js';
 import { verifySpoTrust, type PartnerRole } from '../../domain/spoTrust.js';
 import { validateBody } from './validate.js';
+import { AdminList, AdminObject, QueryParams } from './schemas.js';
+import { NoContent, PathParams } from '../routeSchemas.js';
 
 const host = (u: string) => lower(u.trim()).replace(/\/+$/, '');
 
@@ -23,20 +25,20 @@ export function adminSharePointRoutes(app: GraphApp, deps: AppDeps): void {
   const db = deps.store.db;
   const R = `${T}/spoRelationships`;
 
-  app.get(`${T}/spoHostUrl`, async (req) => ({ value: (await tenantOfReq(deps, req)).mySiteHost }));
-  app.get(R, async (req) => list(await listSpoRelationships(deps.store, (await tenantOfReq(deps, req)).id)));
+  app.get(`${T}/spoHostUrl`, { schema: { params: PathParams('tenant'), response: { 200: AdminObject } } }, async (req) => ({ value: (await tenantOfReq(deps, req)).mySiteHost }));
+  app.get(R, { schema: { params: PathParams('tenant'), response: { 200: AdminList } } }, async (req) => list(await listSpoRelationships(deps.store, (await tenantOfReq(deps, req)).id)));
 
   // Set-SPOCrossTenantRelationship: repeating the same relationship keeps its set-up time (the 7-day clock).
-  app.put(R, async (req) => {
+  app.put(R, { schema: { params: PathParams('tenant'), body: SpoRelationshipInput, response: { 200: AdminObject } } }, async (req) => {
     const t = await tenantOfReq(deps, req);
-    const body = validateBody(SpoRelationshipInput, req.body);
+    const body = req.body;
     const same = (await listSpoRelationships(deps.store, t.id)).find((r) => r.partnerHostUrl === host(body.partnerHostUrl));
     if (same && !body.createdDateTime && same.partnerRole === body.partnerRole && same.scenario === (body.scenario ?? 'MnA')) body.createdDateTime = same.createdDateTime;
     await apply(deps, [{ tenantId: t.id, spoRelationships: [body] }], /^spoRelationships\[0\]\.?/);
     return (await listSpoRelationships(deps.store, t.id)).find((r) => r.partnerHostUrl === host(body.partnerHostUrl));
   });
 
-  app.delete(R, async (req, reply) => {
+  app.delete(R, { schema: { params: PathParams('tenant'), response: { 204: NoContent } } }, async (req, reply) => {
     const t = await tenantOfReq(deps, req);
     const ref = validateBody(SpoRelationshipRef, Object.fromEntries(['partnerHostUrl', 'scenario', 'partnerRole'].flatMap((k) => (query(req, k) ? [[k, query(req, k)]] : []))));
     const rel = (await listSpoRelationships(deps.store, t.id)).find((r) => r.partnerHostUrl === host(ref.partnerHostUrl)
@@ -46,7 +48,7 @@ export function adminSharePointRoutes(app: GraphApp, deps: AppDeps): void {
     return reply.code(204).send();
   });
 
-  app.get(`${R}/verify`, async (req) => {
+  app.get(`${R}/verify`, { schema: { params: PathParams('tenant'), querystring: QueryParams('partnerCrossTenantHostUrl', 'partnerHostUrl', 'partnerRole', 'scenario'), response: { 200: AdminObject } } }, async (req) => {
     const t = await tenantOfReq(deps, req);
     const partnerHostUrl = query(req, 'partnerCrossTenantHostUrl') ?? query(req, 'partnerHostUrl');
     const partnerRole = query(req, 'partnerRole');
@@ -68,17 +70,17 @@ export function adminSharePointRoutes(app: GraphApp, deps: AppDeps): void {
   const sitePermissions = (t: TenantRecord, siteId: string) => sitePermissionRows(deps.store, t.id, siteId);
   const siteView = async (t: TenantRecord, s: SiteRecord) => ({ ...s, itemCount: await siteItemCount(deps.store, t.id, s.id) });
 
-  app.get(`${T}/sites`, async (req) => {
+  app.get(`${T}/sites`, { schema: { params: PathParams('tenant'), querystring: QueryParams('$top', '$skiptoken'), response: { 200: AdminList } } }, async (req) => {
     const t = await tenantOfReq(deps, req);
     return paged(req, await pageSites(deps.store, t.id, pageOf(req)));
   });
-  app.get(`${T}/sites/:site`, async (req) => {
+  app.get(`${T}/sites/:site`, { schema: { params: PathParams('tenant', 'site'), response: { 200: AdminObject } } }, async (req) => {
     const t = await tenantOfReq(deps, req);
     return siteView(t, await requireSite(t, param(req, 'site')));
   });
-  app.post(`${T}/sites`, async (req, reply) => {
+  app.post(`${T}/sites`, { schema: { params: PathParams('tenant'), body: SiteInput, response: { 201: AdminObject } } }, async (req, reply) => {
     const t = await tenantOfReq(deps, req);
-    const body = validateBody(SiteInput, req.body);
+    const body = req.body;
     if (body.id && (await getSite(deps.store, t.id, body.id))) {
       throw Errors.adminConflict(`Site ${lower(body.id)} already exists; use PATCH (Set-SPOSite).`, 'id');
     }
@@ -91,20 +93,20 @@ export function adminSharePointRoutes(app: GraphApp, deps: AppDeps): void {
     const row = await requireSite(t, body.id ?? ids.find((id) => !before.has(id))!);
     return created(reply, await siteView(t, row));
   });
-  app.patch(`${T}/sites/:site`, async (req) => {
+  app.patch(`${T}/sites/:site`, { schema: { params: PathParams('tenant', 'site'), body: SitePatch, response: { 200: AdminObject } } }, async (req) => {
     const t = await tenantOfReq(deps, req);
     const s = await requireSite(t, param(req, 'site'));
-    const patch = validateBody(SitePatch, req.body);
+    const patch = req.body;
     const input = { ...siteToInput(s, (await sitePermissions(t, s.id)).filter((p) => p.item_id === '')), ...patch };
     await apply(deps, [{ tenantId: t.id, sites: [input] }], /^sites\[0\]\.?/);
     return siteView(t, await requireSite(t, s.id));
   });
 
   // A file or folder: the site is written again with every stored item plus the new one (parents are created).
-  app.post(`${T}/sites/:site/items`, async (req, reply) => {
+  app.post(`${T}/sites/:site/items`, { schema: { params: PathParams('tenant', 'site'), body: DriveItemInput, response: { 201: AdminObject } } }, async (req, reply) => {
     const t = await tenantOfReq(deps, req);
     const s = await requireSite(t, param(req, 'site'));
-    const body = validateBody(DriveItemInput, req.body);
+    const body = req.body;
     const path = `/${body.path.split('/').filter(Boolean).join('/')}`;
     const items = await siteItemRows(deps.store, t.id, s.id);
     if (items.some((i) => lower(i.path) === lower(path))) throw Errors.adminConflict(`'${path}' already exists in site ${s.url}.`, 'path');
@@ -124,32 +126,32 @@ export function adminSharePointRoutes(app: GraphApp, deps: AppDeps): void {
   // ---- SharePoint identity map (held by the target tenant) ----------------------------------------
   const U = `${T}/spoIdentityMap/users`;
   const G = `${T}/spoIdentityMap/groups`;
-  app.get(U, async (req) => {
+  app.get(U, { schema: { params: PathParams('tenant'), response: { 200: AdminList } } }, async (req) => {
     const t = await tenantOfReq(deps, req);
     return list(await listSpoUserMappingRows(deps.store, t.id));
   });
-  app.put(U, async (req) => {
+  app.put(U, { schema: { params: PathParams('tenant'), body: SpoUserMappingInput, response: { 200: AdminObject } } }, async (req) => {
     const t = await tenantOfReq(deps, req);
-    const body = validateBody(SpoUserMappingInput, req.body);
+    const body = req.body;
     await apply(deps, [{ tenantId: t.id, spoUserMappings: [body] }], /^spoUserMappings\[0\]\.?/);
     return getSpoUserMappingRow(deps.store, t.id, body.sourceUserPrincipalName);
   });
-  app.delete(`${U}/:sourceUpn`, async (req, reply) => {
+  app.delete(`${U}/:sourceUpn`, { schema: { params: PathParams('tenant', 'sourceUpn'), response: { 204: NoContent } } }, async (req, reply) => {
     const t = await tenantOfReq(deps, req);
     if (!(await deleteSpoUserMapping(db, t.id, param(req, 'sourceUpn')))) throw Errors.adminObjectNotFound('Identity map user entry', param(req, 'sourceUpn'), t.id);
     return reply.code(204).send();
   });
-  app.get(G, async (req) => {
+  app.get(G, { schema: { params: PathParams('tenant'), response: { 200: AdminList } } }, async (req) => {
     const t = await tenantOfReq(deps, req);
     return list(await listSpoGroupMappingRows(deps.store, t.id));
   });
-  app.put(G, async (req) => {
+  app.put(G, { schema: { params: PathParams('tenant'), body: SpoGroupMappingInput, response: { 200: AdminObject } } }, async (req) => {
     const t = await tenantOfReq(deps, req);
-    const body = validateBody(SpoGroupMappingInput, req.body);
+    const body = req.body;
     await apply(deps, [{ tenantId: t.id, spoGroupMappings: [body] }], /^spoGroupMappings\[0\]\.?/);
     return getSpoGroupMappingRow(deps.store, t.id, body.sourceGroupId);
   });
-  app.delete(`${G}/:sourceGroupId`, async (req, reply) => {
+  app.delete(`${G}/:sourceGroupId`, { schema: { params: PathParams('tenant', 'sourceGroupId'), response: { 204: NoContent } } }, async (req, reply) => {
     const t = await tenantOfReq(deps, req);
     if (!(await deleteSpoGroupMapping(db, t.id, param(req, 'sourceGroupId')))) throw Errors.adminObjectNotFound('Identity map group entry', param(req, 'sourceGroupId'), t.id);
     return reply.code(204).send();

@@ -13,26 +13,28 @@ import { tenantToInput } from './convert.js';
 import { deleteDomain, domainUse } from '../../store/tenantDeletes.js';
 import { ChangesBody } from './schemas.js';
 import { validateBody } from './validate.js';
+import { AdminList, AdminObject } from './schemas.js';
+import { NoContent, NoQuery, PathParams } from '../routeSchemas.js';
 
 export function adminTenantRoutes(app: GraphApp, deps: AppDeps): void {
   const db = deps.store.db;
 
-  app.get(`${ADMIN}/tenants`, async () => list(await listTenants(deps.store)));
+  app.get(`${ADMIN}/tenants`, { schema: { querystring: NoQuery, response: { 200: AdminList } } }, async () => list(await listTenants(deps.store)));
 
-  app.post(`${ADMIN}/tenants`, async (req, reply) => {
-    const body = validateBody(TenantInput, req.body);
+  app.post(`${ADMIN}/tenants`, { schema: { body: TenantInput, response: { 201: AdminObject } } }, async (req, reply) => {
+    const body = req.body;
     if (await getTenant(deps.store, body.id)) throw Errors.adminConflict(`Tenant ${lower(body.id)} already exists; use PUT ${ADMIN}/tenants/${lower(body.id)} to replace it.`, 'id');
     await apply(deps, [{ tenantId: body.id, tenant: body }], /^tenant\./);
     return created(reply, await requireTenant(deps, body.id));
   });
 
-  app.get(T, async (req) => {
+  app.get(T, { schema: { params: PathParams('tenant'), response: { 200: AdminObject } } }, async (req) => {
     const t = await tenantOfReq(deps, req);
     return { ...t, counts: await countTenantRows(deps.store, t.id) };
   });
 
   // Create or replace the tenant object itself (not its users, groups or content).
-  app.put(T, async (req, reply) => {
+  app.put(T, { schema: { params: PathParams('tenant'), response: { 200: AdminObject, 201: AdminObject } } }, async (req, reply) => {
     const ref = param(req, 'tenant');
     const raw = req.body as Record<string, unknown> | undefined;
     const body = validateBody(TenantInput, raw && typeof raw === 'object' && raw.id === undefined && isGuid(ref) ? { ...raw, id: ref } : raw);
@@ -44,35 +46,35 @@ export function adminTenantRoutes(app: GraphApp, deps: AppDeps): void {
     return reply.code(existing ? 200 : 201).send(await requireTenant(deps, body.id));
   });
 
-  app.delete(T, async (req, reply) => {
+  app.delete(T, { schema: { params: PathParams('tenant'), response: { 204: NoContent } } }, async (req, reply) => {
     const t = await tenantOfReq(deps, req);
     await deleteTenants(deps.store, [t.id]);
     return reply.code(204).send();
   });
 
-  app.get(`${T}/settings`, async (req) => (await tenantOfReq(deps, req)).settings);
-  app.patch(`${T}/settings`, async (req) => {
+  app.get(`${T}/settings`, { schema: { params: PathParams('tenant'), response: { 200: AdminObject } } }, async (req) => (await tenantOfReq(deps, req)).settings);
+  app.patch(`${T}/settings`, { schema: { params: PathParams('tenant'), body: TenantSettingsInput, response: { 200: AdminObject } } }, async (req) => {
     const t = await tenantOfReq(deps, req);
-    const patch = validateBody(TenantSettingsInput, req.body);
+    const patch = req.body;
     await apply(deps, [{ tenantId: t.id, tenant: { ...tenantToInput(t), settings: merge(t.settings, patch) } }], /^tenant\.settings\./);
     return (await requireTenant(deps, t.id)).settings;
   });
 
   // Get-AcceptedDomain / New-AcceptedDomain / Remove-AcceptedDomain
-  app.get(`${T}/domains`, async (req) => {
+  app.get(`${T}/domains`, { schema: { params: PathParams('tenant'), response: { 200: AdminList } } }, async (req) => {
     const t = await tenantOfReq(deps, req);
     return list(t.domains.map((d) => ({ ...d, isInitial: d.name === t.initialDomain, isDefault: d.name === t.defaultDomain })));
   });
-  app.post(`${T}/domains`, async (req, reply) => {
+  app.post(`${T}/domains`, { schema: { params: PathParams('tenant'), body: DomainInput, response: { 201: AdminObject } } }, async (req, reply) => {
     const t = await tenantOfReq(deps, req);
-    const d = validateBody(DomainInput, req.body);
+    const d = req.body;
     if (t.domains.some((x) => x.name === lower(d.name))) throw Errors.adminConflict(`Domain '${lower(d.name)}' is already a domain of tenant ${t.id}.`, 'name');
     const input = tenantToInput(t);
     input.domains = [...(input.domains ?? []), d];
     await apply(deps, [{ tenantId: t.id, tenant: input }], (p) => p.replace(/^tenant\.domains\[\d+\]/, 'name').replace(/^tenant\./, ''));
     return created(reply, (await requireTenant(deps, t.id)).domains.find((x) => x.name === lower(d.name)));
   });
-  app.delete(`${T}/domains/:domain`, async (req, reply) => {
+  app.delete(`${T}/domains/:domain`, { schema: { params: PathParams('tenant', 'domain'), response: { 204: NoContent } } }, async (req, reply) => {
     const t = await tenantOfReq(deps, req);
     const name = lower(param(req, 'domain'));
     if (!t.domains.some((d) => d.name === name)) throw Errors.adminObjectNotFound('Domain', name, t.id);
@@ -85,8 +87,8 @@ export function adminTenantRoutes(app: GraphApp, deps: AppDeps): void {
   });
 
   // Bulk create-or-replace of any objects of several tenants, all or nothing (seeding, tests).
-  app.post(`${ADMIN}/changes`, async (req) => {
-    const body = validateBody(ChangesBody, req.body);
+  app.post(`${ADMIN}/changes`, { schema: { body: ChangesBody, response: { 200: AdminObject } } }, async (req) => {
+    const body = req.body;
     await apply(deps, body.changes as TenantChange[]);
     return { applied: body.changes.length };
   });

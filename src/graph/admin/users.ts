@@ -12,7 +12,8 @@ import { T, apply, created, list, lower, merge, pageOf, paged, param, tenantOfRe
 import { userToInput } from './convert.js';
 import { deleteUser } from '../../store/tenantDeletes.js';
 import { LicenseBody, RecipientPatch, UserPatch } from './schemas.js';
-import { validateBody } from './validate.js';
+import { AdminList, AdminObject, QueryParams } from './schemas.js';
+import { NoContent, PathParams } from '../routeSchemas.js';
 
 const USER_PATH = /^users\[0\]\.?/;
 
@@ -50,12 +51,12 @@ export function adminUserRoutes(app: GraphApp, deps: AppDeps): void {
   const save = (t: TenantRecord, input: UserInput, rename: (p: string) => string = (p) => p.replace(USER_PATH, '') || p) =>
     apply(deps, [{ tenantId: t.id, users: [input] }], rename);
 
-  app.get(`${T}/users`, async (req) => paged(req, await pageUsers(deps.store, (await tenantOfReq(deps, req)).id, pageOf(req))));
-  app.get(`${T}/users/:user`, async (req) => requireUser(deps, await tenantOfReq(deps, req), param(req, 'user')));
+  app.get(`${T}/users`, { schema: { params: PathParams('tenant'), querystring: QueryParams('$top', '$skiptoken'), response: { 200: AdminList } } }, async (req) => paged(req, await pageUsers(deps.store, (await tenantOfReq(deps, req)).id, pageOf(req))));
+  app.get(`${T}/users/:user`, { schema: { params: PathParams('tenant', 'user'), response: { 200: AdminObject } } }, async (req) => requireUser(deps, await tenantOfReq(deps, req), param(req, 'user')));
 
-  app.post(`${T}/users`, async (req, reply) => {
+  app.post(`${T}/users`, { schema: { params: PathParams('tenant'), body: UserInput, response: { 201: AdminObject } } }, async (req, reply) => {
     const t = await tenantOfReq(deps, req);
-    const body = validateBody(UserInput, req.body);
+    const body = req.body;
     if (body.id && (await getUser(deps.store, t.id, body.id))) throw Errors.adminConflict(`User ${lower(body.id)} already exists in tenant ${t.id}; use PATCH to change it.`, 'id');
     const holder = await getUser(deps.store, t.id, body.userPrincipalName);
     if (holder) throw Errors.adminInvalid('userPrincipalName', `userPrincipalName '${body.userPrincipalName}' is already used by user ${holder.id} in tenant '${t.displayName}' (${t.id})`);
@@ -63,10 +64,10 @@ export function adminUserRoutes(app: GraphApp, deps: AppDeps): void {
     return created(reply, await requireUser(deps, t, body.userPrincipalName));
   });
 
-  app.patch(`${T}/users/:user`, async (req) => {
+  app.patch(`${T}/users/:user`, { schema: { params: PathParams('tenant', 'user'), body: UserPatch, response: { 200: AdminObject } } }, async (req) => {
     const t = await tenantOfReq(deps, req);
     const u = await requireUser(deps, t, param(req, 'user'));
-    const patch = validateBody(UserPatch, req.body);
+    const patch = req.body;
     const input = userToInput(u);
     const { mailbox, mailUser, ...top } = patch;
     Object.assign(input, top);
@@ -80,17 +81,17 @@ export function adminUserRoutes(app: GraphApp, deps: AppDeps): void {
     return requireUser(deps, t, u.id);
   });
 
-  app.delete(`${T}/users/:user`, async (req, reply) => {
+  app.delete(`${T}/users/:user`, { schema: { params: PathParams('tenant', 'user'), response: { 204: NoContent } } }, async (req, reply) => {
     const t = await tenantOfReq(deps, req);
     const u = await requireUser(deps, t, param(req, 'user'));
     await deleteUser(deps.store.db, t.id, u.id, deps.clock.iso());
     return reply.code(204).send();
   });
 
-  app.post(`${T}/users/:user/licenses`, async (req) => {
+  app.post(`${T}/users/:user/licenses`, { schema: { params: PathParams('tenant', 'user'), body: LicenseBody, response: { 200: AdminObject } } }, async (req) => {
     const t = await tenantOfReq(deps, req);
     const u = await requireUser(deps, t, param(req, 'user'));
-    const body = validateBody(LicenseBody, req.body);
+    const body = req.body;
     const known = [...u.licenses];
     const add = (body.addLicenses ?? []).map((ref, i) => {
       const key = typeof ref === 'string' ? ref : (ref.skuPartNumber ?? ref.skuId ?? '');
@@ -111,19 +112,19 @@ export function adminUserRoutes(app: GraphApp, deps: AppDeps): void {
   });
 
   // Get-Recipient / Set-Mailbox / Set-MailUser
-  app.get(`${T}/recipients/:user`, async (req) => {
+  app.get(`${T}/recipients/:user`, { schema: { params: PathParams('tenant', 'user'), response: { 200: AdminObject } } }, async (req) => {
     const t = await tenantOfReq(deps, req);
     const u = await requireUser(deps, t, param(req, 'user'));
     const r = u.mailbox ?? u.mailUser;
     if (!r) throw Errors.adminObjectNotFound('Recipient', param(req, 'user'), t.id);
     return { id: u.id, userPrincipalName: u.userPrincipalName, recipientType: u.mailbox ? 'UserMailbox' : 'MailUser', ...r };
   });
-  app.patch(`${T}/recipients/:user`, async (req) => {
+  app.patch(`${T}/recipients/:user`, { schema: { params: PathParams('tenant', 'user'), body: RecipientPatch, response: { 200: AdminObject } } }, async (req) => {
     const t = await tenantOfReq(deps, req);
     const u = await requireUser(deps, t, param(req, 'user'));
     const kind = u.mailbox ? 'mailbox' : u.mailUser ? 'mailUser' : undefined;
     if (!kind) throw Errors.adminObjectNotFound('Recipient', param(req, 'user'), t.id);
-    const patch = validateBody(RecipientPatch, req.body);
+    const patch = req.body;
     const input = userToInput(u);
     const block = merge(input[kind]!, patch);
     // A new SMTP: entry makes the primary address; the user's mail follows the primary address, as in Exchange.

@@ -6,12 +6,13 @@ import type { GraphApp } from '../app.js';
 import { requestOrigin } from '../odataResponse.js';
 import type { SigningKey } from './keys.js';
 import { AadError, type TokenAuthority } from './tokens.js';
+import { identitySchemas } from './identitySchemas.js';
 
 export function identityRoutes(authority: TokenAuthority, key: SigningKey) {
   return async (app: GraphApp) => {
     const anon = { config: { anonymous: true } };
 
-    app.get('/:tenant/v2.0/.well-known/openid-configuration', anon, async (req, reply) => {
+    app.get('/:tenant/v2.0/.well-known/openid-configuration', { ...anon, schema: identitySchemas.discovery }, async (req, reply) => {
       const { tenant } = req.params as { tenant: string };
       const tid = await authority.resolveTenant(tenant);
       if (!tid) return aadError(req, reply, new AadError(400, 'invalid_tenant', 90002, `Tenant '${tenant}' not found.`));
@@ -41,10 +42,10 @@ export function identityRoutes(authority: TokenAuthority, key: SigningKey) {
       };
     });
 
-    app.get('/:tenant/discovery/v2.0/keys', anon, async () => ({ keys: [key.publicJwk] }));
-    app.get('/:tenant/discovery/keys', anon, async () => ({ keys: [key.publicJwk] }));
+    app.get('/:tenant/discovery/v2.0/keys', { ...anon, schema: identitySchemas.keys }, async () => ({ keys: [key.publicJwk] }));
+    app.get('/:tenant/discovery/keys', { ...anon, schema: identitySchemas.keys }, async () => ({ keys: [key.publicJwk] }));
 
-    app.post('/:tenant/oauth2/v2.0/token', { config: { anonymous: true, formBody: true } }, async (req, reply) => {
+    app.post('/:tenant/oauth2/v2.0/token', { config: { anonymous: true, formBody: true }, schema: identitySchemas.token }, async (req, reply) => {
       const { tenant } = req.params as { tenant: string };
       const form = (req.body ?? {}) as Record<string, string | undefined>;
       const basic = basicCredentials(req.headers.authorization);

@@ -4,7 +4,7 @@ import { exportJWK, generateKeyPair, importJWK, calculateJwkThumbprint, type JWK
 import type { Store } from '../../store/db.js';
 import { authRepo } from '../../store/authRepo.js';
 import { getSetting, insertSettingIfAbsent } from '../../store/settingsRepo.js';
-import { adminKeyPath, loadOrCreateAdminKey } from '../adminAuth.js';
+import { adminKeyPath, loadOrCreateAdminKey } from '../admin/auth.js';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 export interface SigningKey { kid: string; privateKey: CryptoKey; publicKey: CryptoKey; publicJwk: JWK }

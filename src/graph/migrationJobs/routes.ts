@@ -4,22 +4,24 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
-import { Errors, fromDomainError } from '../errors.js';
-import { invalidDateTime, isGuid } from '../../domain/jobInput.js';
+import { Errors } from '../errors.js';
+import { isGuid } from '../../domain/jobInput.js';
 import { MigrationAdminRoles, Permissions, principalOf } from '../auth/guard.js';
 import { principalName } from '../auth/principal.js';
 import { metadataContext, parseKeySegment, sendOData, withContext } from '../odataResponse.js';
 import { sendCollection, sendCount, type CollectionSpec } from '../collection.js';
 import { parseEntityQuery, type CollectionOptions, type RawQuery } from '../odata/query.js';
-import { applySelect, contextSuffixForSelect } from '../odata/paging.js';
+import { applySelect, entityContextForSelect } from '../odata/paging.js';
 import { jobsRepo, toJob, toTask } from '../../store/jobsRepo.js';
 import { JOB_FIELDS, TASK_FIELDS } from './fields.js';
 import { JobService } from '../../engine/jobs/jobService.js';
 import { jobProgress } from '../../engine/migration/progress.js';
 import { jobKeyOf } from './jobKey.js';
+import { nextPageLink, progressPage } from './progressPage.js';
 import { JobMessages } from '../../domain/jobStateMachine.js';
-import { checkOdataType, noParameters } from '../requestChecks.js';
-import { JOB_TYPE, CreateJobBody, CancelResponseSchema, JobSchema, JOB_PROPERTIES, KeyParams, TASK_PROPERTIES, TaskSchema, UserParams, collectionOf } from './schemas.js';
+import { noParameters } from '../requestChecks.js';
+import { JOB_TYPE, CreateJobBody, CancelResponseSchema, JobSchema, JOB_PROPERTIES, KeyParams, PatchJobBody, TASK_PROPERTIES, TaskSchema, UserParams, collectionOf } from './schemas.js';
+import { GraphErrorBody, NoBody, NoContent, entityOf } from '../routeSchemas.js';
 import { JOB_DOC, jobToGraph, taskToGraph } from './serialize.js';
 
 const BASE = '/solutions/migrations/crossTenantMigrationJobs';
@@ -58,7 +60,7 @@ export function migrationJobRoutes(app: GraphApp, deps: AppDeps): void {
   const keyOf = (req: FastifyRequest) => jobKeyOf(parseKeySegment((req.params as { key: string }).key));
   const entity = (req: FastifyRequest, body: Record<string, unknown>, fragment: string, selectable: readonly string[], typeName: string) => {
     const { select } = parseEntityQuery(req.query as RawQuery, { typeName, selectable });
-    return { '@odata.context': metadataContext(req, fragment + (select ? contextSuffixForSelect(select) : '')), ...applySelect(body, select) };
+    return { '@odata.context': metadataContext(req, entityContextForSelect(fragment, select)), ...applySelect(body, select) };
   };
   const jobEntity = (req: FastifyRequest, job: ReturnType<typeof jobToGraph>) => entity(req, job, `${BASE.slice(1)}/$entity`, JOB_PROPERTIES, JOB_TYPE);
   const actionResult = (req: FastifyRequest, job: ReturnType<typeof jobToGraph>) => ({ '@odata.context': metadataContext(req, JOB_TYPE), ...job });
@@ -73,6 +75,7 @@ export function migrationJobRoutes(app: GraphApp, deps: AppDeps): void {
   const tasksSpec = (jobId: string): CollectionSpec<any, Record<string, unknown>> => ({
     options: taskCollection,
     contextPath: `${BASE.slice(1)}('${jobId}')/users`,
+    canonicalPath: `${BASE.slice(1)}('${jobId}')/users`,
     source: jobsRepo.listTasks(db, jobId),
     toEntity: (r) => taskToGraph(toTask(r)),
   });
@@ -110,46 +113,41 @@ export function migrationJobRoutes(app: GraphApp, deps: AppDeps): void {
 
   // POST to the entity itself is not an operation; an unknown key (e.g. Design A's collection-bound
   // `/crossTenantMigrationJobs/validate`) is a 404, a known one a 405.
-  app.post(`${BASE}/:key`, { config: write, schema: { params: KeyParams } }, async (req) => {
+  app.post(`${BASE}/:key`, { config: write, schema: { params: KeyParams, response: { 405: GraphErrorBody } } }, async (req) => {
     await jobs.resolve(tenantOf(req), keyOf(req));
     throw Errors.methodNotAllowed('POST', req.url.split('?')[0]!);
   });
 
-  app.patch(`${BASE}/:key`, { config: write, schema: { params: KeyParams } }, async (req, reply) => {
-    const body = req.body as Record<string, unknown> | undefined;
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw Errors.badRequest('The request body must be a JSON object with completeAfterDateTime.');
-    checkOdataType(body, JOB_TYPE);
-    for (const k of Object.keys(body)) {
-      if (k === 'completeAfterDateTime' || k.startsWith('@odata.')) continue;
-      if ((JOB_PROPERTIES as readonly string[]).includes(k)) throw Errors.patchOnlyCompleteAfter(k);
-      throw Errors.unknownProperty(k, JOB_TYPE);
-    }
-    const value = body.completeAfterDateTime;
-    if (value === undefined) throw Errors.missingProperty('completeAfterDateTime');
-    if (typeof value !== 'string') throw fromDomainError(invalidDateTime('completeAfterDateTime', value));
-    await jobs.patchCompleteAfter(tenantOf(req), keyOf(req), value);
+  app.patch(`${BASE}/:key`, {
+    config: { ...write, bodyMessage: 'The request body must be a JSON object with completeAfterDateTime.' },
+    schema: { params: KeyParams, body: PatchJobBody, response: { 204: NoContent } },
+  }, async (req, reply) => {
+    // The schema lets the read-only properties through so that this rule names them: they cannot change.
+    for (const k of Object.keys(req.body)) if (k !== 'completeAfterDateTime' && !k.startsWith('@odata.')) throw Errors.patchOnlyCompleteAfter(k);
+    if (req.body.completeAfterDateTime === undefined) throw Errors.missingProperty('completeAfterDateTime');
+    await jobs.patchCompleteAfter(tenantOf(req), keyOf(req), req.body.completeAfterDateTime);
     return reply.code(204).send();
   });
 
-  app.delete(`${BASE}/:key`, { config: write, schema: { params: KeyParams } }, async (req, reply) => {
+  app.delete(`${BASE}/:key`, { config: write, schema: { params: KeyParams, response: { 202: NoContent } } }, async (req, reply) => {
     await jobs.delete(tenantOf(req), keyOf(req));
     return reply.code(202).send();
   });
 
   for (const url of actionPaths('', 'validate')) {
-    app.post(url, { config: write, preValidation: noParameters('validate'), schema: { params: KeyParams, response: { 200: JobSchema } } }, async (req, reply) => {
+    app.post(url, { config: write, preValidation: noParameters('validate'), schema: { params: KeyParams, body: NoBody, response: { 200: JobSchema } } }, async (req, reply) => {
       const job = await jobs.validate(tenantOf(req), keyOf(req));
       return sendOData(reply, 200, actionResult(req, jobToGraph(job)));
     });
   }
   for (const url of actionPaths('', 'migrate')) {
-    app.post(url, { config: write, preValidation: noParameters('migrate'), schema: { params: KeyParams, response: { 200: JobSchema } } }, async (req, reply) => {
+    app.post(url, { config: write, preValidation: noParameters('migrate'), schema: { params: KeyParams, body: NoBody, response: { 200: JobSchema } } }, async (req, reply) => {
       const job = await jobs.migrate(tenantOf(req), keyOf(req));
       return sendOData(reply, 200, actionResult(req, jobToGraph(job)));
     });
   }
   for (const url of actionPaths('', 'cancel')) {
-    app.post(url, { config: write, preValidation: noParameters('cancel'), schema: { params: KeyParams, response: { 202: CancelResponseSchema } } }, async (req, reply) => {
+    app.post(url, { config: write, preValidation: noParameters('cancel'), schema: { params: KeyParams, body: NoBody, response: { 202: CancelResponseSchema } } }, async (req, reply) => {
       await jobs.cancel(tenantOf(req), keyOf(req));
       return sendOData(reply, 202, { '@odata.context': metadataContext(req, 'microsoft.graph.crossTenantMigrationCancelResponse'), status: 'pendingCancel', message: JobMessages.pendingCancel });
     });
@@ -171,7 +169,7 @@ export function migrationJobRoutes(app: GraphApp, deps: AppDeps): void {
     return sendOData(reply, 200, entity(req, taskToGraph(task), `${BASE.slice(1)}('${job.id}')/users/$entity`, TASK_PROPERTIES, TASK_TYPE));
   });
   for (const url of actionPaths('/users/:userId', 'cancel')) {
-    app.post(url, { config: write, preValidation: noParameters('cancel'), schema: { params: UserParams, response: { 202: CancelResponseSchema } } }, async (req, reply) => {
+    app.post(url, { config: write, preValidation: noParameters('cancel'), schema: { params: UserParams, body: NoBody, response: { 202: CancelResponseSchema } } }, async (req, reply) => {
       const { job, userId } = await jobs.cancelUser(tenantOf(req), keyOf(req), parseKeySegment(req.params.userId).value);
       return sendOData(reply, 202, {
         '@odata.context': metadataContext(req, 'microsoft.graph.crossTenantMigrationCancelResponse'),
@@ -182,11 +180,14 @@ export function migrationJobRoutes(app: GraphApp, deps: AppDeps): void {
   }
 
   // xtm extensions (namespace xtm, not Graph's): progress and reconciliation; approval of skipped items.
-  app.get(`${BASE}/:key/xtm.progress`, { config: read, schema: { params: KeyParams } }, async (req, reply) => {
+  app.get(`${BASE}/:key/xtm.progress`, { config: read, schema: { params: KeyParams, response: { 200: entityOf('xtm.jobProgress') } } }, async (req, reply) => {
     const job = await jobs.resolve(tenantOf(req), keyOf(req));
-    return sendOData(reply, 200, { '@odata.context': metadataContext(req, 'xtm.jobProgress'), ...(await jobProgress(deps.store, job)) });
+    const page = progressPage(req.query as RawQuery);
+    const { more, ...doc } = await jobProgress(deps.store, job, page);
+    const next = more && page ? { '@odata.nextLink': nextPageLink(req, page) } : {};
+    return sendOData(reply, 200, { '@odata.context': metadataContext(req, 'xtm.jobProgress'), ...doc, ...next });
   });
-  app.post(`${BASE}/:key/xtm.approveSkippedItems`, { config: write, schema: { params: KeyParams } }, async (req, reply) => {
+  app.post(`${BASE}/:key/xtm.approveSkippedItems`, { config: write, schema: { params: KeyParams, body: NoBody, response: { 202: CancelResponseSchema } } }, async (req, reply) => {
     const job = await jobs.approveSkippedItems(tenantOf(req), keyOf(req));
     return sendOData(reply, 202, { '@odata.context': metadataContext(req, 'microsoft.graph.crossTenantMigrationCancelResponse'), status: 'Accepted', message: `The skipped items of the users of batch ${job.id} were approved; their cutover continues.` });
   });

@@ -1,5 +1,5 @@
-// TypeBox schemas for crossTenantMigrationJob and crossTenantMigrationTask: request validation,
-// response serialization and (later) OpenAPI come from these alone.
+// TypeBox schemas for crossTenantMigrationJob and crossTenantMigrationTask: request validation, the
+// response types and their OpenAPI description come from these alone.
 import { Type, type Static } from 'typebox';
 import { JobStatuses, JobTypes, ServiceStatuses } from '../../domain/enums.js';
 import { odataTypeSchema } from '../requestChecks.js';
@@ -101,3 +101,14 @@ export const collectionOf = <T extends ReturnType<typeof Type.Object>>(item: T) 
 
 export const KeyParams = Type.Object({ key: Type.String({ minLength: 1, maxLength: 1024 }) });
 export const UserParams = Type.Object({ key: Type.String({ minLength: 1, maxLength: 1024 }), userId: Type.String({ minLength: 1, maxLength: 256 }) });
+
+/** PATCH: only completeAfterDateTime may change; the read-only properties are named (not "unknown") by the handler's rule. */
+export const PatchJobBody = Type.Object({
+  '@odata.type': odataTypeSchema(JOB_TYPE),
+  '@odata.context': Type.Optional(Type.Unknown()),
+  '@odata.etag': Type.Optional(Type.Unknown()),
+  '@odata.id': Type.Optional(Type.Unknown()),
+  // Optional here: "missing" is reported after the read-only properties (the handler's rule); a wrong type reads as a bad date.
+  completeAfterDateTime: Type.Optional(Type.String({ format: 'date-time', 'x-typeErrorIsDateTime': true })),
+  ...Object.fromEntries(JOB_PROPERTIES.filter((p) => p !== 'completeAfterDateTime').map((p) => [p, Type.Optional(Type.Unknown())])),
+}, { additionalProperties: false });

@@ -365,3 +365,10 @@ export function applySelect(
 export function contextSuffixForSelect(select?: readonly string[]): string {
   return select && select.length > 0 ? `(${select.join(',')})` : '';
 }
+
+/** One entity's context fragment under $select: OData puts the list before `/$entity` (`jobs(displayName)/$entity`). */
+export function entityContextForSelect(fragment: string, select?: readonly string[]): string {
+  if (!select || select.length === 0) return fragment;
+  const entity = fragment.endsWith('/$entity');
+  return (entity ? fragment.slice(0, -'/$entity'.length) : fragment) + contextSuffixForSelect(select) + (entity ? '/$entity' : '');
+}

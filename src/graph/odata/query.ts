@@ -79,6 +79,25 @@ function qualified(typeName: string): string {
   return typeName.includes('.') ? typeName : `microsoft.graph.${typeName}`;
 }
 
+const SYSTEM_OPTIONS = new Set(['select', 'filter', 'orderby', 'top', 'skip', 'count', 'skiptoken', 'expand', 'search', 'format']);
+
+/**
+ * Beta: "On the beta endpoint, the $ prefix is optional" (learn.microsoft.com/graph/query-parameters), so
+ * `top=5` is `$top=5`. Both spellings of one option are that option given twice (a 400, as for `$top` twice).
+ */
+export function withDollarPrefixes(query: RawQuery): RawQuery {
+  let out: Record<string, string | string[] | undefined> | undefined;
+  for (const [k, v] of Object.entries(query)) {
+    if (!SYSTEM_OPTIONS.has(k.toLowerCase()) || v === undefined) continue;
+    out ??= { ...query };
+    delete out[k];
+    const key = `$${k}`;
+    const prev = out[key];
+    out[key] = prev === undefined ? v : [...[prev].flat(), ...[v].flat()];
+  }
+  return out ?? query;
+}
+
 /** Collects `$` options keyed by lower-cased name; rejects duplicates and unsupported ones. */
 function collectOptions(query: RawQuery, supported: ReadonlySet<string>): Map<string, string> {
   const out = new Map<string, string>();

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Permissions } from '../auth/guard.js';
 import { metadataContext, parseKeySegment, sendOData } from '../odataResponse.js';
 import { parseEntityQuery, type RawQuery } from '../odata/query.js';
-import { applySelect, contextSuffixForSelect } from '../odata/paging.js';
+import { applySelect, entityContextForSelect } from '../odata/paging.js';
 
 export const ROOT = '/solutions/sharePoint/migrations';
 export const TASKS = `${ROOT}/crossOrganizationMigrationTasks`;
@@ -21,6 +21,6 @@ export const keyOf = (req: FastifyRequest, name = 'key') => parseKeySegment((req
 /** One entity with `@odata.context` (fragment + $select list) and $select applied. */
 export function sendEntity(req: FastifyRequest, reply: FastifyReply, body: Record<string, unknown>, fragment: string, typeName: string, selectable: readonly string[], status = 200) {
   const { select } = parseEntityQuery(req.query as RawQuery, { typeName, selectable });
-  const context = select ? fragment.replace(/\/\$entity$/, '') + contextSuffixForSelect(select) + (fragment.endsWith('/$entity') ? '/$entity' : '') : fragment;
+  const context = entityContextForSelect(fragment, select);
   return sendOData(reply, status, { '@odata.context': metadataContext(req, context), ...applySelect(body, select) });
 }

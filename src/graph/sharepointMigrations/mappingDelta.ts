@@ -2,7 +2,7 @@
 // (graph-api-surface.md §8.6): {"@context":"#$delta","value":[…]} with at most 50 elements; an element
 // with "@removed" deletes. Every element is checked before anything is written; a 400 names the
 // element and field (`value[3].sourceUserIdentity.userPrincipalName`).
-import { Errors, GraphError } from '../errors.js';
+import { Errors } from '../errors.js';
 import {
   GUID_RE, SpoGroupTypes, SpoUserTypes, UPN_RE, spoMappingId, type SpoGroupMapping, type SpoUserMapping,
 } from '../../domain/spoIdentityMap.js';
@@ -69,11 +69,14 @@ function str(el: Obj, path: string[], at: string, check?: { re: RegExp; what: st
   return v;
 }
 
+/** An enum member in any casing (Graph's enum parsing ignores case), as the member's own spelling; `unknownFutureValue` is the evolvable-enum sentinel, never an input. */
 function enumOf<T extends string>(el: Obj, key: string, at: string, values: readonly T[], fallback: T): T {
   const v = el[key];
   if (v === undefined || v === null) return fallback;
-  if (typeof v !== 'string' || !values.includes(v as T)) throw bad(`${at}.${key}`, `'${String(v)}' is not one of ${values.join(', ')}.`);
-  return v as T;
+  const accepted = values.filter((x) => x !== 'unknownFutureValue');
+  const member = typeof v === 'string' ? accepted.find((x) => x.toLowerCase() === v.toLowerCase()) : undefined;
+  if (!member) throw bad(`${at}.${key}`, `'${String(v)}' is not one of ${accepted.join(', ')}.`);
+  return member;
 }
 
 function checkId(el: Obj, at: string, expected: string) {
@@ -137,11 +140,4 @@ export function parseGroupDelta(body: unknown): GroupDeltaOp[] {
     };
     return { op: 'upsert', mapping };
   });
-}
-
-/** 409: a target already mapped from another source (the map is one-to-one); nothing was written. */
-export function oneToOneConflict(conflicts: { index: number; target: string; mappedFrom: string }[]): GraphError {
-  const first = conflicts[0]!;
-  return new GraphError(409, 'conflict', `value[${first.index}]: the target identity '${first.target}' is already mapped from '${first.mappedFrom}'; the identity map is one-to-one.`,
-    conflicts.map((c) => ({ code: 'identityAlreadyMapped', message: `'${c.target}' is already mapped from '${c.mappedFrom}'.`, target: `value[${c.index}]` })));
 }

@@ -4,7 +4,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
-import { Errors, GraphError } from '../errors.js';
+import { Errors } from '../errors.js';
 import { principalOf } from '../auth/guard.js';
 import { metadataContext, sendOData } from '../odataResponse.js';
 import { sendCollection, sendCount, type CollectionSpec } from '../collection.js';
@@ -17,7 +17,9 @@ import {
   GROUP_MAPPING_PROPERTIES, GROUP_MAPPING_TYPE, USER_MAPPING_PROPERTIES, USER_MAPPING_TYPE, deletedGroupMapping, deletedUserMapping,
   groupMappingToGraph, userMappingToGraph,
 } from './mappingSerialize.js';
-import { oneToOneConflict, parseGroupDelta, parseUserDelta } from './mappingDelta.js';
+import { parseGroupDelta, parseUserDelta } from './mappingDelta.js';
+import { DeltaBody, KeyParams } from './schemas.js';
+import { collectionResponseOf } from '../routeSchemas.js';
 
 const USER_FIELDS: FieldMap = {
   id: { column: 'id', type: 'string' },
@@ -40,8 +42,11 @@ const groupOptions: CollectionOptions = {
   typeName: GROUP_MAPPING_TYPE, fields: GROUP_FIELDS, selectable: GROUP_MAPPING_PROPERTIES, defaultPageSize: 100, maxPageSize: 999, defaultOrderBy: [], keyColumn: 'source_group_id',
 };
 
-const userNotFound = (key: string) => new GraphError(404, 'itemNotFound', `The sharePointUserIdentityMapping '${key}' was not found.`);
-const groupNotFound = (key: string) => new GraphError(404, 'itemNotFound', `The sharePointGroupIdentityMapping '${key}' was not found.`);
+/** Each item of a $delta response names its type, as Graph's delta payloads do (the docs' PATCH examples). */
+const typed = (type: string, item: Record<string, unknown>) => ({ '@odata.type': `#${type}`, ...item });
+const DELTA_MESSAGE = 'The request body must be a delta payload: {"@context":"#$delta","value":[…]}.';
+const userNotFound = Errors.userMappingNotFound;
+const groupNotFound = Errors.groupMappingNotFound;
 
 export function spoMappingRoutes(app: GraphApp, deps: AppDeps): void {
   const db = deps.store.db;
@@ -83,25 +88,25 @@ export function spoMappingRoutes(app: GraphApp, deps: AppDeps): void {
   const readG = spRead(GROUP_MAPPING_TYPE);
   app.get(USER_MAPPINGS, { config: readU }, (req, reply) => sendCollection(req, reply, userSpec(req)));
   app.get(`${USER_MAPPINGS}/$count`, { config: readU }, (req, reply) => sendCount(req, reply, userSpec(req)));
-  app.get(`${USER_MAPPINGS}/:key`, { config: readU }, async (req, reply) =>
+  app.get(`${USER_MAPPINGS}/:key`, { config: readU, schema: { params: KeyParams } }, async (req, reply) =>
     sendEntity(req, reply, userMappingToGraph(toUserMapping(await userByKey(req))), `${USER_MAPPINGS.slice(1)}/$entity`, USER_MAPPING_TYPE, USER_MAPPING_PROPERTIES));
   app.get(GROUP_MAPPINGS, { config: readG }, (req, reply) => sendCollection(req, reply, groupSpec(req)));
   app.get(`${GROUP_MAPPINGS}/$count`, { config: readG }, (req, reply) => sendCount(req, reply, groupSpec(req)));
-  app.get(`${GROUP_MAPPINGS}/:key`, { config: readG }, async (req, reply) =>
+  app.get(`${GROUP_MAPPINGS}/:key`, { config: readG, schema: { params: KeyParams } }, async (req, reply) =>
     sendEntity(req, reply, groupMappingToGraph(toGroupMapping(await groupByKey(req))), `${GROUP_MAPPINGS.slice(1)}/$entity`, GROUP_MAPPING_TYPE, GROUP_MAPPING_PROPERTIES));
 
-  app.patch(USER_MAPPINGS, { config: spManage(USER_MAPPING_TYPE) }, async (req, reply) => {
+  app.patch(USER_MAPPINGS, { config: { ...spManage(USER_MAPPING_TYPE), bodyMessage: DELTA_MESSAGE }, schema: { body: DeltaBody, response: { 200: collectionResponseOf(USER_MAPPING_TYPE) } } }, async (req, reply) => {
     const ops = parseUserDelta(req.body);
     const r = await spoMappingRepo.applyUserDelta(db, tenantOf(req), ops, deps.clock.iso());
-    if (!r.ok) throw oneToOneConflict(r.conflicts);
-    const value = ops.map((o, i) => (o.op === 'delete' ? deletedUserMapping(o.sourceUserPrincipalName) : userMappingToGraph(toUserMapping(r.rows[i]!))));
+    if (!r.ok) throw Errors.identityMapOneToOne(r.conflicts);
+    const value = ops.map((o, i) => typed(USER_MAPPING_TYPE, o.op === 'delete' ? deletedUserMapping(o.sourceUserPrincipalName) : userMappingToGraph(toUserMapping(r.rows[i]!))));
     return sendOData(reply, 200, { '@odata.context': metadataContext(req, `${USER_MAPPINGS.slice(1)}/$delta`), value });
   });
-  app.patch(GROUP_MAPPINGS, { config: spManage(GROUP_MAPPING_TYPE) }, async (req, reply) => {
+  app.patch(GROUP_MAPPINGS, { config: { ...spManage(GROUP_MAPPING_TYPE), bodyMessage: DELTA_MESSAGE }, schema: { body: DeltaBody, response: { 200: collectionResponseOf(GROUP_MAPPING_TYPE) } } }, async (req, reply) => {
     const ops = parseGroupDelta(req.body);
     const r = await spoMappingRepo.applyGroupDelta(db, tenantOf(req), ops, deps.clock.iso());
-    if (!r.ok) throw oneToOneConflict(r.conflicts);
-    const value = ops.map((o, i) => (o.op === 'delete' ? deletedGroupMapping(o.sourceGroupId) : groupMappingToGraph(toGroupMapping(r.rows[i]!))));
+    if (!r.ok) throw Errors.identityMapOneToOne(r.conflicts);
+    const value = ops.map((o, i) => typed(GROUP_MAPPING_TYPE, o.op === 'delete' ? deletedGroupMapping(o.sourceGroupId) : groupMappingToGraph(toGroupMapping(r.rows[i]!))));
     return sendOData(reply, 200, { '@odata.context': metadataContext(req, `${GROUP_MAPPINGS.slice(1)}/$delta`), value });
   });
 }

@@ -1,14 +1,14 @@
 // The create body of crossOrganizationMigrationTasks (graph-api-surface.md §8.3): `parameters` is
 // polymorphic through its `@odata.type`. Every field is checked here, before anything else runs; a 400
 // names the field ("Cannot process the request because the required parameter {name} is missing.").
-import { Errors, GraphError } from '../errors.js';
+import { Errors } from '../errors.js';
 import { GUID_RE, UPN_RE } from '../../domain/spoIdentityMap.js';
 import { ParameterTypes, type IdentityRef, type SpoTaskRequest } from '../../domain/spoMigrationTask.js';
 import { parseDateTimeOffset } from '../../domain/dateTime.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const missing = (name: string) => new GraphError(400, 'BadRequest', `Cannot process the request because the required parameter ${name} is missing.`, undefined, undefined, name);
+const missing = Errors.spoParameterMissing;
 const bad = (name: string, why: string) => Errors.invalidProperty(name, why);
 
 const TASK_TYPE = 'microsoft.graph.sharePointMigrationTask';
@@ -84,6 +84,10 @@ export function parseCreateTask(body: unknown): { request: SpoTaskRequest; param
   const targetOrganizationId = p.targetOrganizationId;
   if (targetOrganizationId !== undefined && targetOrganizationId !== null && (typeof targetOrganizationId !== 'string' || !GUID_RE.test(targetOrganizationId))) {
     throw bad('parameters.targetOrganizationId', `'${String(targetOrganizationId)}' is not a valid GUID.`);
+  }
+  // The property is named "host" and Microsoft's examples send an https URL: a bare host name means that URL.
+  if (typeof p.targetOrganizationHost === 'string' && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+\/?$/i.test(p.targetOrganizationHost)) {
+    p.targetOrganizationHost = `https://${p.targetOrganizationHost.replace(/\/$/, '')}`;
   }
   const host = url(p, 'targetOrganizationHost', false);
   if (host && new URL(host).pathname !== '/') throw bad('parameters.targetOrganizationHost', `'${host}' must be a host URL such as https://fabrikam-my.sharepoint.com.`);

@@ -5,7 +5,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
-import { Errors, GraphError } from '../errors.js';
+import { Errors } from '../errors.js';
 import { principalOf } from '../auth/guard.js';
 import { metadataContext, sendOData } from '../odataResponse.js';
 import { sendCollection, sendCount, type CollectionSpec } from '../collection.js';
@@ -18,6 +18,8 @@ import { SpoTaskStatuses, type SpoTaskType } from '../../domain/spoMigrationTask
 import { ROOT, TASKS, sendEntity, spManage, spRead } from './common.js';
 import { TASK_PROPERTIES, TASK_TYPE, parametersToGraph, taskToGraph } from './taskSerialize.js';
 import { parseCreateTask } from './taskParameters.js';
+import { CreateTaskBody, KeyParams } from './schemas.js';
+import { NoBody, NoContent, entityOf } from '../routeSchemas.js';
 
 const FIELDS: FieldMap = {
   id: { column: 'id', type: 'string' },
@@ -38,7 +40,7 @@ const FUNCTIONS: Record<string, { param: string; type: SpoTaskType }> = {
   getbysourcegroupmailnickname: { param: 'sourceGroupMailNickname', type: 'group' },
 };
 
-const notFound = (id: string) => new GraphError(404, 'itemNotFound', `The migration task ${id} could not be found.`);
+const notFound = Errors.spoTaskNotFound;
 
 /** `name(param='v')` or `name(param=@alias)` with `?@alias='v'`; undefined when the segment is not a function call. */
 function functionCall(req: FastifyRequest, raw: string): { fn: string; type: SpoTaskType; value: string } | undefined {
@@ -77,7 +79,7 @@ export function spoTaskRoutes(app: GraphApp, deps: AppDeps): void {
   app.get(TASKS, { config: read }, (req, reply) => sendCollection(req, reply, spec(req)));
   app.get(`${TASKS}/$count`, { config: read }, (req, reply) => sendCount(req, reply, spec(req)));
 
-  app.post(TASKS, { config: manage }, async (req, reply) => {
+  app.post(TASKS, { config: { ...manage, bodyMessage: 'The request body must be a JSON object with parameters.' }, schema: { body: CreateTaskBody, response: { 200: entityOf(TASK_TYPE) } } }, async (req, reply) => {
     const { request, parameters } = parseCreateTask(req.body);
     const r = await service.create(tenantOf(req), request, parameters);
     if (r.validateOnly) {
@@ -93,7 +95,7 @@ export function spoTaskRoutes(app: GraphApp, deps: AppDeps): void {
   const byFunction = async (req: FastifyRequest, reply: FastifyReply, raw: string) => {
     const call = functionCall(req, raw)!;
     const task = await spoMigrationRepo.latestBySource(db, tenantOf(req), call.type, call.type === 'site' ? call.value.replace(/\/+$/, '') : call.value);
-    if (!task) throw new GraphError(404, 'itemNotFound', `No migration task was found for ${FUNCTIONS[call.fn.toLowerCase()]!.param} '${call.value}'.`);
+    if (!task) throw Errors.spoTaskNotFoundBySource(FUNCTIONS[call.fn.toLowerCase()]!.param, call.value);
     return sendEntity(req, reply, taskToGraph(task), TASK_TYPE, TASK_TYPE, TASK_PROPERTIES);
   };
   // `getBySource…(param='…')`: the router names the parameter `args)` and keeps the closing parenthesis.
@@ -101,7 +103,7 @@ export function spoTaskRoutes(app: GraphApp, deps: AppDeps): void {
     app.get(`${TASKS}/${fn}(:args)`, { config: read }, (req, reply) => byFunction(req, reply, `${fn}(${(req.params as Record<string, string>)['args)'] ?? ''}`));
   }
 
-  app.get(`${TASKS}/:key`, { config: read }, async (req, reply) => {
+  app.get(`${TASKS}/:key`, { config: read, schema: { params: KeyParams } }, async (req, reply) => {
     const raw = (req.params as { key: string }).key;
     if (functionCall(req, raw)) return byFunction(req, reply, raw);
     const id = raw.replace(/^'(.*)'$/s, '$1');
@@ -111,7 +113,7 @@ export function spoTaskRoutes(app: GraphApp, deps: AppDeps): void {
   });
 
   for (const action of ['cancel', 'microsoft.graph.cancel']) {
-    app.post(`${TASKS}/:key/${action}`, { config: manage, preValidation: noParameters('cancel') }, async (req, reply) => {
+    app.post(`${TASKS}/:key/${action}`, { config: manage, preValidation: noParameters('cancel'), schema: { params: KeyParams, body: NoBody, response: { 204: NoContent } } }, async (req, reply) => {
       await service.cancel(tenantOf(req), (req.params as { key: string }).key.replace(/^'(.*)'$/s, '$1'));
       return reply.code(204).send();
     });

@@ -43,6 +43,40 @@ export const xtmExtensions: EdmModule = {
       prop('error', G('error')),
     ]),
     complex('skippedItem', [prop('sourceItemId', 'Edm.String', false), prop('reason', 'Edm.String', false)]),
+    // xtm.progressSummary (src/engine/migration/progressSummary.ts): counts keyed by status are open types.
+    complex('progressSummary', [
+      prop('jobId', 'Edm.String', false),
+      prop('displayName', 'Edm.String', false),
+      prop('status', G('crossTenantMigrationJobStatus'), false),
+      prop('completeAfterDateTime', 'Edm.DateTimeOffset', false),
+      prop('lastUpdatedDateTime', 'Edm.DateTimeOffset', false),
+      prop('users', X('userCounts'), false),
+      prop('workloads', collection(X('workloadSummary')), false),
+      prop('dataConsistencyScore', 'Edm.String'),
+      prop('attention', collection(X('attentionItem')), false),
+      prop('slowestUsers', collection(X('slowUser')), false),
+    ]),
+    complex('userCounts', [prop('total', 'Edm.Int32', false), prop('byStatus', X('statusCounts'), false)]),
+    complex('statusCounts', [], { openType: true }),
+    complex('workloadSummary', [
+      prop('workload', 'Edm.String', false),
+      prop('users', X('statusCounts'), false),
+      ...['itemsDone', 'itemsTotal', 'bytesDone', 'bytesTotal'].map((n) => prop(n, 'Edm.Int64', false)),
+      prop('itemsPerSecond', 'Edm.Double'),
+    ]),
+    complex('attentionItem', [
+      prop('userId', 'Edm.String', false),
+      prop('userPrincipalName', 'Edm.String'),
+      prop('workload', 'Edm.String', false),
+      prop('status', 'Edm.String', false),
+      prop('message', 'Edm.String', false),
+    ]),
+    complex('slowUser', [
+      prop('userId', 'Edm.String', false),
+      prop('workload', 'Edm.String', false),
+      prop('itemsDone', 'Edm.Int64', false),
+      prop('itemsTotal', 'Edm.Int64', false),
+    ]),
   ],
   // On every sharePointMigrationTask: the move's state and sub-stage (src/graph/sharepointMigrations).
   terms: [
@@ -50,6 +84,7 @@ export const xtmExtensions: EdmModule = {
     { name: 'moveStage', type: 'Edm.String', appliesTo: 'EntityType' },
   ],
   operations: [
+    { kind: 'function', name: 'progressSummary', bindingType: G('crossTenantMigrationJob'), returnType: { type: X('progressSummary'), nullable: false } },
     { kind: 'function', name: 'progress', bindingType: G('crossTenantMigrationJob'), returnType: { type: X('jobProgress'), nullable: false } },
     { kind: 'action', name: 'approveSkippedItems', bindingType: G('crossTenantMigrationJob'), returnType: { type: G('crossTenantMigrationCancelResponse') } },
   ],

@@ -3,13 +3,14 @@
 // between now and 9999-12-31T23:59:59.999Z, so no request can leave it unusable. Each change is
 // persisted (xtm_settings) before it is reported, so a restart never moves virtual time backwards.
 import { Type } from 'typebox';
-import type { GraphApp } from './app.js';
-import type { AppDeps } from './deps.js';
-import { Errors } from './errors.js';
-import { CLOCK_MAX_MS, type Clock } from '../clock.js';
-import { DATE_TIME_OFFSET_HINT, parseDateTimeOffset } from '../domain/dateTime.js';
-import { saveClockAnchors, workInFlight } from '../store/settingsRepo.js';
-import type { Store } from '../store/db.js';
+import type { GraphApp } from '../app.js';
+import type { AppDeps } from '../deps.js';
+import { Errors } from '../errors.js';
+import { NoQuery } from '../routeSchemas.js';
+import { CLOCK_MAX_MS, type Clock } from '../../clock.js';
+import { DATE_TIME_OFFSET_HINT, parseDateTimeOffset } from '../../domain/dateTime.js';
+import { saveClockAnchors, workInFlight } from '../../store/settingsRepo.js';
+import type { Store } from '../../store/db.js';
 
 const ClockState = Type.Object({ mode: Type.String(), factor: Type.Number(), now: Type.String(), offsetMs: Type.Number() });
 const MAX_ISO = new Date(CLOCK_MAX_MS).toISOString();
@@ -52,7 +53,7 @@ export function adminClockRoutes(app: GraphApp, deps: AppDeps): void {
     return clock.state();
   };
 
-  app.get('/xtm/admin/clock', { schema: { response: { 200: ClockState } } }, async () => clock.state());
+  app.get('/xtm/admin/clock', { schema: { querystring: NoQuery, response: { 200: ClockState } } }, async () => clock.state());
 
   app.post('/xtm/admin/clock/advance', {
     schema: {
@@ -87,8 +88,8 @@ export function adminClockRoutes(app: GraphApp, deps: AppDeps): void {
     return change(() => clock.resetTo(to, body.factor ?? clock.state().factor));
   });
 
-  app.post('/xtm/admin/work/drain', async () => {
+  app.post('/xtm/admin/work/drain', { schema: { querystring: NoQuery, response: { 200: Type.Object({ drained: Type.Literal(true) }) } } }, async () => {
     await deps.queue.drain();
-    return { drained: true };
+    return { drained: true as const };
   });
 }

@@ -5,8 +5,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyRequest } from 'fastify';
-import type { GraphApp } from './app.js';
-import { GraphError } from './errors.js';
+import type { GraphApp } from '../app.js';
+import { Errors } from '../errors.js';
 
 export const ADMIN_PREFIX = '/xtm/admin';
 export const ADMIN_KEY_FILE = 'admin.key';
@@ -36,7 +36,7 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
-const unauthorized = (why: string) => new GraphError(401, 'Unauthorized', `${why} The xtm admin API needs the admin key: send 'Authorization: Bearer <key>' with the key from the file ${ADMIN_KEY_FILE} in the server's data directory.`, undefined, { 'www-authenticate': 'Bearer realm="xtm-admin"' });
+const unauthorized = (why: string) => Errors.adminKeyRequired(why, ADMIN_KEY_FILE);
 
 /** A global onRequest hook: only routes registered under /xtm/admin (any case or slashes in the URL) are guarded. */
 export function adminAuthModule(key: string) {
