@@ -205,7 +205,8 @@ export function installSchemaDefaults(app: FastifyInstance): void {
     if (graph && methods.includes('GET') && !schema.querystring) schema.querystring = ODataQuery;
     // Path parameters are strings named by the URL (`:userKey`); a route that reads them without a schema gets this one.
     const names = [...route.url.matchAll(/(?<!:):([A-Za-z0-9_]+)/g)].map((m) => m[1]!);
-    if (graph && names.length > 0 && !schema.params) schema.params = PathParams(...names);
+    // (Not for function calls `name(:args)`: the router names that parameter `args)`.)
+    if (graph && names.length > 0 && !schema.params && !route.url.includes('(')) schema.params = PathParams(...names);
     if (graph && !schema.response) {
       const r = resolveGraphUrl(route.url);
       const response = r && responseFor(r, methods[0]!);
