@@ -58,7 +58,7 @@ describe('xtm jobs, users, sp against a running server', () => {
     const w = xtm('jobs', 'watch', 'Wave 1', '--interval', '200', ...d());
     assert.equal(w.status, 0, w.stderr);
     const lines = w.stdout.trim().split('\n');
-    assert.match(lines.at(-1)!, /Wave 1: completed users: completed 3 \| Exchange (\d+)\/\1 100%/);
+    assert.match(lines.at(-1)!, /Wave 1: completed users: completed 3 \| exchange (\d+)\/\1 100%/i);
     // One line per change: no line repeats the one before it (the timestamp aside).
     const bodies = lines.filter((l) => !l.startsWith('!')).map((l) => l.replace(/^\S+ /, '').replace(/ \(.*\)$/, ''));
     for (let i = 1; i < bodies.length; i++) assert.notEqual(bodies[i], bodies[i - 1]);

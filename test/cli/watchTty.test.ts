@@ -33,17 +33,17 @@ describe('jobs watch in a terminal', { skip: hasTmux ? false : 'tmux is not inst
     execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '160', '-y', '20', cmd], { env: { ...cleanEnv(), TERM: 'xterm-256color' } });
     // While it watches (nothing moves until cutover), the bars are on screen.
     let screen = '';
-    for (let i = 0; i < 120 && !/Exchange .*items/.test(screen); i++) {
+    for (let i = 0; i < 120 && !/exchange .*items/i.test(screen); i++) {
       await new Promise((r) => setTimeout(r, 500));
       screen = execFileSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' });
     }
     assert.match(screen, /Tty — inProgress — users: /);
-    assert.match(screen, /Exchange +[░█]+ +\d+% \| \d+\/\d+ items \| [-\d.]+\/s \| ETA /);
+    assert.match(screen, /exchange +[░█]+ +\d+% \| \d+\/\d+ items \| [-\d.]+\/s \| ETA /i);
     assert.equal(xtm('clock', 'advance', 'P60D', ...d).status, 0);
     for (let i = 0; i < 240 && !existsSync(done); i++) await new Promise((r) => setTimeout(r, 500));
     screen = execFileSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' });
     assert.equal(readFileSync(done, 'utf8').trim(), '0', screen);
-    assert.match(screen, /Exchange +█+ 100% \| (\d+)\/\1 items/);
+    assert.match(screen, /exchange +█+ 100% \| (\d+)\/\1 items/i);
     assert.match(screen, /^Tty: completed/m);
   });
 });
