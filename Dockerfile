@@ -1,6 +1,6 @@
 # xtm as a container: build stage compiles dist/ and the native SQLite module; the runtime stage has
 # only production dependencies, runs as the unprivileged `node` user and keeps its data in /data.
-# (CI cannot pull images: it runs the same entrypoint commands as processes, test/service/chaos.)
+# (Not built in CI: this machine has no Docker engine and cannot pull images.)
 FROM node:24-bookworm-slim AS build
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
