@@ -5,7 +5,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { GraphApp } from './app.js';
+import { Type } from 'typebox';
 import { GraphError } from './errors.js';
+import { GraphErrorBody, NoContent, NoQuery } from './routeSchemas.js';
 
 const DIST = fileURLToPath(new URL('../../console/dist/', import.meta.url));
 const RULES_DOC = fileURLToPath(new URL('../../docs/validation-rules.md', import.meta.url));
@@ -48,8 +50,10 @@ export function consoleRoutes(app: GraphApp): void {
       .header('referrer-policy', 'no-referrer')
       .send(body);
   };
-  const hide = { schema: { hide: true } };
-  app.get('/', hide, async (_req, reply) => reply.redirect('/console/', 302));
-  app.get('/console', hide, send('index.html'));
-  app.get('/console/:file', hide, async (req, reply) => send((req.params as { file: string }).file || 'index.html')(req, reply));
+  // Hidden from OpenAPI (not an API), but described like every route: the file as its own media type, or the Graph 404.
+  const file = { content: Object.fromEntries(Object.values(TYPES).map((t) => [t.replace(/;.*/, ''), { schema: Type.String() }])) };
+  const response = { 200: file, default: GraphErrorBody };
+  app.get('/', { schema: { hide: true, querystring: NoQuery, response: { 302: NoContent, default: GraphErrorBody } } }, async (_req, reply) => reply.redirect('/console/', 302));
+  app.get('/console', { schema: { hide: true, querystring: NoQuery, response } }, send('index.html'));
+  app.get('/console/:file', { schema: { hide: true, params: Type.Object({ file: Type.String() }), response } }, async (req, reply) => send((req.params as { file: string }).file || 'index.html')(req, reply));
 }

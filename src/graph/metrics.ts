@@ -3,8 +3,10 @@
 // read from the store when scraped, so every replica reports the whole deployment's state (take max()
 // across replicas); this process's read cache and connection pool.
 import client from 'prom-client';
+import { Type } from 'typebox';
 import type { AppDeps } from './deps.js';
 import type { GraphApp, RouteModule } from './app.js';
+import { NoQuery } from './routeSchemas.js';
 import { opsRepo } from '../store/opsRepo.js';
 import { readCacheStats } from '../store/readCache.js';
 
@@ -74,7 +76,7 @@ export function makeMetrics(deps: AppDeps): Metrics {
 /** GET /metrics (anonymous, like /healthz: bind xtm where only your scraper reaches it). */
 export function metricsRoutes(metrics: Metrics): RouteModule {
   return (app: GraphApp) => {
-    app.get('/metrics', { config: { anonymous: true }, schema: { hide: true } }, async (_req, reply) => {
+    app.get('/metrics', { config: { anonymous: true }, schema: { hide: true, querystring: NoQuery, response: { 200: { content: { 'text/plain': { schema: Type.String({ description: 'Prometheus text exposition format.' }) } } } } } }, async (_req, reply) => {
       const text = await metrics.registry.metrics();
       return reply.header('content-type', metrics.registry.contentType).send(text);
     });

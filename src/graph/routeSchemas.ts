@@ -175,6 +175,12 @@ export function unresolvedSegment(path: string): string {
   return decodeURIComponent(segs[segs.length - 1] ?? '');
 }
 
+/**
+ * A body of raw bytes (uploads): documented for any media type, read as a stream by the route's own
+ * content-type parser. The schema has no type, so Fastify's validator passes the stream through untouched.
+ */
+export const BinaryBody = { content: { '*/*': { schema: Type.Unsafe<unknown>({ description: 'The bytes of the file (any media type; never parsed).', contentMediaType: 'application/octet-stream' }) } } };
+
 /** A stream property's value (`…/content`): the bytes, as stored. */
 export const StreamResponse = { content: { 'application/octet-stream': { schema: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }) } } };
 

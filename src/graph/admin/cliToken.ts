@@ -19,18 +19,20 @@ const Body = Type.Object({
   user: Type.Optional(Type.String({ maxLength: 256 })),
 }, { additionalProperties: false });
 
+const TokenAnswer = Type.Object({ tenantId: Type.String(), access_token: Type.String(), token_type: Type.Literal('Bearer'), expires_in: Type.Integer() });
+
 export function adminTokenRoutes(app: GraphApp, deps: AppDeps): void {
   let authority: TokenAuthority | undefined; // same signing key as the server's: its tokens verify there
   const authorityOf = async () => (authority ??= makeTokenAuthority(deps.store, await loadOrCreateSigningKey(deps.store, deps.clock.iso()), deps.config.tokenLifetimeSec));
 
-  app.post(`${ADMIN}/token`, { schema: { body: Type.Optional(Body) } }, async (req) => {
+  app.post(`${ADMIN}/token`, { schema: { body: Type.Optional(Body), response: { 200: TokenAnswer } } }, async (req) => {
     const body = req.body ?? {};
     const tenantId = body.tenant ? (await requireTenant(deps, body.tenant)).id : await pickTenant(deps, body.side ?? 'target');
     const a = await authorityOf();
     try {
       const origin = requestOrigin(req);
       const token = body.user ? await a.userToken(tenantId, body.user, origin) : await a.appToken(tenantId, body.clientId, origin);
-      return { tenantId, access_token: token, token_type: 'Bearer', expires_in: deps.config.tokenLifetimeSec };
+      return { tenantId, access_token: token, token_type: 'Bearer' as const, expires_in: deps.config.tokenLifetimeSec };
     } catch (e) {
       if (e instanceof AadError) throw Errors.badRequest(e.message);
       throw e;

@@ -12,7 +12,7 @@ import { DATE_TIME_OFFSET_HINT, parseDateTimeOffset } from '../../domain/dateTim
 import { saveClockAnchors, workInFlight } from '../../store/settingsRepo.js';
 import type { Store } from '../../store/db.js';
 
-const ClockState = Type.Object({ mode: Type.String(), factor: Type.Number(), now: Type.String(), offsetMs: Type.Number() });
+export const ClockState = Type.Object({ mode: Type.String(), factor: Type.Number(), now: Type.String(), offsetMs: Type.Number() });
 const MAX_ISO = new Date(CLOCK_MAX_MS).toISOString();
 
 /** ISO-8601 duration (PnWnDTnHnMnS) or a number of milliseconds; `field` names the property in errors. */

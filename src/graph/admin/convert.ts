@@ -1,9 +1,9 @@
 // Stored records → input objects, so an update can read the current object, change a few fields and
 // send the whole object back through applyTenantChanges (which creates or replaces by natural key).
 import type { PermissionsTable, DriveItemsTable } from '../../store/schema.js';
-import type { DriveItemInput, GroupInput, MigrationEndpointInput, OrganizationRelationshipInput, RecipientInput, SiteInput, SitePermissionInput, SpoRelationshipInput, TenantInput, UserInput } from '../../tenants/inputSchemas.js';
+import type { DriveItemInput, GroupInput, MigrationEndpointInput, OrganizationRelationshipInput, RecipientInput, SiteInput, SitePermissionInput, TenantInput, UserInput } from '../../tenants/inputSchemas.js';
 import type {
-  GroupRecord, MigrationEndpointRecord, OrganizationRelationshipRecord, RecipientRecord, SiteRecord, SpoRelationshipRecord, TenantRecord, UserRecord,
+  GroupRecord, MigrationEndpointRecord, OrganizationRelationshipRecord, RecipientRecord, SiteRecord, TenantRecord, UserRecord,
 } from '../../domain/tenantRecords.js';
 
 export function tenantToInput(t: TenantRecord): TenantInput {
@@ -76,10 +76,6 @@ export function endpointToInput(e: MigrationEndpointRecord): MigrationEndpointIn
     name: e.name, endpointType: e.endpointType, remoteServer: e.remoteServer, remoteTenant: e.remoteTenant, applicationId: e.applicationId,
     isRemote: e.isRemote, createdDateTime: e.createdDateTime,
   };
-}
-
-export function spoRelToInput(r: SpoRelationshipRecord): SpoRelationshipInput {
-  return { partnerHostUrl: r.partnerHostUrl, scenario: r.scenario, partnerRole: r.partnerRole, createdDateTime: r.createdDateTime };
 }
 
 export function permissionToInput(p: Pick<PermissionsTable, 'principal_type' | 'principal_id' | 'role' | 'link_scope'>): SitePermissionInput {

@@ -7,7 +7,8 @@ import { Type } from 'typebox';
 import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
 import { Errors } from '../errors.js';
-import { persistClock } from './clock.js';
+import { ClockState, persistClock } from './clock.js';
+import { NoContent, NoQuery, PathParams } from '../routeSchemas.js';
 import { ADMIN, param } from './common.js';
 import { Clock } from '../../clock.js';
 import { loadScenarioFile } from '../../tenants/scenario/index.js';
@@ -15,6 +16,12 @@ import { readClockAnchors } from '../../store/settingsRepo.js';
 import { clearStore, deleteSnapshot, listSnapshots, restoreSnapshot, saveSnapshot, SNAPSHOT_NAME, SnapshotError } from '../../store/snapshots.js';
 
 const S = `${ADMIN}/snapshots`;
+
+const Seconds = Type.Number({ description: 'How long the operation took.' });
+const Snapshot = Type.Object({ name: Type.String(), bytes: Type.Union([Type.Integer(), Type.Null()]), createdDateTime: Type.String({ format: 'date-time' }) });
+const Reset = Type.Object({ scenario: Type.String(), users: Type.Integer(), seconds: Seconds, clock: ClockState });
+const Restored = Type.Object({ name: Type.String(), seconds: Seconds, clock: ClockState });
+const NameParams = PathParams('name');
 
 export function adminRehearsalRoutes(app: GraphApp, deps: AppDeps): void {
   const { store, clock } = deps;
@@ -34,7 +41,7 @@ export function adminRehearsalRoutes(app: GraphApp, deps: AppDeps): void {
     return run;
   };
 
-  app.post(`${ADMIN}/reset`, async () => serial(async () => {
+  app.post(`${ADMIN}/reset`, { schema: { querystring: NoQuery, response: { 200: Reset } } }, async () => serial(async () => {
     const scenario = deps.config.scenario;
     if (!scenario) throw Errors.adminConflict('This server was started without a scenario (--scenario none), so there is nothing to reset to. Restore a snapshot instead (POST /xtm/admin/snapshots/{name}/restore).');
     const started = performance.now();
@@ -45,7 +52,7 @@ export function adminRehearsalRoutes(app: GraphApp, deps: AppDeps): void {
     return { scenario: report.name, users: report.users, seconds: +((performance.now() - started) / 1000).toFixed(3), clock: clock.state() };
   }));
 
-  app.get(S, async () => {
+  app.get(S, { schema: { querystring: NoQuery, response: { 200: Type.Object({ value: Type.Array(Snapshot) }) } } }, async () => {
     try {
       return { value: await listSnapshots(store) };
     } catch (e) {
@@ -53,7 +60,7 @@ export function adminRehearsalRoutes(app: GraphApp, deps: AppDeps): void {
     }
   });
 
-  app.post(S, { schema: { body: Type.Object({ name: Type.String({ maxLength: 64 }) }, { additionalProperties: false }) } }, async (req, reply) => serial(async () => {
+  app.post(S, { schema: { body: Type.Object({ name: Type.String({ maxLength: 64 }) }, { additionalProperties: false }), response: { 201: Type.Object({ ...Snapshot.properties, seconds: Seconds }) } } }, async (req, reply) => serial(async () => {
     const name = nameOf(req.body.name);
     const started = performance.now();
     try {
@@ -64,7 +71,7 @@ export function adminRehearsalRoutes(app: GraphApp, deps: AppDeps): void {
     }
   }));
 
-  app.post(`${S}/:name/restore`, async (req) => serial(async () => {
+  app.post(`${S}/:name/restore`, { schema: { params: NameParams, response: { 200: Restored } } }, async (req) => serial(async () => {
     const name = nameOf(param(req, 'name'));
     const started = performance.now();
     try {
@@ -79,7 +86,7 @@ export function adminRehearsalRoutes(app: GraphApp, deps: AppDeps): void {
     return { name, seconds: +((performance.now() - started) / 1000).toFixed(3), clock: clock.state() };
   }));
 
-  app.delete(`${S}/:name`, async (req, reply) => serial(async () => {
+  app.delete(`${S}/:name`, { schema: { params: NameParams, response: { 204: NoContent } } }, async (req, reply) => serial(async () => {
     try {
       await deleteSnapshot(store, nameOf(param(req, 'name')));
     } catch (e) {

@@ -10,8 +10,10 @@ import { sweepContent } from '../../store/contentSweep.js';
 
 const SweepBody = Type.Union([Type.Null(), Type.Object({ graceSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 30 * 86_400 })) }, { additionalProperties: false })]);
 
+const SweepReport = Type.Object({ blobsFreed: Type.Integer(), bytesFreed: Type.Integer(), docsFreed: Type.Integer(), sessionsExpired: Type.Integer() });
+
 export function contentAdminRoutes(app: GraphApp, deps: AppDeps): void {
-  app.post('/xtm/admin/content/sweep', { schema: { body: SweepBody } }, async (req, reply) => {
+  app.post('/xtm/admin/content/sweep', { schema: { body: SweepBody, response: { 200: SweepReport } } }, async (req, reply) => {
     const grace = (req.body as { graceSeconds?: number } | null)?.graceSeconds ?? 3600;
     const blobs = await openBlobStore(deps.config.blobStore, deps.config.dataDir);
     return sendOData(reply, 200, await sweepContent(deps.store, blobs, deps.clock.iso(), grace * 1000));

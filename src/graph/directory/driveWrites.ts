@@ -15,6 +15,7 @@ import { principalOf } from '../auth/guard.js';
 import { requestOrigin, sendOData, metadataContext } from '../odataResponse.js';
 import { ContentWritePermissions } from './permissions.js';
 import { keyParam, type Entity } from './common.js';
+import { BinaryBody, NoContent, entityOf } from '../routeSchemas.js';
 import { driveResolver, type Ctx } from './driveContext.js';
 import { driveItemToGraph, type DriveItemRow } from './driveSerialize.js';
 import { driveRepo, uploadSessionsRepo } from '../../store/driveRepo.js';
@@ -49,6 +50,10 @@ const SessionBody = Type.Union([Type.Null(), Type.Object({
 }, { additionalProperties: true })]);
 const ItemParams = Type.Object({ itemId: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: true });
 const SessionParams = Type.Object({ sessionId: Type.String({ minLength: 1, maxLength: 128 }) });
+const DriveItem = entityOf('microsoft.graph.driveItem');
+const UploadSession = entityOf('microsoft.graph.uploadSession');
+/** A simple upload: 200 when it replaced a file (a new version), 201 when it created one. */
+const Uploaded = { 200: DriveItem, 201: DriveItem };
 const ConflictQuery = Type.Object({ '@microsoft.graph.conflictBehavior': ConflictBehavior }, { additionalProperties: true });
 
 const nameExists = () => new GraphError(409, 'nameAlreadyExists', 'The specified item name already exists.');
@@ -244,7 +249,7 @@ function buildDriveWriter(deps: AppDeps, blobs: BlobStore) {
   async function sessionRoutes(app: GraphApp): Promise<void> {
     const anonymous = { anonymous: true, graphType: 'microsoft.graph.uploadSession' };
     // Byte ranges in order; the session id is the credential, as in Graph's pre-authenticated uploadUrl.
-    await rawScope(app, (raw) => raw.put('/xtm/uploadSessions/:sessionId', { config: anonymous, schema: { params: SessionParams } }, async (req, reply) => {
+    await rawScope(app, (raw) => raw.put('/xtm/uploadSessions/:sessionId', { config: anonymous, schema: { params: SessionParams, body: BinaryBody, response: { ...Uploaded, 202: UploadSession } } }, async (req, reply) => {
       const s = await liveSession(req);
       const range = parseContentRange(req.headers['content-range']);
       const length = declaredLength(req);
@@ -269,11 +274,11 @@ function buildDriveWriter(deps: AppDeps, blobs: BlobStore) {
       await uploadSessionsRepo.remove(db, s.id);
       return sendOData(reply, result.status, driveItemToGraph(ctx, await reread(ctx, result.id)));
     }));
-    app.get('/xtm/uploadSessions/:sessionId', { config: anonymous, schema: { params: SessionParams } }, async (req, reply) => {
+    app.get('/xtm/uploadSessions/:sessionId', { config: anonymous, schema: { params: SessionParams, response: { 200: UploadSession } } }, async (req, reply) => {
       const s = await liveSession(req);
       return sendOData(reply, 200, { expirationDateTime: s.expires_at, nextExpectedRanges: [`${s.received_bytes}-`] });
     });
-    app.delete('/xtm/uploadSessions/:sessionId', { config: anonymous, schema: { params: SessionParams } }, async (req, reply) => {
+    app.delete('/xtm/uploadSessions/:sessionId', { config: anonymous, schema: { params: SessionParams, response: { 204: NoContent } } }, async (req, reply) => {
       const s = await liveSession(req);
       await uploadSessionsRepo.remove(db, s.id);
       await blobs.discard(s.id);
@@ -285,13 +290,13 @@ function buildDriveWriter(deps: AppDeps, blobs: BlobStore) {
   rawScope(app, (raw) => {
     for (const loc of locators) {
       const P = loc.prefix;
-      raw.put(`${P}/root::/*`, { config, schema: { querystring: ConflictQuery } }, async (req, reply) => {
+      raw.put(`${P}/root::/*`, { config, schema: { querystring: ConflictQuery, body: BinaryBody, response: Uploaded } }, async (req, reply) => {
         const { segments, name, action } = pathAction(req);
         if (action !== 'content') throw Errors.notFoundPath(req.method, req.url);
         const ctx = writable(await context(await loc.site(req)));
         return simpleUpload(req, reply, ctx, { segments, name }, `${loc.context(req, ctx)}/items`);
       });
-      raw.put(`${P}/items/:itemId/content`, { config, schema: { params: ItemParams } }, async (req, reply) => {
+      raw.put(`${P}/items/:itemId/content`, { config, schema: { params: ItemParams, body: BinaryBody, response: Uploaded } }, async (req, reply) => {
         const ctx = writable(await context(await loc.site(req)));
         return simpleUpload(req, reply, ctx, { itemId: keyParam(req, 'itemId') }, `${loc.context(req, ctx)}/items`);
       });
@@ -302,7 +307,7 @@ function buildDriveWriter(deps: AppDeps, blobs: BlobStore) {
     const P = loc.prefix;
     const ctxOf = async (req: FastifyRequest) => writable(await context(await loc.site(req)));
 
-    app.post(`${P}/root::/*`, { config, schema: { body: SessionBody } }, async (req, reply) => {
+    app.post(`${P}/root::/*`, { config, schema: { body: SessionBody, response: { 200: UploadSession } } }, async (req, reply) => {
       const { segments, name, action } = pathAction(req);
       if (action !== 'createUploadSession') throw Errors.notFoundPath(req.method, req.url);
       return createSession(req, reply, await ctxOf(req), { segments, name });

@@ -12,6 +12,7 @@ import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
 import { GraphError } from '../errors.js';
 import { sendOData } from '../odataResponse.js';
+import { NoQuery } from '../routeSchemas.js';
 
 export interface Budget { requests: number; windowSeconds: number }
 export interface Fault {
@@ -97,11 +98,17 @@ const ThrottlingBody = Type.Object({
   faults: Type.Optional(Type.Array(FaultSchema, { maxItems: 50 })),
 }, { additionalProperties: false });
 
+/** What GET and PUT answer: the budget and the faults as set (retryAfterSeconds and appIds filled in). */
+const ThrottlingState = Type.Object({
+  budget: Type.Object({ requests: Type.Integer(), windowSeconds: Type.Integer() }),
+  faults: Type.Array(Type.Object({ routes: Type.Array(Type.String()), appIds: Type.Array(Type.String()), status: Type.Integer(), share: Type.Number(), retryAfterSeconds: Type.Integer() })),
+});
+
 /** Root module: GET/PUT /xtm/admin/throttling (guarded by the admin key like every /xtm/admin route). */
 export function throttleAdminRoutes(app: GraphApp, deps: AppDeps): void {
   const view = (s: State) => ({ budget: s.budget, faults: s.faults.map(({ routes, appIds, status, share, retryAfterSeconds }) => ({ routes, appIds, status, share, retryAfterSeconds })) });
-  app.get('/xtm/admin/throttling', async (_req, reply) => sendOData(reply, 200, view(stateOf(deps))));
-  app.put('/xtm/admin/throttling', { schema: { body: ThrottlingBody } }, async (req, reply) => {
+  app.get('/xtm/admin/throttling', { schema: { querystring: NoQuery, response: { 200: ThrottlingState } } }, async (_req, reply) => sendOData(reply, 200, view(stateOf(deps))));
+  app.put('/xtm/admin/throttling', { schema: { body: ThrottlingBody, response: { 200: ThrottlingState } } }, async (req, reply) => {
     const s = stateOf(deps);
     const body = req.body as { budget?: Budget; faults?: (Omit<Fault, 'appIds' | 'retryAfterSeconds'> & { appIds?: string[]; retryAfterSeconds?: number })[] };
     if (body.budget) {
