@@ -42,7 +42,12 @@ export class BlobStore {
       transform(chunk: Buffer, _enc, cb) {
         hash.update(chunk);
         seen += chunk.length;
-        cb(null, chunk);
+        cb(seen > size ? new Error(`expected ${size} bytes, received more`) : null, chunk);
+      },
+      // A body that ends short must fail the write itself: a backend told `size` bytes (S3's
+      // Content-Length) would otherwise wait for the missing ones forever.
+      flush(cb) {
+        cb(seen === size ? null : new Error(`expected ${size} bytes, received ${seen}`));
       },
     });
     const src = Buffer.isBuffer(body) ? Readable.from([body]) : body;

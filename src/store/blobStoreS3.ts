@@ -41,7 +41,16 @@ export async function s3Backend(o: S3BlobOptions): Promise<BlobBackend> {
   return {
     kind: 's3',
     async writeObject(key, body: Readable, size) {
-      await client.send(new PutObjectCommand({ Bucket, Key: key, Body: body, ContentLength: size }));
+      // A body that fails (e.g. ends short of `size`) aborts the request: the server would otherwise wait
+      // for the announced Content-Length forever.
+      const abort = new AbortController();
+      const onError = (e: Error) => abort.abort(e);
+      body.once('error', onError);
+      try {
+        await client.send(new PutObjectCommand({ Bucket, Key: key, Body: body, ContentLength: size }), { abortSignal: abort.signal });
+      } finally {
+        body.off('error', onError);
+      }
     },
     async moveObject(from, to) {
       await client.send(new CopyObjectCommand({ Bucket, Key: to, CopySource: `${Bucket}/${from}` }));
