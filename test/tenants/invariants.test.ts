@@ -1,7 +1,7 @@
 // applyTenantChanges refuses invalid objects with precise {path, message} issues and leaves the store
 // exactly as it was; valid changes round-trip through the readers.
 import { after, before, describe, it } from 'node:test';
-import { hashSecret } from '../../src/tenants/secrets.js';
+import { secretMatches } from '../../src/tenants/secrets.js';
 import assert from 'node:assert/strict';
 import type { Store } from '../../src/store/db.js';
 import { getGroup, getTenant, getUser } from '../../src/store/tenantsRepo.js';
@@ -148,10 +148,12 @@ describe('invariants: accepted changes round-trip', () => {
   });
 
   it('keeps the stored password and mailbox content when a change carries neither', async () => {
+    const stored = await store.db.selectFrom('users').select('password').where('id', '=', laraId).executeTakeFirstOrThrow();
     const r = await applyTenantChanges(store, clock, [{ tenantId: CONTOSO, users: [{ userPrincipalName: 'lara@contoso.com', displayName: 'Lara N', mailbox: {} }] }]);
     assert.equal(r.ok, true, JSON.stringify(r));
     const row = await store.db.selectFrom('users').select('password').where('id', '=', laraId).executeTakeFirstOrThrow();
-    assert.equal(row.password, hashSecret('pw-1')); // stored as its SHA-256, never in clear
+    assert.equal(row.password, stored.password); // the very hash stored before: not re-hashed, not cleared
+    assert.ok(row.password && row.password !== 'pw-1' && (await secretMatches('pw-1', row.password)), 'stored as a salted hash, never in clear');
     const items = await store.db.selectFrom('mail_items').select('subject').where('user_id', '=', laraId).execute();
     assert.deepEqual(items, [{ subject: 'Hello' }]);
     assert.equal((await getUser(store, CONTOSO, laraId))?.displayName, 'Lara N');
