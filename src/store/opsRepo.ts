@@ -33,8 +33,10 @@ export const opsRepo = {
   /** Work items by task: queued (due or not), running (locked), failed (dead letters), age of the oldest due one. */
   async workByTask(db: Db, nowMs: number): Promise<WorkFigures[]> {
     const now = new Date(nowMs).toISOString();
+    // graphile-worker creates its schema when a runner first starts: before that nothing is queued there.
+    const graphileReady = isPostgres(db) && (await sql<{ ok: boolean }>`select to_regclass('graphile_worker._private_jobs') is not null as ok`.execute(db)).rows[0]?.ok;
     const rows = isPostgres(db)
-      ? (await sql<{ task: string; queued: string; running: string; oldest: Date | null }>`select task_identifier as task,
+      ? !graphileReady ? [] : (await sql<{ task: string; queued: string; running: string; oldest: Date | null }>`select t.identifier as task,
             count(*) filter (where locked_at is null and attempts < max_attempts) as queued,
             count(*) filter (where locked_at is not null) as running,
             min(run_at) filter (where locked_at is null and attempts < max_attempts and run_at <= now()) as oldest
@@ -60,7 +62,7 @@ export const opsRepo = {
 
   /** Current per-user validation errors, counted by rule code (the tasks whose status lists errors). */
   async validationFailuresByRule(db: Db): Promise<{ rule: string; n: number }[]> {
-    const rows = await db.selectFrom('migration_tasks').select('current_status').where('current_status', 'like', '%"code"%').execute();
+    const rows = await db.selectFrom('migration_tasks').select('current_status').where(sql<string>`cast(current_status as text)`, 'like', '%"code"%').execute();
     const counts = new Map<string, number>();
     for (const r of rows) {
       const status = (typeof r.current_status === 'string' ? JSON.parse(r.current_status) : r.current_status) as { errors?: { code?: string }[] }[];
