@@ -74,11 +74,15 @@ export function useSession(s: Session | null, expired: () => void): void {
 }
 
 /** A Graph beta call; `path` is relative to /beta or an absolute nextLink. */
+// A request that never answers must not stop a page's polling loop: it fails and the next poll runs.
+const REQUEST_TIMEOUT_MS = 20_000;
+
 export async function graph<T = any>(method: string, path: string, body?: unknown): Promise<T> {
   if (!current) throw new ApiError(401, 'InvalidAuthenticationToken', 'Not signed in.');
   const url = /^https?:/.test(path) ? path : `/beta${path}`;
   const res = await fetch(url, {
     method,
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     headers: { authorization: `Bearer ${current.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
@@ -92,6 +96,7 @@ export async function graph<T = any>(method: string, path: string, body?: unknow
 async function adminCall<T>(key: string, method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`/xtm/admin/${path}`, {
     method,
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });

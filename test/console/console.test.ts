@@ -128,7 +128,12 @@ test('console: sign in, create, validate, fix, migrate, advance the clock, watch
   await page.waitForFunction(() => {
     const chips = [...document.querySelectorAll('[data-cell] .chip')].map((c: any) => c.textContent);
     return chips.filter((c) => c === 'completed').length === 12 && chips.every((c) => c === 'completed' || c === 'cancelled');
-  }, null, { timeout: 30_000 });
+  }, null, { timeout: 30_000 }).catch(async (e) => {
+    // Say what the page showed and what the API says, so a failure can be told from a stale page.
+    const shown = await page.locator('[data-cell]').evaluateAll((cells: any[]) => cells.map((c) => `${c.dataset.cell}=${c.querySelector('.chip')?.textContent}`));
+    const api = (await s.api('GET', `/beta/solutions/migrations/crossTenantMigrationJobs/${jobId}/users`)).text;
+    throw new Error(`${(e as Error).message}\nshown: ${shown.join(' ')}\napi: ${api}`);
+  });
   assert.match((await page.locator(".facts").innerText()).replace(/\s+/g, " "), /Users 4: (3: completed ?1: cancelled|1: cancelled ?3: completed)/);
   const points = await page.locator('.chart polyline').first().getAttribute('points');
   assert.ok((points ?? '').trim().split(' ').length > 3, `the chart has samples: ${points}`);
