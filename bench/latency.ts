@@ -22,7 +22,7 @@ export interface Load { start(): void; stop(): Promise<Record<string, unknown>> 
  * the requests it held back too (no coordinated omission). autocannon does not fit:
  * its rate limit sends each second's quota in one burst, and its histogram keeps whole milliseconds.
  */
-async function probe(url: string, token: string, seconds: number, connections: number, rate: number): Promise<Latency> {
+export async function probe(url: string, token: string, seconds: number, connections: number, rate: number): Promise<Latency> {
   const u = new URL(url);
   const pool = new Pool(u.origin, { connections, pipelining: 1 });
   const headers = { authorization: `Bearer ${token}` };
