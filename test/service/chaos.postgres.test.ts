@@ -7,7 +7,7 @@
 // job completed; per user and workload the target gained exactly what the source had and the id map holds
 // no source or target id twice; no reading, on either replica, went backwards (statusOrder.ts).
 //
-// Size: 100 users × (4 mail items, 2 files, 2 chat messages, 1 meeting) with 1-item Exchange chunks. The
+// Size: 100 users × (4 mail items, 2 files, 2 chat messages, 1 meeting) with 2-item Exchange chunks. The
 // issue names 500 users; on CI's loaded 2-core machine five processes, PostgreSQL and the poller share
 // the cores and a 500-user batch alone takes minutes, so the batch is as big as the 3-minute bound allows
 // with room: large enough that every worker holds work when the kills land (XTM_CHAOS_USERS to change it).
@@ -24,12 +24,13 @@ import { JOBS as B, SRC } from '../migration/http.js';
 import { countMismatches, generatedPairs, mapDuplicates, mappedItems, sourceCounts, targetCounts, type Counts, type Pair } from '../migration/exactlyOnce.js';
 import { call, demoAppToken, freePort, kill, serve, sleep, worker, type XtmProc } from './xtmProcess.js';
 import { jobStatusForward, workloadStatusForward } from './statusOrder.js';
+import { workState } from './workState.js';
 
 const skip = (await pgUnreachable()) ?? false;
 const USERS = Number(process.env.XTM_CHAOS_USERS ?? 100);
 const WORKER_BOUND_MS = 10_000;
-// Every process copies mail one item per transaction, so a batch is many commits; the first worker dies inside its 8th.
-const env = { XTM_MIGRATION_THROUGHPUT: JSON.stringify({ Exchange: { chunkItems: 1 } }) };
+// Mail is copied two items per transaction, so a batch is many commits; the first worker dies inside its 5th.
+const env = { XTM_MIGRATION_THROUGHPUT: JSON.stringify({ Exchange: { chunkItems: 2 } }) };
 const PUBLIC_URL = 'http://xtm.chaos.test';
 
 /** What the client saw: every reading in order, through which replica, and the answers that were not 200. */
@@ -92,8 +93,8 @@ class Poller {
   }
 }
 
-async function until(what: string, ms: number, ok: () => boolean | Promise<boolean>): Promise<void> {
-  for (const deadline = Date.now() + ms; !(await ok()); await sleep(200)) if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+async function until(what: string, ms: number, ok: () => boolean | Promise<boolean>, state?: () => Promise<string>): Promise<void> {
+  for (const deadline = Date.now() + ms; !(await ok()); await sleep(200)) if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${state ? `; ${await state()}` : ''}`);
 }
 
 describe(`chaos: 2 API replicas and 3 workers on PostgreSQL, a ${USERS}-user batch, kills mid-migration`, { skip, timeout: 170_000 }, () => {
@@ -125,30 +126,25 @@ describe(`chaos: 2 API replicas and 3 workers on PostgreSQL, a ${USERS}-user bat
   let jobId: string;
 
   before(async () => {
-    const t0 = Date.now();
-    const lap = (what: string) => console.error(`${what}: ${Date.now() - t0} ms`);
     pg = await createTempDatabase('chaos');
     const scenario = join(root, 'scenario.yaml');
     writeFileSync(scenario, scaledDemo({ users: USERS, mailItemsPerUser: 4, filesPerUser: 2, chatMessagesPerUser: 2, chatsPerUser: 1, meetingsPerUser: 1 }));
     portA = await freePort();
     await startA(scenario); // loads the scenario into the empty database
-    lap('A');
     // The others start together (each start transpiles the sources: seconds on a loaded machine).
-    const starting = [serve(join(root, 'b'), apiArgs(0, 'none'), { env }), ...([{ XTM_KILL_AT: 'inChunk:8' }, {}, {}] as Record<string, string>[])
+    const starting = [serve(join(root, 'b'), apiArgs(0, 'none'), { env }), ...([{ XTM_KILL_AT: 'inChunk:5' }, {}, {}] as Record<string, string>[])
       .map((extra) => worker(['--db', pg.url, '--shutdown-timeout', String(WORKER_BOUND_MS)], { env: { ...env, ...extra } }))];
     const started = await Promise.allSettled(starting);
     for (const r of started) if (r.status === 'fulfilled') procs.push(r.value);
     for (const r of started) if (r.status === 'rejected') throw r.reason;
     replicaB = (started[0] as PromiseFulfilledResult<XtmProc & { url: string }>).value;
     workers = started.slice(1).map((r) => (r as PromiseFulfilledResult<XtmProc & { workerId: string }>).value);
-    lap('others');
     store = await openStore(pg.url);
     pairs = await generatedPairs(store, USERS);
     assert.equal(pairs.length, USERS);
     source = await sourceCounts(store, pairs);
     targetBefore = await targetCounts(store, pairs, null);
     token = await demoAppToken(replicaA.url);
-    lap('counts');
   });
 
   it('replica B accepts replica A\'s token; the job validates on the workers', async () => {
@@ -172,14 +168,10 @@ describe(`chaos: 2 API replicas and 3 workers on PostgreSQL, a ${USERS}-user bat
     const poller = new Poller(() => [replicaA.url, replicaB.url], token, jobId);
     assert.equal((await call(replicaB.url, 'POST', `${B}/${jobId}/migrate`, { token })).status, 200);
     poller.start();
-    const t0 = Date.now();
-    const lap = (what: string) => console.error(`${what}: ${Date.now() - t0} ms`);
     try {
-      // 1. The first worker dies by SIGKILL inside a copy transaction (its 8th mail chunk).
+      // 1. The first worker dies by SIGKILL inside a copy transaction (its 5th mail chunk).
       const killed = await Promise.race([workers[0]!.exited, sleep(90_000).then(() => undefined)]);
       assert.equal(killed?.signal, 'SIGKILL', `the first worker was not SIGKILLed mid-copy: ${workers[0]!.out().slice(-1500)}`);
-
-      lap('worker killed');
       // 2. Replica A is SIGKILLed while the client polls it, and is started again on its port (it comes
       //    back while the migration goes on; polls meanwhile find it down, as a load balancer would).
       replicaA.child.kill('SIGKILL');
@@ -190,23 +182,19 @@ describe(`chaos: 2 API replicas and 3 workers on PostgreSQL, a ${USERS}-user bat
       assert.equal((await call(replicaB.url, 'POST', '/xtm/admin/clock/advance', { body: { by: 'P1D' } })).status, 200);
 
       // 4. While work runs, the second worker gets SIGTERM and exits within its bound.
-      await until('the job to be past its initial syncs', 90_000, () => ['cuttingOver', 'completed', 'completedWithErrors', 'failed'].includes(poller.status ?? ''));
-      lap('cutting over');
+      await until('the job to be past its initial syncs', 90_000, () => ['cuttingOver', 'completed', 'completedWithErrors', 'failed'].includes(poller.status ?? ''), () => workState(pg.url));
       const t1 = Date.now();
       workers[1]!.child.kill('SIGTERM');
       const stopped = await workers[1]!.exited;
       const took = Date.now() - t1;
-      lap('worker stopped');
       assert.ok(took < WORKER_BOUND_MS + 3000, `SIGTERM to exit took ${took} ms (bound ${WORKER_BOUND_MS} ms)`);
       assert.ok(stopped.code === 0 || stopped.code === 1, `worker exit: ${JSON.stringify(stopped)}\n${workers[1]!.out().slice(-1500)}`);
       assert.match(workers[1]!.out(), /stopping: signal received/);
 
       const restartErr = await restartA;
       if (restartErr) throw restartErr;
-      lap('A restarted');
       // 5. The last worker finishes the job.
-      await until('the job to end', 120_000, () => ['completed', 'completedWithErrors', 'failed'].includes(poller.status ?? ''));
-      lap('ended');
+      await until('the job to end', 120_000, () => ['completed', 'completedWithErrors', 'failed'].includes(poller.status ?? ''), () => workState(pg.url));
     } finally {
       await poller.stop();
     }

@@ -49,10 +49,15 @@ class Proxy {
 }
 
 interface Probe { status: number; body: any; ms: number }
-async function probe(url: string, path: string): Promise<Probe> {
+/** A probe's answer and how long it took; a server that does not answer at all fails with its output. */
+async function probe(server: XtmProc & { url: string }, path: string): Promise<Probe> {
   const t0 = Date.now();
-  const r = await call(url, 'GET', path);
-  return { ...r, ms: Date.now() - t0 };
+  try {
+    const r = await call(server.url, 'GET', path);
+    return { ...r, ms: Date.now() - t0 };
+  } catch (err) {
+    throw new Error(`${path}: ${(err as Error).message}; the server (exit ${server.child.exitCode}, ${server.child.signalCode}) wrote:\n${server.out().slice(-3000)}`);
+  }
 }
 
 describe('/readyz when PostgreSQL goes away and comes back', { skip, timeout: 150_000 }, () => {
@@ -73,7 +78,6 @@ describe('/readyz when PostgreSQL goes away and comes back', { skip, timeout: 15
     token = await demoAppToken(server.url);
   });
   after(async () => {
-    (await import("node:fs")).writeFileSync("/tmp/ready-server.out", server?.out() ?? "");
     await kill(server);
     await proxy?.down();
     await pg?.drop();
@@ -82,23 +86,23 @@ describe('/readyz when PostgreSQL goes away and comes back', { skip, timeout: 15
 
   it('ready with the database there', async () => {
     let r: Probe;
-    for (const deadline = Date.now() + 60_000; (r = await probe(server.url, '/readyz')).status !== 200; await sleep(200)) assert.ok(Date.now() < deadline, JSON.stringify(r.body));
+    for (const deadline = Date.now() + 60_000; (r = await probe(server, '/readyz')).status !== 200; await sleep(200)) assert.ok(Date.now() < deadline, JSON.stringify(r.body));
     assert.equal((await call(server.url, 'GET', J, { token })).status, 200);
   });
 
   it('database gone: /readyz 503 with the reason, promptly; /healthz 200; the process stays up', async () => {
     await proxy.down();
     let r: Probe;
-    for (const deadline = Date.now() + 20_000; (r = await probe(server.url, '/readyz')).status !== 503; await sleep(200)) assert.ok(Date.now() < deadline, `still ${r.status}: ${JSON.stringify(r.body)}`);
+    for (const deadline = Date.now() + 20_000; (r = await probe(server, '/readyz')).status !== 503; await sleep(200)) assert.ok(Date.now() < deadline, `still ${r.status}: ${JSON.stringify(r.body)}`);
     assert.equal(r.body.status, 'not ready');
     assert.match(r.body.reason, /^the store does not answer: /);
     assert.equal(r.body.checks.store, 'unreachable');
     // For a while (the runner's heartbeat and the pool's retries fail meanwhile): every probe answers, in bounded time.
     for (const until = Date.now() + 8000; Date.now() < until; await sleep(500)) {
-      const ready = await probe(server.url, '/readyz');
+      const ready = await probe(server, '/readyz');
       assert.equal(ready.status, 503, JSON.stringify(ready.body));
       assert.ok(ready.ms < 5000, `/readyz took ${ready.ms} ms`);
-      const health = await probe(server.url, '/healthz');
+      const health = await probe(server, '/healthz');
       assert.equal(health.status, 200);
       assert.ok(health.ms < 1000, `/healthz took ${health.ms} ms`);
     }
@@ -108,10 +112,10 @@ describe('/readyz when PostgreSQL goes away and comes back', { skip, timeout: 15
   it('database back: /readyz 200 with a fresh runner heartbeat, and Graph requests are served', async () => {
     await proxy.up();
     let r: Probe;
-    for (const deadline = Date.now() + 30_000; (r = await probe(server.url, '/readyz')).status !== 200; await sleep(200)) assert.ok(Date.now() < deadline, `still ${r.status}: ${JSON.stringify(r.body)}`);
+    for (const deadline = Date.now() + 30_000; (r = await probe(server, '/readyz')).status !== 200; await sleep(200)) assert.ok(Date.now() < deadline, `still ${r.status}: ${JSON.stringify(r.body)}`);
     // The runner beats again (not a beat from before the outage): its age is below the outage's length.
     for (const deadline = Date.now() + 10_000; ; await sleep(300)) {
-      const age = Number(/heartbeat ([\d.]+) s ago/.exec((await probe(server.url, '/readyz')).body.checks?.worker ?? '')?.[1]);
+      const age = Number(/heartbeat ([\d.]+) s ago/.exec((await probe(server, '/readyz')).body.checks?.worker ?? '')?.[1]);
       if (age < 3) break;
       assert.ok(Date.now() < deadline, `the runner has not beaten since the database came back (last ${age} s ago)`);
     }

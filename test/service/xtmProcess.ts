@@ -1,7 +1,7 @@
 // Real `xtm serve` and `xtm worker` child processes for the multi-process tests (chaos, clean stops,
 // readiness): spawned from the sources (xtmCommand.ts), their output kept, started when they say so.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { XTM_SOURCE } from './xtmCommand.js';
@@ -28,14 +28,21 @@ export async function serve(dataDir: string, args: string[], o: { env?: Record<s
   mkdirSync(dataDir, { recursive: true });
   const p = xtm(['serve', '--data-dir', dataDir, ...args], { env: o.env });
   const info = join(dataDir, 'server.json');
-  const mine = () => existsSync(info) && JSON.parse(readFileSync(info, 'utf8')).pid === p.child.pid;
+  const written = () => {
+    try {
+      return JSON.parse(readFileSync(info, 'utf8')) as { pid: number; http: string };
+    } catch {
+      return undefined; // not there yet, or being written
+    }
+  };
+  const mine = () => written()?.pid === p.child.pid;
   for (const deadline = Date.now() + (o.startMs ?? 90_000); !mine(); await sleep(100)) {
     if (Date.now() > deadline || p.child.exitCode !== null) {
       p.child.kill('SIGKILL');
       throw new Error(`xtm serve did not start: ${p.out().slice(-2000)}`);
     }
   }
-  return Object.assign(p, { url: JSON.parse(readFileSync(info, 'utf8')).http as string });
+  return Object.assign(p, { url: written()!.http });
 }
 
 /** `xtm worker`; resolves once it logs that it runs (with its runner's worker id). */
