@@ -1,5 +1,5 @@
 // Issue 23's chaos test, from outside with real processes on one PostgreSQL database: two API replicas
-// (`xtm serve --no-worker`, one --public-url, as compose.yaml runs them) and three `xtm worker`s migrate a
+// (`xtm serve --no-worker` with compose.yaml's environment) and three `xtm worker`s migrate a
 // generated batch with all four workloads while a client polls the job and its users through both
 // replicas in turn. During the migration one worker is SIGKILLed inside a copy transaction (mail rows
 // written, not committed: XTM_KILL_AT, engine/migration/killPoint.ts), one API replica is SIGKILLed and
@@ -32,6 +32,7 @@ const WORKER_BOUND_MS = 10_000;
 // Mail is copied two items per transaction, so a batch is many commits; the first worker dies inside its 5th.
 const env = { XTM_MIGRATION_THROUGHPUT: JSON.stringify({ Exchange: { chunkItems: 2 } }) };
 const PUBLIC_URL = 'http://xtm.chaos.test';
+const ADMIN_KEY = 'chaos-test-admin-key-0123456789abcdef';
 
 /** What the client saw: every reading in order, through which replica, and the answers that were not 200. */
 class Poller {
@@ -112,9 +113,12 @@ describe(`chaos: 2 API replicas and 3 workers on PostgreSQL, a ${USERS}-user bat
   let replicaA: XtmProc & { url: string };
   let replicaB: XtmProc & { url: string };
   let portA: number;
-  const apiArgs = (port: number, scenario: string) => ['--db', pg.url, '--no-worker', '--port', String(port), '--https-port', 'off', '--clock', 'manual', '--scenario', scenario, '--no-admin-auth', '--public-url', PUBLIC_URL, '--log-level', 'warn'];
+  // compose.yaml's commands and environment (the database, the public URL, one admin key, no https), plus
+  // what a test needs: a port each, a manual clock, the generated scenario, quiet logs.
+  const composeEnv = () => ({ ...env, XTM_DATABASE_URL: pg.url, XTM_PUBLIC_URL: PUBLIC_URL, XTM_ADMIN_KEY: ADMIN_KEY, XTM_HTTPS_PORT: 'off' });
+  const apiArgs = (port: number, scenario: string) => ['--no-worker', '--port', String(port), '--clock', 'manual', '--scenario', scenario, '--log-level', 'warn'];
   const startA = async (scenario: string) => {
-    replicaA = await serve(join(root, 'a'), apiArgs(portA, scenario), { env });
+    replicaA = await serve(join(root, 'a'), apiArgs(portA, scenario), { env: composeEnv() });
     procs.push(replicaA);
   };
 
@@ -132,8 +136,8 @@ describe(`chaos: 2 API replicas and 3 workers on PostgreSQL, a ${USERS}-user bat
     portA = await freePort();
     await startA(scenario); // loads the scenario into the empty database
     // The others start together (each start transpiles the sources: seconds on a loaded machine).
-    const starting = [serve(join(root, 'b'), apiArgs(0, 'none'), { env }), ...([{ XTM_KILL_AT: 'inChunk:5' }, {}, {}] as Record<string, string>[])
-      .map((extra) => worker(['--db', pg.url, '--shutdown-timeout', String(WORKER_BOUND_MS)], { env: { ...env, ...extra } }))];
+    const starting = [serve(join(root, 'b'), apiArgs(0, 'none'), { env: composeEnv() }), ...([{ XTM_KILL_AT: 'inChunk:5' }, {}, {}] as Record<string, string>[])
+      .map((extra) => worker(['--shutdown-timeout', String(WORKER_BOUND_MS)], { env: { ...composeEnv(), ...extra } }))];
     const started = await Promise.allSettled(starting);
     for (const r of started) if (r.status === 'fulfilled') procs.push(r.value);
     for (const r of started) if (r.status === 'rejected') throw r.reason;
@@ -148,7 +152,7 @@ describe(`chaos: 2 API replicas and 3 workers on PostgreSQL, a ${USERS}-user bat
   });
 
   it('replica B accepts replica A\'s token; the job validates on the workers', async () => {
-    const now = Date.parse((await call(replicaB.url, 'GET', '/xtm/admin/clock')).body.now);
+    const now = Date.parse((await call(replicaB.url, 'GET', '/xtm/admin/clock', { token: ADMIN_KEY })).body.now);
     const created = await call(replicaB.url, 'POST', B, {
       token,
       body: {
@@ -170,7 +174,8 @@ describe(`chaos: 2 API replicas and 3 workers on PostgreSQL, a ${USERS}-user bat
     poller.start();
     try {
       // 1. The first worker dies by SIGKILL inside a copy transaction (its 5th mail chunk).
-      const killed = await Promise.race([workers[0]!.exited, sleep(90_000).then(() => undefined)]);
+      let timer: NodeJS.Timeout | undefined;
+      const killed = await Promise.race([workers[0]!.exited, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), 90_000)))]).finally(() => clearTimeout(timer));
       assert.equal(killed?.signal, 'SIGKILL', `the first worker was not SIGKILLed mid-copy: ${workers[0]!.out().slice(-1500)}`);
       // 2. Replica A is SIGKILLed while the client polls it, and is started again on its port (it comes
       //    back while the migration goes on; polls meanwhile find it down, as a load balancer would).
@@ -179,7 +184,7 @@ describe(`chaos: 2 API replicas and 3 workers on PostgreSQL, a ${USERS}-user bat
       const restartA = startA('none').then(() => undefined, (err: Error) => err);
 
       // 3. The clock moves past completeAfterDateTime (admin API, on replica B): cutover, then the other workloads.
-      assert.equal((await call(replicaB.url, 'POST', '/xtm/admin/clock/advance', { body: { by: 'P1D' } })).status, 200);
+      assert.equal((await call(replicaB.url, 'POST', '/xtm/admin/clock/advance', { token: ADMIN_KEY, body: { by: 'P1D' } })).status, 200);
 
       // 4. While work runs, the second worker gets SIGTERM and exits within its bound.
       await until('the job to be past its initial syncs', 90_000, () => ['cuttingOver', 'completed', 'completedWithErrors', 'failed'].includes(poller.status ?? ''), () => workState(pg.url));
