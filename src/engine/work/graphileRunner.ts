@@ -100,9 +100,8 @@ export class GraphileRunner {
     const runners = this.runners.splice(0); // wake() and the alarm see a stopped runner from here
     this.alarm.stop();
     for (const r of runners) await r.stop();
-    // A claim that raced the stop can leave a job locked under one of our ids; once our row is gone no
-    // sweep would release it (graphile's own reset waits 4 hours): give it back now. Found by
-    // test/service/sigterm.migration.test.ts (a cutover left locked; the restarted server never ran it).
+    // Whatever graphile still holds under our ids (a claim cut short by a forced shutdown) goes back now:
+    // once our row is gone no sweep would release it, and graphile's own reset waits 4 hours.
     await workRepo.forceUnlockGraphile(this.store.db, [...this.lockIds]);
     await workRepo.removeWorkers(this.store.db, [this.workerId]);
   }
