@@ -1,13 +1,14 @@
 // Rehearsals: capture and restore the whole store while the server runs, and empty it for a reset.
 // SQLite: a snapshot is a file beside the store (<dir>/snapshots/NAME.db), written with SQLite's online
-// backup API from the live connection, and restored on the live connection: the file attached, every
-// table emptied and refilled from it in one write transaction. PostgreSQL: a schema per snapshot (xtm_snapshot_NAME) with a copy
-// of each table, restored by TRUNCATE + INSERT … SELECT in one transaction.
+// backup API from the live connection and restored with the same API in the other direction (a page
+// copy into the live file in one write transaction). PostgreSQL: a schema per snapshot
+// (xtm_snapshot_NAME) with a copy of each table, restored by TRUNCATE + INSERT … SELECT in one transaction.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import type { Store } from './db.js';
+import { pageCopy } from './sqlitePageCopy.js';
 
 export interface SnapshotInfo { name: string; bytes: number | null; createdDateTime: string }
 
@@ -42,11 +43,11 @@ const ident = (s: string) => sql.id(s);
 
 export async function saveSnapshot(store: Store, name: string): Promise<SnapshotInfo> {
   if (store.dialect === 'sqlite') {
-    const db = sqliteOf(store);
+    sqliteOf(store);
     mkdirSync(dirOf(store), { recursive: true, mode: 0o700 });
     const tmp = `${fileOf(store, name)}.partial`;
     rmSync(tmp, { force: true });
-    await db.backup(tmp, { progress: () => 8192 }); // online, 32 MB a step: other connections keep reading and writing between steps
+    await pageCopy('save', store.location, tmp).copied;
     renameSync(tmp, fileOf(store, name)); // a snapshot is whole or absent
     return info(store, name)!;
   }
@@ -62,31 +63,7 @@ export async function saveSnapshot(store: Store, name: string): Promise<Snapshot
 }
 
 export async function restoreSnapshot(store: Store, name: string): Promise<void> {
-  if (store.dialect === 'sqlite') {
-    const db = sqliteOf(store);
-    const file = fileOf(store, name);
-    if (!existsSync(file)) throw new SnapshotError(`no snapshot '${name}'`, 'notFound');
-    // On the live connection, in one write transaction (BEGIN IMMEDIATE waits for the runner's write
-    // to end): every connection sees the old store or the restored one. Kysely's connection is held
-    // so no query of this process interleaves. (The backup API into the live file, tried first, lost
-    // the restore now and then when the runner's connection wrote during it.)
-    await store.db.connection().execute(async () => {
-      db.prepare('attach database ? as snap').run(file);
-      try {
-        const saved = new Set(db.prepare("select name from snap.sqlite_master where type = 'table' and name not like 'sqlite_%'").pluck().all() as string[]);
-        const live = (await tables(store)).filter((t) => !KEEP.has(t));
-        withoutIndexesAndTriggers(db, live, () => {
-          for (const t of live) {
-            db.prepare(`delete from main."${t}"`).run();
-            if (saved.has(t)) db.prepare(`insert into main."${t}" select * from snap."${t}"`).run();
-          }
-        });
-      } finally {
-        db.prepare('detach database snap').run();
-      }
-    });
-    return;
-  }
+  if (store.dialect === 'sqlite') return restoreSqlite(store, name);
   const schema = schemaOf(name);
   const saved = await tables(store, schema);
   if (!saved.length) throw new SnapshotError(`no snapshot '${name}'`, 'notFound');
@@ -101,6 +78,50 @@ export async function restoreSnapshot(store: Store, name: string): Promise<void>
     }
   });
 }
+
+/**
+ * SQLite: a page copy of the snapshot file into the live store (sqlitePageCopy.ts: what a raw file copy
+ * would do, through SQLite's pager, so every open connection stays valid and sees the old store or
+ * the restored one), then the tables a rehearsal keeps get their live rows back. A snapshot saved
+ * with other store migrations is refused (the copy would bring its schema along).
+ */
+async function restoreSqlite(store: Store, name: string): Promise<void> {
+  const db = sqliteOf(store);
+  const file = fileOf(store, name);
+  if (!existsSync(file)) throw new SnapshotError(`no snapshot '${name}'`, 'notFound');
+  const schema = (d: Database.Database) => (d.prepare('select name from kysely_migration order by name').pluck().all() as string[]).join(', ');
+  const src = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    if (schema(src) !== schema(db)) throw new SnapshotError(`snapshot '${name}' was saved by a store with other migrations (${schema(src)}; this store: ${schema(db)}): save it again with this version`, 'invalid');
+  } finally {
+    src.close();
+  }
+  await checkpointing.get(db); // the previous restore's checkpoint: this connection's setting is back
+  const keep = (await tables(store)).filter((t) => KEEP.has(t) && !t.startsWith('kysely_'));
+  const kept = keep.map((t) => ({ t, rows: db.prepare(`select * from main."${t}"`).raw().all() as unknown[][] }));
+  // This connection leaves the copy's checkpoint to the copy's thread (its next commit would do it here).
+  const autoCheckpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number;
+  db.pragma('wal_autocheckpoint = 0');
+  const copy = pageCopy('restore', file, store.location);
+  const settled = copy.done.then(() => {
+    db.pragma(`wal_autocheckpoint = ${autoCheckpoint}`);
+    checkpointing.delete(db);
+  });
+  checkpointing.set(db, settled);
+  await copy.copied;
+  await store.db.connection().execute(async () => db.transaction(() => {
+    for (const { t, rows } of kept) {
+      db.prepare(`delete from main."${t}"`).run();
+      if (rows.length) {
+        const insert = db.prepare(`insert into main."${t}" values (${rows[0]!.map(() => '?').join(', ')})`);
+        for (const r of rows) insert.run(r);
+      }
+    }
+  }).immediate());
+}
+
+/** Per store connection, the restore whose checkpoint is still running. */
+const checkpointing = new WeakMap<Database.Database, Promise<void>>();
 
 export async function listSnapshots(store: Store): Promise<SnapshotInfo[]> {
   if (store.dialect === 'sqlite') {
