@@ -1,11 +1,13 @@
 // Snapshot benchmark (issue 24): a generated 10,000-user store (bench/scenarioLoad.ts's scenario, ~3.5 M
 // items) served by a running server (its runner thread holding its own connection) with a few jobs;
-// times `POST /xtm/admin/snapshots` (save: SQLite's online backup in one step) and
-// `POST /xtm/admin/snapshots/NAME/restore` (restore: the backup API's page copy into the live file, in
-// one write transaction; it answers when the copy is committed, and the time until the WAL is also
-// checkpointed into the store file is printed beside it), checks the restored server serves the same
-// job list byte for byte, and as the baseline copies the raw snapshot file (what a restore with the
-// server stopped would do). Target: restore < 10 s.
+// times `POST /xtm/admin/snapshots` (save: SQLite's online backup in one step, in a thread) and
+// `POST /xtm/admin/snapshots/NAME/restore` (restore: a copy of the snapshot swapped in for the store's
+// file while the server's connections close and reopen; store/sqliteHandle.ts), checks the restored
+// server serves the same job list byte for byte, and as the baseline copies the raw snapshot file
+// (what a restore with the server stopped would do). Then once more with a bare connection to the file
+// open, as another process would hold it: the restore copies pages into the live file instead
+// (store/sqlitePageCopy.ts), and `restoredAndCheckpointedSeconds` adds the time until its WAL is
+// checkpointed (left to a thread after the answer). Target: restore < 10 s.
 //   node --import tsx bench/snapshot.ts [--users N]
 import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -74,23 +76,27 @@ export async function run(o: { users?: number } = {}) {
       await job('After', targets[2]!);
       if ((await list()) === before) throw new Error('the job list did not change after the save');
       const restoreSeconds = await timed('snapshots/bench/restore');
-      const afterList = await list();
-      const sameJobList = afterList === before;
-      if (!sameJobList) console.error({ before: before.slice(0, 600), afterList: afterList.slice(0, 600) });
-      // The restore answers once the copy is committed; the WAL's checkpoint into the store file runs on in
-      // its thread: time until the log is fully checkpointed (a PASSIVE checkpoint that finds nothing to do).
-      const probe = new Database(db);
+      const sameJobList = (await list()) === before;
+      // With a connection from elsewhere open (another process; here a bare one), the restore copies the
+      // snapshot's pages into the live file instead, and its WAL is checkpointed after it answers.
+      await job('After again', targets[2]!);
+      const elsewhere = new Database(db);
+      elsewhere.prepare('select count(*) from kysely_migration').get();
+      const pageCopySeconds = await timed('snapshots/bench/restore');
+      const samePageCopyList = (await list()) === before;
       const checkpointed = performance.now();
       for (;;) {
-        const [r] = probe.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+        const [r] = elsewhere.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
         if (r && !r.busy && r.log === r.checkpointed) break;
         await new Promise((res) => setTimeout(res, 100));
       }
-      probe.close();
-      const checkpointSeconds = restoreSeconds + (performance.now() - checkpointed) / 1000;
+      const pageCopyCheckpointedSeconds = pageCopySeconds + (performance.now() - checkpointed) / 1000;
+      elsewhere.close();
+      if (!sameJobList || !samePageCopyList) console.error('the restored server serves another job list than the one saved');
       return {
         users, storeMB: +(statSync(snapFile).size / 1048576).toFixed(1), loadSeconds: +loadSeconds.toFixed(1),
-        saveSeconds: +saveSeconds.toFixed(2), restoreSeconds: +restoreSeconds.toFixed(2), restoredAndCheckpointedSeconds: +checkpointSeconds.toFixed(2), sameJobList,
+        saveSeconds: +saveSeconds.toFixed(2), restoreSeconds: +restoreSeconds.toFixed(2), sameJobList,
+        whenAnotherProcessHasTheFile: { restoreSeconds: +pageCopySeconds.toFixed(2), restoredAndCheckpointedSeconds: +pageCopyCheckpointedSeconds.toFixed(2), sameJobList: samePageCopyList },
         baseline: { rawFileCopySeconds: +copySeconds.toFixed(2) },
         targets: { restoreSeconds: 10, met: restoreSeconds < 10 && sameJobList },
       };

@@ -9,6 +9,7 @@ import type { Database as Schema } from './schema.js';
 import { registerSqliteReads } from './sqliteReads.js';
 import { registerReadCache } from './readCache.js';
 import { SqliteReadCache } from './sqliteReadCache.js';
+import { SqliteHandle } from './sqliteHandle.js';
 import { initialMigration } from './migrations/0001_initial.js';
 import { workMigration } from './migrations/0002_work.js';
 import { migrationMigration } from './migrations/0003_migration.js';
@@ -62,8 +63,7 @@ export async function openStore(location: string): Promise<Store> {
     return store;
   }
   if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true, mode: 0o700 });
-  const sqlite = new Database(location);
-  try {
+  const handle = new SqliteHandle(location, (sqlite) => {
     // The store holds the token signing key and secret digests: owner-only, like the TLS keys (-wal/-shm follow the file's mode).
     if (location !== ':memory:') chmodSync(location, 0o600);
     // First: another connection (the worker thread, a loader) may hold the write lock right now.
@@ -77,16 +77,35 @@ export async function openStore(location: string): Promise<Store> {
     sqlite.function('lower', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v));
     // PostgreSQL's md5(): set-based copies derive target ids in SQL (store/driveMoveRepo.ts).
     sqlite.function('md5', { deterministic: true }, (v: unknown) => (v == null ? null : createHash('md5').update(String(v)).digest('hex')));
-    const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect(sqlite, withStatementCache(sqlite)) });
-    registerSqliteReads(db, sqlite);
-    registerReadCache(db, new SqliteReadCache(sqlite));
-    const store: Store = { db, dialect: 'sqlite', sqlite, location, close: () => db.destroy() };
+  });
+  try {
+    const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect(handle) });
+    registerSqliteReads(db, handle);
+    registerReadCache(db, new SqliteReadCache(handle));
+    handle.listen(db);
+    const store: Store = {
+      db, dialect: 'sqlite', location,
+      // Read at each use: a snapshot restore reconnects (store/sqliteHandle.ts).
+      get sqlite() { return handle.current; },
+      close: async () => {
+        await db.destroy();
+        handle.close();
+      },
+    };
+    handles.set(store, handle);
     await migrate(store);
     return store;
   } catch (err) {
-    sqlite.close(); // a busy or failed open leaves no handle behind (the caller may retry)
+    handle.close(); // a busy or failed open leaves no handle behind (the caller may retry)
     throw err;
   }
+}
+
+const handles = new WeakMap<Store, SqliteHandle>();
+
+/** A SQLite file store's reconnectable connection (store/sqliteHandle.ts). */
+export function sqliteHandleOf(store: Store): SqliteHandle | undefined {
+  return handles.get(store);
 }
 
 /**
@@ -96,32 +115,7 @@ export async function openStore(location: string): Promise<Store> {
  * (its own threshold is raised, not removed, so the log still cannot grow without bound).
  */
 export function leaveCheckpointsToRunner(store: Store): void {
-  store.sqlite?.pragma('wal_autocheckpoint = 16384');
-}
-
-/**
- * Kysely's SQLite driver prepares every query anew; the same few statements run on every request, so
- * keep them. Safe because xtm never streams (iterates) a result while re-running the same statement.
- */
-function withStatementCache(sqlite: Database.Database): Database.Database {
-  const cache = new Map<string, Database.Statement>();
-  return new Proxy(sqlite, {
-    get(target, prop, receiver) {
-      if (prop !== 'prepare') {
-        const v = Reflect.get(target, prop, receiver);
-        return typeof v === 'function' ? v.bind(target) : v;
-      }
-      return (sql: string) => {
-        let stmt = cache.get(sql);
-        if (!stmt) {
-          stmt = target.prepare(sql);
-          if (cache.size >= 2000) cache.delete(cache.keys().next().value!);
-          cache.set(sql, stmt);
-        }
-        return stmt;
-      };
-    },
-  });
+  handles.get(store)?.setPragma('wal_autocheckpoint', 16384);
 }
 
 /**
@@ -140,17 +134,18 @@ const BUSY_WAIT_MS = 5000;
 const WRITE = /^\s*(insert|update|delete|replace|with)\b/i;
 
 class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(private readonly raw: Database.Database, database: Database.Database) {
-    super({ database });
+  constructor(private readonly handle: SqliteHandle) {
+    super({ database: handle.forKysely() });
   }
 
   override createDriver(): Driver {
     const driver = super.createDriver();
-    const raw = this.raw;
-    // Prepared once: these run around every write that may wait for the lock.
-    const busyOff = raw.prepare('pragma busy_timeout = 0');
-    const busyOn = raw.prepare(`pragma busy_timeout = ${BUSY_WAIT_MS}`);
-    const withoutBlocking = <T>(attempt: () => Promise<T>) => retryWhenBusy(attempt, () => busyOff.get(), () => busyOn.get());
+    const handle = this.handle;
+    const raw = { get inTransaction() { return handle.current.inTransaction; } };
+    // Kept prepared: these run around every write that may wait for the lock.
+    const busyOff = () => handle.prepare('pragma busy_timeout = 0').get();
+    const busyOn = () => handle.prepare(`pragma busy_timeout = ${BUSY_WAIT_MS}`).get();
+    const withoutBlocking = <T>(attempt: () => Promise<T>) => retryWhenBusy(attempt, busyOff, busyOn);
     const acquire = driver.acquireConnection.bind(driver);
     const wrapped = new WeakSet<DatabaseConnection>();
     driver.acquireConnection = async () => {

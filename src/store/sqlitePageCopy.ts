@@ -80,7 +80,7 @@ export function pageCopy(op: 'save' | 'restore', from: string, to: string, lockW
     if (m.t === 'copied') {
       wasCopied = true;
       copied();
-      worker.unref(); // the checkpoint left does not keep the process alive
+      if (op === 'restore') worker.unref(); // the checkpoint left does not keep the process alive
     } else if (m.t === 'error' && !wasCopied) {
       failed(new Error(m.message));
     }
