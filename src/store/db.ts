@@ -27,7 +27,7 @@ export type StoreDialect = 'sqlite' | 'postgres';
 export interface Store {
   db: Kysely<Schema>;
   dialect: StoreDialect;
-  /** The raw better-sqlite3 handle (SQLite only): bulk loaders use prepared statements on it. */
+  /** The raw better-sqlite3 handle (SQLite only): bulk loaders use prepared statements on it. Read it at each use: a snapshot restore reconnects (store/sqliteHandle.ts). */
   sqlite?: Database.Database;
   location: string;
   /** PostgreSQL: the connection pool's use now (for /metrics). */

@@ -11,6 +11,7 @@
 // waits.
 import { randomUUID } from 'node:crypto';
 import { chmodSync, renameSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { BroadcastChannel } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
@@ -35,12 +36,15 @@ export class SqliteHandle {
   /** Changes at every reopen: what was read or prepared on an earlier connection is stale. */
   generation = 0;
   private readonly name = randomUUID();
+  /** The file, however its path was spelled: what the Stores on it compare. */
+  private readonly file: string;
   private closed = false;
   private stopWaiting: () => void = () => undefined;
   /** While this Store restores: the other Stores' answers. */
   private answers: ((m: Message) => void) | undefined;
 
   constructor(readonly location: string, private readonly configure: (db: Database.Database) => void) {
+    this.file = location === ':memory:' ? location : resolve(location);
     this.db = this.connect();
   }
 
@@ -95,7 +99,7 @@ export class SqliteHandle {
     this.stopWaiting = () => { for (const w of waiting.values()) w(); };
     channel.onmessage = (event) => {
       const m = (event as { data: Message }).data;
-      if (m.location !== this.location) return;
+      if (m.location !== this.file) return;
       if (m.t === 'resume') {
         resumed.add(m.id);
         waiting.get(m.id)?.();
@@ -105,7 +109,7 @@ export class SqliteHandle {
         this.answers?.(m);
         return;
       }
-      const me = { location: this.location, id: m.id, from: this.name };
+      const me = { location: this.file, id: m.id, from: this.name };
       channel.postMessage({ t: 'pausing', ...me } satisfies Message);
       void kysely.connection().execute(async () => {
         if (resumed.delete(m.id) || !this.open) return; // the restore ended (or gave up) before this turn came
@@ -137,7 +141,7 @@ export class SqliteHandle {
         (m.t === 'pausing' ? pausing : paused).add(m.from);
       };
       this.disconnect();
-      this.channel?.postMessage({ t: 'pause', location: this.location, id } satisfies Message);
+      this.channel?.postMessage({ t: 'pause', location: this.file, id } satisfies Message);
       let alone = false;
       try {
         await new Promise((r) => setTimeout(r, ROLL_CALL_MS));
@@ -159,7 +163,7 @@ export class SqliteHandle {
         try {
           this.reconnect();
         } finally {
-          this.channel?.postMessage({ t: 'resume', location: this.location, id } satisfies Message);
+          this.channel?.postMessage({ t: 'resume', location: this.file, id } satisfies Message);
         }
       }
       return alone;
