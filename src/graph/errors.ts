@@ -95,8 +95,6 @@ export const Errors = {
   framework: (status: number, message: string) => E(status, 'BadRequest', message),
 
   // ---- SharePoint migrations (graph/sharepointMigrations) ----------------------------------------
-  spoParameterMissing: (name: string) => E(400, 'BadRequest', `Cannot process the request because the required parameter ${name} is missing.`, undefined, name),
-  spoTaskNotFound: (id: string) => E(404, 'itemNotFound', `The migration task ${id} could not be found.`),
   spoTaskNotFoundBySource: (param: string, value: string) => E(404, 'itemNotFound', `No migration task was found for ${param} '${value}'.`),
   userMappingNotFound: (key: string) => E(404, 'itemNotFound', `The sharePointUserIdentityMapping '${key}' was not found.`),
   groupMappingNotFound: (key: string) => E(404, 'itemNotFound', `The sharePointGroupIdentityMapping '${key}' was not found.`),

@@ -14,7 +14,7 @@ describe('domain error catalogue → Graph envelope', () => {
   it('maps each kind to its status and keeps code, message, target and details', () => {
     const samples: DomainError[] = [
       DomainErrors.badRequest('x', 'y'), DomainErrors.jobNotFound('k'), DomainErrors.validateNotAllowed('completed'),
-      DomainErrors.duplicateDisplayName('n'), DomainErrors.migrateNotImplemented(), DomainErrors.adminIssues([{ path: 'a', message: 'b' }]),
+      DomainErrors.duplicateDisplayName('n'), DomainErrors.spoPartnersOnSameFarm(), DomainErrors.adminIssues([{ path: 'a', message: 'b' }]),
     ];
     for (const d of samples) {
       const g = fromDomainError(d);
