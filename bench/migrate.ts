@@ -4,6 +4,7 @@
 // completeAfterDateTime → cutover → ODSP → completed. Items/s of the whole migration against the store's
 // raw INSERT…SELECT of the same rows (ids rewritten in SQL) measured in the same run; the server process's
 // peak RSS (VmHWM) and CPU time from /proc, so the bench's own memory is not counted.
+// GET-by-id latency of the job (200/s) idle and while it migrates (issue 22: p99 ≤ 25 ms and ≤ 3× idle).
 // XTM_BENCH_SERVER_NODE_ARGS passes node flags to the server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"). `runSizes` runs several
 // batch sizes on each backend and adds time per user at the largest ÷ time per user at the smallest.
 // Targets: 2,000 users < 2 min on SQLite, ratio ≥ 0.3, per-user ratio ≤ 1.2, RSS < 512 MB.
@@ -18,6 +19,9 @@ import { createTempDatabase, pgUnreachable, type TempDatabase } from '../test/pg
 import { openStore } from '../src/store/db.js';
 import { workRepo } from '../src/store/workRepo.js';
 import { REPO_ROOT, XTM_BIN } from '../test/service/xtmCommand.js';
+import { percentiles, probe } from './latency.js';
+
+const PROBE_RATE = 200;
 
 const SRC = '11111111-1111-4111-8111-111111111111';
 const TGT = '22222222-2222-4222-8222-222222222222';
@@ -119,6 +123,16 @@ export async function run(opts: { users?: number; backend?: 'sqlite' | 'postgres
 
     // Peak RSS by phase: loading the scenario and validating are not the migration's memory (VmHWM is
     // the process's peak so far; the migration's own peak is sampled).
+    // GET by id latency of the job, a fleet of pollers (200 requests/s over 4 connections): idle now, then
+    // in 2-second windows for as long as the migration runs.
+    const jobUrl = `${http}${B}/${id}`;
+    await probe(jobUrl, token, 1, 4, PROBE_RATE);
+    const idle = await probe(jobUrl, token, 3, 4, PROBE_RATE);
+    let probing = true;
+    const loadedTimes: number[] = [];
+    const prober = (async () => {
+      while (probing) loadedTimes.push(...(await probe(jobUrl, token, 2, 4, PROBE_RATE, true)).times!);
+    })();
     const before = procFigures(child.pid!);
     let migratePeak = before.rssMb;
     const sampler = setInterval(() => { migratePeak = Math.max(migratePeak, procFigures(child.pid!).rssMb); }, 100);
@@ -135,6 +149,10 @@ export async function run(opts: { users?: number; backend?: 'sqlite' | 'postgres
     }
     const migrateMs = performance.now() - m0;
     clearInterval(sampler);
+    probing = false;
+    await prober;
+    const loaded = percentiles(loadedTimes);
+    const p99Ratio = Math.round((loaded.p99 / Math.max(idle.p99, 0.001)) * 100) / 100;
     // CPU of the server process (API and worker threads): on a shared machine wall time swings with other load.
     const after = procFigures(child.pid!);
     const migrateCpuMs = after.cpuMs - before.cpuMs;
@@ -150,6 +168,7 @@ export async function run(opts: { users?: number; backend?: 'sqlite' | 'postgres
       backend, users: resources.length, jobStatus: job.status, itemsMovedByWorkload: Object.fromEntries(summary.workloads.map((w) => [w.workload, w.itemsDone])), failedByWorkload, countersTrue,
       initialSyncMs: r(syncMs), migrateMs: r(migrateMs), migrateCpuMs: r(migrateCpuMs), itemsPerSec: r(itemsPerSec),
       baseline: { rows: baselineRows, ms: r(baselineMs), rowsPerSec: r(baselinePerSec) }, ratio: Math.round((itemsPerSec / baselinePerSec) * 1000) / 1000, targetRatio: 0.3,
+      getByIdLatencyMs: { requestsPerSecond: PROBE_RATE, idle: { p50: idle.p50, p99: idle.p99 }, duringMigration: loaded, p99Ratio, target: 'p99 <= 25 ms and <= 3 x idle' },
       serverPeakRssMb: after.peakRssMb, serverPeakRssLoadAndValidateMb: before.peakRssMb, serverPeakRssMigrateMb: r(migratePeak), rssTargetMb: 512,
     };
   } finally {
