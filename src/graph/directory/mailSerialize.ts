@@ -3,6 +3,7 @@
 import type { MailItemRow as MailItemsTable } from '../../store/mailRepo.js';
 import { parseJson } from '../../store/json.js';
 import type { Entity } from './common.js';
+import { formatDateTimeOffset } from '../../domain/dateTime.js';
 
 /** The properties written through Graph (content_docs), over the row's own. */
 const docOf = (m: MailItemsTable): Entity => (m.doc ? parseJson<Entity>(m.doc, {}) : {});
@@ -13,10 +14,10 @@ export function messageToGraph(m: MailItemsTable): Entity {
   const from = recipient(m.from_address);
   return {
     id: m.id,
-    createdDateTime: m.received_at,
-    lastModifiedDateTime: m.last_modified_at,
-    receivedDateTime: m.received_at,
-    sentDateTime: m.received_at,
+    createdDateTime: formatDateTimeOffset(m.received_at),
+    lastModifiedDateTime: formatDateTimeOffset(m.last_modified_at),
+    receivedDateTime: formatDateTimeOffset(m.received_at),
+    sentDateTime: formatDateTimeOffset(m.received_at),
     hasAttachments: false,
     subject: m.subject,
     bodyPreview: m.body_preview,
@@ -37,11 +38,12 @@ export function messageToGraph(m: MailItemsTable): Entity {
 /** Calendar items carry no meeting times in xtm's store: the item time is the start, plus 30 minutes. */
 export function eventToGraph(m: MailItemsTable): Entity {
   const start = Date.parse(m.received_at);
-  const graphTime = (ms: number) => new Date(ms).toISOString().replace('Z', '0000');
+  // dateTimeTimeZone.dateTime: the same seven digits, without the offset (the zone is named beside it).
+  const graphTime = (ms: number) => formatDateTimeOffset(ms).replace(/Z$/, '');
   return {
     id: m.id,
-    createdDateTime: m.received_at,
-    lastModifiedDateTime: m.last_modified_at,
+    createdDateTime: formatDateTimeOffset(m.received_at),
+    lastModifiedDateTime: formatDateTimeOffset(m.last_modified_at),
     subject: m.subject,
     bodyPreview: m.body_preview,
     isCancelled: false,
@@ -55,8 +57,8 @@ export function eventToGraph(m: MailItemsTable): Entity {
 export function contactToGraph(m: MailItemsTable): Entity {
   return {
     id: m.id,
-    createdDateTime: m.received_at,
-    lastModifiedDateTime: m.last_modified_at,
+    createdDateTime: formatDateTimeOffset(m.received_at),
+    lastModifiedDateTime: formatDateTimeOffset(m.last_modified_at),
     parentFolderId: m.folder_id,
     displayName: m.subject,
     emailAddresses: m.from_address ? [{ name: m.subject, address: m.from_address }] : [],

@@ -19,6 +19,7 @@ import { blobRepo } from '../../store/blobRepo.js';
 import { mailRepo, type MailboxRef } from '../../store/mailRepo.js';
 import { inTransaction, type Tx } from '../../store/unitOfWork.js';
 import type { MailItemsTable, UsersTable } from '../../store/schema.js';
+import { formatDateTimeOffset } from '../../domain/dateTime.js';
 
 const Str = (max = 4096) => Type.String({ maxLength: max });
 const EmailAddress = Type.Object({ address: Type.Optional(Str(320)), name: Type.Optional(Str(256)) }, { additionalProperties: false });
@@ -125,7 +126,7 @@ export function mailWriteRoutes(app: GraphApp, deps: AppDeps): void {
       const u = await requireMailbox(db, req);
       const p = { ...(req.body as Props) };
       if (kind === 'message') p.isDraft = true;
-      if (kind === 'event') p.createdDateTime = clock.iso();
+      if (kind === 'event') p.createdDateTime = formatDateTimeOffset(clock.nowMs());
       const id = await create(kind, u, p, await folderId(u, folderKey));
       return reply(req, r, 201, kind, u, id);
     };
@@ -169,7 +170,7 @@ export function mailWriteRoutes(app: GraphApp, deps: AppDeps): void {
 
   /** Sends a message: a copy in Sent Items (unless told not to), one in each same-tenant recipient's Inbox. */
   async function deliver(u: UsersTable, p: Props, saveToSent: boolean, draftId?: string): Promise<void> {
-    const sent = { ...p, isDraft: false, sentDateTime: clock.iso() };
+    const sent = { ...p, isDraft: false, sentDateTime: formatDateTimeOffset(clock.nowMs()) };
     const sentItems = await folderId(u, 'sentitems');
     const addresses = new Set<string>();
     for (const k of ['toRecipients', 'ccRecipients', 'bccRecipients']) {
