@@ -3,47 +3,40 @@
 // cancel is accepted while mailboxes sync and refused (409) once the migration is cutting over, and its
 // answer names the job (crosstenantmigrationjob-cancel.md).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { JOBS as B, SRC, demoPair, demoToken, startDemoServer } from '../migration/http.js';
+import { describe, it } from 'node:test';
+import { JOBS as B, SRC, demoPair, useDemoServer } from '../migration/http.js';
 import { assertGraphError } from '../jobs/util.js';
-import type { TestServer } from '../helpers.js';
 
 describe('a migrating job', () => {
-  let s: TestServer;
-  let tok: string;
-  before(async () => {
-    s = await startDemoServer();
-    tok = await demoToken(s, 'target');
-  });
-  after(() => s?.stop());
-  const api = (m: string, p: string, body?: unknown) => s.api(m, p, { token: tok, body });
+  const demo = useDemoServer('target');
+  const api = (m: string, p: string, body?: unknown) => demo.s.api(m, p, { token: demo.tok, body });
   const status = async (id: string) => (await api('GET', `${B}/${id}`)).body.status as string;
 
   /** A job of one demo user, validated and migrated to the point where its mailbox waits (synced) for completeAfterDateTime. */
   async function syncedJob(name: string, pair: number) {
     const c = await api('POST', B, {
-      displayName: name, completeAfterDateTime: new Date(s.clock.nowMs() + 30 * 86_400_000).toISOString(), sourceTenantId: SRC, resourceType: 'Users',
+      displayName: name, completeAfterDateTime: new Date(demo.s.clock.nowMs() + 30 * 86_400_000).toISOString(), sourceTenantId: SRC, resourceType: 'Users',
       resources: [demoPair(pair).tgt], workloads: ['Exchange'], exchangeSettings: { sourceEndpoint: 'ContosoMigrationEndpoint', targetDeliveryDomain: 'fabrikam.onmicrosoft.com' },
     });
     assert.equal(c.status, 201, c.text);
     assert.equal((await api('POST', `${B}/${c.body.id}/validate`)).status, 200);
-    await s.queue.drain();
+    await demo.s.queue.drain();
     assert.equal((await api('POST', `${B}/${c.body.id}/migrate`)).status, 200);
-    await s.queue.drain();
+    await demo.s.queue.drain();
     assert.equal(await status(c.body.id), 'inProgress');
     return c.body as { id: string; displayName: string };
   }
 
   it('gap 5: PATCH to a past completeAfterDateTime → 204, and the job cuts over without waiting (it was a 422)', async () => {
     const job = await syncedJob('patch into the past', 1);
-    const past = new Date(s.clock.nowMs() - 60_000).toISOString();
+    const past = new Date(demo.s.clock.nowMs() - 60_000).toISOString();
     const r = await api('PATCH', `${B}/${job.id}`, { completeAfterDateTime: past });
     assert.equal(r.status, 204, r.text);
     assert.equal((await api('GET', `${B}/${job.id}`)).body.completeAfterDateTime, past);
     // gap 6: the migration is now in progress (cutting over; the worker may already have moved it on): cancel is
     // refused and the migration continues.
     assertGraphError(await api('POST', `${B}/${job.id}/cancel`), 409, 'Conflict', /^Cancel is not possible\. Current status is (inProgress|cuttingOver|completed)$/);
-    await s.queue.drain();
+    await demo.s.queue.drain();
     assert.equal(await status(job.id), 'completed');
   });
 
@@ -52,10 +45,10 @@ describe('a migrating job', () => {
     const r = await api('POST', `${B}/${job.id}/cancel`);
     assert.equal(r.status, 202, r.text);
     assert.deepEqual(r.body, {
-      '@odata.context': `${s.url}/beta/$metadata#microsoft.graph.crossTenantMigrationCancelResponse`,
+      '@odata.context': `${demo.s.url}/beta/$metadata#microsoft.graph.crossTenantMigrationCancelResponse`,
       id: job.id, displayName: job.displayName, status: 'pendingCancel', message: 'cancellation request has been accepted for the migration job',
     });
-    await s.queue.drain();
+    await demo.s.queue.drain();
     assert.equal(await status(job.id), 'cancelled');
   });
 });
