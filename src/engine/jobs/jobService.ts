@@ -84,7 +84,7 @@ export class JobService {
   async validate(tenantId: string, key: JobKey): Promise<MigrationJob> {
     return this.act(tenantId, key, 'validate', (job) => assertCanValidate(job, this.clock.nowMs()), async (job, trx, nowIso) => {
       // A batch whose every user was cancelled has nothing to validate: it can't pass (docs/decisions.md).
-      if (!(await jobsRepo.hasActiveTask(trx, job.id))) throw emptyBatch('Validation');
+      if (!(await jobsRepo.hasActiveTask(trx, job.id))) throw Errors.emptyBatch('Validation');
       const next = await commitJob(trx, job, { type: 'validateRequested' }, nowIso);
       if (!next) return undefined;
       // Set-based: a request never reads or writes a batch's users one by one (2,000 of them).
@@ -196,9 +196,6 @@ export class JobService {
     }
     const job = await this.resolve(tenantId, key);
     guard(job);
-    throw Errors.badRequest(`The crossTenantMigrationJob changed while the ${op} request was processed; retry the request.`);
+    throw Errors.jobChangedDuringRequest(op);
   }
 }
-
-const emptyBatch = (what: string) =>
-  new DomainError('conflict', 'Conflict', `${what} can't be started because the batch has no users: every user was cancelled. Create a new job for the users to move.`);

@@ -8,7 +8,6 @@ import { sendCollection, type CollectionSpec } from '../collection.js';
 import type { FieldMap } from '../odata/fields.js';
 import { ContentWritePermissions, DirectoryPermissions } from './permissions.js';
 import { Type } from 'typebox';
-import { GraphError } from '../errors.js';
 import { principalOf } from '../auth/guard.js';
 import { metadataContext, sendOData } from '../odataResponse.js';
 import { inTransaction } from '../../store/unitOfWork.js';
@@ -152,7 +151,7 @@ export function chatRoutes(app: GraphApp, deps: AppDeps): void {
     // a member in `from` (xtm allows app-only posts so tools can stage chats). A migrated chat refuses posts.
     app.post(`${prefix}/messages`, { config: { permissions: ContentWritePermissions.chats, graphType: 'microsoft.graph.chatMessage' }, schema: { body: ChatMessageBody } }, async (req, reply) => {
       const c = await chat(req);
-      if (await chatsRepo.migratedTo(db, c.tenant_id, c.id)) throw new GraphError(403, 'Forbidden', 'The chat was migrated to another tenant and is read-only.');
+      if (await chatsRepo.migratedTo(db, c.tenant_id, c.id)) throw Errors.chatReadOnlyMigrated();
       const p = principalOf(req);
       const body = req.body as { body: { content: string }; from?: { user?: { id?: string } } };
       const from = p.kind === 'user' ? p.objectId : body.from?.user?.id ?? null;

@@ -10,7 +10,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type TSchema } from 'typebox';
 import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
-import { Errors, GraphError } from '../errors.js';
+import { Errors } from '../errors.js';
 import { metadataContext, sendOData } from '../odataResponse.js';
 import { ContentWritePermissions } from './permissions.js';
 import { keyed, keyParam } from './common.js';
@@ -216,7 +216,7 @@ export function mailWriteRoutes(app: GraphApp, deps: AppDeps): void {
     const name = (req.body as { displayName: string }).displayName;
     const siblings = await mailRepo.folderRows(db, box(u));
     if (siblings.some((f) => f.parent_folder_id === parent && f.display_name.toLowerCase() === name.toLowerCase())) {
-      throw new GraphError(409, 'ErrorFolderExists', 'A folder with the specified name already exists.');
+      throw Errors.folderExists();
     }
     await inTransaction(store, (tx) => mailRepo.insertFolder(tx, { tenant_id: u.tenant_id, user_id: u.id, id, parent_folder_id: parent, display_name: name, well_known_name: null, is_recoverable: 0 }));
     const f = (await mailRepo.folder(db, box(u), id))!;

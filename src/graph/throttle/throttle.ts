@@ -11,7 +11,7 @@ import { Type } from 'typebox';
 import type { FastifyRequest } from 'fastify';
 import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
-import { GraphError } from '../errors.js';
+import { Errors, type GraphError } from '../errors.js';
 import { sendOData } from '../odataResponse.js';
 import { NoQuery } from '../routeSchemas.js';
 import { ThrottleBudgetInput, type ThrottleBudget as Budget } from '../../tenants/inputSchemas.throttling.js';
@@ -45,11 +45,11 @@ function stateOf(deps: AppDeps): State {
 
 const patternOf = (p: string) => new RegExp(`^${p.split('/').map((seg) => (seg === '**' ? '.*' : seg === '*' ? '[^/]+' : seg.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))).join('/')}/?$`, 'i');
 
-const tooMany = (retryAfter: number) => new GraphError(429, 'TooManyRequests', 'Too many requests. The application is throttled: retry after the number of seconds in the Retry-After header.', undefined, { 'retry-after': String(retryAfter) });
+const tooMany = Errors.throttled;
 const FAULT_ERRORS: Record<Fault['status'], (r: number) => GraphError> = {
   429: tooMany,
-  503: (r) => new GraphError(503, 'serviceNotAvailable', 'The service is temporarily unavailable. Retry after the number of seconds in the Retry-After header.', undefined, { 'retry-after': String(r) }),
-  504: (r) => new GraphError(504, 'gatewayTimeout', 'The gateway timed out waiting for the service.', undefined, { 'retry-after': String(r) }),
+  503: Errors.serviceNotAvailable,
+  504: Errors.gatewayTimeout,
 };
 
 /**
