@@ -8,17 +8,24 @@ import { formatDateTimeOffset } from '../../domain/dateTime.js';
 /** The properties written through Graph (content_docs), over the row's own. */
 const docOf = (m: MailItemsTable): Entity => (m.doc ? parseJson<Entity>(m.doc, {}) : {});
 
+/** A file attachment as a message's document keeps it: the bytes are the blob `sha256` (mailAttachments.ts). */
+export interface StoredAttachment { id: string; name: string; contentType: string; size: number; isInline: boolean; contentId: string | null; sha256: string; lastModifiedDateTime: string }
+
+export const attachmentsOf = (m: MailItemsTable): StoredAttachment[] => (docOf(m).attachments as StoredAttachment[] | undefined) ?? [];
+
 const recipient = (address: string | null) => (address ? { emailAddress: { name: address, address } } : null);
 
 export function messageToGraph(m: MailItemsTable): Entity {
   const from = recipient(m.from_address);
+  // The attachments are a navigation (…/attachments), not a property; inline ones don't count (as on Graph).
+  const { attachments, ...doc } = docOf(m);
   return {
     id: m.id,
     createdDateTime: formatDateTimeOffset(m.received_at),
     lastModifiedDateTime: formatDateTimeOffset(m.last_modified_at),
     receivedDateTime: formatDateTimeOffset(m.received_at),
     sentDateTime: formatDateTimeOffset(m.received_at),
-    hasAttachments: false,
+    hasAttachments: ((attachments as StoredAttachment[] | undefined) ?? []).some((x) => !x.isInline),
     subject: m.subject,
     bodyPreview: m.body_preview,
     importance: 'normal',
@@ -31,7 +38,7 @@ export function messageToGraph(m: MailItemsTable): Entity {
     toRecipients: [],
     ccRecipients: [],
     bccRecipients: [],
-    ...docOf(m),
+    ...doc,
   };
 }
 
