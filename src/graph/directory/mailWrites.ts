@@ -114,7 +114,8 @@ export function mailWriteRoutes(app: GraphApp, deps: AppDeps): void {
   async function current(kind: ItemKind, u: UsersTable, id: string): Promise<{ row: MailItemsTable; props: Props }> {
     const row = await mailRepo.item(db, box(u), CLASS[kind], id);
     if (!row) throw Errors.mailItemNotFound();
-    return { row, props: { ...KINDS[kind].toGraph(row), ...(kind === 'message' ? { attachments: attachmentsOf(row) } : {}) } };
+    const attachments = kind === 'message' ? attachmentsOf(row) : [];
+    return { row, props: { ...KINDS[kind].toGraph(row), ...(attachments.length ? { attachments } : {}) } };
   }
 
   /** A message body's `attachments` (file attachments with contentBytes) stored, as its document keeps them. */
@@ -223,7 +224,7 @@ export function mailWriteRoutes(app: GraphApp, deps: AppDeps): void {
   mailAttachmentRoutes(app, deps, async (u, m, attachments) => {
     const { props } = await current('message', u, m.id);
     await inTransaction(store, async (tx) => {
-      const { received_at: _keep, ...cols } = await materialize(tx, 'message', { ...props, attachments }, u);
+      const { received_at: _keep, ...cols } = await materialize(tx, 'message', { ...props, attachments: attachments.length ? attachments : undefined }, u);
       await mailRepo.rewriteItem(tx, box(u), m.id, cols, clock.iso());
     });
   });
