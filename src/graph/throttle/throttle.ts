@@ -16,6 +16,7 @@ import { sendOData } from '../odataResponse.js';
 import { NoQuery } from '../routeSchemas.js';
 import { ThrottleBudgetInput, type ThrottleBudget as Budget } from '../../tenants/inputSchemas.throttling.js';
 import { readThrottleBudget } from '../../store/settingsRepo.js';
+
 export interface Fault {
   /** Path patterns after the version segment, `*` matching one segment and `**` any rest: `/users/*\/messages`. */
   routes: string[];
