@@ -88,6 +88,11 @@ export const Errors = {
 
   // ---- content writes (graph/directory: mail, chats, drives, upload sessions, delta) ---------------
   folderExists: () => E(409, 'ErrorFolderExists', 'A folder with the specified name already exists.'),
+  /** OData's text for a value that is not base64 (Edm.Binary), as Graph answers a bad contentBytes. */
+  notBinary: (target: string) => E(400, 'RequestBodyRead', `Cannot convert the literal in '${target}' to the expected type 'Edm.Binary'.`, undefined, target),
+  /** xtm keeps file attachments only; an item or reference attachment is refused, never dropped silently. */
+  attachmentTypeNotSupported: (type: string, target: string) =>
+    E(400, 'invalidRequest', `xtm stores file attachments ('#microsoft.graph.fileAttachment') only; '${type}' is not supported.`, undefined, target),
   chatReadOnlyMigrated: () => E(403, 'Forbidden', 'The chat was migrated to another tenant and is read-only.'),
   driveItemNameExists: () => E(409, 'nameAlreadyExists', 'The specified item name already exists.'),
   siteReadOnly: () => E(423, 'notAllowed', 'The site is read-only: its content moved, or it is locked for a migration.'),

@@ -13,6 +13,7 @@ import { metadataContext, sendOData } from '../odataResponse.js';
 import { inTransaction } from '../../store/unitOfWork.js';
 import { collectionOptions, keyed, keyParam, parseJson, requireUser, sendEntity, tenantOf, type Entity } from './common.js';
 import { chatsRepo, type ChatMemberRow as MemberRow, type ChatMessageRow as MessageRow, type ChatRow } from '../../store/chatsRepo.js';
+import { formatDateTimeOffset } from '../../domain/dateTime.js';
 
 const CHAT_FIELDS: FieldMap = {
   id: { column: 'c.id', type: 'string' },
@@ -54,8 +55,8 @@ function chatToGraph(c: ChatRow): Entity {
   return {
     id: c.id,
     topic: c.topic,
-    createdDateTime: c.created_at,
-    lastUpdatedDateTime: c.last_updated,
+    createdDateTime: formatDateTimeOffset(c.created_at),
+    lastUpdatedDateTime: formatDateTimeOffset(c.last_updated),
     chatType: c.chat_type,
     webUrl: `https://teams.microsoft.com/l/chat/${encodeURIComponent(c.id)}/0?tenantId=${c.tenant_id}`,
     tenantId: c.tenant_id,
@@ -82,8 +83,8 @@ function messageToGraph(m: MessageRow): Entity {
     replyToId: null,
     etag: m.id,
     messageType: m.message_type,
-    createdDateTime: m.created_at,
-    lastModifiedDateTime: m.created_at,
+    createdDateTime: formatDateTimeOffset(m.created_at),
+    lastModifiedDateTime: formatDateTimeOffset(m.created_at),
     lastEditedDateTime: null,
     deletedDateTime: null,
     subject: null,

@@ -25,6 +25,7 @@ import { openBlobStore } from '../../store/blobStoreOpen.js';
 import type { BlobInfo, BlobStore } from '../../store/blobStore.js';
 import { inTransaction, type Tx } from '../../store/unitOfWork.js';
 import type { UploadSessionsTable } from '../../store/schema.js';
+import { formatDateTimeOffset } from '../../domain/dateTime.js';
 
 /** Graph's limit for a simple upload; larger files need an upload session. */
 export const SIMPLE_UPLOAD_MAX = 250 * 1024 * 1024;
@@ -227,7 +228,7 @@ function buildDriveWriter(deps: AppDeps, blobs: BlobStore) {
     return sendOData(reply, 200, {
       '@odata.context': metadataContext(req, 'microsoft.graph.uploadSession'),
       uploadUrl: `${requestOrigin(req)}/xtm/uploadSessions/${id}`,
-      expirationDateTime: expires,
+      expirationDateTime: formatDateTimeOffset(expires),
       nextExpectedRanges: ['0-'],
     });
   }
@@ -263,7 +264,7 @@ function buildDriveWriter(deps: AppDeps, blobs: BlobStore) {
       await blobs.stage(s.id, range.start, req.body as Readable, length);
       if (!(await uploadSessionsRepo.advance(db, s.id, range.start, range.end + 1))) throw Errors.fragmentUploadedFirst();
       if (range.end + 1 < total) {
-        return sendOData(reply, 202, { expirationDateTime: s.expires_at, nextExpectedRanges: [`${range.end + 1}-`] });
+        return sendOData(reply, 202, { expirationDateTime: formatDateTimeOffset(s.expires_at), nextExpectedRanges: [`${range.end + 1}-`] });
       }
       const content = await blobs.commit(s.id, total);
       const site = await siteOf(s);
@@ -276,7 +277,7 @@ function buildDriveWriter(deps: AppDeps, blobs: BlobStore) {
     }));
     app.get('/xtm/uploadSessions/:sessionId', { config: anonymous, schema: { params: SessionParams, response: { 200: UploadSession } } }, async (req, reply) => {
       const s = await liveSession(req);
-      return sendOData(reply, 200, { expirationDateTime: s.expires_at, nextExpectedRanges: [`${s.received_bytes}-`] });
+      return sendOData(reply, 200, { expirationDateTime: formatDateTimeOffset(s.expires_at), nextExpectedRanges: [`${s.received_bytes}-`] });
     });
     app.delete('/xtm/uploadSessions/:sessionId', { config: anonymous, schema: { params: SessionParams, response: { 204: NoContent } } }, async (req, reply) => {
       const s = await liveSession(req);
