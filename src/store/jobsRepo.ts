@@ -5,7 +5,8 @@ import { builder, type Handle, type Tx } from './unitOfWork.js';
 import type { Database, MigrationJobsTable, MigrationTasksTable } from './schema.js';
 import type { ExchangeSettings, MigrationJob, MigrationTask, ServiceStatusDetails } from '../domain/job.js';
 import type { JobChange } from '../domain/jobStateMachine.js';
-import type { JobStatus, JobType, Workload } from '../domain/enums.js';
+import type { JobStatus, JobType } from '../domain/enums.js';
+import { normalizeWorkloads } from '../domain/jobInput.js';
 import { prepared } from './prepared.js';
 import { boundListSource, listSource, type ListSource } from './listQuery.js';
 import { readCacheOf } from './readCache.js';
@@ -26,6 +27,7 @@ function sqlDeleted() {
 type Db = Handle | Kysely<Database>;
 
 export function toJob(r: MigrationJobsTable): MigrationJob {
+  const sent = JSON.parse(r.workloads) as string[];
   return {
     id: r.id,
     tenantId: r.tenant_id,
@@ -34,9 +36,11 @@ export function toJob(r: MigrationJobsTable): MigrationJob {
     status: r.status as JobStatus,
     message: r.message,
     completeAfterDateTime: r.complete_after,
+    completeAfterAsSent: r.complete_after_sent,
     sourceTenantId: r.source_tenant_id,
     exchangeSettings: r.exchange_settings ? exchangeSettingsInOrder(JSON.parse(r.exchange_settings)) : null,
-    workloads: JSON.parse(r.workloads) as Workload[],
+    workloads: normalizeWorkloads(sent),
+    workloadsAsSent: sent,
     resourceType: r.resource_type,
     resources: JSON.parse(r.resources) as string[],
     createdBy: r.created_by,
@@ -57,9 +61,10 @@ export function fromJob(j: MigrationJob): MigrationJobsTable {
     status: j.status,
     message: j.message,
     complete_after: j.completeAfterDateTime,
+    complete_after_sent: j.completeAfterAsSent,
     source_tenant_id: j.sourceTenantId,
     exchange_settings: j.exchangeSettings ? JSON.stringify(j.exchangeSettings) : null,
-    workloads: JSON.stringify(j.workloads),
+    workloads: JSON.stringify(j.workloadsAsSent),
     resource_type: j.resourceType,
     resources: JSON.stringify(j.resources),
     created_by: j.createdBy,
@@ -150,7 +155,7 @@ export const jobsRepo = {
   async applyChange(h: Db, job: Pick<MigrationJob, 'id' | 'status' | 'opSeq'>, c: JobChange): Promise<boolean> {
     const db = builder(h);
     const res = await db.updateTable('migration_jobs').set({
-      status: c.status, job_type: c.jobType, message: c.message, validated_at: c.validatedAt, complete_after: c.completeAfterDateTime,
+      status: c.status, job_type: c.jobType, message: c.message, validated_at: c.validatedAt, complete_after: c.completeAfterDateTime, complete_after_sent: c.completeAfterAsSent,
       updated_at: c.lastUpdatedDateTime, op_seq: c.opSeq,
     }).where('id', '=', job.id).where('status', '=', job.status).where('op_seq', '=', job.opSeq).executeTakeFirst();
     return Number(res.numUpdatedRows) === 1;

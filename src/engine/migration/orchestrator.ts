@@ -12,7 +12,7 @@ import type { Workload } from '../../domain/enums.js';
 import { isMigrating } from '../../domain/jobStateMachine.js';
 import { commitJob } from '../jobs/commitJob.js';
 import { AFTER_CUTOVER, moveMessage, userOutcome, type ConsistencyScore } from '../../domain/moveStatus.js';
-import { moveStatus } from '../../domain/movePhases.js';
+import { moveStatus, SLOT_PHASES } from '../../domain/movePhases.js';
 import type { ValidationExecutor } from '../jobs/validationPort.js';
 import { PermanentError, type WorkQueue } from '../queue.js';
 import type { MoverRegistry } from './movers.js';
@@ -138,7 +138,7 @@ export async function failMove(trx: Tx, job: MigrationJob, m: Move, code: string
 /** Grants free Exchange move slots of a tenant to queued moves (oldest first) and enqueues their sync. */
 export async function fillSlots(trx: Tx, queue: WorkQueue, deps: MigrationDeps, tenantId: string, nowIso: string): Promise<void> {
   const t = throughput(deps, 'Exchange');
-  const free = t.perTenantConcurrency - (await migrationRepo.countInPhases(trx, tenantId, 'Exchange', ['syncing']));
+  const free = t.perTenantConcurrency - (await migrationRepo.countInPhases(trx, tenantId, 'Exchange', SLOT_PHASES));
   if (free <= 0) return;
   for (const m of await migrationRepo.queued(trx, tenantId, 'Exchange', free)) {
     if (await migrationRepo.applyMoveEvent(trx, m, 'slotGranted', { updatedAt: nowIso })) {

@@ -7,6 +7,7 @@ import { inTransaction } from '../../store/unitOfWork.js';
 import { finishIfDone, MOVE_MAX_ATTEMPTS, publishUsers, startAfterCutover, type MigrationDeps } from '../migration/orchestrator.js';
 import { commitJob } from '../jobs/commitJob.js';
 import { jobRef } from '../migration/moveSteps.js';
+import { BEFORE_SYNCED_PHASES } from '../../domain/movePhases.js';
 
 export const migrationCutover = (deps: MigrationDeps): TaskHandler => async (payload, h) => {
   const { clock } = deps;
@@ -22,7 +23,7 @@ export const migrationCutover = (deps: MigrationDeps): TaskHandler => async (pay
   }
   // Cutover waits for every initial sync: max(sync done, completeAfterDateTime). Each sync that ends after
   // completeAfterDateTime asks again, so the check is an index seek, not a read of every move.
-  if (await migrationRepo.anyActiveIn(db, job.id, ['queued', 'syncing'], 'Exchange')) return;
+  if (await migrationRepo.anyActiveIn(db, job.id, BEFORE_SYNCED_PHASES, 'Exchange')) return;
   const moves = await migrationRepo.ofJob(db, job.id);
   const active = new Set((await jobsRepo.tasks(db, job.id)).filter((t) => !t.cancelled).map((t) => t.id));
   const mine = moves.filter((m) => active.has(m.userId));
