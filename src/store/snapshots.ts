@@ -128,7 +128,7 @@ async function restoreSqlite(store: Store, name: string): Promise<void> {
   handle.current.pragma('wal_autocheckpoint = 0');
   const copy = pageCopy('restore', file, store.location);
   const settled = copy.done.then(() => {
-    handle.current.pragma(`wal_autocheckpoint = ${autoCheckpoint}`);
+    if (handle.open) handle.current.pragma(`wal_autocheckpoint = ${autoCheckpoint}`); // (closed: the store was closed meanwhile)
     checkpointing.delete(handle);
   });
   checkpointing.set(handle, settled);
