@@ -8,6 +8,7 @@ const benches: Bench[] = [
   { name: 'validation: 2,000-user job, all workloads, SQLite', load: () => import('./validate.js'), opts: { users: 2000, backend: 'sqlite', runs: quick ? 1 : 3 } },
   { name: 'validation: 2,000-user job, all workloads, PostgreSQL', load: () => import('./validate.js'), opts: { users: 2000, backend: 'postgres', runs: quick ? 1 : 3 } },
   { name: 'latency: GET by id while a 2,000-user validation runs, vs idle (issue 13)', load: () => import('./latency.js'), opts: { seconds: quick ? 2 : 5 } },
+  { name: 'slow bodies: GET by id p99 beside 2,000 slow-body connections, vs none (issue 23)', load: () => import('./slowBody.js'), opts: { seconds: quick ? 5 : 10 } },
   { name: 'runner: no-op work items/s on both backends vs bulk insert+delete (issue 13)', load: () => import('./runner.js'), opts: { items: quick ? 5000 : 20000 } },
   { name: 'mappings: 1,000,000 SharePoint user mappings, lookup and 50-item $delta PATCH (issue 15)', load: () => import('./mappings.js'), opts: { mappings: quick ? 100_000 : 1_000_000 } },
   { name: 'mappings: identity-map CSV import, rows/s against a bare bulk insert (issue 25)', load: async () => ({ run: (await import('./mappings.js')).csvImport }), opts: { rows: quick ? 100_000 : 1_000_000 } },

@@ -21,10 +21,26 @@ function answer(err: ParserError): { status: number; code: string; message: stri
   return { status: 400, code: 'BadRequest', message: 'The request could not be parsed as HTTP/1.1.' };
 }
 
+/**
+ * Connections whose request was answered before its body arrived (a 401 sent on the headers): Node goes
+ * on reading and dropping that body until it ends or the request timeout cuts it. A cut then has nothing
+ * left to answer — a 408 would be a second answer to one request — and closes without writing, which also
+ * keeps the cut of thousands of slow-body connections cheap (bench/slowBody.ts).
+ */
+const answeredEarly = new WeakSet<Socket>();
+
+/** Called once a response is sent (onResponse): remembers the connection while its request's body is still coming. */
+export function noteEarlyAnswer(raw: IncomingMessage): void {
+  if (raw.complete || raw.destroyed) return;
+  const socket = raw.socket;
+  answeredEarly.add(socket);
+  raw.once('end', () => answeredEarly.delete(socket));
+}
+
 /** Fastify's clientErrorHandler: writes the Graph error envelope on the raw socket, then closes it. */
 export function clientErrorHandler(err: ParserError, socket: Socket): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  if (socket.writable) {
+  if (socket.writable && !answeredEarly.has(socket)) {
     const { status, code, message } = answer(err);
     const id = randomUUID();
     const body = JSON.stringify({ error: { code, message, innerError: { date: graphErrorDate(new Date()), 'request-id': id, 'client-request-id': id } } });

@@ -51,6 +51,10 @@ export async function openStore(location: string): Promise<Store> {
     const { nameStatements, watchWrites } = await import('./pgStatements.js');
     const { PgReadCache } = await import('./pgReadCache.js');
     const pool = new Pool({ connectionString: location, max: 10, types: storeTypes, options: STORE_SESSION_OPTIONS });
+    // An idle connection the database dropped (restart, network) is an 'error' event on the pool, which
+    // without a listener ends the process; the pool discards that connection and the next query opens a
+    // new one or fails on its own (/readyz reports it). Found by test/service/readyz.postgres.test.ts.
+    pool.on('error', () => undefined);
     nameStatements(pool);
     // XTM_PG_READ_CHECK=off: the single-replica cache without the cross-replica check (bench baseline only).
     const cache = new PgReadCache(() => new (pg.default ?? pg).Client({ connectionString: location }), pool, process.env.XTM_PG_READ_CHECK !== 'off');

@@ -5,6 +5,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, MigrationMovesTable } from './schema.js';
 import { eventRule, OPEN_PHASES, type MoveEvent, type MovePhase } from '../domain/movePhases.js';
 import type { Workload } from '../domain/enums.js';
+import { isPostgres } from './dialect.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -168,6 +169,15 @@ export const migrationRepo = {
       .where((eb) => eb.exists(eb.selectFrom('migration_tasks as t').select('t.id').whereRef('t.job_id', '=', 'm.job_id').whereRef('t.id', '=', 'm.user_id').where('t.cancelled', '=', 0)));
     if (workload) q = q.where('m.workload', '=', workload);
     return (await q.limit(1).executeTakeFirst()) !== undefined;
+  },
+
+  /**
+   * Serializes, per job, the end of an initial sync with the cutover check (for the caller's transaction):
+   * whichever comes second sees the other's commit. PostgreSQL: an advisory lock, not the job row, which
+   * API requests lock before the users' rows (a sync holds its user's row). SQLite: writes are serial already.
+   */
+  async lockCutoverDecision(db: Db, jobId: string): Promise<void> {
+    if (isPostgres(db as Kysely<Database>)) await sql`select pg_advisory_xact_lock(hashtext(${`xtm.cutover:${jobId}`}))`.execute(db);
   },
 
   /** How many of the job's moves are in `phase` (index on (job_id, phase)). */

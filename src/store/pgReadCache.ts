@@ -16,9 +16,12 @@
 //   it, so "drained, then read" sees the runner's last write);
 // - across replicas (read-your-writes behind a load balancer): a cached entry is served only after a
 //   marker sent after the read arrived has come back, so a write another replica committed before the
-//   read began has evicted its entries first. Markers are shared: every read waiting joins the next
-//   marker to be sent (at most one in flight, sent on the listener's own connection), so under load
-//   one round trip covers many reads. Measured in bench/http.ts (postgres vs postgres-unchecked).
+//   read began has evicted its entries first. Markers are shared: every read waiting joins the next one
+//   to be sent (one out at a time, on the listener's own connection, at the end of the event-loop turn),
+//   so under load one round trip covers many reads. A marker's NOTIFY commits a transaction: on the
+//   listener's connection commits are asynchronous (a marker carries nothing to keep), else every marker
+//   waits for a WAL flush and the check cost a third of the throughput. Measured in bench/http.ts
+//   (postgres vs postgres-unchecked).
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { CACHE_BYTES, pageSize, SizedMap, type CacheStats, type ReadCache } from './readCache.js';
@@ -35,9 +38,12 @@ export class PgReadCache implements ReadCache {
   private live = false;
   private closed = false;
   private readonly waiters = new Map<string, () => void>();
+  // Markers name this cache (every replica hears every replica's markers) and count.
+  private readonly markerPrefix = `sync:${randomUUID()}:`;
+  private markers = 0;
 
-  private inFlight: Promise<boolean> | undefined; // the marker sent and not yet back
-  private next: Promise<boolean> | undefined; // the marker to send when it is back (reads that came later)
+  private unsent: Promise<boolean> | undefined; // the marker reads join until it is sent
+  private out: Promise<boolean> | undefined; // the marker sent and not back yet
 
   /** `crossReplica` false: serve entries without the marker (one replica only; the bench's baseline). */
   constructor(private readonly connect: () => pg.Client, private readonly pool: pg.Pool, private readonly crossReplica = true) {}
@@ -80,30 +86,37 @@ export class PgReadCache implements ReadCache {
 
   /** True once a marker sent after the call has come back (every earlier commit's notification applied). */
   private caughtUp(): Promise<boolean> {
-    if (!this.inFlight) return (this.inFlight = this.sendMarker());
-    // The marker in flight may have been sent before this read began: wait for the one after it.
-    this.next ??= this.inFlight.then(() => {
-      this.inFlight = this.next;
-      this.next = undefined;
-      return this.sendMarker();
-    });
-    return this.next;
+    // A marker already sent may have left before this read began: join only the one not sent yet. It
+    // leaves at the end of this turn, or when the marker out comes back (one at a time on the connection).
+    this.unsent ??= (async () => {
+      await (this.out ?? new Promise<void>((r) => setImmediate(r)));
+      this.unsent = undefined;
+      const sent = this.sendMarker();
+      this.out = sent;
+      const back = await sent;
+      if (this.out === sent) this.out = undefined;
+      return back;
+    })();
+    return this.unsent;
   }
 
   private async sendMarker(): Promise<boolean> {
     const client = this.listener;
     try {
       if (!client || !this.live) return false;
-      const marker = `sync:${randomUUID()}`;
-      const arrived = new Promise<boolean>((resolve) => this.waiters.set(marker, () => resolve(true)));
+      const marker = `${this.markerPrefix}${this.markers++}`;
+      let timer: NodeJS.Timeout | undefined;
+      const arrived = new Promise<boolean>((resolve) => {
+        this.waiters.set(marker, () => resolve(true));
+        timer = setTimeout(() => resolve(false), 2000);
+      });
       await client.query('select pg_notify($1, $2)', [JOBS_CHANNEL, marker]);
-      const back = await Promise.race([arrived, new Promise<boolean>((r) => setTimeout(() => r(false), 2000).unref())]);
+      const back = await arrived;
+      clearTimeout(timer);
       this.waiters.delete(marker);
       return back;
     } catch {
       return false;
-    } finally {
-      if (!this.next) this.inFlight = undefined;
     }
   }
 
@@ -141,8 +154,8 @@ export class PgReadCache implements ReadCache {
       client.on('end', lost);
       client.on('notification', (n) => {
         const payload = n.payload ?? '';
-        const waiter = this.waiters.get(payload);
-        if (waiter) return waiter();
+        // A marker: ours wakes its reads; another replica's changes nothing here.
+        if (payload.startsWith('sync:')) return this.waiters.get(payload)?.();
         // `<tenant id> <job id>`: the job, and every cached page of its tenant.
         this.generation++;
         this.jobs.delete(payload);
@@ -151,6 +164,8 @@ export class PgReadCache implements ReadCache {
       });
       try {
         await client.connect();
+        // Markers commit on this connection (a NOTIFY takes a transaction id): nothing in them needs the WAL flushed.
+        await client.query('set synchronous_commit = off');
         await client.query(`listen ${JOBS_CHANNEL}`);
         if (this.closed) return void (await client.end());
         this.listener = client;

@@ -77,15 +77,23 @@ export function moveSteps(deps: MigrationDeps) {
     if (err) throw new PermanentMoveError(err.code, err.message);
   }
 
-  /** After a sync pass: the cutover when it is due, else the next incremental pass when it comes before it. */
+  /**
+   * After a sync pass: the next incremental pass when it comes before the cutover; and once no initial sync
+   * of the job is left, the cutover check (at completeAfterDateTime, or now when that has passed). The
+   * check defers to syncs still running, so the last one must ask: decided under the job's cutover lock,
+   * which the check takes too, and not on this process's clock, which can lag the one that moved past
+   * completeAfterDateTime (an `xtm worker` follows the persisted clock every 250 ms; a job whose last sync
+   * ended there in that window never cut over: test/service/chaos.postgres.test.ts).
+   */
   async function scheduleAfterSync(tx: Tx, h: TaskHelpers, job: MigrationJob, userId: string): Promise<void> {
     const now = clock.nowMs();
     const cutoverAt = Date.parse(job.completeAfterDateTime);
-    if (now >= cutoverAt) {
-      await h.queue.enqueue('migration.cutover', { jobId: job.id }, { jobKey: `cutover:${job.id}` }, tx);
-    } else if (now + deps.config.incrementalSyncIntervalMs < cutoverAt) {
+    if (now + deps.config.incrementalSyncIntervalMs < cutoverAt) {
       await h.queue.enqueue('exchange.incremental', { jobId: job.id, userId }, { jobKey: `xinc:${job.id}:${userId}`, runAt: new Date(now + deps.config.incrementalSyncIntervalMs), maxAttempts: MOVE_MAX_ATTEMPTS }, tx);
     }
+    await migrationRepo.lockCutoverDecision(tx, job.id);
+    if (await migrationRepo.anyActiveIn(tx, job.id, ['queued', 'syncing'], 'Exchange')) return;
+    await h.queue.enqueue('migration.cutover', { jobId: job.id }, { jobKey: `cutover:${job.id}`, runAt: new Date(Math.max(now, cutoverAt)) }, tx);
   }
 
   return { load, guarded, onChunk, midMoveFaults, scheduleAfterSync };

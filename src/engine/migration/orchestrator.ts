@@ -80,9 +80,15 @@ export function renderMove(m: Move): ServiceStatusDetails {
   };
 }
 
-/** Rebuilds the users' currentStatus from their moves (locks each task row first: several workloads write it). */
+/**
+ * Rebuilds the users' currentStatus from their moves. The task rows are locked before the moves are read:
+ * several workloads' transactions publish one user, and on PostgreSQL a transaction that read the moves
+ * before waiting for the lock would write its older view of another workload's move over a newer one
+ * (Teams `completed`, then `inProgress` again: found by test/service/chaos.postgres.test.ts).
+ */
 export async function publishUsers(trx: Tx, job: MigrationJob, userIds: readonly string[], nowIso: string): Promise<void> {
   if (userIds.length === 0) return;
+  for (const id of userIds) await jobsRepo.lockTask(trx, job.id, id);
   const moves = userIds.length === 1 ? await migrationRepo.ofUser(trx, job.id, userIds[0]!) : await migrationRepo.ofJob(trx, job.id);
   const byUser = new Map<string, Move[]>();
   for (const m of moves) {
@@ -92,7 +98,6 @@ export async function publishUsers(trx: Tx, job: MigrationJob, userIds: readonly
   }
   const updates: { id: string; currentStatus: ServiceStatusDetails[] }[] = [];
   for (const id of userIds) {
-    await jobsRepo.lockTask(trx, job.id, id);
     const task = await jobsRepo.task(trx, job.id, id);
     if (!task) continue;
     const mine = byUser.get(id) ?? [];

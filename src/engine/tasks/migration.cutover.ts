@@ -21,9 +21,14 @@ export const migrationCutover = (deps: MigrationDeps): TaskHandler => async (pay
     await h.queue.enqueue('migration.cutover', { jobId: job.id }, { jobKey: `cutover:${job.id}`, runAt: new Date(at) });
     return;
   }
-  // Cutover waits for every initial sync: max(sync done, completeAfterDateTime). Each sync that ends after
-  // completeAfterDateTime asks again, so the check is an index seek, not a read of every move.
-  if (await migrationRepo.anyActiveIn(db, job.id, BEFORE_SYNCED_PHASES, 'Exchange')) return;
+  // Cutover waits for every initial sync: max(sync done, completeAfterDateTime). The last sync asks again
+  // (moveSteps.scheduleAfterSync), so the check is an index seek, not a read of every move; it is made
+  // under the lock that sync takes, so one of the two sees the other's commit.
+  const syncing = await inTransaction(h.store, async (tx) => {
+    await migrationRepo.lockCutoverDecision(tx, job.id);
+    return migrationRepo.anyActiveIn(tx, job.id, BEFORE_SYNCED_PHASES, 'Exchange');
+  });
+  if (syncing) return;
   const moves = await migrationRepo.ofJob(db, job.id);
   const active = new Set((await jobsRepo.tasks(db, job.id)).filter((t) => !t.cancelled).map((t) => t.id));
   const mine = moves.filter((m) => active.has(m.userId));

@@ -24,6 +24,7 @@ export class EmbeddedRunner {
   private running = 0;
   private pumping = false;
   private repump = false;
+  private wakeQueued = false;
   private readonly alarm: TimerAlarm;
   private beat: NodeJS.Timeout | undefined;
   private completed: string[] = [];
@@ -69,13 +70,24 @@ export class EmbeddedRunner {
     await workRepo.removeWorkers(this.store.db, [this.workerId]);
   }
 
+  /**
+   * Runs the pump on the event loop's next turn, not straight on: SQLite answers every statement at once,
+   * so items launched from other items' completions would chain promise after promise without ever
+   * yielding, and until the work ran out the thread would see no message (stop, clock) and no timer
+   * (heartbeat) — a SIGTERM waited for a whole migration (test/service/sigterm.migration.test.ts).
+   */
   readonly wake = (): void => {
-    if (!this.started) return;
-    if (this.pumping) {
-      this.repump = true;
-      return;
-    }
-    void this.pump();
+    if (!this.started || this.wakeQueued) return;
+    this.wakeQueued = true;
+    setImmediate(() => {
+      this.wakeQueued = false;
+      if (!this.started) return;
+      if (this.pumping) {
+        this.repump = true;
+        return;
+      }
+      void this.pump();
+    });
   };
 
   /** Runs everything due now (here, beside the background pump) until nothing is due, running or locked. */

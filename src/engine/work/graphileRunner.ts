@@ -100,6 +100,9 @@ export class GraphileRunner {
     const runners = this.runners.splice(0); // wake() and the alarm see a stopped runner from here
     this.alarm.stop();
     for (const r of runners) await r.stop();
+    // Whatever graphile still holds under our ids (a claim cut short by a forced shutdown) goes back now:
+    // once our row is gone no sweep would release it, and graphile's own reset waits 4 hours.
+    await workRepo.forceUnlockGraphile(this.store.db, [...this.lockIds]);
     await workRepo.removeWorkers(this.store.db, [this.workerId]);
   }
 
