@@ -3,6 +3,7 @@
 // compare-and-set), the rules in domain/moveStatus.ts and engine/migration/.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, MigrationMovesTable } from './schema.js';
+import { isPostgres } from './dialect.js';
 import { eventRule, OPEN_PHASES, type MoveEvent, type MovePhase } from '../domain/movePhases.js';
 import type { Workload } from '../domain/enums.js';
 
@@ -170,6 +171,21 @@ export const migrationRepo = {
     return (await q.limit(1).executeTakeFirst()) !== undefined;
   },
 
+  /**
+   * PostgreSQL: finds an open move of the job's active users that no other transaction is changing and
+   * holds a share lock on it until the caller commits (SKIP LOCKED: never waits). While the caller holds
+   * it, the move's next change waits for the caller's commit, so whoever changes it next sees the caller's
+   * writes and decides whether the job is done: the caller need not take the job's lock. False (always on
+   * SQLite, whose writers are serial anyway): every open move is being changed right now, or none is left.
+   */
+  async holdOpenMove(db: Db, jobId: string): Promise<boolean> {
+    if (!isPostgres(db)) return false;
+    const r = await db.selectFrom('migration_moves as m').select('m.user_id').where('m.job_id', '=', jobId).where('m.phase', 'in', [...OPEN_PHASES])
+      .where((eb) => eb.exists(eb.selectFrom('migration_tasks as t').select('t.id').whereRef('t.job_id', '=', 'm.job_id').whereRef('t.id', '=', 'm.user_id').where('t.cancelled', '=', 0)))
+      .limit(1).forShare('m').skipLocked().executeTakeFirst();
+    return r !== undefined;
+  },
+
   /** How many of the job's moves are in `phase` (index on (job_id, phase)). */
   async countOfJobIn(db: Db, jobId: string, phase: MovePhase): Promise<number> {
     const r = await db.selectFrom('migration_moves').select((eb) => eb.fn.countAll().as('n')).where('job_id', '=', jobId).where('phase', '=', phase).executeTakeFirstOrThrow();
@@ -187,6 +203,11 @@ export const migrationRepo = {
       out.set(r.id, list);
     }
     return out;
+  },
+
+  /** PostgreSQL: the tenant's move slots of `workload`, locked until the caller commits (SQLite's writers are serial already). */
+  async lockSlots(db: Db, tenantId: string, workload: Workload): Promise<void> {
+    if (isPostgres(db)) await sql`select pg_advisory_xact_lock(hashtext(${`xtm.slots:${tenantId}:${workload}`}))`.execute(db);
   },
 
   async countInPhases(db: Db, tenantId: string, workload: Workload, phases: readonly MovePhase[]): Promise<number> {

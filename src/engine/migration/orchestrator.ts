@@ -103,6 +103,10 @@ export async function publishUsers(trx: Tx, job: MigrationJob, userIds: readonly
 
 /** Ends the job once every (not cancelled) user is completed or failed: completed / completedWithErrors / failed. */
 export async function finishIfDone(trx: Tx, jobId: string, nowIso: string): Promise<void> {
+  // While some open move is not being changed by anyone else, the job is not done, and holding that move
+  // hands the decision to its next change: the job's lock, which serialises every finishing workload of
+  // every worker, is taken only at the end (PostgreSQL; see holdOpenMove).
+  if (await migrationRepo.holdOpenMove(trx, jobId)) return;
   await jobsRepo.lock(trx, jobId);
   const job = await jobsRepo.byIdAnyTenant(trx, jobId);
   if (!job || !isMigrating(job) || job.status === 'processing') return;
@@ -138,7 +142,13 @@ export async function failMove(trx: Tx, job: MigrationJob, m: Move, code: string
 /** Grants free Exchange move slots of a tenant to queued moves (oldest first) and enqueues their sync. */
 export async function fillSlots(trx: Tx, queue: WorkQueue, deps: MigrationDeps, tenantId: string, nowIso: string): Promise<void> {
   const t = throughput(deps, 'Exchange');
-  const free = t.perTenantConcurrency - (await migrationRepo.countInPhases(trx, tenantId, 'Exchange', ['syncing']));
+  const syncing = () => migrationRepo.countInPhases(trx, tenantId, 'Exchange', ['syncing']);
+  if (t.perTenantConcurrency - (await syncing()) <= 0) return;
+  // Granting transactions of a tenant take turns (PostgreSQL), and count again once it is their turn: each
+  // sees the grants committed before it, so none over-grants, and none tries the same queued move as another
+  // (they all queued on that row, and every one but the first granted nothing).
+  await migrationRepo.lockSlots(trx, tenantId, 'Exchange');
+  const free = t.perTenantConcurrency - (await syncing());
   if (free <= 0) return;
   for (const m of await migrationRepo.queued(trx, tenantId, 'Exchange', free)) {
     if (await migrationRepo.applyMoveEvent(trx, m, 'slotGranted', { updatedAt: nowIso })) {
