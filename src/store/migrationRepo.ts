@@ -215,6 +215,12 @@ export const migrationRepo = {
     return Number(r.n);
   },
 
+  /** Whether a move of the tenant's `workload` waits for a slot (index on (tenant_id, workload, phase, updated_at)). */
+  async anyQueued(db: Db, tenantId: string, workload: Workload): Promise<boolean> {
+    const r = await db.selectFrom('migration_moves').select('user_id').where('tenant_id', '=', tenantId).where('workload', '=', workload).where('phase', '=', 'queued').limit(1).executeTakeFirst();
+    return r !== undefined;
+  },
+
   async queued(db: Db, tenantId: string, workload: Workload, limit: number): Promise<Move[]> {
     const rows = await db.selectFrom('migration_moves').selectAll().where('tenant_id', '=', tenantId).where('workload', '=', workload).where('phase', '=', 'queued')
       .orderBy('updated_at').orderBy('job_id').orderBy('user_id').limit(limit).execute();

@@ -143,7 +143,7 @@ export async function failMove(trx: Tx, job: MigrationJob, m: Move, code: string
 export async function fillSlots(trx: Tx, queue: WorkQueue, deps: MigrationDeps, tenantId: string, nowIso: string): Promise<void> {
   const t = throughput(deps, 'Exchange');
   const syncing = () => migrationRepo.countInPhases(trx, tenantId, 'Exchange', ['syncing']);
-  if (t.perTenantConcurrency - (await syncing()) <= 0) return;
+  if (t.perTenantConcurrency - (await syncing()) <= 0 || !(await migrationRepo.anyQueued(trx, tenantId, 'Exchange'))) return;
   // Granting transactions of a tenant take turns (PostgreSQL), and count again once it is their turn: each
   // sees the grants committed before it, so none over-grants, and none tries the same queued move as another
   // (they all queued on that row, and every one but the first granted nothing).
