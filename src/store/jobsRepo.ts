@@ -179,6 +179,17 @@ export const jobsRepo = {
     else await db.updateTable('migration_tasks').set((eb) => ({ position: eb.ref('position') })).where('job_id', '=', jobId).where('id', '=', userId).execute();
   },
 
+  /** A user's task with its row locked for the caller's transaction (PostgreSQL: one round trip, SELECT … FOR UPDATE). */
+  async lockedTask(h: Db, jobId: string, userId: string): Promise<MigrationTask | undefined> {
+    const db = builder(h);
+    if (!isPostgres(db)) {
+      await jobsRepo.lockTask(h, jobId, userId);
+      return jobsRepo.task(h, jobId, userId);
+    }
+    const r = await db.selectFrom('migration_tasks').selectAll().where('job_id', '=', jobId).where('id', '=', userId.toLowerCase()).forUpdate().executeTakeFirst();
+    return r && toTask(r);
+  },
+
   /** A deleted job keeps a tombstone without its users or settings. */
   async clearResources(h: Db, jobId: string): Promise<void> {
     const db = builder(h);

@@ -180,7 +180,8 @@ export const migrationRepo = {
    */
   async holdOpenMove(db: Db, jobId: string): Promise<boolean> {
     if (!isPostgres(db)) return false;
-    const r = await db.selectFrom('migration_moves as m').select('m.user_id').where('m.job_id', '=', jobId).where('m.phase', 'in', [...OPEN_PHASES])
+    // Not a queued move: slot grants skip locked queued moves, and the last one held here could be skipped for good.
+    const r = await db.selectFrom('migration_moves as m').select('m.user_id').where('m.job_id', '=', jobId).where('m.phase', 'in', OPEN_PHASES.filter((p) => p !== 'queued'))
       .where((eb) => eb.exists(eb.selectFrom('migration_tasks as t').select('t.id').whereRef('t.job_id', '=', 'm.job_id').whereRef('t.id', '=', 'm.user_id').where('t.cancelled', '=', 0)))
       .limit(1).forShare('m').skipLocked().executeTakeFirst();
     return r !== undefined;
@@ -221,9 +222,12 @@ export const migrationRepo = {
     return r !== undefined;
   },
 
+  /** The tenant's oldest queued moves of `workload`, at most `limit`. */
   async queued(db: Db, tenantId: string, workload: Workload, limit: number): Promise<Move[]> {
-    const rows = await db.selectFrom('migration_moves').selectAll().where('tenant_id', '=', tenantId).where('workload', '=', workload).where('phase', '=', 'queued')
-      .orderBy('updated_at').orderBy('job_id').orderBy('user_id').limit(limit).execute();
+    const q = db.selectFrom('migration_moves').selectAll().where('tenant_id', '=', tenantId).where('workload', '=', workload).where('phase', '=', 'queued')
+      .orderBy('updated_at').orderBy('job_id').orderBy('user_id').limit(limit);
+    // PostgreSQL: a move another transaction is granting (row locked) is skipped, not waited for.
+    const rows = await (isPostgres(db) ? q.forUpdate().skipLocked() : q).execute();
     return rows.map(toMove);
   },
 
