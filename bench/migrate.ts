@@ -2,11 +2,12 @@
 // mail items, 50 files and 100 chat messages each, a manual clock, the real server (worker thread) driven
 // over HTTP: migrate → initial syncs → clock past completeAfterDateTime → cutover → ODSP → completed.
 // Items/s of the whole migration against the store's raw INSERT…SELECT of the same rows (ids rewritten in
-// SQL) measured in the same run; peak RSS of the process (API and worker thread). `runSizes` runs several
-// batch sizes on each backend and adds time per user at the largest ÷ time per user at the smallest.
+// SQL) measured in the same run; peak RSS of the process (API and worker thread); CPU of the process and, on
+// PostgreSQL, of the database's backends (on a shared machine wall time swings with other load). `runSizes`
+// runs several batch sizes on each backend and adds time per user at the largest ÷ time per user at the smallest.
 // Targets: 2,000 users < 2 min on SQLite, ratio ≥ 0.3, per-user ratio ≤ 1.2, RSS < 512 MB.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
@@ -15,6 +16,7 @@ import { Clock } from '../src/clock.js';
 import { scaledDemo } from '../test/migration/scaledDemo.js';
 import { createTempDatabase, pgUnreachable, type TempDatabase } from '../test/pg.js';
 import { createServer } from '../src/server.js';
+import { sampleBackendCpu } from './pgBackendCpu.js';
 
 const SRC = '11111111-1111-4111-8111-111111111111';
 const TGT = '22222222-2222-4222-8222-222222222222';
@@ -85,6 +87,8 @@ export async function run(opts: { users?: number; backend?: 'sqlite' | 'postgres
 
     const m0 = performance.now();
     const cpu0 = process.cpuUsage();
+    const load0 = loadavg()[0]!;
+    const dbCpu = pgdb ? sampleBackendCpu(new URL(pgdb.url).pathname.slice(1)) : undefined;
     await api('POST', `${B}/${id}/migrate`, token);
     await server.queue.drain();
     const syncMs = performance.now() - m0;
@@ -100,6 +104,8 @@ export async function run(opts: { users?: number; backend?: 'sqlite' | 'postgres
     // CPU of the whole process (API and worker threads): on a shared machine wall time swings with other load.
     const cpu = process.cpuUsage(cpu0);
     const migrateCpuMs = (cpu.user + cpu.system) / 1000;
+    // PostgreSQL does part of the work in its own processes: their CPU too (null when /proc can't show it).
+    const dbCpuMs = dbCpu?.stop() ?? null;
     const progress = (await api('GET', `${B}/${id}/xtm.progress`, token)).body;
     const totals = progress.totals as Record<string, { itemsDone: number }>;
     const moved = Object.values(totals).reduce((n, t) => n + t.itemsDone, 0);
@@ -110,7 +116,8 @@ export async function run(opts: { users?: number; backend?: 'sqlite' | 'postgres
     const baselinePerSec = baselineRows / (baselineMs / 1000);
     return {
       backend, users: resources.length, jobStatus: job.status, itemsMovedByWorkload: Object.fromEntries(Object.entries(totals).map(([k, t]) => [k, t.itemsDone])), failedByWorkload,
-      initialSyncMs: r(syncMs), migrateMs: r(migrateMs), migrateCpuMs: r(migrateCpuMs), itemsPerSec: r(itemsPerSec),
+      initialSyncMs: r(syncMs), migrateMs: r(migrateMs), migrateCpuMs: r(migrateCpuMs), ...(pgdb ? { dbCpuMs, totalCpuMs: dbCpuMs === null ? null : r(migrateCpuMs + dbCpuMs) } : { totalCpuMs: r(migrateCpuMs) }),
+      loadAverage1m: { start: r(load0), end: r(loadavg()[0]!) }, itemsPerSec: r(itemsPerSec),
       baseline: { rows: baselineRows, ms: r(baselineMs), rowsPerSec: r(baselinePerSec) }, ratio: Math.round((itemsPerSec / baselinePerSec) * 1000) / 1000, targetRatio: 0.3,
       peakRssMb: r(peakRss / 1048576), rssTargetMb: 512,
     };
