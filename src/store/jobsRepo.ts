@@ -171,13 +171,28 @@ export const jobsRepo = {
   /** Takes the job row's write lock first, so concurrent work items that decide on the whole job serialize (PostgreSQL). */
   async lock(h: Db, jobId: string): Promise<void> {
     const db = builder(h);
-    await db.updateTable('migration_jobs').set((eb) => ({ op_seq: eb.ref('op_seq') })).where('id', '=', jobId).execute();
+    // PostgreSQL: a row lock, not a no-op UPDATE (a new row version, and its trigger NOTIFYs every API process).
+    if (isPostgres(db)) await db.selectFrom('migration_jobs').select('id').where('id', '=', jobId).forUpdate().execute();
+    else await db.updateTable('migration_jobs').set((eb) => ({ op_seq: eb.ref('op_seq') })).where('id', '=', jobId).execute();
   },
 
   /** Same for one user's task row (its currentStatus is rebuilt from several workloads' moves). */
   async lockTask(h: Db, jobId: string, userId: string): Promise<void> {
     const db = builder(h);
-    await db.updateTable('migration_tasks').set((eb) => ({ position: eb.ref('position') })).where('job_id', '=', jobId).where('id', '=', userId).execute();
+    // PostgreSQL: a row lock; the no-op UPDATE wrote a row version and index entries (position is indexed).
+    if (isPostgres(db)) await db.selectFrom('migration_tasks').select('id').where('job_id', '=', jobId).where('id', '=', userId).forUpdate().execute();
+    else await db.updateTable('migration_tasks').set((eb) => ({ position: eb.ref('position') })).where('job_id', '=', jobId).where('id', '=', userId).execute();
+  },
+
+  /** A user's task with its row locked for the caller's transaction (PostgreSQL: one round trip, SELECT … FOR UPDATE). */
+  async lockedTask(h: Db, jobId: string, userId: string): Promise<MigrationTask | undefined> {
+    const db = builder(h);
+    if (!isPostgres(db)) {
+      await jobsRepo.lockTask(h, jobId, userId);
+      return jobsRepo.task(h, jobId, userId);
+    }
+    const r = await db.selectFrom('migration_tasks').selectAll().where('job_id', '=', jobId).where('id', '=', userId.toLowerCase()).forUpdate().executeTakeFirst();
+    return r && toTask(r);
   },
 
   /** A deleted job keeps a tombstone without its users or settings. */
