@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { createTempDatabase, pgUnreachable } from '../test/pg.js';
 
-export interface Latency { p50: number; p99: number; max: number; requests: number }
+export interface Latency { p50: number; p99: number; max: number; requests: number; times?: number[] }
 export interface Load { start(): void; stop(): Promise<Record<string, unknown>> }
 
 /**
@@ -22,7 +22,7 @@ export interface Load { start(): void; stop(): Promise<Record<string, unknown>> 
  * the requests it held back too (no coordinated omission). autocannon does not fit:
  * its rate limit sends each second's quota in one burst, and its histogram keeps whole milliseconds.
  */
-export async function probe(url: string, token: string, seconds: number, connections: number, rate: number): Promise<Latency> {
+export async function probe(url: string, token: string, seconds: number, connections: number, rate: number, keepTimes = false): Promise<Latency> {
   const u = new URL(url);
   const pool = new Pool(u.origin, { connections, pipelining: 1 });
   const headers = { authorization: `Bearer ${token}` };
@@ -48,9 +48,14 @@ export async function probe(url: string, token: string, seconds: number, connect
     await pool.close();
   }
   if (failures) throw new Error(`${failures} of ${total} requests to ${url} failed`);
-  times.sort((x, y) => x - y);
-  const at = (q: number) => Math.round(times[Math.min(times.length - 1, Math.floor(q * times.length))]! * 100) / 100;
-  return { p50: at(0.5), p99: at(0.99), max: at(1), requests: times.length };
+  return { ...percentiles(times), ...(keepTimes ? { times } : {}) };
+}
+
+/** p50, p99 and max of request times in ms. */
+export function percentiles(times: number[]): Latency {
+  const sorted = [...times].sort((x, y) => x - y);
+  const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! * 100) / 100;
+  return { p50: at(0.5), p99: at(0.99), max: at(1), requests: sorted.length };
 }
 
 /** Idle latency, then latency while `load` runs; both with the same rate, connections and duration. */

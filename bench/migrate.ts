@@ -1,20 +1,29 @@
 // Migration of a whole job end to end (issues 14, 22): demo.yaml's generator scaled to N users with ~200
-// mail items, 50 files and 100 chat messages each, a manual clock, the real server (worker thread) driven
-// over HTTP: migrate → initial syncs → clock past completeAfterDateTime → cutover → ODSP → completed.
-// Items/s of the whole migration against the store's raw INSERT…SELECT of the same rows (ids rewritten in
-// SQL) measured in the same run; peak RSS of the process (API and worker thread). `runSizes` runs several
+// mail items, 50 files and 100 chat messages each, a manual clock, `xtm serve` as shipped (bin/xtm.js on
+// dist/, its own process with its worker thread) driven over HTTP: migrate → initial syncs → clock past
+// completeAfterDateTime → cutover → ODSP → completed. Items/s of the whole migration against the store's
+// raw INSERT…SELECT of the same rows (ids rewritten in SQL) measured in the same run; the server process's
+// peak RSS (VmHWM) and CPU time from /proc, so the bench's own memory is not counted; on PostgreSQL the CPU
+// of the database's backends too (on a shared machine wall time swings with other load).
+// GET-by-id latency of the job (200/s) idle and while it migrates (issue 22: p99 ≤ 25 ms and ≤ 3× idle).
+// XTM_BENCH_SERVER_NODE_ARGS passes node flags to the server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"). `runSizes` runs several
 // batch sizes on each backend and adds time per user at the largest ÷ time per user at the smallest.
 // Targets: 2,000 users < 2 min on SQLite, ratio ≥ 0.3, per-user ratio ≤ 1.2, RSS < 512 MB.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pino from 'pino';
 import { sql } from 'kysely';
-import { Clock } from '../src/clock.js';
 import { scaledDemo } from '../test/migration/scaledDemo.js';
 import { createTempDatabase, pgUnreachable, type TempDatabase } from '../test/pg.js';
-import { createServer } from '../src/server.js';
+import { openStore } from '../src/store/db.js';
+import { workRepo } from '../src/store/workRepo.js';
+import { REPO_ROOT, XTM_BIN } from '../test/service/xtmCommand.js';
+import { percentiles, probe } from './latency.js';
+
+const PROBE_RATE = 200;
+import { sampleBackendCpu } from './pgBackendCpu.js';
 
 const SRC = '11111111-1111-4111-8111-111111111111';
 const TGT = '22222222-2222-4222-8222-222222222222';
@@ -22,6 +31,34 @@ const B = '/beta/solutions/migrations/crossTenantMigrationJobs';
 
 /** The bench's batch: demo.yaml scaled to `users` users with ~200 mail items, 50 files and 100 chat messages each (bench/workers.ts too). */
 export const scenarioText = (users: number): string => scaledDemo({ users, mailItemsPerUser: 200, filesPerUser: 50, chatMessagesPerUser: 100 });
+
+/** Peak resident set (VmHWM) and CPU time of a process, from /proc (Linux). */
+function procFigures(pid: number): { peakRssMb: number; rssMb: number; cpuMs: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const ticks = Number(stat[11]) + Number(stat[12]); // utime + stime, every thread of the process
+  return { peakRssMb: Math.round(kb('VmHWM') / 102.4) / 10, rssMb: Math.round(kb('VmRSS') / 102.4) / 10, cpuMs: ticks * 10 };
+}
+
+/** `xtm serve` as shipped (bin/xtm.js runs dist/), on its own store; resolves with its URL once it answers. */
+async function startServe(dir: string, db: string, scenario: string): Promise<{ child: ChildProcess; http: string }> {
+  const newest = (d: string): number => readdirSync(d, { withFileTypes: true }).reduce((t, e) => Math.max(t, e.isDirectory() ? newest(join(d, e.name)) : statSync(join(d, e.name)).mtimeMs), 0);
+  if (!existsSync(join(REPO_ROOT, 'dist', 'server.js')) || newest(join(REPO_ROOT, 'src')) > statSync(join(REPO_ROOT, 'dist', 'server.js')).mtimeMs) {
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO_ROOT, stdio: 'inherit' }); // the bench measures the compiled server
+  }
+  const child = spawn(process.execPath, [...(process.env.XTM_BENCH_SERVER_NODE_ARGS?.split(' ') ?? []), XTM_BIN, 'serve', '--data-dir', dir, '--db', db, '--scenario', scenario, '--port', '0', '--https-port', 'off', '--clock', 'manual', '--no-admin-auth', '--log-level', 'warn'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, XTM_THROTTLE_BUDGET: '0/600' }, // the latency probe alone would exceed Graph's per-app budget
+  });
+  for (let i = 0; i < 6000; i++) {
+    if (child.exitCode !== null) throw new Error(`xtm serve exited (${child.exitCode})`);
+    const info = existsSync(join(dir, 'server.json')) ? readFileSync(join(dir, 'server.json'), 'utf8') : '';
+    if (info.endsWith('\n')) return { child, http: (JSON.parse(info) as { http: string }).http }; // written whole
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('xtm serve did not start in 10 minutes');
+}
 
 export async function run(opts: { users?: number; backend?: 'sqlite' | 'postgres' } = {}) {
   const users = opts.users ?? 200;
@@ -35,17 +72,24 @@ export async function run(opts: { users?: number; backend?: 'sqlite' | 'postgres
   }
   const scenario = join(dir, 'scenario.yaml');
   writeFileSync(scenario, scenarioText(users));
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 50);
-  const clock = new Clock({ mode: 'manual', startAt: Date.parse('2026-06-01T00:00:00Z') });
-  const server = await createServer({ db: pgdb?.url ?? join(dir, 'xtm.db'), dataDir: dir, port: 0, httpsPort: null, scenario, logLevel: 'silent', clock: 'manual', adminAuth: false }, { clock, log: pino({ level: 'silent' }) }); // loopback only
+  const location = pgdb?.url ?? join(dir, 'xtm.db');
+  const { child, http } = await startServe(dir, location, scenario);
+  // The bench's own connection: the baseline, the users to pick, and whether work is still due.
+  const store = await openStore(location);
   try {
-    const { http } = await server.listen();
-    const db = server.deps.store.db;
+    const db = store.db;
     const api = async (method: string, path: string, token?: string, body?: unknown) => {
       const res = await fetch(`${http}${path}`, { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    };
+    const now = async () => (await api('GET', '/xtm/admin/clock')).body.now as string;
+    /** No work due or running (seen twice, 100 ms apart: a follow-up commits before its parent completes). */
+    const settled = async () => {
+      for (let quiet = 0; quiet < 2;) {
+        await new Promise((r) => setTimeout(r, 100));
+        quiet = (await workRepo.pendingNow(db, await now())) === 0 ? quiet + 1 : 0;
+      }
     };
     const tok = await fetch(`${http}/${TGT}/oauth2/v2.0/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', client_id: '33333333-3333-4333-8333-333333333333', client_secret: 'xtm-demo-secret', scope: 'https://graph.microsoft.com/.default' }) });
     const token = ((await tok.json()) as { access_token: string }).access_token;
@@ -73,50 +117,77 @@ export async function run(opts: { users?: number; backend?: 'sqlite' | 'postgres
     await db.deleteFrom('drive_items').where('tenant_id', '=', 'baseline').execute();
 
     const created = await api('POST', B, token, {
-      displayName: 'bench wave', completeAfterDateTime: '2026-06-02T00:00:00Z', sourceTenantId: SRC, resourceType: 'Users', resources,
+      displayName: 'bench wave', completeAfterDateTime: new Date(Date.parse(await now()) + 86_400_000).toISOString(), sourceTenantId: SRC, resourceType: 'Users', resources,
       workloads: ['Exchange', 'ODSP', 'Teams', 'Meeting'], exchangeSettings: { sourceEndpoint: 'ContosoMigrationEndpoint', targetDeliveryDomain: 'fabrikam.onmicrosoft.com' },
     });
     if (created.status !== 201) throw new Error(`create: ${JSON.stringify(created.body)}`);
     const id = created.body.id as string;
     await api('POST', `${B}/${id}/validate`, token);
-    await server.queue.drain();
+    await settled();
     const v = (await api('GET', `${B}/${id}`, token)).body;
     if (v.status !== 'validatePassed') throw new Error(`validation: ${v.status} ${v.message}`);
 
+    // Peak RSS by phase: loading the scenario and validating are not the migration's memory (VmHWM is
+    // the process's peak so far; the migration's own peak is sampled).
+    // GET by id latency of the job, a fleet of pollers (200 requests/s over 4 connections): idle now, then
+    // in 2-second windows for as long as the migration runs.
+    const jobUrl = `${http}${B}/${id}`;
+    await probe(jobUrl, token, 1, 4, PROBE_RATE);
+    const idle = await probe(jobUrl, token, 3, 4, PROBE_RATE);
+    let probing = true;
+    const loadedTimes: number[] = [];
+    let probeError: unknown;
+    const prober = (async () => {
+      while (probing) loadedTimes.push(...(await probe(jobUrl, token, 2, 4, PROBE_RATE, true)).times!);
+    })().catch((e) => { probeError = e; });
+    const before = procFigures(child.pid!);
+    let migratePeak = before.rssMb;
+    const sampler = setInterval(() => { migratePeak = Math.max(migratePeak, procFigures(child.pid!).rssMb); }, 100);
     const m0 = performance.now();
-    const cpu0 = process.cpuUsage();
+    const load0 = loadavg()[0]!;
+    const dbCpu = pgdb ? sampleBackendCpu(new URL(pgdb.url).pathname.slice(1)) : undefined;
     await api('POST', `${B}/${id}/migrate`, token);
-    await server.queue.drain();
+    await settled();
     const syncMs = performance.now() - m0;
-    const adv = await api('POST', '/xtm/admin/clock/advance', undefined, { by: 'P1D' });
+    const adv = await api('POST', '/xtm/admin/clock/advance', undefined, { by: 'P2D' });
     if (adv.status !== 200) throw new Error(`clock advance: ${JSON.stringify(adv.body)}`);
     let job = (await api('GET', `${B}/${id}`, token)).body;
-    for (let i = 0; i < 600 && !['completed', 'completedWithErrors', 'failed'].includes(job.status); i++) {
-      await server.queue.drain();
+    while (!['completed', 'completedWithErrors', 'failed'].includes(job.status)) {
+      await settled();
       job = (await api('GET', `${B}/${id}`, token)).body;
-      if (!['completed', 'completedWithErrors', 'failed'].includes(job.status)) await new Promise((r) => setTimeout(r, 100));
     }
     const migrateMs = performance.now() - m0;
-    // CPU of the whole process (API and worker threads): on a shared machine wall time swings with other load.
-    const cpu = process.cpuUsage(cpu0);
-    const migrateCpuMs = (cpu.user + cpu.system) / 1000;
-    const progress = (await api('GET', `${B}/${id}/xtm.progress`, token)).body;
-    const totals = progress.totals as Record<string, { itemsDone: number }>;
-    const moved = Object.values(totals).reduce((n, t) => n + t.itemsDone, 0);
-    const failedByWorkload: Record<string, number> = {};
-    for (const u of progress.users) for (const w of u.workloads) if (w.status === 'failed') failedByWorkload[w.workload] = (failedByWorkload[w.workload] ?? 0) + 1;
+    clearInterval(sampler);
+    probing = false;
+    await prober;
+    if (probeError) throw probeError;
+    const loaded = percentiles(loadedTimes);
+    const p99Ratio = Math.round((loaded.p99 / Math.max(idle.p99, 0.001)) * 100) / 100;
+    // CPU of the server process (API and worker threads): on a shared machine wall time swings with other load.
+    const after = procFigures(child.pid!);
+    const migrateCpuMs = after.cpuMs - before.cpuMs;
+    // The compact summary (the full per-user xtm.progress of 2,000 users would add to what is measured).
+    const summary = (await api('GET', `${B}/${id}/xtm.progressSummary`, token)).body as { workloads: { workload: string; users: Record<string, number>; itemsDone: number; itemsTotal: number }[] };
+    const moved = summary.workloads.reduce((n, w) => n + w.itemsDone, 0);
+    const failedByWorkload = Object.fromEntries(summary.workloads.filter((w) => w.users.failed).map((w) => [w.workload, w.users.failed!]));
+    const countersTrue = summary.workloads.every((w) => w.itemsDone === w.itemsTotal);
+    // PostgreSQL does part of the work in its own processes: their CPU too (null when /proc can't show it).
+    const dbCpuMs = dbCpu?.stop() ?? null;
     const r = (x: number) => Math.round(x * 10) / 10;
     const itemsPerSec = moved / (migrateMs / 1000);
     const baselinePerSec = baselineRows / (baselineMs / 1000);
     return {
-      backend, users: resources.length, jobStatus: job.status, itemsMovedByWorkload: Object.fromEntries(Object.entries(totals).map(([k, t]) => [k, t.itemsDone])), failedByWorkload,
-      initialSyncMs: r(syncMs), migrateMs: r(migrateMs), migrateCpuMs: r(migrateCpuMs), itemsPerSec: r(itemsPerSec),
+      backend, users: resources.length, jobStatus: job.status, itemsMovedByWorkload: Object.fromEntries(summary.workloads.map((w) => [w.workload, w.itemsDone])), failedByWorkload, countersTrue,
+      initialSyncMs: r(syncMs), migrateMs: r(migrateMs), migrateCpuMs: r(migrateCpuMs), ...(pgdb ? { dbCpuMs, totalCpuMs: dbCpuMs === null ? null : r(migrateCpuMs + dbCpuMs) } : { totalCpuMs: r(migrateCpuMs) }),
+      loadAverage1m: { start: r(load0), end: r(loadavg()[0]!) }, itemsPerSec: r(itemsPerSec),
       baseline: { rows: baselineRows, ms: r(baselineMs), rowsPerSec: r(baselinePerSec) }, ratio: Math.round((itemsPerSec / baselinePerSec) * 1000) / 1000, targetRatio: 0.3,
-      peakRssMb: r(peakRss / 1048576), rssTargetMb: 512,
+      getByIdLatencyMs: { requestsPerSecond: PROBE_RATE, idle: { p50: idle.p50, p99: idle.p99 }, duringMigration: loaded, p99Ratio, target: 'p99 <= 25 ms and <= 3 x idle' },
+      serverPeakRssMb: after.peakRssMb, serverPeakRssLoadAndValidateMb: before.peakRssMb, serverPeakRssMigrateMb: r(migratePeak), rssTargetMb: 512,
     };
   } finally {
-    clearInterval(sampler);
-    await server.close();
+    await store.close();
+    child.kill('SIGTERM');
+    await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once('exit', r)));
     await pgdb?.drop();
     rmSync(dir, { recursive: true, force: true });
   }

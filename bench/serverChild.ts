@@ -31,7 +31,7 @@ if (mode === 'xtm') {
         const ts = new Date(Date.parse('2026-01-01T00:00:00Z') + n * 60_000).toISOString();
         return {
           id, tenant_id: T.target, display_name: `bench-job-${n}`, display_name_key: `bench-job-${n}`, job_type: 'validate', status: n % 3 ? 'submitted' : 'validatePassed',
-          message: '', complete_after: '2026-12-01T00:00:00.000Z', source_tenant_id: T.source,
+          message: '', complete_after: '2026-12-01T00:00:00.000Z', complete_after_sent: '2026-12-01T00:00:00.000Z', source_tenant_id: T.source,
           exchange_settings: JSON.stringify({ sourceEndpoint: 'ContosoMigrationEndpoint', targetDeliveryDomain: 'fabrikam.onmicrosoft.com' }),
           workloads: '["Exchange","ODSP","Teams","Meeting"]', resource_type: 'Users', resources: JSON.stringify([randomUUID(), randomUUID(), randomUUID()]),
           created_by: 'admin@fabrikam.onmicrosoft.com', created_at: ts, updated_at: ts, validated_at: null, op_seq: 0,
@@ -47,7 +47,7 @@ if (mode === 'xtm') {
   await db.transaction().execute(async (trx) => {
     await trx.insertInto('migration_jobs').values({
       id: bigJobId, tenant_id: T.target, display_name: 'bench-big-job', display_name_key: 'bench-big-job', job_type: 'validate', status: 'submitted',
-      message: '', complete_after: '2026-12-01T00:00:00.000Z', source_tenant_id: T.source,
+      message: '', complete_after: '2026-12-01T00:00:00.000Z', complete_after_sent: '2026-12-01T00:00:00.000Z', source_tenant_id: T.source,
       exchange_settings: JSON.stringify({ sourceEndpoint: 'ContosoMigrationEndpoint', targetDeliveryDomain: 'fabrikam.onmicrosoft.com' }),
       workloads: '["Exchange","ODSP","Teams","Meeting"]', resource_type: 'Users', resources: JSON.stringify(users),
       created_by: 'admin@fabrikam.onmicrosoft.com', created_at: at, updated_at: at, validated_at: null, op_seq: 0,

@@ -113,6 +113,9 @@ export function admin<T = any>(method: string, path: string, body?: unknown): Pr
 
 export const hasAdmin = (): boolean => !!current?.adminKey;
 
+/** The signed-in tenant's id: the target tenant of its migration jobs. */
+export const signedInTenantId = (): string | null => current?.tenantId ?? null;
+
 export const JOBS = '/solutions/migrations/crossTenantMigrationJobs';
 export const SP = '/solutions/sharePoint/migrations';
 

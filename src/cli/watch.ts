@@ -9,17 +9,11 @@ import { progressSummary, type ProgressSummary, type WorkloadSummary } from './p
 const GOOD_END = new Set(['completed', 'validatePassed']);
 const BAD_END = new Set(['completedWithErrors', 'failed', 'cancelled', 'validateFailed', 'deleted']);
 
-/** Items per second and seconds left, from the server's rate or from two samples here. */
-class Rates {
-  private last = new Map<string, { at: number; done: number; rate: number | null }>();
-  of(w: WorkloadSummary, now: number): { rate: number | null; eta: number | null } {
-    const prev = this.last.get(w.workload);
-    let rate = w.itemsPerSecond ?? prev?.rate ?? null;
-    if (w.itemsPerSecond == null && prev && now > prev.at && w.itemsDone !== prev.done) rate = ((w.itemsDone - prev.done) * 1000) / (now - prev.at);
-    if (!prev || w.itemsDone !== prev.done) this.last.set(w.workload, { at: now, done: w.itemsDone, rate });
-    const left = w.itemsTotal - w.itemsDone;
-    return { rate, eta: left <= 0 ? 0 : rate && rate > 0 ? left / rate : null };
-  }
+/** Items per second (the server's, measured between the summary's reads) and seconds left at that rate. */
+function rateOf(w: WorkloadSummary): { rate: number | null; eta: number | null } {
+  const rate = w.itemsPerSecond;
+  const left = w.itemsTotal - w.itemsDone;
+  return { rate, eta: left <= 0 ? 0 : rate && rate > 0 ? left / rate : null };
 }
 
 const fmtRate = (r: number | null) => (r == null ? '-' : r >= 100 ? r.toFixed(0) : r.toFixed(1));
@@ -29,7 +23,6 @@ const attentionLine = (a: ProgressSummary['attention'][number]) => `! ${a.userPr
 
 export async function watchJob(c: XtmClient, ref: string, o: { intervalMs: number; json: boolean; tty?: boolean }): Promise<number> {
   const tty = o.tty ?? (!!process.stdout.isTTY && !o.json);
-  const rates = new Rates();
   const seen = new Set<string>();
   let previous = '';
   let multi: cliProgress.MultiBar | undefined;
@@ -43,7 +36,7 @@ export async function watchJob(c: XtmClient, ref: string, o: { intervalMs: numbe
   for (;;) {
     const s = await progressSummary(c, ref);
     const now = Date.now();
-    const rows = s.workloads.map((w) => ({ w, ...rates.of(w, now) }));
+    const rows = s.workloads.map((w) => ({ w, ...rateOf(w) }));
     const fresh = s.attention.filter((a) => !seen.has(`${a.userId}|${a.workload}|${a.status}|${a.message}`));
     for (const a of fresh) seen.add(`${a.userId}|${a.workload}|${a.status}|${a.message}`);
     if (tty) {

@@ -30,3 +30,23 @@ function daysInMonth(y: number, mo: number): number {
   if (mo === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
   return [4, 6, 9, 11].includes(mo) ? 30 : 31;
 }
+
+const UTC_ISO = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,3}))?Z$/;
+
+/**
+ * The one rendering of an instant the service produces for Graph (SQL twin: store/docs.ts, kind 'time'):
+ * Edm.DateTimeOffset in UTC with seven fractional digits, 100 ns ticks, as Microsoft's examples and .NET's
+ * round-trip format write it (`2025-11-14T20:55:10.5427196Z`). xtm keeps instants to the millisecond, so the
+ * last four digits are 0. Values a client sent (completeAfterDateTime) are echoed as sent, not re-rendered.
+ */
+export function formatDateTimeOffset(instant: string | number): string {
+  const m = typeof instant === 'string' ? UTC_ISO.exec(instant) : null;
+  if (m) return `${m[1]}.${(m[2] ?? '').padEnd(3, '0')}0000Z`;
+  const ms = typeof instant === 'number' ? instant : parseDateTimeOffset(instant);
+  if (ms === undefined || !Number.isFinite(ms)) throw new RangeError(`not an instant: ${String(instant)}`);
+  return formatDateTimeOffset(new Date(ms).toISOString());
+}
+
+/** formatDateTimeOffset for a value that may be absent (null stays null). */
+export const formatOptionalDateTimeOffset = (instant: string | null | undefined): string | null =>
+  instant === null || instant === undefined ? null : formatDateTimeOffset(instant);

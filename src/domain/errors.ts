@@ -71,8 +71,25 @@ export const DomainErrors = {
   patchOnlyCompleteAfter: (prop: string) =>
     E('invalid', 'BadRequest', `Only updates to the completeAfterDateTime are supported. The property '${prop}' can't be updated.`, prop),
   patchNotAllowed: (status: string, why: string) => E('conflict', 'Conflict', `completeAfterDateTime can't be updated: ${why} Current status is ${status}.`),
-  migrateNotImplemented: () =>
-    E('notImplemented', 'NotImplemented', 'Migration is not available in this version of xtm: the migration engine has not been built yet. validate, cancel and delete are supported.'),
+  emptyBatch: (what: string) =>
+    E('conflict', 'Conflict', `${what} can't be started because the batch has no users: every user was cancelled. Create a new job for the users to move.`),
+  jobChangedDuringRequest: (op: string) =>
+    E('invalid', 'BadRequest', `The crossTenantMigrationJob changed while the ${op} request was processed; retry the request.`),
+
+  // ---- SharePoint cross-organization migration tasks ------------------------------------------
+  spoParameterMissing: (name: string) => E('invalid', 'BadRequest', `Cannot process the request because the required parameter ${name} is missing.`, name),
+  spoTaskNotFound: (id: string) => E('notFound', 'itemNotFound', `The migration task ${id} could not be found.`),
+  /** A create refused by the task's checks: the first MnA* finding as the message, every one in details. */
+  spoTaskRefused: (findings: readonly ErrorDetail[]) =>
+    E('unprocessable', 'unprocessableEntity', findings[0]!.message, undefined, findings.map((f) => ({ code: f.code, message: f.message }))),
+  spoAdminHostAsTarget: () =>
+    E('unprocessable', 'MnAFatalErrorAdminSiteCouldNotBeUsedAsMySiteHost', 'Cross-tenant moves are blocked because the TargetCrossTenantHostUrl value is incorrect.', 'targetOrganizationHost'),
+  spoNoTrustForPartner: (partner: string) =>
+    E('unprocessable', 'MnATrustNoSetupForPartner', `There is no Cross-Tenant relationship established for partner [${partner.toLowerCase()}] and role [Target].`),
+  spoPartnersOnSameFarm: () =>
+    E('notImplemented', 'MnAPartnersOnTheSameFarm', 'The cross-tenant move cannot be performed because the partners reside in the same SPO location that prevents them from migrating.'),
+  spoCancelInProgress: () => E('conflict', 'conflict', "Can't process the canceled request because the task is in progress"),
+  spoCancelNotAllowed: (status: string) => E('conflict', 'conflict', `Can't process the canceled request because the task is ${status}`),
 
   // ---- the modelled tenants (xtm admin API, tenant invariants) ----------------------------------
   adminTenantNotFound: (ref: string) => E('notFound', 'NotFound', `Tenant '${ref}' was not found.`, 'tenant'),

@@ -10,10 +10,17 @@ export interface MigrationJob {
   jobType: JobType;
   status: JobStatus;
   message: string | null;
+  /** The instant (ISO-8601 UTC, ms) every schedule and rule reads. */
   completeAfterDateTime: string;
+  /** completeAfterDateTime as the client wrote it: what Graph echoes (seven digits, an offset, kept as sent). */
+  completeAfterAsSent: string;
   sourceTenantId: string;
   exchangeSettings: ExchangeSettings | null;
+  /** The workloads the job moves (canonical names; all of them when none were named). */
   workloads: Workload[];
+  /** `workloads` as the client sent them, echoed like Microsoft's examples ([] when omitted). */
+  workloadsAsSent: string[];
+  /** As the client sent it (`Users`, `users`): only its lower case is checked. */
   resourceType: string;
   resources: string[];
   createdBy: string;

@@ -23,6 +23,8 @@ export interface CheckedJobInput {
   sourceTenantId: string;
   exchangeSettings: ExchangeSettings | null;
   workloads: Workload[];
+  /** What the job echoes (docs/decisions.md, gaps 3 and 7): the client's own text, not a normalised form. */
+  asSent: { completeAfterDateTime: string; workloads: string[]; resourceType: string };
   resources: string[];
 }
 
@@ -86,12 +88,13 @@ export function checkCreateJobInput(input: CreateJobInput, ctx: JobInputContext)
       sourceTenantId,
       exchangeSettings: exchangeSettings ? { sourceEndpoint: exchangeSettings.sourceEndpoint, targetDeliveryDomain: exchangeSettings.targetDeliveryDomain } : null,
       workloads,
+      asSent: { completeAfterDateTime: input.completeAfterDateTime, workloads: [...(input.workloads ?? [])], resourceType: input.resourceType },
       resources,
     },
   };
 }
 
-/** Omitted or empty = all workloads; values are compared case-insensitively and echoed in canonical case. */
+/** The workloads a job moves: omitted or empty = all of them; values are compared case-insensitively (canonical names out). */
 export function normalizeWorkloads(values: string[] | undefined): Workload[] {
   const issues: DomainError[] = [];
   const out = workloadsOf(values, issues);

@@ -55,7 +55,10 @@ export function assertCanMigrate(job: MigrationJob, nowMs: number): void {
   if (job.status === 'validatePassed' && validationExpired(job, nowMs)) throw Errors.validationExpired();
 }
 
-/** Cancel is possible before cutover; once a migration's completeAfterDateTime has passed it is not. */
+/**
+ * Cancel is possible before cutover: while mailboxes sync, until completeAfterDateTime. Once it has passed
+ * the migration is in progress (cutting over), and the cancel page's 409 applies (docs/decisions.md, gap 6).
+ */
 export function assertCanCancel(job: MigrationJob, nowMs: number): void {
   if (!isAllowed(job.status, 'cancel')) throw Errors.cancelNotAllowed(job.status);
   if ((job.status === 'processing' || job.status === 'inProgress') && Date.parse(job.completeAfterDateTime) <= nowMs) {
@@ -67,13 +70,16 @@ export function assertCanDelete(job: MigrationJob): void {
   if (!isAllowed(job.status, 'delete')) throw Errors.deleteNotAllowed(job.id, job.status);
 }
 
-/** completeAfterDateTime may change only while it is still in the future and before cutover. */
-export function assertCanPatchCompleteAfter(job: MigrationJob, newValueMs: number, nowMs: number): void {
+/**
+ * completeAfterDateTime may change only while the current value is still in the future and before cutover.
+ * A new value in the past is accepted: the job then cuts over as soon as it can (the update page: "If
+ * completeAfterDateTime is set to the past, the crossTenantMigrationJob starts processing"; docs/decisions.md, gap 5).
+ */
+export function assertCanPatchCompleteAfter(job: MigrationJob, nowMs: number): void {
   if (!isAllowed(job.status, 'patch')) throw Errors.patchNotAllowed(job.status, 'the job is past cutover or in a final state.');
   if (Date.parse(job.completeAfterDateTime) <= nowMs) {
     throw Errors.patchNotAllowed(job.status, 'the current completeAfterDateTime has already passed.');
   }
-  if (newValueMs <= nowMs) throw Errors.completeAfterInPast();
 }
 
 /** The job messages the real service shows (graph-api-surface.md §3.1, §5); xtm's own where none is documented. */
@@ -119,7 +125,7 @@ export type JobEvent =
   | { type: 'cancelFinished' }
   | { type: 'deleteRequested' }
   | { type: 'deleteFinished' }
-  | { type: 'completeAfterChanged'; completeAfterDateTime: string };
+  | { type: 'completeAfterChanged'; completeAfterDateTime: string; completeAfterAsSent: string };
 
 export type JobEventType = JobEvent['type'];
 
@@ -130,6 +136,7 @@ export interface JobChange {
   message: string | null;
   validatedAt: string | null;
   completeAfterDateTime: string;
+  completeAfterAsSent: string;
   lastUpdatedDateTime: string;
   /** Bumped by every admin request: work items of an older request see it and stop. */
   opSeq: number;
@@ -176,7 +183,10 @@ export const TRANSITIONS: { readonly [K in JobEventType]: Rule } = {
   cancelFinished: { from: ['pendingCancel'], to: () => ({ status: 'cancelled', message: JobMessages.cancelled }) },
   deleteRequested: { from: 'guarded', to: () => ({ status: 'pendingDelete', message: JobMessages.pendingDelete }) },
   deleteFinished: { from: ['pendingDelete'], to: () => ({ status: 'deleted', message: JobMessages.deleted }) },
-  completeAfterChanged: { from: 'guarded', to: (j, e: { completeAfterDateTime: string }) => ({ status: j.status, completeAfterDateTime: e.completeAfterDateTime }) },
+  completeAfterChanged: {
+    from: 'guarded',
+    to: (j, e: { completeAfterDateTime: string; completeAfterAsSent: string }) => ({ status: j.status, completeAfterDateTime: e.completeAfterDateTime, completeAfterAsSent: e.completeAfterAsSent }),
+  },
 };
 
 /**
@@ -194,6 +204,7 @@ export function transition(job: MigrationJob, event: JobEvent, now: string): Job
     message: next.message !== undefined ? next.message : job.message,
     validatedAt: next.validatedAt !== undefined ? next.validatedAt : job.validatedAt,
     completeAfterDateTime: next.completeAfterDateTime ?? job.completeAfterDateTime,
+    completeAfterAsSent: next.completeAfterAsSent ?? job.completeAfterAsSent,
     lastUpdatedDateTime: now,
     opSeq: adminRequest ? job.opSeq + 1 : job.opSeq,
   };

@@ -22,6 +22,10 @@ export type MovePhase = (typeof MovePhases)[number];
 
 export const TERMINAL_PHASES: readonly MovePhase[] = ['completed', 'failed', 'cancelled'];
 export const OPEN_PHASES: readonly MovePhase[] = MovePhases.filter((p) => !TERMINAL_PHASES.includes(p));
+/** Exchange phases that hold one of the tenant's move slots: the initial sync. */
+export const SLOT_PHASES: readonly MovePhase[] = ['syncing'];
+/** Exchange phases before the initial sync is done: the cutover waits while a move is in one. */
+export const BEFORE_SYNCED_PHASES: readonly MovePhase[] = ['queued', 'syncing'];
 
 export type MoveEvent =
   | 'slotGranted' // a per-tenant Exchange slot: the initial sync starts

@@ -22,7 +22,7 @@ export const ParameterTypes: Record<string, SpoTaskType> = {
 
 export interface IdentityRef { id?: string; userPrincipalName?: string; mailNickname?: string; displayName?: string }
 
-/** A create request after the wire checks (graph layer): every field well-formed. */
+/** A create request after spoTaskParameters.ts's checks: every field well-formed. */
 export interface SpoTaskRequest {
   type: SpoTaskType;
   targetOrganizationId?: string;

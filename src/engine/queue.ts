@@ -33,14 +33,17 @@ export interface TaskHelpers {
 export type TaskHandler = (payload: unknown, helpers: TaskHelpers) => Promise<void>;
 export type TaskList = Record<string, TaskHandler>;
 
-/** Thrown by a task when retrying cannot help (bad payload, impossible state): the item is given up at once. */
+/**
+ * Thrown by a task when retrying cannot help (bad payload, impossible state): the item is given up at
+ * once. Every permanent kind extends it (PermanentMoveError, MoveError). The error never crosses a
+ * thread: the runner classifies it where the task ran (engine/work/execute.ts, in the worker thread
+ * for the embedded runner) and only that verdict, a boolean, is posted or stored.
+ */
 export class PermanentError extends Error {
   override name = 'PermanentError';
-  readonly permanent = true;
 }
 
-/** A PermanentError, or any error that says it is permanent (the migration engine's own kinds). */
-export const isPermanentError = (e: unknown): boolean => e instanceof PermanentError || (!!e && typeof e === 'object' && (e as { permanent?: unknown }).permanent === true);
+export const isPermanentError = (e: unknown): e is PermanentError => e instanceof PermanentError;
 
 export interface WorkQueue {
   /** Adds a work item; pass the caller's transaction so the item commits with the state change. */

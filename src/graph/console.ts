@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { GraphApp } from './app.js';
 import { Type } from 'typebox';
-import { GraphError } from './errors.js';
+import { Errors } from './errors.js';
 import { GraphErrorBody, NoContent, NoQuery } from './routeSchemas.js';
 
 const DIST = fileURLToPath(new URL('../../console/dist/', import.meta.url));
@@ -34,14 +34,14 @@ function built(): Map<string, Buffer> | undefined {
   }
 }
 
-const notBuilt = () => new GraphError(404, 'itemNotFound', "The web console is not built in this installation: run 'npm run build:console' (npm install runs it) and restart.");
+const notBuilt = Errors.consoleNotBuilt;
 
 export function consoleRoutes(app: GraphApp): void {
   const send = (name: string) => async (_req: unknown, reply: import('fastify').FastifyReply) => {
     const all = built();
     if (!all) throw notBuilt();
     const body = all.get(name);
-    if (!body) throw new GraphError(404, 'itemNotFound', `The console has no file '${name}'.`);
+    if (!body) throw Errors.consoleFileNotFound(name);
     return reply
       .header('content-type', TYPES[name.slice(name.lastIndexOf('.') + 1)] ?? 'application/octet-stream')
       .header('cache-control', 'no-cache')

@@ -86,6 +86,37 @@ export const Errors = {
   chatNotFound: (id: string) => E(404, 'NotFound', `No chat was found with the id '${id}'.`),
   chatMessageNotFound: () => E(404, 'NotFound', 'The chat message was not found.'),
 
+  // ---- content writes (graph/directory: mail, chats, drives, upload sessions, delta) ---------------
+  folderExists: () => E(409, 'ErrorFolderExists', 'A folder with the specified name already exists.'),
+  /** OData's text for a value that is not base64 (Edm.Binary), as Graph answers a bad contentBytes. */
+  notBinary: (target: string) => E(400, 'RequestBodyRead', `Cannot convert the literal in '${target}' to the expected type 'Edm.Binary'.`, undefined, target),
+  /** xtm keeps file attachments only; an item or reference attachment is refused, never dropped silently. */
+  attachmentTypeNotSupported: (type: string, target: string) =>
+    E(400, 'invalidRequest', `xtm stores file attachments ('#microsoft.graph.fileAttachment') only; '${type}' is not supported.`, undefined, target),
+  chatReadOnlyMigrated: () => E(403, 'Forbidden', 'The chat was migrated to another tenant and is read-only.'),
+  driveItemNameExists: () => E(409, 'nameAlreadyExists', 'The specified item name already exists.'),
+  siteReadOnly: () => E(423, 'notAllowed', 'The site is read-only: its content moved, or it is locked for a migration.'),
+  simpleUploadTooLarge: (max: number) => E(413, 'maxFileSizeExceeded', `A simple upload is limited to ${max} bytes; use an upload session (createUploadSession) for larger files.`),
+  contentLengthRequired: () => E(411, 'invalidRequest', 'The Content-Length header is required.'),
+  uploadSessionNotFound: () => E(404, 'itemNotFound', 'The upload session was not found or has expired.'),
+  contentRangeInvalid: () => E(400, 'invalidRequest', 'The Content-Range header must be "bytes start-end/total" and match Content-Length.'),
+  fragmentTooLarge: (max: number) => E(413, 'invalidRequest', `A fragment is limited to ${max} bytes.`),
+  uploadSessionSize: (total: number) => E(400, 'invalidRequest', `The file size of this session is ${total} bytes.`),
+  fragmentOutOfOrder: (next: number) => E(416, 'invalidRange', `Fragments must be uploaded in order; the next expected range is ${next}-.`),
+  fragmentUploadedFirst: () => E(409, 'resourceModified', 'Another request uploaded this range first.'),
+  /** A delta token older than the retained change history: a drive asks for a resync, the other collections for a new sync. */
+  driveResyncRequired: () =>
+    E(410, 'resyncRequired', 'Resync required. Replace any local items with the server\'s version (including deletes) if you\'re sure that the service was up to date with your local changes when you last sync\'d. Upload any local changes that the server doesn\'t know about.'),
+  syncStateNotFound: () => E(410, 'syncStateNotFound', 'The sync state could not be found: the delta token is older than the retained change history. Start a new sync without a token.'),
+
+  // ---- throttling and rehearsed service faults (graph/throttle), each with its Retry-After -------------
+  throttled: (retryAfter: number) =>
+    new GraphError(429, 'TooManyRequests', 'Too many requests. The application is throttled: retry after the number of seconds in the Retry-After header.', undefined, { 'retry-after': String(retryAfter) }),
+  serviceNotAvailable: (retryAfter: number) =>
+    new GraphError(503, 'serviceNotAvailable', 'The service is temporarily unavailable. Retry after the number of seconds in the Retry-After header.', undefined, { 'retry-after': String(retryAfter) }),
+  gatewayTimeout: (retryAfter: number) =>
+    new GraphError(504, 'gatewayTimeout', 'The gateway timed out waiting for the service.', undefined, { 'retry-after': String(retryAfter) }),
+
   // ---- HTTP framework answers (graph/app.ts) -----------------------------------------------------
   methodNotAllowedOn: (method: string, path: string, allow: string) =>
     new GraphError(405, 'Request_BadRequest', `The HTTP method '${method}' is not supported on '${path}'.`, undefined, { allow }),
@@ -95,8 +126,6 @@ export const Errors = {
   framework: (status: number, message: string) => E(status, 'BadRequest', message),
 
   // ---- SharePoint migrations (graph/sharepointMigrations) ----------------------------------------
-  spoParameterMissing: (name: string) => E(400, 'BadRequest', `Cannot process the request because the required parameter ${name} is missing.`, undefined, name),
-  spoTaskNotFound: (id: string) => E(404, 'itemNotFound', `The migration task ${id} could not be found.`),
   spoTaskNotFoundBySource: (param: string, value: string) => E(404, 'itemNotFound', `No migration task was found for ${param} '${value}'.`),
   userMappingNotFound: (key: string) => E(404, 'itemNotFound', `The sharePointUserIdentityMapping '${key}' was not found.`),
   groupMappingNotFound: (key: string) => E(404, 'itemNotFound', `The sharePointGroupIdentityMapping '${key}' was not found.`),
@@ -117,6 +146,13 @@ export const Errors = {
   siteUrlRequired: () => E(400, 'BadRequest', 'url: the site URL to resolve is required.', undefined, 'url'),
   siteUrlNotFound: (url: string) => E(404, 'NotFound', `No site is at ${url} in any tenant.`),
   adminSpoTaskNotFound: (id: string) => E(404, 'NotFound', `The migration task ${id} could not be found.`),
+  /** --no-admin-auth serves loopback Host names only (DNS rebinding). */
+  hostRefused: (host: string) =>
+    E(403, 'Forbidden', `xtm runs without its admin key (--no-admin-auth) and serves loopback names only (localhost, 127.0.0.1, [::1]); the Host '${host.slice(0, 100)}' is refused.`),
+
+  // ---- the web console's files (graph/console.ts) ---------------------------------------------------
+  consoleNotBuilt: () => E(404, 'itemNotFound', "The web console is not built in this installation: run 'npm run build:console' (npm install runs it) and restart."),
+  consoleFileNotFound: (name: string) => E(404, 'itemNotFound', `The console has no file '${name}'.`),
 } as const;
 
 function lastSegment(path: string): string {

@@ -4,7 +4,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { GraphApp } from './app.js';
 import { isLoopback } from './admin/auth.js';
-import { GraphError } from './errors.js';
+import { Errors } from './errors.js';
 
 /** The Host header's name without its port ('[::1]:8787' → '[::1]', 'localhost:80' → 'localhost'). */
 export function hostName(host: string): string {
@@ -16,6 +16,6 @@ export function loopbackHostModule(app: GraphApp): void {
   app.addHook('onRequest', (req: FastifyRequest, _reply, done) => {
     const host = req.headers.host ?? '';
     if (isLoopback(hostName(host))) return done();
-    done(new GraphError(403, 'Forbidden', `xtm runs without its admin key (--no-admin-auth) and serves loopback names only (localhost, 127.0.0.1, [::1]); the Host '${host.slice(0, 100)}' is refused.`));
+    done(Errors.hostRefused(host));
   });
 }

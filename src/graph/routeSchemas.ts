@@ -130,6 +130,8 @@ export function resolveGraphUrl(url: string, literal = false): Resolved | undefi
   for (const raw of segs) {
     if (!at) return undefined;
     if (raw === '$count') return at.collection ? { count: true } : undefined;
+    // OData's raw value of one entity: the bytes of a file attachment (…/attachments/{id}/$value).
+    if (raw === '$value') return at.collection ? undefined : { stream: true };
     if (raw === '*') {
       // `root:/path/to/item` and `sites/{host}:/{path}`: one entity of the type, addressed by path
       at = { type: at.type, collection: false };

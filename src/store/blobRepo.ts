@@ -2,7 +2,8 @@
 // (`blobs`; any other content_hash is generated content, synthesized from the hash), the structured
 // documents of items written through Graph (`content_docs`), and the sweep that frees both once no
 // item or version refers to them. References are the items' content_hash columns (and the hashes in
-// drive_items.versions), which migrations copy, so a moved item keeps its source's bytes.
+// drive_items.versions and in messages' documents, for attachments), which migrations copy, so a moved
+// item keeps its source's bytes.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
 
@@ -35,6 +36,9 @@ export const blobRepo = {
     const rows = await db.selectFrom('blobs as b').select('b.sha256').where('b.created_at', '<', cutoff)
       .where((eb) => eb.not(eb.exists(eb.selectFrom('drive_items as d').select('d.id').whereRef('d.content_hash', '=', 'b.sha256'))))
       .where((eb) => eb.not(eb.exists(eb.selectFrom('drive_items as v').select('v.id').where(sql<string>`cast(v.versions as text)`, 'like', sql<string>`'%' || b.sha256 || '%'`))))
+      // A message's file attachments: its document names their digests (a document outlives its last
+      // message by the grace period, then the next sweep frees the bytes).
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('content_docs as c').select('c.sha256').where(sql<string>`cast(c.doc as text)`, 'like', sql<string>`'%' || b.sha256 || '%'`))))
       .limit(limit).execute();
     return rows.map((r) => r.sha256);
   },
@@ -50,6 +54,7 @@ export const blobRepo = {
   async forgetBlob(db: Db, sha256: string, cutoff: string): Promise<boolean> {
     const r = await db.deleteFrom('blobs').where('sha256', '=', sha256).where('created_at', '<', cutoff)
       .where((eb) => eb.not(eb.exists(eb.selectFrom('drive_items as d').select('d.id').where('d.content_hash', '=', sha256))))
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('content_docs as c').select('c.sha256').where(sql<string>`cast(c.doc as text)`, 'like', `%${sha256}%`))))
       .executeTakeFirst();
     return Number(r.numDeletedRows) === 1;
   },

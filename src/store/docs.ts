@@ -4,7 +4,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { isPostgres } from './dialect.js';
 
-/** How a column becomes a JSON value: as it is (text, number, NULL), embedded JSON, or an ISO instant. */
+/** How a column becomes a JSON value: as it is (text, number, NULL), embedded JSON, or an instant as Graph writes it. */
 export type DocKind = 'text' | 'json' | 'time';
 export interface DocField { name: string; column: string; kind: DocKind }
 
@@ -13,8 +13,9 @@ export function docExpression(db: Kysely<any>, fields: readonly DocField[]): Raw
   const pg = isPostgres(db);
   const parts = fields.map((f) => {
     const col = sql.ref(f.column);
+    // 'time' is domain/dateTime.ts formatDateTimeOffset in SQL: UTC, seven fractional digits (ms + "0000").
     const value = f.kind === 'json' ? (pg ? col : sql`json(${col})`)
-      : f.kind === 'time' && pg ? sql`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+      : f.kind === 'time' ? (pg ? sql`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"0000Z"')` : sql`strftime('%Y-%m-%dT%H:%M:%f0000Z', ${col})`)
       : col;
     return sql`${sql.lit(f.name)}, ${value}`;
   });

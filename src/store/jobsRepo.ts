@@ -5,7 +5,8 @@ import { builder, type Handle, type Tx } from './unitOfWork.js';
 import type { Database, MigrationJobsTable, MigrationTasksTable } from './schema.js';
 import type { ExchangeSettings, MigrationJob, MigrationTask, ServiceStatusDetails } from '../domain/job.js';
 import type { JobChange } from '../domain/jobStateMachine.js';
-import type { JobStatus, JobType, Workload } from '../domain/enums.js';
+import type { JobStatus, JobType } from '../domain/enums.js';
+import { normalizeWorkloads } from '../domain/jobInput.js';
 import { prepared } from './prepared.js';
 import { boundListSource, listSource, type ListSource } from './listQuery.js';
 import { readCacheOf } from './readCache.js';
@@ -26,6 +27,7 @@ function sqlDeleted() {
 type Db = Handle | Kysely<Database>;
 
 export function toJob(r: MigrationJobsTable): MigrationJob {
+  const sent = JSON.parse(r.workloads) as string[];
   return {
     id: r.id,
     tenantId: r.tenant_id,
@@ -34,9 +36,11 @@ export function toJob(r: MigrationJobsTable): MigrationJob {
     status: r.status as JobStatus,
     message: r.message,
     completeAfterDateTime: r.complete_after,
+    completeAfterAsSent: r.complete_after_sent,
     sourceTenantId: r.source_tenant_id,
     exchangeSettings: r.exchange_settings ? exchangeSettingsInOrder(JSON.parse(r.exchange_settings)) : null,
-    workloads: JSON.parse(r.workloads) as Workload[],
+    workloads: normalizeWorkloads(sent),
+    workloadsAsSent: sent,
     resourceType: r.resource_type,
     resources: JSON.parse(r.resources) as string[],
     createdBy: r.created_by,
@@ -57,9 +61,10 @@ export function fromJob(j: MigrationJob): MigrationJobsTable {
     status: j.status,
     message: j.message,
     complete_after: j.completeAfterDateTime,
+    complete_after_sent: j.completeAfterAsSent,
     source_tenant_id: j.sourceTenantId,
     exchange_settings: j.exchangeSettings ? JSON.stringify(j.exchangeSettings) : null,
-    workloads: JSON.stringify(j.workloads),
+    workloads: JSON.stringify(j.workloadsAsSent),
     resource_type: j.resourceType,
     resources: JSON.stringify(j.resources),
     created_by: j.createdBy,
@@ -150,7 +155,7 @@ export const jobsRepo = {
   async applyChange(h: Db, job: Pick<MigrationJob, 'id' | 'status' | 'opSeq'>, c: JobChange): Promise<boolean> {
     const db = builder(h);
     const res = await db.updateTable('migration_jobs').set({
-      status: c.status, job_type: c.jobType, message: c.message, validated_at: c.validatedAt, complete_after: c.completeAfterDateTime,
+      status: c.status, job_type: c.jobType, message: c.message, validated_at: c.validatedAt, complete_after: c.completeAfterDateTime, complete_after_sent: c.completeAfterAsSent,
       updated_at: c.lastUpdatedDateTime, op_seq: c.opSeq,
     }).where('id', '=', job.id).where('status', '=', job.status).where('op_seq', '=', job.opSeq).executeTakeFirst();
     return Number(res.numUpdatedRows) === 1;
@@ -166,13 +171,28 @@ export const jobsRepo = {
   /** Takes the job row's write lock first, so concurrent work items that decide on the whole job serialize (PostgreSQL). */
   async lock(h: Db, jobId: string): Promise<void> {
     const db = builder(h);
-    await db.updateTable('migration_jobs').set((eb) => ({ op_seq: eb.ref('op_seq') })).where('id', '=', jobId).execute();
+    // PostgreSQL: a row lock, not a no-op UPDATE (a new row version, and its trigger NOTIFYs every API process).
+    if (isPostgres(db)) await db.selectFrom('migration_jobs').select('id').where('id', '=', jobId).forUpdate().execute();
+    else await db.updateTable('migration_jobs').set((eb) => ({ op_seq: eb.ref('op_seq') })).where('id', '=', jobId).execute();
   },
 
   /** Same for one user's task row (its currentStatus is rebuilt from several workloads' moves). */
   async lockTask(h: Db, jobId: string, userId: string): Promise<void> {
     const db = builder(h);
-    await db.updateTable('migration_tasks').set((eb) => ({ position: eb.ref('position') })).where('job_id', '=', jobId).where('id', '=', userId).execute();
+    // PostgreSQL: a row lock; the no-op UPDATE wrote a row version and index entries (position is indexed).
+    if (isPostgres(db)) await db.selectFrom('migration_tasks').select('id').where('job_id', '=', jobId).where('id', '=', userId).forUpdate().execute();
+    else await db.updateTable('migration_tasks').set((eb) => ({ position: eb.ref('position') })).where('job_id', '=', jobId).where('id', '=', userId).execute();
+  },
+
+  /** A user's task with its row locked for the caller's transaction (PostgreSQL: one round trip, SELECT … FOR UPDATE). */
+  async lockedTask(h: Db, jobId: string, userId: string): Promise<MigrationTask | undefined> {
+    const db = builder(h);
+    if (!isPostgres(db)) {
+      await jobsRepo.lockTask(h, jobId, userId);
+      return jobsRepo.task(h, jobId, userId);
+    }
+    const r = await db.selectFrom('migration_tasks').selectAll().where('job_id', '=', jobId).where('id', '=', userId.toLowerCase()).forUpdate().executeTakeFirst();
+    return r && toTask(r);
   },
 
   /** A deleted job keeps a tombstone without its users or settings. */

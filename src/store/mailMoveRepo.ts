@@ -58,8 +58,8 @@ export const mailMoveRepo = {
         .innerJoin('migration_item_map as m', (j) => j.on('m.job_id', '=', k.jobId).on('m.user_id', '=', k.userId).on('m.workload', '=', WORKLOAD).on('m.kind', '=', 'folder').onRef('m.source_id', '=', 'f.id'))
         .leftJoin('migration_item_map as p', (j) => j.on('p.job_id', '=', k.jobId).on('p.user_id', '=', k.userId).on('p.workload', '=', WORKLOAD).on('p.kind', '=', 'folder').onRef('p.source_id', '=', 'f.parent_folder_id'))
         .select([sql.val(k.targetTenantId).as('tenant_id'), sql.val(k.userId).as('user_id'), 'm.target_id', 'p.target_id as parent', 'f.display_name', 'f.well_known_name', 'f.is_recoverable'])
-        .where('f.tenant_id', '=', k.sourceTenantId).where('f.user_id', '=', k.sourceUserId)
-        .where((eb) => eb.not(eb.exists(eb.selectFrom('mail_folders as t').select('t.id').where('t.tenant_id', '=', k.targetTenantId).where('t.user_id', '=', k.userId).whereRef('t.id', '=', 'm.target_id')))))
+        .where('f.tenant_id', '=', k.sourceTenantId).where('f.user_id', '=', k.sourceUserId))
+      .onConflict((oc) => oc.doNothing())
       .executeTakeFirst();
     return Number(res.numInsertedOrUpdatedRows ?? 0);
   },
@@ -103,8 +103,8 @@ export const mailMoveRepo = {
     await trx.insertInto('migration_item_map').columns(['job_id', 'user_id', 'workload', 'kind', 'source_id', 'target_id', 'source_version'])
       .expression(range(sourceItems(trx, k)
         .select([sql.val(k.jobId).as('job_id'), sql.val(k.userId).as('user_id'), sql.val(WORKLOAD).as('workload'), sql.val('item').as('kind'), 'i.id', rewrite('i.id').as('target_id'), 'i.last_modified_at'])
-        .where('i.size_bytes', '<=', maxItemBytes)
-        .where(notMapped(k, 'item', 'i.id'))))
+        .where('i.size_bytes', '<=', maxItemBytes)))
+      .onConflict((oc) => oc.doNothing())
       .execute();
     return this.insertMappedItems(trx, k, (q) => range(q));
   },
@@ -116,8 +116,8 @@ export const mailMoveRepo = {
         .innerJoin('migration_item_map as m', (j) => j.on('m.job_id', '=', k.jobId).on('m.user_id', '=', k.userId).on('m.workload', '=', WORKLOAD).on('m.kind', '=', 'item').onRef('m.source_id', '=', 'i.id'))
         .innerJoin('migration_item_map as fm', (j) => j.on('fm.job_id', '=', k.jobId).on('fm.user_id', '=', k.userId).on('fm.workload', '=', WORKLOAD).on('fm.kind', '=', 'folder').onRef('fm.source_id', '=', 'i.folder_id'))
         .select([sql.val(k.targetTenantId).as('tenant_id'), sql.val(k.userId).as('user_id'), 'm.target_id', 'fm.target_id as folder', 'i.item_class', 'i.subject', 'i.from_address', 'i.received_at', 'i.size_bytes', 'i.body_preview', 'i.content_hash', 'i.is_read', 'i.last_modified_at'])
-        .where('i.tenant_id', '=', k.sourceTenantId).where('i.user_id', '=', k.sourceUserId)
-        .where((eb: any) => eb.not(eb.exists(eb.selectFrom('mail_items as t').select('t.id').where('t.tenant_id', '=', k.targetTenantId).where('t.user_id', '=', k.userId).whereRef('t.id', '=', 'm.target_id'))))))
+        .where('i.tenant_id', '=', k.sourceTenantId).where('i.user_id', '=', k.sourceUserId)))
+      .onConflict((oc: any) => oc.doNothing())
       .executeTakeFirst();
     return Number(res.numInsertedOrUpdatedRows ?? 0);
   },
@@ -145,13 +145,21 @@ export const mailMoveRepo = {
         })).where('job_id', '=', k.jobId).where('user_id', '=', k.userId).where('workload', '=', WORKLOAD).where('kind', '=', 'item').where('source_id', 'in', slice).execute();
       }
     }
-    const gone = (db: Db) => mapped(db, k, 'item').select('m.target_id')
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('mail_items as s').select('s.id').where('s.tenant_id', '=', k.sourceTenantId).where('s.user_id', '=', k.sourceUserId).whereRef('s.id', '=', 'm.source_id'))));
-    const del = await trx.deleteFrom('mail_items').where('tenant_id', '=', k.targetTenantId).where('user_id', '=', k.userId).where('id', 'in', gone(trx)).executeTakeFirst();
-    await trx.deleteFrom('migration_item_map').where('job_id', '=', k.jobId).where('user_id', '=', k.userId).where('workload', '=', WORKLOAD).where('kind', '=', 'item')
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('mail_items as s').select('s.id').where('s.tenant_id', '=', k.sourceTenantId).where('s.user_id', '=', k.sourceUserId).whereRef('s.id', '=', 'migration_item_map.source_id'))))
+    // Deleted in the source: the map rows whose source item is gone are read first, then their target rows and
+    // map rows are deleted by key. One DELETE … WHERE id IN (map rows NOT EXISTS in the source) let PostgreSQL
+    // join the user's target rows to the whole anti-join per row (3–5 s a user on a freshly filled table).
+    const gone = await mapped(trx, k, 'item').select(['m.source_id', 'm.target_id'])
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('mail_items as s').select('s.id').where('s.tenant_id', '=', k.sourceTenantId).where('s.user_id', '=', k.sourceUserId).whereRef('s.id', '=', 'm.source_id'))))
       .execute();
-    return { changed: changed.length, deleted: Number(del.numDeletedRows ?? 0) };
+    let deleted = 0;
+    for (let i = 0; i < gone.length; i += 500) {
+      const slice = gone.slice(i, i + 500);
+      const del = await trx.deleteFrom('mail_items').where('tenant_id', '=', k.targetTenantId).where('user_id', '=', k.userId).where('id', 'in', slice.map((g) => g.target_id)).executeTakeFirst();
+      deleted += Number(del.numDeletedRows ?? 0);
+      await trx.deleteFrom('migration_item_map').where('job_id', '=', k.jobId).where('user_id', '=', k.userId).where('workload', '=', WORKLOAD).where('kind', '=', 'item')
+        .where('source_id', 'in', slice.map((g) => g.source_id)).execute();
+    }
+    return { changed: changed.length, deleted };
   },
 
   /** The first `n` source items in copy order (fault rehearsal: the items a move skips). */

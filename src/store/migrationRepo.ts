@@ -180,6 +180,22 @@ export const migrationRepo = {
     if (isPostgres(db as Kysely<Database>)) await sql`select pg_advisory_xact_lock(hashtext(${`xtm.cutover:${jobId}`}))`.execute(db);
   },
 
+  /**
+   * PostgreSQL: finds an open move of the job's active users that no other transaction is changing and
+   * holds a share lock on it until the caller commits (SKIP LOCKED: never waits). While the caller holds
+   * it, the move's next change waits for the caller's commit, so whoever changes it next sees the caller's
+   * writes and decides whether the job is done: the caller need not take the job's lock. False (always on
+   * SQLite, whose writers are serial anyway): every open move is being changed right now, or none is left.
+   */
+  async holdOpenMove(db: Db, jobId: string): Promise<boolean> {
+    if (!isPostgres(db)) return false;
+    // Not a queued move: slot grants skip locked queued moves, and the last one held here could be skipped for good.
+    const r = await db.selectFrom('migration_moves as m').select('m.user_id').where('m.job_id', '=', jobId).where('m.phase', 'in', OPEN_PHASES.filter((p) => p !== 'queued'))
+      .where((eb) => eb.exists(eb.selectFrom('migration_tasks as t').select('t.id').whereRef('t.job_id', '=', 'm.job_id').whereRef('t.id', '=', 'm.user_id').where('t.cancelled', '=', 0)))
+      .limit(1).forShare('m').skipLocked().executeTakeFirst();
+    return r !== undefined;
+  },
+
   /** How many of the job's moves are in `phase` (index on (job_id, phase)). */
   async countOfJobIn(db: Db, jobId: string, phase: MovePhase): Promise<number> {
     const r = await db.selectFrom('migration_moves').select((eb) => eb.fn.countAll().as('n')).where('job_id', '=', jobId).where('phase', '=', phase).executeTakeFirstOrThrow();
@@ -199,14 +215,28 @@ export const migrationRepo = {
     return out;
   },
 
+  /** PostgreSQL: the tenant's move slots of `workload`, locked until the caller commits (SQLite's writers are serial already). */
+  async lockSlots(db: Db, tenantId: string, workload: Workload): Promise<void> {
+    if (isPostgres(db)) await sql`select pg_advisory_xact_lock(hashtext(${`xtm.slots:${tenantId}:${workload}`}))`.execute(db);
+  },
+
   async countInPhases(db: Db, tenantId: string, workload: Workload, phases: readonly MovePhase[]): Promise<number> {
     const r = await db.selectFrom('migration_moves').select((eb) => eb.fn.countAll().as('n')).where('tenant_id', '=', tenantId).where('workload', '=', workload).where('phase', 'in', [...phases]).executeTakeFirstOrThrow();
     return Number(r.n);
   },
 
+  /** Whether a move of the tenant's `workload` waits for a slot (index on (tenant_id, workload, phase, updated_at)). */
+  async anyQueued(db: Db, tenantId: string, workload: Workload): Promise<boolean> {
+    const r = await db.selectFrom('migration_moves').select('user_id').where('tenant_id', '=', tenantId).where('workload', '=', workload).where('phase', '=', 'queued').limit(1).executeTakeFirst();
+    return r !== undefined;
+  },
+
+  /** The tenant's oldest queued moves of `workload`, at most `limit`. */
   async queued(db: Db, tenantId: string, workload: Workload, limit: number): Promise<Move[]> {
-    const rows = await db.selectFrom('migration_moves').selectAll().where('tenant_id', '=', tenantId).where('workload', '=', workload).where('phase', '=', 'queued')
-      .orderBy('updated_at').orderBy('job_id').orderBy('user_id').limit(limit).execute();
+    const q = db.selectFrom('migration_moves').selectAll().where('tenant_id', '=', tenantId).where('workload', '=', workload).where('phase', '=', 'queued')
+      .orderBy('updated_at').orderBy('job_id').orderBy('user_id').limit(limit);
+    // PostgreSQL: a move another transaction is granting (row locked) is skipped, not waited for.
+    const rows = await (isPostgres(db) ? q.forUpdate().skipLocked() : q).execute();
     return rows.map(toMove);
   },
 

@@ -338,10 +338,11 @@ export interface MigrationJobsTable {
   status: string;
   message: string | null;
   complete_after: Iso;
+  complete_after_sent: string; // completeAfterDateTime as the client wrote it (echoed); complete_after is its instant
   source_tenant_id: string;
   exchange_settings: Json | null;
-  workloads: Json; // string[]
-  resource_type: string;
+  workloads: Json; // string[] as the client sent them (echoed; [] when omitted); the job's workloads derive from it
+  resource_type: string; // as the client sent it
   resources: Json; // string[]
   created_by: string;
   created_at: Iso;

@@ -1,4 +1,4 @@
-// xtm_settings: small named values the process keeps across restarts (the clock's anchors).
+// xtm_settings: small named values the process keeps across restarts (the clock's anchors, a scenario's throttle budget).
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.js';
 import type { ClockAnchors } from '../clock.js';
@@ -21,6 +21,24 @@ export async function putSetting(db: Db, key: string, value: string): Promise<vo
 /** Stores `value` unless the key already has one (the first of racing writers wins). */
 export async function insertSettingIfAbsent(db: Db, key: string, value: string): Promise<void> {
   await db.insertInto('xtm_settings').values({ key, value }).onConflict((oc) => oc.column('key').doNothing()).execute();
+}
+
+const THROTTLE_BUDGET_KEY = 'throttling.budget';
+
+/** A scenario's request budget per app and tenant (graph/throttle), kept until a scenario load replaces it. */
+export interface StoredThrottleBudget { requests: number; windowSeconds: number }
+
+export async function readThrottleBudget(db: Db): Promise<StoredThrottleBudget | undefined> {
+  const raw = await getSetting(db, THROTTLE_BUDGET_KEY);
+  if (!raw) return undefined;
+  const b = JSON.parse(raw) as Partial<StoredThrottleBudget>;
+  return Number.isInteger(b.requests) && Number.isInteger(b.windowSeconds) ? { requests: b.requests!, windowSeconds: b.windowSeconds! } : undefined;
+}
+
+/** Stores the budget, or removes it (undefined: the scenario sets none, so the server's default applies). */
+export async function saveThrottleBudget(db: Db, budget: StoredThrottleBudget | undefined): Promise<void> {
+  if (budget) await putSetting(db, THROTTLE_BUDGET_KEY, JSON.stringify({ requests: budget.requests, windowSeconds: budget.windowSeconds }));
+  else await db.deleteFrom('xtm_settings').where('key', '=', THROTTLE_BUDGET_KEY).execute();
 }
 
 /** The persisted clock, or undefined on a new store. Any process (API, worker) reads the same time from it. */

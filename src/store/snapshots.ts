@@ -1,13 +1,15 @@
 // Rehearsals: capture and restore the whole store while the server runs, and empty it for a reset.
 // SQLite: a snapshot is a file beside the store (<dir>/snapshots/NAME.db), written with SQLite's online
-// backup API from the live connection, and restored on the live connection: the file attached, every
-// table emptied and refilled from it in one write transaction. PostgreSQL: a schema per snapshot (xtm_snapshot_NAME) with a copy
-// of each table, restored by TRUNCATE + INSERT … SELECT in one transaction.
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+// backup API (store/sqlitePageCopy.ts), restored by swapping a copy of it in for the store's file
+// (store/sqliteHandle.ts), or, when another process has the file open, by a page copy into it.
+// PostgreSQL: a schema per snapshot (xtm_snapshot_NAME) with a copy of each table, restored by
+// TRUNCATE + INSERT … SELECT in one transaction.
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { sql } from 'kysely';
-import type { Store } from './db.js';
+import { sqliteHandleOf, type Store } from './db.js';
+import { pageCopy } from './sqlitePageCopy.js';
 
 export interface SnapshotInfo { name: string; bytes: number | null; createdDateTime: string }
 
@@ -42,11 +44,14 @@ const ident = (s: string) => sql.id(s);
 
 export async function saveSnapshot(store: Store, name: string): Promise<SnapshotInfo> {
   if (store.dialect === 'sqlite') {
-    const db = sqliteOf(store);
+    sqliteOf(store);
     mkdirSync(dirOf(store), { recursive: true, mode: 0o700 });
     const tmp = `${fileOf(store, name)}.partial`;
     rmSync(tmp, { force: true });
-    await db.backup(tmp, { progress: () => 8192 }); // online, 32 MB a step: other connections keep reading and writing between steps
+    const copy = pageCopy('save', store.location, tmp);
+    await copy.copied;
+    await copy.done; // its connection to the store is closed (a restore swaps the file only when no other is open)
+    chmodSync(tmp, 0o600); // it holds the signing key and secret digests, like the store
     renameSync(tmp, fileOf(store, name)); // a snapshot is whole or absent
     return info(store, name)!;
   }
@@ -62,31 +67,7 @@ export async function saveSnapshot(store: Store, name: string): Promise<Snapshot
 }
 
 export async function restoreSnapshot(store: Store, name: string): Promise<void> {
-  if (store.dialect === 'sqlite') {
-    const db = sqliteOf(store);
-    const file = fileOf(store, name);
-    if (!existsSync(file)) throw new SnapshotError(`no snapshot '${name}'`, 'notFound');
-    // On the live connection, in one write transaction (BEGIN IMMEDIATE waits for the runner's write
-    // to end): every connection sees the old store or the restored one. Kysely's connection is held
-    // so no query of this process interleaves. (The backup API into the live file, tried first, lost
-    // the restore now and then when the runner's connection wrote during it.)
-    await store.db.connection().execute(async () => {
-      db.prepare('attach database ? as snap').run(file);
-      try {
-        const saved = new Set(db.prepare("select name from snap.sqlite_master where type = 'table' and name not like 'sqlite_%'").pluck().all() as string[]);
-        const live = (await tables(store)).filter((t) => !KEEP.has(t));
-        withoutIndexesAndTriggers(db, live, () => {
-          for (const t of live) {
-            db.prepare(`delete from main."${t}"`).run();
-            if (saved.has(t)) db.prepare(`insert into main."${t}" select * from snap."${t}"`).run();
-          }
-        });
-      } finally {
-        db.prepare('detach database snap').run();
-      }
-    });
-    return;
-  }
+  if (store.dialect === 'sqlite') return restoreSqlite(store, name);
   const schema = schemaOf(name);
   const saved = await tables(store, schema);
   if (!saved.length) throw new SnapshotError(`no snapshot '${name}'`, 'notFound');
@@ -100,6 +81,74 @@ export async function restoreSnapshot(store: Store, name: string): Promise<void>
       await sql`alter table ${sql.id(t)} enable trigger user`.execute(tx);
     }
   });
+}
+
+/**
+ * SQLite, two ways, both leaving every open connection valid (the runner's thread's included):
+ * - a raw copy of the snapshot beside the store, the live rows of the tables a rehearsal keeps written
+ *   into it, and the file swapped in while this process's connections to it are closed for the rename
+ *   (store/sqliteHandle.ts): what a restore with the server stopped would do, and as fast;
+ * - when another connection stays open (another process has the file, or a transaction did not end
+ *   in time): a page copy into the live file (store/sqlitePageCopy.ts), one WAL transaction that every
+ *   connection sees whole, then the kept tables get their live rows back.
+ * A snapshot saved with other store migrations is refused (either way brings its schema along).
+ */
+async function restoreSqlite(store: Store, name: string): Promise<void> {
+  sqliteOf(store);
+  const handle = sqliteHandleOf(store)!;
+  const file = fileOf(store, name);
+  if (!existsSync(file)) throw new SnapshotError(`no snapshot '${name}'`, 'notFound');
+  const schema = (d: Database.Database) => (d.prepare('select name from kysely_migration order by name').pluck().all() as string[]).join(', ');
+  const src = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    if (schema(src) !== schema(handle.current)) throw new SnapshotError(`snapshot '${name}' was saved by a store with other migrations (${schema(src)}; this store: ${schema(handle.current)}): save it again with this version`, 'invalid');
+  } finally {
+    src.close();
+  }
+  await checkpointing.get(handle); // a page copy's checkpoint still running: it must not meet this restore
+  const keep = (await tables(store)).filter((t) => KEEP.has(t) && !t.startsWith('kysely_'));
+  const kept = keep.map((t) => ({ t, rows: handle.current.prepare(`select * from main."${t}"`).raw().all() as unknown[][] }));
+
+  const replacement = `${store.location}.restoring`;
+  try {
+    copyFileSync(file, replacement);
+    const next = new Database(replacement);
+    try {
+      next.transaction(() => putRows(next, kept))();
+    } finally {
+      next.close();
+    }
+    if (await handle.swapIn(store.db, replacement)) return;
+  } finally {
+    rmSync(replacement, { force: true });
+  }
+
+  // This connection leaves the copy's checkpoint to the copy's thread (its next commit would do it here).
+  const autoCheckpoint = handle.current.pragma('wal_autocheckpoint', { simple: true }) as number;
+  handle.current.pragma('wal_autocheckpoint = 0');
+  const copy = pageCopy('restore', file, store.location);
+  const settled = copy.done.then(() => {
+    if (handle.open) handle.current.pragma(`wal_autocheckpoint = ${autoCheckpoint}`); // (closed: the store was closed meanwhile)
+    checkpointing.delete(handle);
+  });
+  checkpointing.set(handle, settled);
+  await copy.copied;
+  const db = handle.current;
+  await store.db.connection().execute(async () => db.transaction(() => putRows(db, kept)).immediate());
+}
+
+/** Per store, the page copy whose checkpoint is still running. */
+const checkpointing = new WeakMap<object, Promise<void>>();
+
+/** Replaces the rows of each table with the given ones (same schema, so the same columns in order). */
+function putRows(db: Database.Database, tables: { t: string; rows: unknown[][] }[]): void {
+  for (const { t, rows } of tables) {
+    db.prepare(`delete from main."${t}"`).run();
+    if (rows.length) {
+      const insert = db.prepare(`insert into main."${t}" values (${rows[0]!.map(() => '?').join(', ')})`);
+      for (const r of rows) insert.run(r);
+    }
+  }
 }
 
 export async function listSnapshots(store: Store): Promise<SnapshotInfo[]> {

@@ -11,14 +11,10 @@ export class SqliteReadCache implements ReadCache {
   readonly stats: CacheStats = { hits: 0, misses: 0 };
   private readonly jobs = new SizedMap<string, { value: string; at: string }>(CACHE_BYTES);
   private readonly pages = new SizedMap<string, { value: unknown[]; at: string }>(CACHE_BYTES);
-  private readonly dataVersion: Database.Statement;
-  private readonly ownChanges: Database.Statement;
+  private statements: { generation: number; dataVersion: Database.Statement; ownChanges: Database.Statement } | undefined;
 
-  constructor(private readonly sqlite: Database.Database) {
-    // Two statements: a bare `pragma` and a table-less select run faster than one table-valued pragma.
-    this.dataVersion = sqlite.prepare('pragma data_version').pluck();
-    this.ownChanges = sqlite.prepare('select total_changes()').pluck();
-  }
+  /** `generation` changes when the connection is replaced (a snapshot restore): versions of one connection mean nothing on the next. */
+  constructor(private readonly handle: { readonly current: Database.Database; readonly open: boolean; readonly generation: number }) {}
 
   get(tenantId: string, id: string, read: () => Promise<string | undefined>): Promise<string | undefined> {
     return this.through(this.jobs, `${tenantId}\u0000${id}`, read, (doc) => doc.length);
@@ -48,7 +44,12 @@ export class SqliteReadCache implements ReadCache {
   }
 
   private version(): string | undefined {
-    if (this.sqlite.inTransaction) return undefined;
-    return `${this.ownChanges.get() as number}:${this.dataVersion.get() as number}`;
+    const h = this.handle;
+    if (!h.open || h.current.inTransaction) return undefined;
+    if (this.statements?.generation !== h.generation) {
+      // Two statements: a bare `pragma` and a table-less select run faster than one table-valued pragma.
+      this.statements = { generation: h.generation, dataVersion: h.current.prepare('pragma data_version').pluck(), ownChanges: h.current.prepare('select total_changes()').pluck() };
+    }
+    return `${h.generation}:${this.statements.ownChanges.get() as number}:${this.statements.dataVersion.get() as number}`;
   }
 }

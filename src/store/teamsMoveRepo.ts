@@ -1,7 +1,7 @@
 // Set-based SQL of the Teams chat and meeting movers (migration-domain.md §3). Threads and meetings are
 // mapped source→target in migration_item_map with their ids rewritten in SQL; rows are copied with
-// INSERT…SELECT joined to that map and to the CTIM identity mapping, each guarded by NOT EXISTS on the
-// target row, so a chunk whose commit already landed copies nothing twice.
+// INSERT…SELECT joined to that map and to the CTIM identity mapping, each ON CONFLICT DO NOTHING on the
+// target row's key, so a chunk whose commit already landed copies nothing twice.
 import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
 import type { MailMoveKey } from './mailMoveRepo.js';
 import type { Database } from './schema.js';
@@ -71,16 +71,15 @@ export const teamsMoveRepo = {
     await trx.insertInto('chats').columns(['tenant_id', 'id', 'chat_type', 'topic', 'created_by', 'created_at', 'migrated_to'])
       .expression(threads(trx).innerJoin('chats as c', (j) => j.on('c.tenant_id', '=', k.sourceTenantId).onRef('c.id', '=', 'mp.source_id'))
         .leftJoin('identity_mappings as im', identity(k, 'im', 'c.created_by'))
-        .select([sql.val(k.targetTenantId).as('tenant_id'), 'mp.target_id', 'c.chat_type', 'c.topic', asTarget(k, 'c.created_by', 'im').as('created_by'), 'c.created_at', sql<string>`null`.as('migrated_to')])
-        .where((eb) => eb.not(eb.exists(eb.selectFrom('chats as t').select('t.id').where('t.tenant_id', '=', k.targetTenantId).whereRef('t.id', '=', 'mp.target_id')))))
+        .select([sql.val(k.targetTenantId).as('tenant_id'), 'mp.target_id', 'c.chat_type', 'c.topic', asTarget(k, 'c.created_by', 'im').as('created_by'), 'c.created_at', sql<string>`null`.as('migrated_to')]))
+      .onConflict((oc) => oc.doNothing())
       .execute();
     await trx.insertInto('chat_members').columns(['tenant_id', 'chat_id', 'user_id', 'roles'])
       .expression(threads(trx).innerJoin('chat_members as cm', (j) => j.on('cm.tenant_id', '=', k.sourceTenantId).onRef('cm.chat_id', '=', 'mp.source_id'))
         .where('cm.chat_id', 'in', threads(trx).select('mp.source_id'))
         .leftJoin('identity_mappings as im', identity(k, 'im', 'cm.user_id'))
-        .select([sql.val(k.targetTenantId).as('tenant_id'), 'mp.target_id', asTarget(k, 'cm.user_id', 'im').as('user_id'), 'cm.roles'])
-        .where((eb) => eb.not(eb.exists(eb.selectFrom('chat_members as t').select('t.user_id').where('t.tenant_id', '=', k.targetTenantId)
-          .whereRef('t.chat_id', '=', 'mp.target_id').where('t.user_id', '=', asTarget(k, 'cm.user_id', 'im'))))))
+        .select([sql.val(k.targetTenantId).as('tenant_id'), 'mp.target_id', asTarget(k, 'cm.user_id', 'im').as('user_id'), 'cm.roles']))
+      .onConflict((oc) => oc.doNothing())
       .execute();
   },
 
@@ -108,15 +107,17 @@ export const teamsMoveRepo = {
   /** Imports the messages in (cursor, end] except `failing`; senders mapped through CTIM. Returns rows and bytes inserted. */
   async copyMessages(trx: Db, k: MoveKey, cursor: MessageKey | null, end: MessageKey | undefined, failing: MessageKey[]): Promise<{ items: number; bytes: number }> {
     const range = (q: any) => upTo(after(q, cursor), end)
-      .$if(failing.length > 0, (q2: any) => q2.where((eb: any) => eb.not(eb.or(failing.map((f) => eb.and([eb('m.chat_id', '=', f.chatId), eb('m.id', '=', f.id)]))))))
-      .where((eb: any) => eb.not(eb.exists(eb.selectFrom('chat_messages as t').select('t.id').where('t.tenant_id', '=', k.targetTenantId)
-        .whereRef('t.chat_id', '=', 'mp.target_id').whereRef('t.id', '=', 'm.id'))));
-    const stats = await range(this.messages(trx, k)).select((eb: any) => [eb.fn.countAll().as('n'), sql<number>`coalesce(sum(length(m.body)), 0)`.as('b')]).executeTakeFirstOrThrow();
-    await trx.insertInto('chat_messages').columns(['tenant_id', 'chat_id', 'id', 'from_user_id', 'body', 'message_type', 'created_at'])
+      .$if(failing.length > 0, (q2: any) => q2.where((eb: any) => eb.not(eb.or(failing.map((f) => eb.and([eb('m.chat_id', '=', f.chatId), eb('m.id', '=', f.id)]))))));
+    // ON CONFLICT on the primary key instead of NOT EXISTS: no anti-join for the planner to get wrong
+    // (PostgreSQL probed the target tenant's whole index per message when it thought the target empty),
+    // and what was inserted is counted from RETURNING instead of a second pass over the range.
+    const rows = await trx.insertInto('chat_messages').columns(['tenant_id', 'chat_id', 'id', 'from_user_id', 'body', 'message_type', 'created_at'])
       .expression(range(this.messages(trx, k).leftJoin('identity_mappings as im', identity(k, 'im', 'm.from_user_id'))
         .select([sql.val(k.targetTenantId).as('tenant_id'), 'mp.target_id', 'm.id', asTarget(k, 'm.from_user_id', 'im').as('from_user_id'), 'm.body', 'm.message_type', 'm.created_at'])))
+      .onConflict((oc) => oc.doNothing())
+      .returning(sql<number>`length(body)`.as('b'))
       .execute();
-    return { items: Number(stats.n), bytes: Number(stats.b) };
+    return { items: rows.length, bytes: rows.reduce((n, r) => n + Number(r.b), 0) };
   },
 
   /** Per new thread: messages attempted in the source and imported in the target. */

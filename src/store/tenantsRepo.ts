@@ -297,9 +297,10 @@ export async function listServicePrincipals(store: Store, tenantId: string): Pro
 /** The tenant's groups by display name, each with its direct members. */
 
 /** CTIM identities held by the target, optionally from one source tenant. */
-export async function listIdentityMappings(store: Store, targetTenantId: string, sourceTenantId?: string): Promise<IdentityMappingRecord[]> {
+export async function listIdentityMappings(store: Store, targetTenantId: string, o: { sourceTenantId?: string; targetUserId?: string } = {}): Promise<IdentityMappingRecord[]> {
   let q = store.db.selectFrom('identity_mappings').selectAll().where('target_tenant_id', '=', targetTenantId).orderBy('source_tenant_id').orderBy('source_user_id');
-  if (sourceTenantId !== undefined) q = q.where('source_tenant_id', '=', sourceTenantId);
+  if (o.sourceTenantId !== undefined) q = q.where('source_tenant_id', '=', o.sourceTenantId);
+  if (o.targetUserId !== undefined) q = q.where('target_user_id', '=', lower(o.targetUserId));
   return (await q.execute()).map(identityFromRow);
 }
 

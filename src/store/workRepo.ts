@@ -204,6 +204,13 @@ export const workRepo = {
     return r.rows[0]?.locked_by;
   },
 
+  /** Whether any graphile job is held or due: stops at the first such row (graphileState counts them all). */
+  async graphileBusy(db: Db): Promise<boolean> {
+    const r = await sql<{ busy: boolean }>`select exists (select 1 from graphile_worker._private_jobs where locked_at is not null)
+        or exists (select 1 from graphile_worker._private_jobs where locked_at is null and run_at <= now() and attempts < max_attempts) as busy`.execute(db);
+    return r.rows[0]?.busy === true;
+  },
+
   async graphileState(db: Db): Promise<{ due: number; locked: number }> {
     const r = await sql<{ due: string; locked: string }>`select
         count(*) filter (where locked_at is null and run_at <= now() and attempts < max_attempts) as due,

@@ -140,6 +140,12 @@ export function resolveContext(csdl: Csdl, fragment: string): { type: string; ma
 }
 
 /**
+ * Properties Microsoft's own examples return beyond its CSDL, which xtm returns too (docs/decisions.md): a
+ * client generated from the CSDL keeps them in additionalData. The job cancel page's 202 names the job.
+ */
+export const BEYOND_CSDL: Readonly<Record<string, readonly string[]>> = { crossTenantMigrationCancelResponse: ['id', 'displayName'] };
+
+/**
  * Every property of `body` is declared on `typeName` (or on the derived type its @odata.type names),
  * recursively through complex values; returns the violations as 'path: reason' strings.
  */
@@ -159,6 +165,7 @@ export function undeclaredProperties(csdl: Csdl, typeName: string, body: unknown
   for (const [k, v] of Object.entries(rec)) {
     if (k.startsWith('@odata.') || k.includes('@odata.') || isAnnotation(csdl, k)) continue;
     const p = declared.find((d) => d.name === k);
+    if (!p && BEYOND_CSDL[type]?.includes(k)) continue;
     if (!p) { out.push(`${path}.${k}: not declared on ${type}`); continue; }
     if (v === null && !p.nullable && !typeRef(p.type).many) out.push(`${path}.${k}: null but Nullable="false"`);
     const inner = typeRef(p.type).name;

@@ -4,7 +4,7 @@
 // serializeModel builds request bodies the way an SDK caller would.
 import { JsonParseNodeFactory, JsonSerializationWriter } from '@microsoft/kiota-serialization-json';
 import type { Csdl } from './csdl.js';
-import { isAnnotation, resolveContext } from './csdl.js';
+import { BEYOND_CSDL, isAnnotation, resolveContext } from './csdl.js';
 
 type Models = Record<string, unknown>;
 let models: Models | undefined;
@@ -93,7 +93,7 @@ export function checkResponseBody(csdl: Csdl, body: any, label: string): string[
   if (!fragment) return [`${label}: no @odata.context`];
   const target = resolveContext(csdl, fragment);
   // Instance annotations the document declares (`@xtm.moveState`) are annotations, not properties.
-  const annotation = (k: string) => isAnnotation(csdl, k);
+  const annotation = (k: string) => isAnnotation(csdl, k) || (BEYOND_CSDL[target.type]?.includes(k) ?? false);
   if (target.many) return (body.value as unknown[]).flatMap((v, i) => roundTrip(target.type, v, `${label}.value[${i}]`, annotation));
   const entityBody = Object.fromEntries(Object.entries(body).filter(([k]) => k !== '@odata.context'));
   return roundTrip(target.type, entityBody, label, annotation);

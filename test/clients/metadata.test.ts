@@ -76,6 +76,12 @@ function walk(method: string, url: string): Walk {
       terminal = 'count';
       continue;
     }
+    if (seg === '$value') {
+      // OData's raw value of one entity (a file attachment's bytes, as Graph serves them).
+      if (cur.many || !last) return fail('$value must end a single-entity path');
+      terminal = 'property';
+      continue;
+    }
     if (seg === '*') {
       // Path-based addressing: `sites/{host}:/{path}` or `root:/{path}` (after a `root::` segment).
       cur = { ...cur, many: false };

@@ -1,8 +1,9 @@
 // The web console in a real browser (Debian's Chromium via playwright-core) on the demo scenario: sign
 // in with the app secret, create a job with users picked from the directory, validate, read the failing
-// users' reasons and a rule, take one failing user out of the batch from the grid and fix the other
-// (Exchange admin), validate again, migrate, advance the clock from the tenant page, and watch the job
-// complete with the grid and chart updating; import and export identity mappings as CSV. Every page is
+// users' reasons and a rule, take one failing user out of the batch from the grid and fix the other's
+// source mailbox setting from its reason (admin API), validate again, migrate, advance the clock from
+// the tenant page, and watch the job complete with the grid and chart updating; import and export
+// identity mappings as CSV. Every page is
 // screenshotted into test-artifacts/console/ and checked with axe (no serious or critical finding),
 // at 1280 px and on a narrow screen. Skips when Chromium is absent.
 import { after, before, test } from 'node:test';
@@ -92,13 +93,25 @@ test('console: sign in, create, validate, fix, migrate, advance the clock, watch
   await check('04-rules');
   await page.goBack();
 
-  // One failing user leaves the batch through the console; the other is fixed the way an Exchange admin
-  // would (Set-Mailbox -LitigationHoldEnabled $false); then the job is validated again.
+  // One failing user leaves the batch through the console; the other is fixed through the console too:
+  // EXCH-08's litigation hold is one setting of the source mailbox, and the confirmation says which
+  // setting of which recipient in which tenant changes (Set-Mailbox -LitigationHoldEnabled $false).
+  // Then the job is validated again.
   await page.locator('.attention li', { hasText: 'fault-not-in-scope@fabrikam.com' }).first().waitFor();
   await confirmed('Cancel fault-not-in-scope@fabrikam.com', 'Cancel user');
   await page.waitForFunction(() => [...document.querySelectorAll('tbody tr')].some((r: any) => r.textContent.includes('fault-not-in-scope') && [...r.querySelectorAll('[data-cell] .chip')].every((c: any) => c.textContent === 'cancelled')), null, { timeout: 30_000 });
-  await adminOk(s, 'PATCH', 'tenants/contoso.onmicrosoft.com/recipients/fault-litigation-hold@contoso.com', { holds: { litigationHoldEnabled: false } });
-  await page.getByRole('heading', { name: 'Wave 1' }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Remove litigation hold for fault-not-in-scope@fabrikam.com' }).count(), 0, 'a failure with no one-setting fix has no fix button');
+  await reason.getByRole('button', { name: 'Remove litigation hold for fault-litigation-hold@fabrikam.com' }).click();
+  const fixDialog = page.getByRole('dialog');
+  await fixDialog.waitFor();
+  assert.equal(await fixDialog.getByTestId('fix-change').innerText(), 'fault-litigation-hold@contoso.com: LitigationHoldEnabled from true to false');
+  assert.match(await fixDialog.innerText(), new RegExp(`source mailbox of fault-litigation-hold@fabrikam.com changes, in Contoso \\(${SRC}\\)`));
+  await check('05-fix-setting');
+  await fixDialog.getByRole('button', { name: 'Remove litigation hold', exact: true }).click();
+  await fixDialog.waitFor({ state: 'hidden' });
+  await page.getByText('Remove litigation hold: done.').waitFor();
+  const mailbox = await adminOk(s, 'GET', 'tenants/contoso.onmicrosoft.com/recipients/fault-litigation-hold@contoso.com');
+  assert.equal(mailbox.holds.litigationHoldEnabled, false, 'the source mailbox lost its litigation hold');
   await confirmed('Validate');
   await jobStatus('validatePassed');
   assert.equal(await page.locator('.attention li').count(), 0);
@@ -109,14 +122,14 @@ test('console: sign in, create, validate, fix, migrate, advance the clock, watch
   await page.waitForFunction(() => Number(document.querySelector('[data-workload="exchange"] .num')?.textContent ?? 0) > 0, null, { timeout: 30_000 });
   await page.locator('[data-cell$="|exchange"] .chip', { hasText: 'synced' }).first().waitFor();
   assert.match(await page.getByTestId('waits-for').innerText(), /Mailboxes sync until cutover/);
-  await check('05-job-syncing');
+  await check('06-job-syncing');
 
   // The tenant page: readiness of both sides and the clock, moved past completeAfterDateTime.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tenants' }).click();
   await page.getByRole('heading', { name: 'Clock' }).waitFor();
   await page.locator('.checks').first().waitFor();
   assert.equal(await page.locator('.checks .chip-bad').count(), 0, await page.locator('.checks').first().innerText());
-  await check('06-tenants');
+  await check('07-tenants');
   const before = await page.getByTestId('clock-now').innerText();
   await page.getByLabel('Advance by (ISO-8601 duration)').fill('P2D');
   await page.getByRole('button', { name: 'Advance', exact: true }).click();
@@ -142,14 +155,14 @@ test('console: sign in, create, validate, fix, migrate, advance the clock, watch
     const m = /^(\d+) of (\d+) items/.exec(text);
     assert.ok(m && m[1] === m[2] && Number(m[2]) > 0, `${w}: ${text}`);
   }
-  await check('07-job-completed');
+  await check('08-job-completed');
 
   // The job list with its status chips and filter.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Migration jobs' }).click();
   await page.getByRole('link', { name: 'Wave 1' }).waitFor();
   await page.getByRole('button', { name: 'completed', exact: true }).click();
   await page.getByText('1 job', { exact: true }).waitFor();
-  await check('08-jobs');
+  await check('09-jobs');
 
   // SharePoint: identity mappings of the target, exported as CSV.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'SharePoint' }).click();
@@ -166,19 +179,19 @@ test('console: sign in, create, validate, fix, migrate, advance the clock, watch
   await page.getByText('Imported 1 user and 0 group mappings').waitFor();
   await page.getByLabel('Search by source UPN').fill('fault-no-spo');
   await page.locator('tbody tr', { hasText: 'fault-no-spo-mapping@fabrikam.com' }).waitFor();
-  await check('09-sharepoint');
+  await check('10-sharepoint');
 
   // Narrow screen: the pages still work.
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(`${s.url}/console/#/jobs/${jobId}`);
   await jobStatus('completed');
-  await check('10-job-narrow');
+  await check('11-job-narrow');
   await page.goto(`${s.url}/console/#/tenants`);
   await page.locator('.checks').first().waitFor();
-  await check('11-tenants-narrow');
+  await check('12-tenants-narrow');
   await page.goto(`${s.url}/console/#/jobs/new`);
   await page.getByRole('heading', { name: 'New migration job' }).waitFor();
-  await check('12-new-job-narrow');
+  await check('13-new-job-narrow');
 
   assert.deepEqual(Object.entries(a11y).filter(([, v]) => v.length > 0), [], 'axe: serious or critical violations');
 });

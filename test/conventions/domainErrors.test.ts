@@ -1,12 +1,28 @@
 // Domain errors carry no HTTP; graph/errors.ts maps each kind to one status and keeps the service's
 // code, message, target and details as they are. Errors thrown below graph/ reach the client in
-// Graph's envelope with that status.
+// Graph's envelope with that status. No error is built outside the catalogues (domain/errors.ts,
+// graph/errors.ts), so they list every error code xtm answers.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { DomainError, DomainErrors } from '../../src/domain/errors.js';
 import { Errors, fromDomainError } from '../../src/graph/errors.js';
 import { jobBody, startServer, type TestServer } from '../helpers.js';
 import { assertGraphError, B } from '../jobs/util.js';
+
+const SRC = new URL('../../src/', import.meta.url).pathname;
+/** The two catalogues: every error xtm answers is built in one of them. */
+const CATALOGUES: Record<string, string> = { DomainError: 'domain/errors.ts', GraphError: 'graph/errors.ts' };
+
+const stripComments = (text: string) => text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1');
+
+/** `new DomainError(` / `new GraphError(` in a module other than its catalogue. */
+function adHocErrors(file: string, text: string): string[] {
+  return Object.entries(CATALOGUES).filter(([cls, home]) => file !== home && new RegExp(`\\bnew\\s+${cls}\\s*\\(`).test(stripComments(text))).map(([cls]) => `${file}: new ${cls}`);
+}
+const sources = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : /\.(ts|mts|mjs)$/.test(e.name) ? [join(dir, e.name)] : []));
 
 describe('domain error catalogue → Graph envelope', () => {
   const STATUS = { invalid: 400, notFound: 404, conflict: 409, unprocessable: 422, notImplemented: 501 } as const;
@@ -14,7 +30,7 @@ describe('domain error catalogue → Graph envelope', () => {
   it('maps each kind to its status and keeps code, message, target and details', () => {
     const samples: DomainError[] = [
       DomainErrors.badRequest('x', 'y'), DomainErrors.jobNotFound('k'), DomainErrors.validateNotAllowed('completed'),
-      DomainErrors.duplicateDisplayName('n'), DomainErrors.migrateNotImplemented(), DomainErrors.adminIssues([{ path: 'a', message: 'b' }]),
+      DomainErrors.duplicateDisplayName('n'), DomainErrors.spoPartnersOnSameFarm(), DomainErrors.adminIssues([{ path: 'a', message: 'b' }]),
     ];
     for (const d of samples) {
       const g = fromDomainError(d);
@@ -32,6 +48,18 @@ describe('domain error catalogue → Graph envelope', () => {
     }
     assert.deepEqual(Errors.userInOtherBatch('u', 'j'), fromDomainError(DomainErrors.userInOtherBatch('u', 'j')));
     assert.equal(Errors.completeAfterInPast().status, 422);
+  });
+
+  it('no error is built outside the two catalogues', () => {
+    const found = sources(SRC).flatMap((f) => adHocErrors(relative(SRC, f), readFileSync(f, 'utf8')));
+    assert.deepEqual(found, []);
+  });
+
+  it('the check itself finds an ad-hoc error, and not one in a comment or in its catalogue', () => {
+    assert.deepEqual(adHocErrors('engine/x.ts', "throw new DomainError('conflict', 'Conflict', 'no');"), ['engine/x.ts: new DomainError']);
+    assert.deepEqual(adHocErrors('graph/x.ts', 'const e = () => new GraphError(409, "c", "m");'), ['graph/x.ts: new GraphError']);
+    assert.deepEqual(adHocErrors('graph/x.ts', '// new GraphError(409, "c", "m")'), []);
+    assert.deepEqual(adHocErrors('graph/errors.ts', 'new GraphError(409, "c", "m")'), []);
   });
 
   it('domain errors carry no HTTP status', () => {

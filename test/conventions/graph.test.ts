@@ -280,7 +280,7 @@ describe('health and admin clock', () => {
     assert.equal(Date.parse(res.body.now) - before, 24 * 3600 * 1000);
     assert.equal(s.clock.nowMs() - before, 24 * 3600 * 1000);
     const c = await s.api('POST', B, { body: jobBody({ resources: users(1) }) });
-    assert.equal(c.body.createdDateTime, res.body.now);
+    assert.equal(Date.parse(c.body.createdDateTime), Date.parse(res.body.now));
     const ms = await s.api('POST', '/xtm/admin/clock/advance', { token: null, body: { by: 90_000 } });
     assert.equal(Date.parse(ms.body.now) - Date.parse(res.body.now), 90_000);
     const iso = await s.api('POST', '/xtm/admin/clock/advance', { token: null, body: { by: 'PT2H30M' } });

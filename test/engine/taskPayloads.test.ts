@@ -1,11 +1,12 @@
 // Every registered task refuses a malformed payload with a permanent error: retrying cannot fix a
 // payload, so the item must go to work_failures at once instead of burning its retry budget.
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Clock } from '../../src/clock.js';
 import { DEFAULTS } from '../../src/config.js';
 import { buildTasks } from '../../src/engine/tasks/index.js';
 import { isPermanentError, type TaskHelpers } from '../../src/engine/queue.js';
+import { startServer, type TestServer } from '../helpers.js';
 
 describe('task payloads', () => {
   const clock = new Clock({ mode: 'manual', startAt: Date.parse('2026-01-01T00:00:00Z') });
@@ -23,4 +24,20 @@ describe('task payloads', () => {
       }
     });
   }
+});
+
+// The runner tells a permanent error by instanceof where the task ran: in `xtm serve`'s worker thread
+// (tsx loads the task code and PermanentError there), and only the verdict leaves that thread.
+describe('a permanent error in the worker thread', () => {
+  let s: TestServer;
+  before(async () => { s = await startServer(); });
+  after(() => s?.stop());
+
+  it('gives the item up after its first attempt', async () => {
+    assert.equal(s.queue.placement, 'thread');
+    await s.queue.enqueue('spo.task', {});
+    await s.queue.drain();
+    const failures = await s.deps.store.db.selectFrom('work_failures').select(['task', 'attempts', 'last_error']).execute();
+    assert.deepEqual(failures, [{ task: 'spo.task', attempts: 1, last_error: 'PermanentError: invalid spo.task payload' }]);
+  });
 });

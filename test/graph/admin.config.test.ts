@@ -132,6 +132,10 @@ describe('admin API: configuration and content', () => {
     const done = await admin('PUT', `/tenants/${T.target}/identityMappings`, { sourceTenant: T.source, sourceUser: U.alice, targetUser: U.dave, state: 'Completed' });
     assert.deepEqual([done.body.state, done.body.targetUserId], ['Completed', dave]);
     assert.equal((await admin('GET', `/tenants/${T.target}/identityMappings?sourceTenant=${T.source}`)).body.value.length, 1);
+    // ?targetUser= (UPN or id): the identity mapped to that target user, and none for an unknown one.
+    const alice = await userId(s, T.source, U.alice);
+    for (const ref of [U.dave, dave]) assert.deepEqual((await admin('GET', `/tenants/${T.target}/identityMappings?targetUser=${ref}`)).body.value.map((x: { sourceUserId: string }) => x.sourceUserId), [alice]);
+    assert.equal((await admin('GET', `/tenants/${T.target}/identityMappings?targetUser=ghost@${T.target}`)).body.value.length, 0);
     await refused(T.target, 'PUT', `/tenants/${T.target}/identityMappings`, { sourceTenant: T.source, sourceUser: U.bob, state: 'Mapped' }, 400, 'targetUser');
     await refused(T.target, 'PUT', `/tenants/${T.target}/identityMappings`, { sourceTenant: T.source, sourceUser: 'ghost@contoso.onmicrosoft.com', state: 'Unmapped' }, 400, 'sourceUser');
     await refused(T.target, 'PUT', `/tenants/${T.target}/identityMappings`, { sourceTenant: T.source, sourceUser: U.bob, targetUser: U.dave, state: 'Done' }, 400, 'state');

@@ -2,22 +2,15 @@
 // @removed), opaque tokens per collection, and 410 for a token older than the retained history.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { adminOk, demoPair, demoToken, startDemoServer } from '../migration/http.js';
-import type { TestServer } from '../helpers.js';
+import { adminOk, demoPair, demoToken, useDemoServer } from '../migration/http.js';
 
 const megan = demoPair(1).src;
 const U = `/beta/users/${megan}`;
 
 describe('delta queries', () => {
-  let s: TestServer;
-  let tok: string;
-  before(async () => {
-    s = await startDemoServer();
-    tok = await demoToken(s, 'source');
-  });
-  after(() => s.stop());
-  const api = (m: string, p: string, body?: unknown, headers?: Record<string, string>) => s.api(m, p, { token: tok, body, headers });
-  const rel = (link: string) => link.slice(s.url.length);
+  const demo = useDemoServer();
+  const api = (m: string, p: string, body?: unknown, headers?: Record<string, string>) => demo.s.api(m, p, { token: demo.tok, body, headers });
+  const rel = (link: string) => link.slice(demo.s.url.length);
 
   /** Follows nextLinks to the deltaLink; returns every entry and the deltaLink. */
   async function drain(path: string, pageSize = 2) {
@@ -78,7 +71,7 @@ describe('delta queries', () => {
     const d0 = await drain(`${D}/root/delta`, 3);
     assert.ok(d0.all.length > 0);
     assert.match(d0.deltaLink, /[?&]token=/);
-    const put = await fetch(`${s.url}${D}/root:/delta.txt:/content`, { method: 'PUT', headers: { authorization: `Bearer ${tok}`, 'content-type': 'text/plain' }, body: 'x' }).then((r) => r.json()) as any;
+    const put = await fetch(`${demo.s.url}${D}/root:/delta.txt:/content`, { method: 'PUT', headers: { authorization: `Bearer ${demo.tok}`, 'content-type': 'text/plain' }, body: 'x' }).then((r) => r.json()) as any;
     const d1 = await drain(d0.deltaLink);
     assert.deepEqual(d1.all.map((x) => x.name), ['delta.txt']);
     await api('DELETE', `${D}/items/${put.id}`);
@@ -92,7 +85,7 @@ describe('delta queries', () => {
     const r = await api('GET', `/beta/users/${demoPair(2).src}/contacts/delta?$deltatoken=${token}`);
     assert.equal(r.status, 400);
     assert.equal((await api('GET', `${U}/contacts/delta?$deltatoken=garbage`)).status, 400);
-    await adminOk(s, 'POST', 'clock/advance', { by: 'P31D' });
+    await adminOk(demo.s, 'POST', 'clock/advance', { by: 'P31D' });
     const old = await api('GET', c0.deltaLink);
     assert.equal(old.status, 410);
     assert.equal(old.body.error.code, 'syncStateNotFound');

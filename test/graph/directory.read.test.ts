@@ -192,7 +192,7 @@ describe('directory reads', () => {
     const all = await get('/chats');
     assert.deepEqual(all.body.value.map((c: any) => c.id), [CHAT_ID]);
     const c = all.body.value[0];
-    assert.deepEqual([c.chatType, c.topic, c.createdDateTime, c.tenantId], ['group', 'Launch', '2026-05-01T08:00:00.000Z', T.source]);
+    assert.deepEqual([c.chatType, c.topic, c.createdDateTime, c.tenantId], ['group', 'Launch', '2026-05-01T08:00:00.0000000Z', T.source]);
     assert.deepEqual((await get(`/users/${alice}/chats`)).body.value.map((x: any) => x.id), [CHAT_ID]);
     assert.deepEqual((await get(`/users/${U.carol}/chats`)).body.value, []);
     const one = await s.api('GET', `/beta/chats('${CHAT_ID}')`, { token: tok });

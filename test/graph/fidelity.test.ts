@@ -1,7 +1,9 @@
 // The fidelity gaps an outside audit found against Microsoft's beta docs and CSDL (issue 25), one test
 // each, every one failing on the behaviour before the fix: $-less query options on beta, @odata.context
-// under $select on one entity, unknown segments as Graph's 400, a bare targetOrganizationHost, and the
-// mapping $delta (per-item @odata.type, enum input in any case, unknownFutureValue refused).
+// under $select on one entity, 7-digit instants and completeAfterDateTime echoed as sent, workloads and
+// resourceType echoed as sent, unknown segments as Graph's 400, a bare targetOrganizationHost, and the
+// mapping $delta (per-item @odata.type, enum input in any case, unknownFutureValue refused). Gaps 5 and 6
+// (a migrating job) are in fidelity.migration.test.ts.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { seedBasic, startServer, jobBody, type TestServer } from '../helpers.js';
@@ -47,6 +49,43 @@ describe('jobs', () => {
     const t = await s.api('GET', `${B}/${job.id}/users/${first}?$select=id`);
     assert.equal(t.status, 200, t.text);
     assert.equal(t.body['@odata.context'], `${s.url}/beta/$metadata#solutions/migrations/crossTenantMigrationJobs('${job.id}')/users(id)/$entity`);
+  });
+
+  it('gap 3: instants have seven fractional digits; a 7-digit completeAfterDateTime comes back unchanged (GET, list, PATCH)', async () => {
+    const SEVEN = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$/;
+    const sent = '2027-01-15T22:00:00.1234567Z';
+    const r = await s.api('POST', B, { body: jobBody({ resources: users(1), completeAfterDateTime: sent }) });
+    assert.equal(r.status, 201, r.text);
+    const one = await s.api('GET', `${B}/${r.body.id}`);
+    const listed = (await s.api('GET', `${B}?$filter=id eq '${r.body.id}'`)).body.value[0];
+    const selected = await s.api('GET', `${B}/${r.body.id}?$select=completeAfterDateTime,createdDateTime`);
+    for (const j of [r.body, one.body, listed, selected.body]) {
+      assert.equal(j.completeAfterDateTime, sent);
+      assert.match(j.createdDateTime, SEVEN);
+    }
+    for (const j of [r.body, one.body, listed]) assert.match(j.lastUpdatedDateTime, SEVEN);
+    assert.equal(r.body.createdDateTime, '2026-06-01T00:00:00.0000000Z', 'the test clock\'s start, as Graph writes it');
+    assert.match((await s.api('GET', `${B}/${r.body.id}/users`)).body.value[0].lastUpdatedDateTime, SEVEN);
+    // The instant is what the clock and $filter read: one tick past the millisecond is still after it.
+    assert.equal((await s.api('GET', `${B}?$filter=completeAfterDateTime gt 2027-01-15T22:00:00.122Z and id eq '${r.body.id}'`)).body.value.length, 1);
+    for (const next of ['2027-02-01T08:30:00.9999999Z', '2027-02-01T10:30:00.5+02:00']) {
+      assert.equal((await s.api('PATCH', `${B}/${r.body.id}`, { body: { completeAfterDateTime: next } })).status, 204);
+      assert.equal((await s.api('GET', `${B}/${r.body.id}`)).body.completeAfterDateTime, next);
+    }
+  });
+
+  it('gap 7: workloads and resourceType come back as sent (any case); omitted or [] workloads come back [] and mean all four', async () => {
+    const r = await s.api('POST', B, { body: jobBody({ resources: users(1), workloads: ['exchange', 'ODSP'], resourceType: 'users' }) });
+    assert.equal(r.status, 201, r.text);
+    const g = (await s.api('GET', `${B}/${r.body.id}`)).body;
+    for (const j of [r.body, g]) assert.deepEqual([j.workloads, j.resourceType], [['exchange', 'ODSP'], 'users']);
+    const body = jobBody({ resources: users(1) }) as Record<string, unknown>;
+    delete body.workloads;
+    const all = await s.api('POST', B, { body });
+    assert.equal(all.status, 201, all.text);
+    assert.deepEqual([all.body.workloads, (await s.api('GET', `${B}/${all.body.id}`)).body.workloads], [[], []]);
+    const task = (await s.api('GET', `${B}/${all.body.id}/users`)).body.value[0];
+    assert.deepEqual(task.currentStatus.map((c: { service: string }) => c.service), ['Exchange', 'ODSP', 'Teams', 'Meeting']);
   });
 
   it('gap 9: an unknown segment is 400 BadRequest "Resource not found for the segment …"', async () => {

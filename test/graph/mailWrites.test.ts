@@ -2,22 +2,15 @@
 // recipient, delete), mail folders, events, contacts; permissions; reads show what was written.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { demoPair, demoToken, startDemoServer } from '../migration/http.js';
-import type { TestServer } from '../helpers.js';
+import { demoPair, demoToken, useDemoServer } from '../migration/http.js';
 
 const megan = demoPair(1).src;
 const alex = demoPair(2).src;
 const U = `/beta/users/${megan}`;
 
 describe('mail, calendar and contact writes', () => {
-  let s: TestServer;
-  let tok: string;
-  before(async () => {
-    s = await startDemoServer();
-    tok = await demoToken(s, 'source');
-  });
-  after(() => s.stop());
-  const api = (m: string, p: string, body?: unknown) => s.api(m, p, { token: tok, body });
+  const demo = useDemoServer();
+  const api = (m: string, p: string, body?: unknown) => demo.s.api(m, p, { token: demo.tok, body });
 
   it('POST /messages creates a draft in Drafts with body and recipients (201), readable by GET', async () => {
     const alexUpn = (await api('GET', `/beta/users/${alex}`)).body.userPrincipalName;
@@ -86,8 +79,8 @@ describe('mail, calendar and contact writes', () => {
   it('bad input is a 400, writes need write roles (403)', async () => {
     assert.equal((await api('POST', `${U}/messages`, { subject: 5 })).status, 400);
     assert.equal((await api('POST', `${U}/events`, { start: 'tomorrow' })).status, 400);
-    const tgt = await demoToken(s, 'target');
-    const r = await s.api('POST', `/beta/users/${demoPair(1).tgt}/messages`, { token: tgt, body: { subject: 'x' } });
+    const tgt = await demoToken(demo.s, 'target');
+    const r = await demo.s.api('POST', `/beta/users/${demoPair(1).tgt}/messages`, { token: tgt, body: { subject: 'x' } });
     assert.equal(r.status, 403);
   });
 });

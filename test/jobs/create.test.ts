@@ -6,7 +6,7 @@ import { startServer, T, jobBody, type TestServer } from '../helpers.js';
 import { assertGraphError, B, exchange, GUID_RE, ODATA_JSON, storeCounts, userIds } from './util.js';
 
 const JOB_TYPE = 'microsoft.graph.crossTenantMigrationJob';
-const NOW = '2026-06-01T00:00:00.000Z';
+const NOW = '2026-06-01T00:00:00.0000000Z'; // the test clock's start, as Graph writes instants (seven digits)
 
 let s: TestServer;
 let small: TestServer; // maxBatchSize 5
@@ -61,27 +61,32 @@ describe('create: 201 response', () => {
     assert.deepEqual(g.body, c.body);
   });
 
-  it('defaults workloads to all four when omitted, null or []', async () => {
+  it('workloads omitted, null or []: the job moves all four, and echoes [] (as Microsoft\'s GET example shows)', async () => {
     for (const workloads of [undefined, null, []]) {
       const input = body();
       if (workloads === undefined) delete (input as Record<string, unknown>).workloads;
       else (input as Record<string, unknown>).workloads = workloads;
       const res = await s.api('POST', B, { body: input });
       assert.equal(res.status, 201, res.text);
-      assert.deepEqual(res.body.workloads, ['Exchange', 'ODSP', 'Teams', 'Meeting'], `workloads=${JSON.stringify(workloads)}`);
+      assert.deepEqual(res.body.workloads, [], `workloads=${JSON.stringify(workloads)}`);
+      const t = await s.api('GET', `${B}/${res.body.id}/users?$top=1`);
+      assert.deepEqual(t.body.value[0].currentStatus.map((c: { service: string }) => c.service), ['Exchange', 'ODSP', 'Teams', 'Meeting']);
     }
   });
 
-  it('echoes workloads, resourceType, GUIDs in canonical case', async () => {
+  it('echoes workloads and resourceType as sent (any case); GUIDs in canonical case', async () => {
     const [a, b] = users(2);
     const res = await s.api('POST', B, {
       body: body({ workloads: ['teams', 'EXCHANGE', 'odsp', 'mEeTiNg'], resourceType: 'users', resources: [a!.toUpperCase(), b], sourceTenantId: T.source.toUpperCase() }),
     });
     assert.equal(res.status, 201, res.text);
-    assert.deepEqual(res.body.workloads, ['Teams', 'Exchange', 'ODSP', 'Meeting']);
-    assert.equal(res.body.resourceType, 'Users');
+    assert.deepEqual(res.body.workloads, ['teams', 'EXCHANGE', 'odsp', 'mEeTiNg']);
+    assert.equal(res.body.resourceType, 'users');
     assert.deepEqual(res.body.resources, [a, b]);
     assert.equal(res.body.sourceTenantId, T.source);
+    assert.deepEqual((await s.api('GET', `${B}/${res.body.id}`)).body.workloads, ['teams', 'EXCHANGE', 'odsp', 'mEeTiNg']);
+    const t = await s.api('GET', `${B}/${res.body.id}/users?$top=1`);
+    assert.deepEqual(t.body.value[0].currentStatus.map((c: { service: string }) => c.service), ['Teams', 'Exchange', 'ODSP', 'Meeting'], 'the moves use the canonical names');
   });
 
   it('needs no exchangeSettings when Exchange is not a workload (exchangeSettings null)', async () => {

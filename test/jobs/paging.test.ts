@@ -16,8 +16,8 @@ const mine: Row[] = [];
 
 function row(tenantId: string, i: number, name: string, status: MigrationJob['status'], created: string): MigrationJob {
   return {
-    id: randomUUID(), tenantId, displayName: name, jobType: 'validate', status, message: '', completeAfterDateTime: '2026-12-01T00:00:00.000Z',
-    sourceTenantId: T.source, exchangeSettings: null, workloads: ['Teams'], resourceType: 'Users', resources: [], createdBy: T.app,
+    id: randomUUID(), tenantId, displayName: name, jobType: 'validate', status, message: '', completeAfterDateTime: '2026-12-01T00:00:00.000Z', completeAfterAsSent: '2026-12-01T00:00:00.000Z',
+    sourceTenantId: T.source, exchangeSettings: null, workloads: ['Teams'], workloadsAsSent: ['Teams'], resourceType: 'Users', resources: [], createdBy: T.app,
     createdDateTime: created, lastUpdatedDateTime: created, validatedAt: null, opSeq: 0,
   };
 }

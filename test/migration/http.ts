@@ -1,6 +1,7 @@
 // Shared by the migration end-to-end tests: a server on the demo scenario and its ids and tokens, admin
 // calls that must succeed, and a clock advance that drains the work its timers release.
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { startServer, type TestServer } from '../helpers.js';
 
 /** demo.yaml's source (Contoso) and target (Fabrikam) tenants. */
@@ -13,6 +14,20 @@ export const demoPair = (n: number) => ({ src: `c1000000-0000-4000-8000-00000000
 
 /** A server on demo.yaml (nothing else seeded) with the real validation rules. */
 export const startDemoServer = () => startServer({ scenario: 'scenarios/demo.yaml' }, { seed: async () => {}, validate: 'rules' });
+
+/**
+ * A demo server for the enclosing describe: started (with an app token of that tenant) before its tests and
+ * stopped after them. Read `demo.s` and `demo.tok` inside the tests, once `before` has run.
+ */
+export function useDemoServer(tenant: 'target' | 'source' = 'source'): { readonly s: TestServer; readonly tok: string } {
+  const demo = {} as { s: TestServer; tok: string };
+  before(async () => {
+    demo.s = await startDemoServer();
+    demo.tok = await demoToken(demo.s, tenant);
+  });
+  after(() => demo.s?.stop());
+  return demo;
+}
 
 /** The migration app's token in the target tenant, or the migration tools app's in the source tenant. */
 export const demoToken = (s: TestServer, tenant: 'target' | 'source') =>

@@ -83,7 +83,7 @@ test('progressSummary: validation reasons, then counts and totals through a migr
     assert.deepEqual({ itemsDone: w.itemsDone, itemsTotal: w.itemsTotal, bytesDone: w.bytesDone, bytesTotal: w.bytesTotal }, { itemsDone, itemsTotal, bytesDone, bytesTotal }, w.workload);
     assert.deepEqual(w.users, { completed: 3 });
   }
-  assert.ok(done.lastUpdatedDateTime >= done.completeAfterDateTime);
+  assert.ok(Date.parse(done.lastUpdatedDateTime) >= Date.parse(done.completeAfterDateTime));
 
   // xtm.progress pages its users with $top/$skip; totals and score stay the whole job's.
   const first = (await s.api('GET', `${B}/${id}/xtm.progress?$top=2`, { token: tgt })).body;

@@ -7,6 +7,7 @@ import pino from 'pino';
 import type { TestServer } from '../helpers.js';
 import { oneDriveMover, oneDriveMoveId } from '../../src/engine/odsp/oneDriveMover.js';
 import type { MoveHelpers, UserMove } from '../../src/engine/migration/workload.js';
+import { PermanentError } from '../../src/engine/queue.js';
 import { CONTOSO, FABRIKAM, FALCON, MEGAN, NESTOR, spoServer, sourceToken, targetToken } from './fixture.js';
 
 let s: TestServer;
@@ -153,7 +154,7 @@ test('rollback before finalize removes the target and unlocks the source; a chun
 
 test('a user without a source OneDrive fails permanently with MnAOdbForSourceUPNDoesNotExist', async () => {
   const m = { ...move(NESTOR, 'job-3'), sourceUserId: 'c1000000-0000-4000-8000-00000000ad01' };
-  await assert.rejects(oneDriveMover.copyChunk(m, null, 10, h, async () => {}), (e: any) => e.code === 'MnAOdbForSourceUPNDoesNotExist' && e.permanent === true);
+  await assert.rejects(oneDriveMover.copyChunk(m, null, 10, h, async () => {}), (e: any) => e.code === 'MnAOdbForSourceUPNDoesNotExist' && e instanceof PermanentError);
 });
 
 test('content of a folder or unknown item is 404', async () => {

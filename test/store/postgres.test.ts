@@ -67,6 +67,7 @@ test('postgres: JSON columns are jsonb and instants timestamptz, read back as SQ
   assert.equal(typeof n.n, 'number');
   // Wire bytes as on SQLite: exchangeSettings keeps the written key order (jsonb sorts keys).
   const got = await s.api('GET', `/beta/solutions/migrations/crossTenantMigrationJobs/${created.body.id}`);
-  assert.equal(got.body.completeAfterDateTime, '2026-12-01T10:20:30.500Z');
+  assert.equal(got.body.completeAfterDateTime, '2026-12-01T10:20:30.5Z', 'as the client sent it');
+  assert.match(got.body.createdDateTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$/);
   assert.deepEqual(Object.keys(got.body.exchangeSettings), ['sourceEndpoint', 'targetDeliveryDomain']);
 });

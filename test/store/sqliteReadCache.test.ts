@@ -17,7 +17,7 @@ it('an entry is served until any connection commits, and never inside a transact
     api.pragma('journal_mode = WAL');
     api.exec('create table t (id text primary key, v text)');
     api.prepare("insert into t values ('j1', 'one')").run();
-    const cache = new SqliteReadCache(api);
+    const cache = new SqliteReadCache({ current: api, open: true, generation: 0 });
     let reads = 0;
     const read = () => async () => {
       reads++;

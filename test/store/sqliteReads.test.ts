@@ -7,7 +7,7 @@ import { jobsRepo } from '../../src/store/jobsRepo.js';
 import { readRows } from '../../src/store/sqliteReads.js';
 
 const row = (id: string, name: string) => ({
-  id, tenant_id: 't', display_name: name, display_name_key: name, job_type: 'validate', status: 'submitted', message: '', complete_after: '2026-12-01T00:00:00.000Z',
+  id, tenant_id: 't', display_name: name, display_name_key: name, job_type: 'validate', status: 'submitted', message: '', complete_after: '2026-12-01T00:00:00.000Z', complete_after_sent: '2026-12-01T00:00:00.000Z',
   source_tenant_id: 's', exchange_settings: null, workloads: '["Exchange"]', resource_type: 'Users', resources: '[]', created_by: 'x',
   created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z', validated_at: null, op_seq: 0,
 });

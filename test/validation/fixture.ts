@@ -104,9 +104,9 @@ function user(n: number): UserSnapshot {
 export function job(users: UserSnapshot[]): MigrationJob {
   return {
     id: 'job-1', tenantId: TGT, displayName: 'Wave 1', jobType: 'validate', status: 'validateInProgress', message: '',
-    completeAfterDateTime: '2026-06-20T00:00:00.000Z', sourceTenantId: SRC,
+    completeAfterDateTime: '2026-06-20T00:00:00.000Z', completeAfterAsSent: '2026-06-20T00:00:00.000Z', sourceTenantId: SRC,
     exchangeSettings: { sourceEndpoint: 'T2TEndpoint', targetDeliveryDomain: 'fabrikam.onmicrosoft.com' },
-    workloads: [...Workloads], resourceType: 'Users', resources: users.map((u) => u.id), createdBy: 'admin@fabrikam.com',
+    workloads: [...Workloads], workloadsAsSent: [], resourceType: 'Users', resources: users.map((u) => u.id), createdBy: 'admin@fabrikam.com',
     createdDateTime: '2026-05-30T00:00:00.000Z', lastUpdatedDateTime: '2026-05-30T00:00:00.000Z', validatedAt: null, opSeq: 1,
   };
 }

@@ -66,7 +66,7 @@ test('row faults fail only the affected user and workload, and fixing the rows p
   }).execute();
   await db.insertInto('migration_jobs').values({
     id: 'other-job', tenant_id: TGT, display_name: 'Pilot', display_name_key: 'pilot', job_type: 'migrate', status: 'inProgress', message: '',
-    complete_after: '2026-07-01T00:00:00.000Z', source_tenant_id: SRC, exchange_settings: null, workloads: '["Exchange"]', resource_type: 'Users',
+    complete_after: '2026-07-01T00:00:00.000Z', complete_after_sent: '2026-07-01T00:00:00.000Z', source_tenant_id: SRC, exchange_settings: null, workloads: '["Exchange"]', resource_type: 'Users',
     resources: JSON.stringify([seedTargetId(6)]), created_by: 'admin', created_at: '2026-05-01T00:00:00.000Z', updated_at: '2026-05-01T00:00:00.000Z',
     validated_at: null, op_seq: 1,
   }).execute();

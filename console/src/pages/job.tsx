@@ -3,8 +3,10 @@
 // and the users × workloads grid a page at a time. The summary is polled every second.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { admin, graph, hasAdmin, JOBS, odataString } from '../api';
-import { Bar, bytes, Chip, ErrorNote, Pager, relative, useConfirm, usePoll, when, TableWrap } from '../ui';
+import { Bar, bytes, Chip, ErrorNote, Pager, relative, useConfirm, usePoll, when, TableWrap, type ConfirmRequest } from '../ui';
 import { ItemsChart, type Sample } from './chart';
+import { FixSetting } from './fixSetting';
+import { fixFor } from '../fixes';
 
 interface Summary {
   jobId: string; displayName: string; status: string; completeAfterDateTime: string; lastUpdatedDateTime: string;
@@ -105,7 +107,8 @@ export function JobPage({ id }: { id: string }) {
     );
   }
 
-  const act = (title: string, body: string, confirm: string, run: () => Promise<unknown>, danger = false) => ask({ title, body, confirm, danger, run: async () => { await run(); live.refresh(); grid.refresh(); } });
+  const confirmThenRefresh = (r: ConfirmRequest) => ask({ ...r, run: async () => { await r.run(); live.refresh(); grid.refresh(); } });
+  const act = (title: string, body: string, confirm: string, run: () => Promise<unknown>, danger = false) => confirmThenRefresh({ title, body, confirm, danger, run });
   const can = (...statuses: string[]) => statuses.includes(job.status);
 
   return (
@@ -162,10 +165,12 @@ export function JobPage({ id }: { id: string }) {
           <ul class="attention">
             {s.attention.map((a) => {
               const code = /^([A-Z]+-\d+|[A-Za-z]+):/.exec(a.message)?.[1];
+              const fix = hasAdmin() ? fixFor(a.message) : undefined;
               return (
                 <li key={`${a.userId}|${a.workload}`}>
                   <strong>{a.userPrincipalName ?? a.userId}</strong> · {LABEL[a.workload] ?? a.workload} <Chip status={a.status} />
                   <div>{a.message}{code && <> — <a href={`#/rules?code=${encodeURIComponent(code)}`}>what {code} means</a></>}</div>
+                  {fix && <FixSetting fix={fix} userId={a.userId} upn={a.userPrincipalName ?? a.userId} sourceTenantId={job.sourceTenantId} ask={confirmThenRefresh} />}
                 </li>
               );
             })}

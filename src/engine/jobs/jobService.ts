@@ -39,7 +39,7 @@ export class JobService {
     // The same create-time rules as the offline `xtm validate` (domain/jobInput.ts); the first issue is the answer.
     const checked = checkCreateJobInput(input, { callerTenantId: tenantId, nowMs: now, maxBatchSize: this.config.maxBatchSize });
     if (!checked.value) throw checked.issues[0]!;
-    const { sourceTenantId, exchangeSettings, workloads, resources, completeAfterMs: completeAfter } = checked.value;
+    const { sourceTenantId, exchangeSettings, workloads, asSent, resources, completeAfterMs: completeAfter } = checked.value;
 
     const nowIso = new Date(now).toISOString();
     const job: MigrationJob = {
@@ -50,10 +50,12 @@ export class JobService {
       status: 'submitted',
       message: JobMessages.created,
       completeAfterDateTime: new Date(completeAfter).toISOString(),
+      completeAfterAsSent: asSent.completeAfterDateTime,
       sourceTenantId,
       exchangeSettings,
       workloads,
-      resourceType: 'Users',
+      workloadsAsSent: asSent.workloads,
+      resourceType: asSent.resourceType,
       resources,
       createdBy,
       createdDateTime: nowIso,
@@ -82,7 +84,7 @@ export class JobService {
   async validate(tenantId: string, key: JobKey): Promise<MigrationJob> {
     return this.act(tenantId, key, 'validate', (job) => assertCanValidate(job, this.clock.nowMs()), async (job, trx, nowIso) => {
       // A batch whose every user was cancelled has nothing to validate: it can't pass (docs/decisions.md).
-      if (!(await jobsRepo.hasActiveTask(trx, job.id))) throw emptyBatch('Validation');
+      if (!(await jobsRepo.hasActiveTask(trx, job.id))) throw Errors.emptyBatch('Validation');
       const next = await commitJob(trx, job, { type: 'validateRequested' }, nowIso);
       if (!next) return undefined;
       // Set-based: a request never reads or writes a batch's users one by one (2,000 of them).
@@ -129,12 +131,13 @@ export class JobService {
   async patchCompleteAfter(tenantId: string, key: JobKey, value: string): Promise<void> {
     const next = parseDateTimeOffset(value);
     if (next === undefined) throw invalidDateTime('completeAfterDateTime', value);
-    await this.act(tenantId, key, 'patch', (job) => assertCanPatchCompleteAfter(job, next, this.clock.nowMs()), async (job, trx, nowIso) => {
-      const changed = await commitJob(trx, job, { type: 'completeAfterChanged', completeAfterDateTime: new Date(next).toISOString() }, nowIso);
+    await this.act(tenantId, key, 'patch', (job) => assertCanPatchCompleteAfter(job, this.clock.nowMs()), async (job, trx, nowIso) => {
+      const changed = await commitJob(trx, job, { type: 'completeAfterChanged', completeAfterDateTime: new Date(next).toISOString(), completeAfterAsSent: value }, nowIso);
       if (!changed) return undefined;
-      // A migrating job's cutover timer follows the new date (replace semantics on the job key).
+      // A migrating job's cutover timer follows the new date (replace semantics on the job key); a date in
+      // the past makes it due now, so the job cuts over once its initial syncs are done.
       if (changed.jobType === 'migrate' && (changed.status === 'processing' || changed.status === 'inProgress')) {
-        await this.queue.enqueue('migration.cutover', { jobId: job.id }, { jobKey: `cutover:${job.id}`, runAt: new Date(next) }, trx);
+        await this.queue.enqueue('migration.cutover', { jobId: job.id }, { jobKey: `cutover:${job.id}`, runAt: new Date(Math.max(next, this.clock.nowMs())) }, trx);
       }
       return changed;
     });
@@ -193,9 +196,6 @@ export class JobService {
     }
     const job = await this.resolve(tenantId, key);
     guard(job);
-    throw Errors.badRequest(`The crossTenantMigrationJob changed while the ${op} request was processed; retry the request.`);
+    throw Errors.jobChangedDuringRequest(op);
   }
 }
-
-const emptyBatch = (what: string) =>
-  new DomainError('conflict', 'Conflict', `${what} can't be started because the batch has no users: every user was cancelled. Create a new job for the users to move.`);

@@ -12,7 +12,7 @@ import type { Workload } from '../../domain/enums.js';
 import { isMigrating } from '../../domain/jobStateMachine.js';
 import { commitJob } from '../jobs/commitJob.js';
 import { AFTER_CUTOVER, moveMessage, userOutcome, type ConsistencyScore } from '../../domain/moveStatus.js';
-import { moveStatus } from '../../domain/movePhases.js';
+import { moveStatus, SLOT_PHASES } from '../../domain/movePhases.js';
 import type { ValidationExecutor } from '../jobs/validationPort.js';
 import { PermanentError, type WorkQueue } from '../queue.js';
 import type { MoverRegistry } from './movers.js';
@@ -88,7 +88,8 @@ export function renderMove(m: Move): ServiceStatusDetails {
  */
 export async function publishUsers(trx: Tx, job: MigrationJob, userIds: readonly string[], nowIso: string): Promise<void> {
   if (userIds.length === 0) return;
-  for (const id of userIds) await jobsRepo.lockTask(trx, job.id, id);
+  const tasks: [string, Awaited<ReturnType<typeof jobsRepo.lockedTask>>][] = [];
+  for (const id of userIds) tasks.push([id, await jobsRepo.lockedTask(trx, job.id, id)]);
   const moves = userIds.length === 1 ? await migrationRepo.ofUser(trx, job.id, userIds[0]!) : await migrationRepo.ofJob(trx, job.id);
   const byUser = new Map<string, Move[]>();
   for (const m of moves) {
@@ -97,8 +98,7 @@ export async function publishUsers(trx: Tx, job: MigrationJob, userIds: readonly
     byUser.set(m.userId, list);
   }
   const updates: { id: string; currentStatus: ServiceStatusDetails[] }[] = [];
-  for (const id of userIds) {
-    const task = await jobsRepo.task(trx, job.id, id);
+  for (const [id, task] of tasks) {
     if (!task) continue;
     const mine = byUser.get(id) ?? [];
     updates.push({ id, currentStatus: task.currentStatus.map((s) => { const m = mine.find((x) => x.workload === s.service); return m ? renderMove(m) : s; }) });
@@ -108,6 +108,10 @@ export async function publishUsers(trx: Tx, job: MigrationJob, userIds: readonly
 
 /** Ends the job once every (not cancelled) user is completed or failed: completed / completedWithErrors / failed. */
 export async function finishIfDone(trx: Tx, jobId: string, nowIso: string): Promise<void> {
+  // While some open move is not being changed by anyone else, the job is not done, and holding that move
+  // hands the decision to its next change: the job's lock, which serialises every finishing workload of
+  // every worker, is taken only at the end (PostgreSQL; see holdOpenMove).
+  if (await migrationRepo.holdOpenMove(trx, jobId)) return;
   await jobsRepo.lock(trx, jobId);
   const job = await jobsRepo.byIdAnyTenant(trx, jobId);
   if (!job || !isMigrating(job) || job.status === 'processing') return;
@@ -140,16 +144,31 @@ export async function failMove(trx: Tx, job: MigrationJob, m: Move, code: string
   await finishIfDone(trx, job.id, nowIso);
 }
 
-/** Grants free Exchange move slots of a tenant to queued moves (oldest first) and enqueues their sync. */
-export async function fillSlots(trx: Tx, queue: WorkQueue, deps: MigrationDeps, tenantId: string, nowIso: string): Promise<void> {
+/**
+ * Grants free Exchange move slots of a tenant to queued moves (oldest first) and enqueues their sync.
+ * `handOver`: slots the caller's transaction frees (a finished initial sync); each passes straight to a
+ * queued move, so the number of syncing moves stays put and no other granting transaction is waited for.
+ */
+export async function fillSlots(trx: Tx, queue: WorkQueue, deps: MigrationDeps, tenantId: string, nowIso: string, handOver = 0): Promise<void> {
   const t = throughput(deps, 'Exchange');
-  const free = t.perTenantConcurrency - (await migrationRepo.countInPhases(trx, tenantId, 'Exchange', ['syncing']));
-  if (free <= 0) return;
-  for (const m of await migrationRepo.queued(trx, tenantId, 'Exchange', free)) {
-    if (await migrationRepo.applyMoveEvent(trx, m, 'slotGranted', { updatedAt: nowIso })) {
-      await queue.enqueue('exchange.sync', { jobId: m.jobId, userId: m.userId }, { jobKey: `xsync:${m.jobId}:${m.userId}`, maxAttempts: MOVE_MAX_ATTEMPTS }, trx);
+  const grant = async (n: number) => {
+    // PostgreSQL: queued moves another transaction is granting are skipped, not waited for.
+    for (const m of await migrationRepo.queued(trx, tenantId, 'Exchange', n)) {
+      if (await migrationRepo.applyMoveEvent(trx, m, 'slotGranted', { updatedAt: nowIso })) {
+        await queue.enqueue('exchange.sync', { jobId: m.jobId, userId: m.userId }, { jobKey: `xsync:${m.jobId}:${m.userId}`, maxAttempts: MOVE_MAX_ATTEMPTS }, trx);
+      }
     }
-  }
+  };
+  if (handOver > 0) await grant(handOver);
+  // Slots free beyond those (a job starts, a move failed or was cancelled): counted by one transaction of the
+  // tenant at a time (PostgreSQL), which counts again once it is its turn and so sees every grant committed
+  // before it. A transaction that only hands its slot over never takes this lock while the tenant is at its
+  // limit: the lock is held to its commit, and finished syncs queued on it for every queued mailbox.
+  const spare = async () => t.perTenantConcurrency - (await migrationRepo.countInPhases(trx, tenantId, 'Exchange', SLOT_PHASES));
+  if ((await spare()) <= 0 || !(await migrationRepo.anyQueued(trx, tenantId, 'Exchange'))) return;
+  await migrationRepo.lockSlots(trx, tenantId, 'Exchange');
+  const free = await spare();
+  if (free > 0) await grant(free);
 }
 
 /** After the user's mailbox cutover (or at cutover when Exchange is not selected): ODSP, Teams and Meeting start. */

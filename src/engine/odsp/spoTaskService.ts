@@ -8,7 +8,7 @@ import type { SpoMigrationTasksTable } from '../../store/schema.js';
 import type { WorkQueue } from '../queue.js';
 import { inTransaction } from '../../store/unitOfWork.js';
 import { spoMigrationRepo } from '../../store/spoMigrationRepo.js';
-import { DomainError } from '../../domain/errors.js';
+import { DomainErrors as Errors } from '../../domain/errors.js';
 import type { Finding } from '../../domain/validation/types.js';
 import type { SpoTaskRequest } from '../../domain/spoMigrationTask.js';
 import { checkTask } from './spoTaskChecks.js';
@@ -24,9 +24,6 @@ export function errorOf(findings: Finding[]) {
   return { code: first.code, message: first.message, details: findings.map((f) => ({ code: f.code, message: f.message })) };
 }
 
-const unprocessable = (findings: Finding[]) =>
-  new DomainError('unprocessable', 'unprocessableEntity', findings[0]!.message, undefined, findings.map((f) => ({ code: f.code, message: f.message })));
-
 export class SpoTaskService {
   constructor(private readonly store: Store, private readonly clock: Clock, private readonly queue: WorkQueue) {}
 
@@ -35,7 +32,7 @@ export class SpoTaskService {
     const db = this.store.db;
     let targetId: string | undefined;
     if (req.targetOrganizationHost && /-admin\.sharepoint\./i.test(req.targetOrganizationHost)) {
-      throw new DomainError('unprocessable', 'MnAFatalErrorAdminSiteCouldNotBeUsedAsMySiteHost', 'Cross-tenant moves are blocked because the TargetCrossTenantHostUrl value is incorrect.', 'targetOrganizationHost');
+      throw Errors.spoAdminHostAsTarget();
     }
     if (req.targetOrganizationId) targetId = (await spoMigrationRepo.tenant(db, req.targetOrganizationId))?.id;
     else if (req.targetOrganizationHost) targetId = (await spoMigrationRepo.tenantByHost(db, req.targetOrganizationHost))?.id;
@@ -47,13 +44,8 @@ export class SpoTaskService {
       if (found.length === 1) targetId = found[0]!.id;
     }
     const partner = req.targetOrganizationHost ?? req.targetOrganizationId ?? (req.targetSiteUrl ? new URL(req.targetSiteUrl).origin : '');
-    if (!targetId) {
-      throw new DomainError('unprocessable', 'MnATrustNoSetupForPartner', `There is no Cross-Tenant relationship established for partner [${partner.toLowerCase()}] and role [Target].`);
-    }
-    if (targetId === sourceTenantId) {
-      throw new DomainError('notImplemented', 'MnAPartnersOnTheSameFarm',
-        'The cross-tenant move cannot be performed because the partners reside in the same SPO location that prevents them from migrating.');
-    }
+    if (!targetId) throw Errors.spoNoTrustForPartner(partner);
+    if (targetId === sourceTenantId) throw Errors.spoPartnersOnSameFarm();
     return targetId;
   }
 
@@ -61,7 +53,7 @@ export class SpoTaskService {
     const targetTenantId = await this.resolveTarget(sourceTenantId, req);
     const { resolved, findings } = await checkTask(this.store, sourceTenantId, targetTenantId, req, this.clock.nowMs());
     if (req.validateOnly) return { validateOnly: { findings, echo: resolved.echo } };
-    if (findings.length) throw unprocessable(findings);
+    if (findings.length) throw Errors.spoTaskRefused(findings);
     const now = this.clock.iso();
     const start = req.preferredStartDateTime && Date.parse(req.preferredStartDateTime) > this.clock.nowMs() ? req.preferredStartDateTime : undefined;
     const row: SpoMigrationTasksTable = {
@@ -74,7 +66,7 @@ export class SpoTaskService {
     await inTransaction(this.store, async (tx) => {
       // Re-checked inside the transaction: two creates for one source never both succeed.
       if (await spoMigrationRepo.activeForSource(tx, sourceTenantId, req.type, resolved.sourceKey)) {
-        throw unprocessable([{ code: 'MnASiteMoveIsInprogressOrFinished', message: `Failed to initiate cross-tenant move because another move job for the same source URL [${resolved.source?.url ?? resolved.sourceKey}] is already in progress or has finished.` }]);
+        throw Errors.spoTaskRefused([{ code: 'MnASiteMoveIsInprogressOrFinished', message: `Failed to initiate cross-tenant move because another move job for the same source URL [${resolved.source?.url ?? resolved.sourceKey}] is already in progress or has finished.` }]);
       }
       await spoMigrationRepo.insert(tx, row);
       await this.queue.enqueue(SPO_TASK, { taskId: row.id }, { jobKey: `spo:${row.id}`, runAt: start ? new Date(start) : this.clock.now() }, tx);
@@ -86,12 +78,11 @@ export class SpoTaskService {
   /** Before the task starts only (Stop-SPOCrossTenant*ContentMove); 409 once it runs or ended. */
   async cancel(sourceTenantId: string, id: string): Promise<void> {
     const task = await spoMigrationRepo.byId(this.store.db, sourceTenantId, id);
-    if (!task) throw new DomainError('notFound', 'itemNotFound', `The migration task ${id} could not be found.`);
+    if (!task) throw Errors.spoTaskNotFound(id);
     const now = this.clock.iso();
     const ok = task.status === 'notStarted' && (await spoMigrationRepo.applyStageEvent(this.store.db, id, 'notStarted', 'cancelRequested', { finished_at: now, updated_at: now }));
     if (ok) return;
     const current = (await spoMigrationRepo.byId(this.store.db, sourceTenantId, id))!;
-    if (current.status === 'inProgress') throw new DomainError('conflict', 'conflict', "Can't process the canceled request because the task is in progress");
-    throw new DomainError('conflict', 'conflict', `Can't process the canceled request because the task is ${current.status}`);
+    throw current.status === 'inProgress' ? Errors.spoCancelInProgress() : Errors.spoCancelNotAllowed(current.status);
   }
 }

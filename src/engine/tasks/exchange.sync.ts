@@ -33,7 +33,7 @@ export const exchangeSync = (deps: MigrationDeps): TaskHandler => {
         }
         await migrationRepo.applyMoveEvent(tx, move, 'initialSyncDone', { passes: 1, syncDoneAt: nowIso, lastSyncAt: nowIso, updatedAt: nowIso });
         await publishUsers(tx, job, [move.userId], nowIso);
-        await fillSlots(tx, h.queue, deps, job.tenantId, nowIso);
+        await fillSlots(tx, h.queue, deps, job.tenantId, nowIso, 1); // this move's slot passes on
         await scheduleAfterSync(tx, h, job, move.userId);
       }));
       if (result.cursor === null) await midMoveFaults(h, um, 1);

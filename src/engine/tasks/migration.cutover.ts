@@ -7,6 +7,7 @@ import { inTransaction } from '../../store/unitOfWork.js';
 import { finishIfDone, MOVE_MAX_ATTEMPTS, publishUsers, startAfterCutover, type MigrationDeps } from '../migration/orchestrator.js';
 import { commitJob } from '../jobs/commitJob.js';
 import { jobRef } from '../migration/moveSteps.js';
+import { BEFORE_SYNCED_PHASES } from '../../domain/movePhases.js';
 
 export const migrationCutover = (deps: MigrationDeps): TaskHandler => async (payload, h) => {
   const { clock } = deps;
@@ -25,7 +26,7 @@ export const migrationCutover = (deps: MigrationDeps): TaskHandler => async (pay
   // under the lock that sync takes, so one of the two sees the other's commit.
   const syncing = await inTransaction(h.store, async (tx) => {
     await migrationRepo.lockCutoverDecision(tx, job.id);
-    return migrationRepo.anyActiveIn(tx, job.id, ['queued', 'syncing'], 'Exchange');
+    return migrationRepo.anyActiveIn(tx, job.id, BEFORE_SYNCED_PHASES, 'Exchange');
   });
   if (syncing) return;
   const moves = await migrationRepo.ofJob(db, job.id);

@@ -15,11 +15,15 @@ export function adminIdentityRoutes(app: GraphApp, deps: AppDeps): void {
   const db = deps.store.db;
   const I = `${T}/identityMappings`;
 
-  app.get(I, { schema: { params: PathParams('tenant'), querystring: QueryParams('sourceTenant'), response: { 200: AdminList } } }, async (req) => {
+  // ?targetUser= (id or UPN of a user of this tenant): the identities mapped to it, e.g. to find the source
+  // mailbox a validation failure of that user is about.
+  app.get(I, { schema: { params: PathParams('tenant'), querystring: QueryParams('sourceTenant', 'targetUser'), response: { 200: AdminList } } }, async (req) => {
     const t = await tenantOfReq(deps, req);
     const source = query(req, 'sourceTenant');
-    const sourceId = source ? (await getTenant(deps.store, source))?.id ?? source.toLowerCase() : undefined;
-    return list(await listIdentityMappings(deps.store, t.id, sourceId));
+    const sourceTenantId = source ? (await getTenant(deps.store, source))?.id ?? source.toLowerCase() : undefined;
+    const target = query(req, 'targetUser');
+    const targetUserId = target === undefined ? undefined : (await getUser(deps.store, t.id, target))?.id ?? target;
+    return list(await listIdentityMappings(deps.store, t.id, { sourceTenantId, targetUserId }));
   });
 
   app.put(I, { schema: { params: PathParams('tenant'), body: IdentityMappingInput, response: { 200: AdminObject } } }, async (req) => {

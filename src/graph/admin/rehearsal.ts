@@ -12,6 +12,7 @@ import { NoContent, NoQuery, PathParams } from '../routeSchemas.js';
 import { ADMIN, param } from './common.js';
 import { Clock } from '../../clock.js';
 import { loadScenarioFile } from '../../tenants/scenario/index.js';
+import { reloadThrottleBudget } from '../throttle/throttle.js';
 import { readClockAnchors } from '../../store/settingsRepo.js';
 import { clearStore, deleteSnapshot, listSnapshots, restoreSnapshot, saveSnapshot, SNAPSHOT_NAME, SnapshotError } from '../../store/snapshots.js';
 
@@ -49,6 +50,7 @@ export function adminRehearsalRoutes(app: GraphApp, deps: AppDeps): void {
     clock.resetTo(Date.now(), clock.state().factor);
     await persistClock(store, clock);
     const report = await loadScenarioFile(store, clock, scenario);
+    await reloadThrottleBudget(deps);
     return { scenario: report.name, users: report.users, seconds: +((performance.now() - started) / 1000).toFixed(3), clock: clock.state() };
   }));
 
@@ -83,6 +85,7 @@ export function adminRehearsalRoutes(app: GraphApp, deps: AppDeps): void {
     const anchors = await readClockAnchors(store.db);
     if (anchors) clock.resetTo(Clock.continuation(anchors), anchors.factor);
     await persistClock(store, clock);
+    await reloadThrottleBudget(deps);
     return { name, seconds: +((performance.now() - started) / 1000).toFixed(3), clock: clock.state() };
   }));
 

@@ -8,12 +8,12 @@ import { sendCollection, type CollectionSpec } from '../collection.js';
 import type { FieldMap } from '../odata/fields.js';
 import { ContentWritePermissions, DirectoryPermissions } from './permissions.js';
 import { Type } from 'typebox';
-import { GraphError } from '../errors.js';
 import { principalOf } from '../auth/guard.js';
 import { metadataContext, sendOData } from '../odataResponse.js';
 import { inTransaction } from '../../store/unitOfWork.js';
 import { collectionOptions, keyed, keyParam, parseJson, requireUser, sendEntity, tenantOf, type Entity } from './common.js';
 import { chatsRepo, type ChatMemberRow as MemberRow, type ChatMessageRow as MessageRow, type ChatRow } from '../../store/chatsRepo.js';
+import { formatDateTimeOffset } from '../../domain/dateTime.js';
 
 const CHAT_FIELDS: FieldMap = {
   id: { column: 'c.id', type: 'string' },
@@ -55,8 +55,8 @@ function chatToGraph(c: ChatRow): Entity {
   return {
     id: c.id,
     topic: c.topic,
-    createdDateTime: c.created_at,
-    lastUpdatedDateTime: c.last_updated,
+    createdDateTime: formatDateTimeOffset(c.created_at),
+    lastUpdatedDateTime: formatDateTimeOffset(c.last_updated),
     chatType: c.chat_type,
     webUrl: `https://teams.microsoft.com/l/chat/${encodeURIComponent(c.id)}/0?tenantId=${c.tenant_id}`,
     tenantId: c.tenant_id,
@@ -83,8 +83,8 @@ function messageToGraph(m: MessageRow): Entity {
     replyToId: null,
     etag: m.id,
     messageType: m.message_type,
-    createdDateTime: m.created_at,
-    lastModifiedDateTime: m.created_at,
+    createdDateTime: formatDateTimeOffset(m.created_at),
+    lastModifiedDateTime: formatDateTimeOffset(m.created_at),
     lastEditedDateTime: null,
     deletedDateTime: null,
     subject: null,
@@ -151,7 +151,7 @@ export function chatRoutes(app: GraphApp, deps: AppDeps): void {
     // a member in `from` (xtm allows app-only posts so tools can stage chats). A migrated chat refuses posts.
     app.post(`${prefix}/messages`, { config: { permissions: ContentWritePermissions.chats, graphType: 'microsoft.graph.chatMessage' }, schema: { body: ChatMessageBody } }, async (req, reply) => {
       const c = await chat(req);
-      if (await chatsRepo.migratedTo(db, c.tenant_id, c.id)) throw new GraphError(403, 'Forbidden', 'The chat was migrated to another tenant and is read-only.');
+      if (await chatsRepo.migratedTo(db, c.tenant_id, c.id)) throw Errors.chatReadOnlyMigrated();
       const p = principalOf(req);
       const body = req.body as { body: { content: string }; from?: { user?: { id?: string } } };
       const from = p.kind === 'user' ? p.objectId : body.from?.user?.id ?? null;

@@ -11,7 +11,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
-import { Errors, GraphError } from '../errors.js';
+import { Errors } from '../errors.js';
 import { metadataContext, requestOrigin, sendOData } from '../odataResponse.js';
 import { DirectoryPermissions } from './permissions.js';
 import { keyed, keyParam, type Entity } from './common.js';
@@ -72,9 +72,7 @@ export function deltaRoutes(app: GraphApp, deps: AppDeps): void {
     return Math.max(1, Math.min(999, m ? Number(m[1]) : 100));
   }
 
-  const gone = (drive: boolean) => drive
-    ? new GraphError(410, 'resyncRequired', 'Resync required. Replace any local items with the server\'s version (including deletes) if you\'re sure that the service was up to date with your local changes when you last sync\'d. Upload any local changes that the server doesn\'t know about.')
-    : new GraphError(410, 'syncStateNotFound', 'The sync state could not be found: the delta token is older than the retained change history. Start a new sync without a token.');
+  const gone = (drive: boolean) => (drive ? Errors.driveResyncRequired() : Errors.syncStateNotFound());
 
   async function answer<Row>(req: FastifyRequest, reply: FastifyReply, scope: Scope<Row>) {
     const q = req.query as Record<string, string | undefined>;

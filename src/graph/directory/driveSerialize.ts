@@ -4,6 +4,7 @@ import type { SitesTable } from '../../store/schema.js';
 import type { DriveItemRow, PermissionRow } from '../../store/driveRepo.js';
 import { deriveGuid } from '../../tenants/ids.js';
 import type { Entity } from './common.js';
+import { formatDateTimeOffset } from '../../domain/dateTime.js';
 
 export function driveIdOf(siteId: string): string {
   return `b!${Buffer.from(siteId, 'utf8').toString('base64url')}`;
@@ -31,10 +32,10 @@ export function siteToGraph(s: SitesTable, rootSiteHost: string): Entity {
   const u = new URL(s.url);
   const isRoot = u.pathname === '/' || u.pathname === '';
   const out: Entity = {
-    createdDateTime: s.created_at,
+    createdDateTime: formatDateTimeOffset(s.created_at),
     description: '',
     id: graphSiteId(s),
-    lastModifiedDateTime: s.created_at,
+    lastModifiedDateTime: formatDateTimeOffset(s.created_at),
     name: isRoot ? '' : decodeURIComponent(u.pathname.split('/').filter(Boolean).pop() ?? ''),
     webUrl: s.url,
     displayName: s.title,
@@ -47,10 +48,10 @@ export function siteToGraph(s: SitesTable, rootSiteHost: string): Entity {
 export function driveToGraph(s: SitesTable, owner: { id: string; displayName: string } | null, usedBytes: number): Entity {
   const personal = s.kind === 'OneDrive' || s.template.startsWith('SPSPERS');
   return {
-    createdDateTime: s.created_at,
+    createdDateTime: formatDateTimeOffset(s.created_at),
     description: '',
     id: driveIdOf(s.id),
-    lastModifiedDateTime: s.created_at,
+    lastModifiedDateTime: formatDateTimeOffset(s.created_at),
     name: personal ? 'OneDrive' : 'Documents',
     webUrl: `${s.url}/Documents`,
     driveType: personal ? 'business' : 'documentLibrary',
@@ -90,14 +91,14 @@ function parentPath(ctx: DriveContext, itemPath: string): string {
 
 export function rootToGraph(ctx: DriveContext, childCount: number): Entity {
   return {
-    createdDateTime: ctx.site.created_at,
+    createdDateTime: formatDateTimeOffset(ctx.site.created_at),
     id: ctx.rootId,
-    lastModifiedDateTime: ctx.site.created_at,
+    lastModifiedDateTime: formatDateTimeOffset(ctx.site.created_at),
     name: 'root',
     webUrl: `${ctx.site.url}/Documents`,
     size: 0,
     parentReference: { driveType: ctx.site.kind === 'OneDrive' ? 'business' : 'documentLibrary', driveId: ctx.driveId },
-    fileSystemInfo: { createdDateTime: ctx.site.created_at, lastModifiedDateTime: ctx.site.created_at },
+    fileSystemInfo: { createdDateTime: formatDateTimeOffset(ctx.site.created_at), lastModifiedDateTime: formatDateTimeOffset(ctx.site.created_at) },
     folder: { childCount },
     root: {},
   };
@@ -106,9 +107,9 @@ export function rootToGraph(ctx: DriveContext, childCount: number): Entity {
 export function driveItemToGraph(ctx: DriveContext, r: DriveItemRow): Entity {
   const by = r.created_by ? { user: { id: r.created_by, displayName: r.created_by_name ?? null } } : { user: { displayName: 'System Account' } };
   const out: Entity = {
-    createdDateTime: r.modified_at,
+    createdDateTime: formatDateTimeOffset(r.modified_at),
     id: r.id,
-    lastModifiedDateTime: r.modified_at,
+    lastModifiedDateTime: formatDateTimeOffset(r.modified_at),
     name: r.name,
     webUrl: `${ctx.site.url}/Documents${r.path.split('/').map(encodeURIComponent).join('/')}`,
     size: Number(r.size_bytes),
@@ -120,7 +121,7 @@ export function driveItemToGraph(ctx: DriveContext, r: DriveItemRow): Entity {
       id: r.parent_id ?? ctx.rootId,
       path: parentPath(ctx, r.path),
     },
-    fileSystemInfo: { createdDateTime: r.modified_at, lastModifiedDateTime: r.modified_at },
+    fileSystemInfo: { createdDateTime: formatDateTimeOffset(r.modified_at), lastModifiedDateTime: formatDateTimeOffset(r.modified_at) },
   };
   if (r.is_folder === 1) out.folder = { childCount: Number(r.child_count ?? 0) };
   else out.file = { mimeType: mimeOf(r.name), hashes: r.content_hash ? { sha256Hash: r.content_hash.toUpperCase() } : {} };

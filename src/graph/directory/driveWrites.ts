@@ -10,7 +10,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
-import { Errors, GraphError } from '../errors.js';
+import { Errors } from '../errors.js';
 import { principalOf } from '../auth/guard.js';
 import { requestOrigin, sendOData, metadataContext } from '../odataResponse.js';
 import { ContentWritePermissions } from './permissions.js';
@@ -25,6 +25,7 @@ import { openBlobStore } from '../../store/blobStoreOpen.js';
 import type { BlobInfo, BlobStore } from '../../store/blobStore.js';
 import { inTransaction, type Tx } from '../../store/unitOfWork.js';
 import type { UploadSessionsTable } from '../../store/schema.js';
+import { formatDateTimeOffset } from '../../domain/dateTime.js';
 
 /** Graph's limit for a simple upload; larger files need an upload session. */
 export const SIMPLE_UPLOAD_MAX = 250 * 1024 * 1024;
@@ -56,10 +57,10 @@ const UploadSession = entityOf('microsoft.graph.uploadSession');
 const Uploaded = { 200: DriveItem, 201: DriveItem };
 const ConflictQuery = Type.Object({ '@microsoft.graph.conflictBehavior': ConflictBehavior }, { additionalProperties: true });
 
-const nameExists = () => new GraphError(409, 'nameAlreadyExists', 'The specified item name already exists.');
+const nameExists = Errors.driveItemNameExists;
 const invalidName = (name: string) => Errors.invalidRequest(`The provided name '${name}' is not valid: it cannot contain " * : < > ? / \\ |, start or end with a space, or be empty.`);
-const locked = () => new GraphError(423, 'notAllowed', 'The site is read-only: its content moved, or it is locked for a migration.');
-const tooLarge = () => new GraphError(413, 'maxFileSizeExceeded', `A simple upload is limited to ${SIMPLE_UPLOAD_MAX} bytes; use an upload session (createUploadSession) for larger files.`);
+const locked = Errors.siteReadOnly;
+const tooLarge = () => Errors.simpleUploadTooLarge(SIMPLE_UPLOAD_MAX);
 
 /** Graph module: the drive write routes under /beta and /v1.0. */
 export async function driveWriteRoutes(app: GraphApp, deps: AppDeps): Promise<void> {
@@ -174,7 +175,7 @@ function buildDriveWriter(deps: AppDeps, blobs: BlobStore) {
 
   function declaredLength(req: FastifyRequest): number {
     const n = Number(req.headers['content-length']);
-    if (req.headers['content-length'] === undefined || !Number.isSafeInteger(n) || n < 0) throw new GraphError(411, 'invalidRequest', 'The Content-Length header is required.');
+    if (req.headers['content-length'] === undefined || !Number.isSafeInteger(n) || n < 0) throw Errors.contentLengthRequired();
     return n;
   }
 
@@ -227,7 +228,7 @@ function buildDriveWriter(deps: AppDeps, blobs: BlobStore) {
     return sendOData(reply, 200, {
       '@odata.context': metadataContext(req, 'microsoft.graph.uploadSession'),
       uploadUrl: `${requestOrigin(req)}/xtm/uploadSessions/${id}`,
-      expirationDateTime: expires,
+      expirationDateTime: formatDateTimeOffset(expires),
       nextExpectedRanges: ['0-'],
     });
   }
@@ -241,7 +242,7 @@ function buildDriveWriter(deps: AppDeps, blobs: BlobStore) {
 
   async function liveSession(req: FastifyRequest): Promise<UploadSessionsTable> {
     const s = await uploadSessionsRepo.get(db, keyParam(req, 'sessionId'));
-    if (!s || s.expires_at < clock.iso()) throw new GraphError(404, 'itemNotFound', 'The upload session was not found or has expired.');
+    if (!s || s.expires_at < clock.iso()) throw Errors.uploadSessionNotFound();
     return s;
   }
   const siteOf = (s: UploadSessionsTable) => directoryRepo.siteById(db, s.tenant_id, s.site_id);
@@ -253,17 +254,17 @@ function buildDriveWriter(deps: AppDeps, blobs: BlobStore) {
       const s = await liveSession(req);
       const range = parseContentRange(req.headers['content-range']);
       const length = declaredLength(req);
-      if (!range || range.end - range.start + 1 !== length) throw new GraphError(400, 'invalidRequest', 'The Content-Range header must be "bytes start-end/total" and match Content-Length.');
-      if (length > FRAGMENT_MAX) throw new GraphError(413, 'invalidRequest', `A fragment is limited to ${FRAGMENT_MAX} bytes.`);
+      if (!range || range.end - range.start + 1 !== length) throw Errors.contentRangeInvalid();
+      if (length > FRAGMENT_MAX) throw Errors.fragmentTooLarge(FRAGMENT_MAX);
       const total = Number(s.size_bytes) >= 0 ? Number(s.size_bytes) : range.total;
-      if (range.total !== total || range.end >= total) throw new GraphError(400, 'invalidRequest', `The file size of this session is ${total} bytes.`);
+      if (range.total !== total || range.end >= total) throw Errors.uploadSessionSize(total);
       if (range.start !== Number(s.received_bytes)) {
-        throw new GraphError(416, 'invalidRange', `Fragments must be uploaded in order; the next expected range is ${s.received_bytes}-.`);
+        throw Errors.fragmentOutOfOrder(s.received_bytes);
       }
       await blobs.stage(s.id, range.start, req.body as Readable, length);
-      if (!(await uploadSessionsRepo.advance(db, s.id, range.start, range.end + 1))) throw new GraphError(409, 'resourceModified', 'Another request uploaded this range first.');
+      if (!(await uploadSessionsRepo.advance(db, s.id, range.start, range.end + 1))) throw Errors.fragmentUploadedFirst();
       if (range.end + 1 < total) {
-        return sendOData(reply, 202, { expirationDateTime: s.expires_at, nextExpectedRanges: [`${range.end + 1}-`] });
+        return sendOData(reply, 202, { expirationDateTime: formatDateTimeOffset(s.expires_at), nextExpectedRanges: [`${range.end + 1}-`] });
       }
       const content = await blobs.commit(s.id, total);
       const site = await siteOf(s);
@@ -276,7 +277,7 @@ function buildDriveWriter(deps: AppDeps, blobs: BlobStore) {
     }));
     app.get('/xtm/uploadSessions/:sessionId', { config: anonymous, schema: { params: SessionParams, response: { 200: UploadSession } } }, async (req, reply) => {
       const s = await liveSession(req);
-      return sendOData(reply, 200, { expirationDateTime: s.expires_at, nextExpectedRanges: [`${s.received_bytes}-`] });
+      return sendOData(reply, 200, { expirationDateTime: formatDateTimeOffset(s.expires_at), nextExpectedRanges: [`${s.received_bytes}-`] });
     });
     app.delete('/xtm/uploadSessions/:sessionId', { config: anonymous, schema: { params: SessionParams, response: { 204: NoContent } } }, async (req, reply) => {
       const s = await liveSession(req);

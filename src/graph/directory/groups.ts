@@ -10,6 +10,7 @@ import type { GroupsTable } from '../../store/schema.js';
 import { DirectoryPermissions } from './permissions.js';
 import { collectionOptions, flag, keyParam, parseJson, sendEntity, tenantOf, type Db, type Entity } from './common.js';
 import { directoryRepo, type GroupMemberRow as MemberRow } from '../../store/directoryRepo.js';
+import { formatDateTimeOffset } from '../../domain/dateTime.js';
 
 const GROUP_TYPE = 'microsoft.graph.group';
 
@@ -41,7 +42,7 @@ export function groupToGraph(g: GroupsTable): Entity {
   return {
     id: g.id,
     deletedDateTime: null,
-    createdDateTime: g.created_at,
+    createdDateTime: formatDateTimeOffset(g.created_at),
     description: null,
     displayName: g.display_name,
     groupTypes: parseJson<string[]>(g.group_types, []),

@@ -10,7 +10,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type TSchema } from 'typebox';
 import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
-import { Errors, GraphError } from '../errors.js';
+import { Errors } from '../errors.js';
 import { metadataContext, sendOData } from '../odataResponse.js';
 import { ContentWritePermissions } from './permissions.js';
 import { keyed, keyParam } from './common.js';
@@ -19,6 +19,9 @@ import { blobRepo } from '../../store/blobRepo.js';
 import { mailRepo, type MailboxRef } from '../../store/mailRepo.js';
 import { inTransaction, type Tx } from '../../store/unitOfWork.js';
 import type { MailItemsTable, UsersTable } from '../../store/schema.js';
+import { formatDateTimeOffset } from '../../domain/dateTime.js';
+import { attachmentsOf, type StoredAttachment } from './mailSerialize.js';
+import { attachmentWriter, mailAttachmentRoutes } from './mailAttachments.js';
 
 const Str = (max = 4096) => Type.String({ maxLength: max });
 const EmailAddress = Type.Object({ address: Type.Optional(Str(320)), name: Type.Optional(Str(256)) }, { additionalProperties: false });
@@ -50,7 +53,7 @@ const UserParams = Type.Object({ userKey: Type.String({ minLength: 1, maxLength:
 
 /** Which properties of each kind are kept in the item's document (the rest are columns). */
 const DOC_PROPS: Record<ItemKind, readonly string[]> = {
-  message: ['body', 'toRecipients', 'ccRecipients', 'bccRecipients', 'importance', 'isDraft', 'sentDateTime'],
+  message: ['body', 'toRecipients', 'ccRecipients', 'bccRecipients', 'importance', 'isDraft', 'sentDateTime', 'attachments'],
   event: ['body', 'start', 'end', 'location', 'isAllDay', 'attendees', 'createdDateTime'],
   contact: ['givenName', 'surname', 'emailAddresses', 'businessPhones', 'mobilePhone', 'companyName', 'jobTitle'],
 };
@@ -79,7 +82,7 @@ export function mailWriteRoutes(app: GraphApp, deps: AppDeps): void {
       from_address: kind === 'message' ? ((p.from as { emailAddress?: { address?: string } } | undefined)?.emailAddress?.address ?? owner.mail ?? owner.user_principal_name)
         : kind === 'event' ? owner.mail ?? owner.user_principal_name : firstAddress((p.emailAddresses as unknown[] | undefined)?.map((emailAddress) => ({ emailAddress }))),
       received_at: startIso ?? clock.iso(),
-      size_bytes: Buffer.byteLength(json) + 512,
+      size_bytes: Buffer.byteLength(json) + 512 + ((doc.attachments as StoredAttachment[] | undefined) ?? []).reduce((n, a) => n + a.size, 0),
       body_preview: text(p.body).slice(0, 255),
       content_hash: sha256,
     };
@@ -107,11 +110,22 @@ export function mailWriteRoutes(app: GraphApp, deps: AppDeps): void {
     return id;
   }
 
-  /** The item as a client sees it (Graph JSON), to merge a PATCH into. */
+  /** The item as a client sees it (Graph JSON) plus a message's attachments, to merge a PATCH into or send. */
   async function current(kind: ItemKind, u: UsersTable, id: string): Promise<{ row: MailItemsTable; props: Props }> {
     const row = await mailRepo.item(db, box(u), CLASS[kind], id);
     if (!row) throw Errors.mailItemNotFound();
-    return { row, props: KINDS[kind].toGraph(row) };
+    const attachments = kind === 'message' ? attachmentsOf(row) : [];
+    return { row, props: { ...KINDS[kind].toGraph(row), ...(attachments.length ? { attachments } : {}) } };
+  }
+
+  /** A message body's `attachments` (file attachments with contentBytes) stored, as its document keeps them. */
+  const writeAttachment = attachmentWriter(deps);
+  async function withStoredAttachments(p: Props, at = 'attachments'): Promise<Props> {
+    if (p.attachments === undefined || p.attachments === null) return { ...p, attachments: undefined };
+    if (!Array.isArray(p.attachments)) throw Errors.invalidProperty(at, 'must be a collection of attachments.');
+    const stored: StoredAttachment[] = [];
+    for (const [i, a] of p.attachments.entries()) stored.push(await writeAttachment(a, `${at}[${i}]`));
+    return { ...p, attachments: stored };
   }
 
   const perms: Record<ItemKind, readonly string[]> = { message: ContentWritePermissions.mail, event: ContentWritePermissions.calendars, contact: ContentWritePermissions.contacts };
@@ -123,9 +137,9 @@ export function mailWriteRoutes(app: GraphApp, deps: AppDeps): void {
     const config = { permissions: perms[kind], graphType: graphType[kind] };
     const createIn = async (req: FastifyRequest, r: FastifyReply, folderKey: string) => {
       const u = await requireMailbox(db, req);
-      const p = { ...(req.body as Props) };
+      const p = kind === 'message' ? await withStoredAttachments(req.body as Props) : { ...(req.body as Props) };
       if (kind === 'message') p.isDraft = true;
-      if (kind === 'event') p.createdDateTime = clock.iso();
+      if (kind === 'event') p.createdDateTime = formatDateTimeOffset(clock.nowMs());
       const id = await create(kind, u, p, await folderId(u, folderKey));
       return reply(req, r, 201, kind, u, id);
     };
@@ -136,7 +150,8 @@ export function mailWriteRoutes(app: GraphApp, deps: AppDeps): void {
       const u = await requireMailbox(db, req);
       const id = keyParam(req, 'itemId');
       const { props } = await current(kind, u, id);
-      const patch = req.body as Props;
+      // A message's attachments change through …/attachments only; the PATCH keeps them.
+      const { attachments: _ignored, ...patch } = req.body as Props;
       const merged = { ...props, ...patch };
       await inTransaction(store, async (tx) => {
         const cols = await materialize(tx, kind, merged, u);
@@ -169,7 +184,7 @@ export function mailWriteRoutes(app: GraphApp, deps: AppDeps): void {
 
   /** Sends a message: a copy in Sent Items (unless told not to), one in each same-tenant recipient's Inbox. */
   async function deliver(u: UsersTable, p: Props, saveToSent: boolean, draftId?: string): Promise<void> {
-    const sent = { ...p, isDraft: false, sentDateTime: clock.iso() };
+    const sent = { ...p, isDraft: false, sentDateTime: formatDateTimeOffset(clock.nowMs()) };
     const sentItems = await folderId(u, 'sentitems');
     const addresses = new Set<string>();
     for (const k of ['toRecipients', 'ccRecipients', 'bccRecipients']) {
@@ -202,8 +217,16 @@ export function mailWriteRoutes(app: GraphApp, deps: AppDeps): void {
   app.post('/users/:userKey/sendMail', { config: { permissions: ContentWritePermissions.mailSend, graphType: 'microsoft.graph.message' }, schema: { params: UserParams, body: SendMailBody } }, async (req, r) => {
     const u = await requireMailbox(db, req);
     const body = req.body as { message: Props; saveToSentItems?: boolean };
-    await deliver(u, body.message, body.saveToSentItems !== false);
+    await deliver(u, await withStoredAttachments(body.message, 'message.attachments'), body.saveToSentItems !== false);
     return r.code(202).send();
+  });
+
+  mailAttachmentRoutes(app, deps, async (u, m, attachments) => {
+    const { props } = await current('message', u, m.id);
+    await inTransaction(store, async (tx) => {
+      const { received_at: _keep, ...cols } = await materialize(tx, 'message', { ...props, attachments: attachments.length ? attachments : undefined }, u);
+      await mailRepo.rewriteItem(tx, box(u), m.id, cols, clock.iso());
+    });
   });
 
   // Mail folders.
@@ -215,7 +238,7 @@ export function mailWriteRoutes(app: GraphApp, deps: AppDeps): void {
     const name = (req.body as { displayName: string }).displayName;
     const siblings = await mailRepo.folderRows(db, box(u));
     if (siblings.some((f) => f.parent_folder_id === parent && f.display_name.toLowerCase() === name.toLowerCase())) {
-      throw new GraphError(409, 'ErrorFolderExists', 'A folder with the specified name already exists.');
+      throw Errors.folderExists();
     }
     await inTransaction(store, (tx) => mailRepo.insertFolder(tx, { tenant_id: u.tenant_id, user_id: u.id, id, parent_folder_id: parent, display_name: name, well_known_name: null, is_recoverable: 0 }));
     const f = (await mailRepo.folder(db, box(u), id))!;

@@ -11,6 +11,7 @@ import { DirectoryPermissions } from './permissions.js';
 import { assignedLicenses, KNOWN_SKUS, skuIdOf } from './licenses.js';
 import { collectionOptions, flag, keyParam, parseJson, requireUser, sendEntity, tenantOf, type Entity } from './common.js';
 import { directoryRepo, type UserRow } from '../../store/directoryRepo.js';
+import { formatDateTimeOffset } from '../../domain/dateTime.js';
 
 export type { UserRow };
 
@@ -50,7 +51,7 @@ export function userToGraph(r: UserRow): Entity {
     id: r.id,
     accountEnabled: flag(r.account_enabled),
     userType: r.user_type,
-    createdDateTime: r.created_at,
+    createdDateTime: formatDateTimeOffset(r.created_at),
     mailNickname: r.alias ?? r.user_principal_name.split('@')[0],
     assignedLicenses: assignedLicenses(parseJson<string[]>(r.licenses, [])),
     proxyAddresses: parseJson<string[]>(r.email_addresses, []),
@@ -108,7 +109,7 @@ export function userRoutes(app: GraphApp, deps: AppDeps): void {
     const value = found ? [{
       id: found.tenant.id,
       displayName: found.tenant.display_name,
-      createdDateTime: found.tenant.created_at,
+      createdDateTime: formatDateTimeOffset(found.tenant.created_at),
       tenantType: 'AAD',
       verifiedDomains: found.domains.filter((d) => d.is_verified === 1).map((d) => ({
         capabilities: 'Email, OfficeCommunicationsOnline', isDefault: d.is_default === 1, isInitial: d.is_initial === 1, name: d.name, type: 'Managed',

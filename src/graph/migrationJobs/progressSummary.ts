@@ -10,6 +10,7 @@ import { metadataContext, parseKeySegment, sendOData } from '../odataResponse.js
 import { JobService } from '../../engine/jobs/jobService.js';
 import { ItemRates, progressSummary } from '../../engine/migration/progressSummary.js';
 import { jobKeyOf } from './jobKey.js';
+import { formatDateTimeOffset } from '../../domain/dateTime.js';
 import { JOB_TYPE, KeyParams } from './schemas.js';
 
 const BASE = '/solutions/migrations/crossTenantMigrationJobs';
@@ -41,6 +42,11 @@ export function progressSummaryRoutes(app: GraphApp, deps: AppDeps): void {
   const config = { permissions: Permissions.jobsRead, roles: MigrationAdminRoles, graphType: JOB_TYPE };
   app.get(`${BASE}/:key/xtm.progressSummary`, { config, schema: { params: KeyParams, response: { 200: ProgressSummarySchema } } }, async (req: FastifyRequest<{ Params: { key: string } }>, reply) => {
     const job = await jobs.resolve(principalOf(req).tenantId, jobKeyOf(parseKeySegment(req.params.key)));
-    return sendOData(reply, 200, { '@odata.context': metadataContext(req, 'xtm.progressSummary'), ...(await progressSummary(deps.store, job, rates)) });
+    const summary = await progressSummary(deps.store, job, rates);
+    // The job's own times as its GET shows them: completeAfterDateTime as sent, lastUpdatedDateTime rendered.
+    return sendOData(reply, 200, {
+      '@odata.context': metadataContext(req, 'xtm.progressSummary'), ...summary,
+      completeAfterDateTime: job.completeAfterAsSent, lastUpdatedDateTime: formatDateTimeOffset(summary.lastUpdatedDateTime),
+    });
   });
 }

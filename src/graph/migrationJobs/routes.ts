@@ -23,6 +23,7 @@ import { noParameters } from '../requestChecks.js';
 import { JOB_TYPE, CreateJobBody, CancelResponseSchema, JobSchema, JOB_PROPERTIES, KeyParams, PatchJobBody, TASK_PROPERTIES, TaskSchema, UserParams, collectionOf } from './schemas.js';
 import { GraphErrorBody, NoBody, NoContent, entityOf } from '../routeSchemas.js';
 import { JOB_DOC, jobToGraph, taskToGraph } from './serialize.js';
+import { formatOptionalDateTimeOffset } from '../../domain/dateTime.js';
 
 const BASE = '/solutions/migrations/crossTenantMigrationJobs';
 const TASK_TYPE = 'microsoft.graph.crossTenantMigrationTask';
@@ -148,8 +149,11 @@ export function migrationJobRoutes(app: GraphApp, deps: AppDeps): void {
   }
   for (const url of actionPaths('', 'cancel')) {
     app.post(url, { config: write, preValidation: noParameters('cancel'), schema: { params: KeyParams, body: NoBody, response: { 202: CancelResponseSchema } } }, async (req, reply) => {
-      await jobs.cancel(tenantOf(req), keyOf(req));
-      return sendOData(reply, 202, { '@odata.context': metadataContext(req, 'microsoft.graph.crossTenantMigrationCancelResponse'), status: 'pendingCancel', message: JobMessages.pendingCancel });
+      const job = await jobs.cancel(tenantOf(req), keyOf(req));
+      // id and displayName are not members of the CSDL type, but the cancel page's example answers with them (docs/decisions.md, gap 6).
+      return sendOData(reply, 202, {
+        '@odata.context': metadataContext(req, 'microsoft.graph.crossTenantMigrationCancelResponse'), id: job.id, displayName: job.displayName, status: 'pendingCancel', message: JobMessages.pendingCancel,
+      });
     });
   }
 
@@ -183,7 +187,7 @@ export function migrationJobRoutes(app: GraphApp, deps: AppDeps): void {
   app.get(`${BASE}/:key/xtm.progress`, { config: read, schema: { params: KeyParams, response: { 200: entityOf('xtm.jobProgress') } } }, async (req, reply) => {
     const job = await jobs.resolve(tenantOf(req), keyOf(req));
     const page = progressPage(req.query as RawQuery);
-    const { more, ...doc } = await jobProgress(deps.store, job, page);
+    const { more, ...doc } = progressTimes(await jobProgress(deps.store, job, page));
     const next = more && page ? { '@odata.nextLink': nextPageLink(req, page) } : {};
     return sendOData(reply, 200, { '@odata.context': metadataContext(req, 'xtm.jobProgress'), ...doc, ...next });
   });
@@ -195,4 +199,15 @@ export function migrationJobRoutes(app: GraphApp, deps: AppDeps): void {
   // migrationsRoot (generic GET only).
   app.get('/solutions/migrations', { config: read, schema: { response: { 200: Type.Object({ '@odata.context': Type.String(), id: Type.String() }) } } }, async (req, reply) =>
     sendOData(reply, 200, { '@odata.context': metadataContext(req, 'solutions/migrations/$entity'), id: tenantOf(req) }));
+}
+
+/** xtm.progress with its sync times rendered like every Graph instant. */
+function progressTimes<T extends { users: { workloads: { initialSyncDoneDateTime: string | null; lastSyncDateTime: string | null }[] }[] }>(p: T): T {
+  for (const u of p.users) {
+    for (const w of u.workloads) {
+      w.initialSyncDoneDateTime = formatOptionalDateTimeOffset(w.initialSyncDoneDateTime);
+      w.lastSyncDateTime = formatOptionalDateTimeOffset(w.lastSyncDateTime);
+    }
+  }
+  return p;
 }

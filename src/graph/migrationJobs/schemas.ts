@@ -89,7 +89,8 @@ export const TaskSchema = Type.Object({
 });
 export const TASK_PROPERTIES = ['id', 'taskType', 'lastUpdatedDateTime', 'currentStatus'] as const;
 
-export const CancelResponseSchema = Type.Object({ '@odata.context': Str, status: Str, message: Str });
+/** The job cancel's answer also names the job (id, displayName), as the cancel page's example does; the user cancel's does not. */
+export const CancelResponseSchema = Type.Object({ '@odata.context': Str, id: Type.Optional(Str), displayName: Type.Optional(Str), status: Str, message: Str });
 
 export const collectionOf = <T extends ReturnType<typeof Type.Object>>(item: T) =>
   Type.Object({

@@ -1,6 +1,8 @@
-// Domain objects → Graph JSON, in the property order the service's examples use.
+// Domain objects → Graph JSON, in the property order the service's examples use. Instants the service
+// made go through formatDateTimeOffset; what the client sent (completeAfterDateTime, workloads) is echoed.
 import type { MigrationJob, MigrationTask } from '../../domain/job.js';
 import type { DocField } from '../../store/docs.js';
+import { formatDateTimeOffset } from '../../domain/dateTime.js';
 
 export function jobToGraph(j: MigrationJob): Record<string, unknown> {
   return {
@@ -9,16 +11,16 @@ export function jobToGraph(j: MigrationJob): Record<string, unknown> {
     jobType: j.jobType,
     status: j.status,
     message: j.message,
-    completeAfterDateTime: j.completeAfterDateTime,
+    completeAfterDateTime: j.completeAfterAsSent,
     targetTenantId: j.tenantId,
     sourceTenantId: j.sourceTenantId,
     exchangeSettings: j.exchangeSettings,
     resources: j.resources,
     resourceType: j.resourceType,
-    workloads: j.workloads,
+    workloads: j.workloadsAsSent,
     createdBy: j.createdBy,
-    createdDateTime: j.createdDateTime,
-    lastUpdatedDateTime: j.lastUpdatedDateTime,
+    createdDateTime: formatDateTimeOffset(j.createdDateTime),
+    lastUpdatedDateTime: formatDateTimeOffset(j.lastUpdatedDateTime),
   };
 }
 
@@ -33,7 +35,7 @@ export const JOB_DOC: readonly DocField[] = [
   { name: 'jobType', column: 'job_type', kind: 'text' },
   { name: 'status', column: 'status', kind: 'text' },
   { name: 'message', column: 'message', kind: 'text' },
-  { name: 'completeAfterDateTime', column: 'complete_after', kind: 'time' },
+  { name: 'completeAfterDateTime', column: 'complete_after_sent', kind: 'text' },
   { name: 'targetTenantId', column: 'tenant_id', kind: 'text' },
   { name: 'sourceTenantId', column: 'source_tenant_id', kind: 'text' },
   { name: 'exchangeSettings', column: 'exchange_settings', kind: 'json' },
@@ -46,5 +48,5 @@ export const JOB_DOC: readonly DocField[] = [
 ];
 
 export function taskToGraph(t: MigrationTask): Record<string, unknown> {
-  return { id: t.id, taskType: t.taskType, lastUpdatedDateTime: t.lastUpdatedDateTime, currentStatus: t.currentStatus };
+  return { id: t.id, taskType: t.taskType, lastUpdatedDateTime: formatDateTimeOffset(t.lastUpdatedDateTime), currentStatus: t.currentStatus };
 }

@@ -1,7 +1,7 @@
 // Route schemas of /solutions/sharePoint/migrations: the create body's shape (types of every field, for
-// validation and OpenAPI) and the delta payload of the mapping PATCH. Which fields a task type requires,
-// the one-to-one map and the per-element messages ("the required parameter … is missing", value[i].…)
-// are the rules of taskParameters.ts and mappingDelta.ts.
+// validation and OpenAPI) and the delta payload of the mapping PATCH. Which fields a task type requires
+// and its messages ("the required parameter … is missing") are the domain rule domain/spoTaskParameters.ts;
+// the one-to-one map and the per-element messages (value[i].…) are mappingDelta.ts.
 import { Type } from 'typebox';
 import { PathParams } from '../routeSchemas.js';
 

@@ -17,7 +17,7 @@ import { SpoTaskService, errorOf } from '../../engine/odsp/spoTaskService.js';
 import { SpoTaskStatuses, type SpoTaskType } from '../../domain/spoMigrationTask.js';
 import { ROOT, TASKS, sendEntity, spManage, spRead } from './common.js';
 import { TASK_PROPERTIES, TASK_TYPE, parametersToGraph, taskToGraph } from './taskSerialize.js';
-import { parseCreateTask } from './taskParameters.js';
+import { parseCreateTask } from './taskBody.js';
 import { CreateTaskBody, KeyParams } from './schemas.js';
 import { NoBody, NoContent, entityOf } from '../routeSchemas.js';
 

@@ -3,6 +3,7 @@
 // carried as instance annotations (@xtm.moveState, @xtm.moveStage), which OData clients ignore.
 import type { SpoMigrationTasksTable } from '../../store/schema.js';
 import { parseJson } from '../../store/json.js';
+import { formatDateTimeOffset } from '../../domain/dateTime.js';
 import type { StoredParameters } from '../../engine/odsp/spoTaskService.js';
 
 export const TASK_TYPE = 'microsoft.graph.sharePointMigrationTask';
@@ -20,9 +21,9 @@ export function parametersToGraph(raw: Record<string, unknown>, echo: Record<str
 export function taskToGraph(t: SpoMigrationTasksTable): Record<string, unknown> {
   const p = parseJson<StoredParameters>(t.parameters, { request: { type: 'user', validateOnly: false }, raw: {}, echo: {} });
   const out: Record<string, unknown> = { id: t.id, status: t.status, parameters: parametersToGraph(p.raw, p.echo) };
-  if (t.started_at) out.startedDateTime = t.started_at;
-  out.lastUpdatedDateTime = t.updated_at;
-  if (t.finished_at) out.finishedDateTime = t.finished_at;
+  if (t.started_at) out.startedDateTime = formatDateTimeOffset(t.started_at);
+  out.lastUpdatedDateTime = formatDateTimeOffset(t.updated_at);
+  if (t.finished_at) out.finishedDateTime = formatDateTimeOffset(t.finished_at);
   if (t.error) out.error = parseJson(t.error, null);
   out['@xtm.moveState'] = t.move_state;
   if (t.stage) out['@xtm.moveStage'] = t.stage;

@@ -2,7 +2,8 @@
 // - A request budget per app and tenant (fixed window, wall-clock time): over it, 429 TooManyRequests
 //   with Retry-After (seconds until the window ends) and Graph's error body. Default 10,000 requests per
 //   600 s (Outlook's documented per-app-per-mailbox limit, applied per tenant); XTM_THROTTLE_BUDGET=
-//   "<requests>/<seconds>" or PUT /xtm/admin/throttling changes it ("0/…" = no budget).
+//   "<requests>/<seconds>" changes the default ("0/…" = no budget), the loaded scenario's `throttling.budget`
+//   (kept in xtm_settings) overrides it, and PUT /xtm/admin/throttling overrides both until the next load.
 // - Faults: a share of the requests to chosen routes from chosen apps answers 429, 503 or 504 (with
 //   Retry-After), deterministically (the first matching request, then one in every 1/share), set through PUT /xtm/admin/throttling.
 // Counters live in this process (each replica throttles on its own, as Graph's front ends do).
@@ -10,11 +11,12 @@ import { Type } from 'typebox';
 import type { FastifyRequest } from 'fastify';
 import type { GraphApp } from '../app.js';
 import type { AppDeps } from '../deps.js';
-import { GraphError } from '../errors.js';
+import { Errors, type GraphError } from '../errors.js';
 import { sendOData } from '../odataResponse.js';
 import { NoQuery } from '../routeSchemas.js';
+import { ThrottleBudgetInput, type ThrottleBudget as Budget } from '../../tenants/inputSchemas.throttling.js';
+import { readThrottleBudget } from '../../store/settingsRepo.js';
 
-export interface Budget { requests: number; windowSeconds: number }
 export interface Fault {
   /** Path patterns after the version segment, `*` matching one segment and `**` any rest: `/users/*\/messages`. */
   routes: string[];
@@ -44,15 +46,26 @@ function stateOf(deps: AppDeps): State {
 
 const patternOf = (p: string) => new RegExp(`^${p.split('/').map((seg) => (seg === '**' ? '.*' : seg === '*' ? '[^/]+' : seg.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))).join('/')}/?$`, 'i');
 
-const tooMany = (retryAfter: number) => new GraphError(429, 'TooManyRequests', 'Too many requests. The application is throttled: retry after the number of seconds in the Retry-After header.', undefined, { 'retry-after': String(retryAfter) });
+const tooMany = Errors.throttled;
 const FAULT_ERRORS: Record<Fault['status'], (r: number) => GraphError> = {
   429: tooMany,
-  503: (r) => new GraphError(503, 'serviceNotAvailable', 'The service is temporarily unavailable. Retry after the number of seconds in the Retry-After header.', undefined, { 'retry-after': String(r) }),
-  504: (r) => new GraphError(504, 'gatewayTimeout', 'The gateway timed out waiting for the service.', undefined, { 'retry-after': String(r) }),
+  503: Errors.serviceNotAvailable,
+  504: Errors.gatewayTimeout,
 };
 
+/**
+ * Puts the budget back to the loaded scenario's (or the default): at start, and after a rehearsal reset or a
+ * snapshot restore replaced the store. Clears the counters.
+ */
+export async function reloadThrottleBudget(deps: AppDeps): Promise<void> {
+  const s = stateOf(deps);
+  s.budget = (await readThrottleBudget(deps.store.db)) ?? budgetFromEnv();
+  s.windows.clear();
+}
+
 /** Graph module: the budget and fault check on every authenticated Graph request (after the token is verified). */
-export function throttleModule(app: GraphApp, deps: AppDeps): void {
+export async function throttleModule(app: GraphApp, deps: AppDeps): Promise<void> {
+  await reloadThrottleBudget(deps);
   const now = () => Date.now();
   app.addHook('onRequest', (req, _reply, done) => {
     const p = req.principal;
@@ -94,7 +107,7 @@ const FaultSchema = Type.Object({
   retryAfterSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
 }, { additionalProperties: false });
 const ThrottlingBody = Type.Object({
-  budget: Type.Optional(Type.Object({ requests: Type.Integer({ minimum: 0, maximum: 100_000_000 }), windowSeconds: Type.Integer({ minimum: 1, maximum: 86_400 }) }, { additionalProperties: false })),
+  budget: Type.Optional(ThrottleBudgetInput),
   faults: Type.Optional(Type.Array(FaultSchema, { maxItems: 50 })),
 }, { additionalProperties: false });
 

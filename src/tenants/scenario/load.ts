@@ -1,5 +1,6 @@
 // Loads a scenario file: parse, check everything (schema, then invariants against store + file), then
-// in ONE transaction delete every row of the file's tenants and insert listed and generated rows.
+// in ONE transaction delete every row of the file's tenants and insert listed and generated rows; then
+// keep the file's throttle budget (xtm_settings) for graph/throttle.
 // Any error refuses the whole file before anything is written; loading twice gives the same rows.
 import { readFile } from 'node:fs/promises';
 import type { Clock } from '../../clock.js';
@@ -10,6 +11,7 @@ import { lower } from '../../domain/naturalKeys.js';
 import { prepareChanges, referencedTenants, type ChangeAt, type PreparedTenant, type TenantChange } from '../prepare.js';
 import { emitPrepared } from '../tableRows.js';
 import { replaceTenantsInBulk, type RowCounts } from '../../store/tenantSink.js';
+import { saveThrottleBudget } from '../../store/settingsRepo.js';
 import type { FaultKind } from './faults.js';
 import { generatedRows } from './generate.content.js';
 import { planGeneration, type GenerationPlan } from './generate.js';
@@ -56,6 +58,8 @@ export async function loadScenario(store: Store, clock: Clock, source: ScenarioS
     for (const p of prepared) emitPrepared(p, emit, now, () => true);
     if (gen) yield* generatedRows(gen, emit, now);
   });
+  // The file's throttle budget, or none (the server's default) when it sets none: a load replaces it too.
+  await saveThrottleBudget(store.db, scenario.throttling?.budget);
   return report(scenario, file, rows, gen, (performance.now() - started) / 1000);
 }
 

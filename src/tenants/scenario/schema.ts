@@ -5,6 +5,7 @@ import { Type, type Static } from 'typebox';
 import { ApplicationInput, ChatInput, DateTime, DomainName, GroupInput, Guid, IdentityMappingInput, MeetingInput, MigrationEndpointInput, Obj, Opt, OrganizationRelationshipInput, Ref, ServicePrincipalInput, SiteInput, SpoGroupMappingInput, SpoRelationshipInput, SpoUserMappingInput, TenantInput, Text, Upn, UserInput } from '../inputSchemas.js';
 import { FAULT_KINDS, FAULTS } from './faults.js';
 import { MigrationFaultInput } from '../inputSchemas.faults.js';
+import { ThrottlingInput } from '../inputSchemas.throttling.js';
 
 export const SCENARIO_SCHEMA_ID = 'https://xtm.dev/schemas/scenario.schema.json';
 
@@ -69,6 +70,7 @@ export const Scenario = Type.Object({
   description: Opt(Type.String({ description: 'What the scenario shows.' })),
   tenants: Type.Array(ScenarioTenant, { minItems: 1, description: 'Tenants; loading replaces every row of each tenant listed.' }),
   generate: Opt(Generate),
+  throttling: Opt(ThrottlingInput),
 }, {
   $id: SCENARIO_SCHEMA_ID,
   title: 'xtm scenario',

@@ -35,7 +35,20 @@ export const outlook: EdmModule = {
       prop('sentDateTime', 'Edm.DateTimeOffset'),
       prop('subject', 'Edm.String'),
       prop('toRecipients', recipients),
-    ], { openType: true }),
+    ], { openType: true, navigation: [nav('attachments', collection(G('attachment')), true)] }),
+    // File attachments (src/graph/directory/mailAttachments.ts).
+    entity('attachment', G('entity'), [
+      prop('contentType', 'Edm.String'),
+      prop('isInline', 'Edm.Boolean', false),
+      prop('lastModifiedDateTime', 'Edm.DateTimeOffset'),
+      prop('name', 'Edm.String'),
+      prop('size', 'Edm.Int32', false),
+    ]),
+    entity('fileAttachment', G('attachment'), [
+      prop('contentBytes', 'Edm.Binary'),
+      prop('contentId', 'Edm.String'),
+      prop('contentLocation', 'Edm.String'),
+    ]),
     entity('event', G('outlookItem'), [
       prop('bodyPreview', 'Edm.String'),
       prop('end', G('dateTimeTimeZone')),

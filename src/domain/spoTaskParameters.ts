@@ -1,19 +1,21 @@
-// The create body of crossOrganizationMigrationTasks (graph-api-surface.md §8.3): `parameters` is
-// polymorphic through its `@odata.type`. Every field is checked here, before anything else runs; a 400
-// names the field ("Cannot process the request because the required parameter {name} is missing.").
-import { Errors } from '../errors.js';
-import { GUID_RE, UPN_RE } from '../../domain/spoIdentityMap.js';
-import { ParameterTypes, type IdentityRef, type SpoTaskRequest } from '../../domain/spoMigrationTask.js';
-import { parseDateTimeOffset } from '../../domain/dateTime.js';
+// The rules of a SharePoint migration task's `parameters` (graph-api-surface.md §8.3): the type is told
+// by `@odata.type`, each type has its own properties and required ones (site: both URLs; user and group:
+// both identities), and values must be well-formed. Pure, so the Graph route, the admin API, the
+// scenario loader or the CLI check a task the same way; a refusal names the field as
+// "parameters.<name>" ("Cannot process the request because the required parameter {name} is missing.").
+import { DomainErrors as Errors } from './errors.js';
+import { GUID_RE, UPN_RE } from './spoIdentityMap.js';
+import { ParameterTypes, type IdentityRef, type SpoTaskRequest, type SpoTaskType } from './spoMigrationTask.js';
+import { parseDateTimeOffset } from './dateTime.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const missing = Errors.spoParameterMissing;
 const bad = (name: string, why: string) => Errors.invalidProperty(name, why);
 
-const TASK_TYPE = 'microsoft.graph.sharePointMigrationTask';
+/** Properties every parameters type has, and those of each type besides. */
 const COMMON = ['@odata.type', 'targetOrganizationId', 'targetOrganizationHost', 'targetDataLocationCode', 'preferredStartDateTime', 'preferredLatestStartDateTime', 'validateOnly', 'sourceSiteUrl', 'targetSiteUrl'];
-const EXTRA: Record<string, string[]> = { user: ['sourceUserIdentity', 'targetUserIdentity'], site: [], group: ['sourceGroupIdentity', 'targetGroupIdentity'] };
+const EXTRA: Record<SpoTaskType, string[]> = { user: ['sourceUserIdentity', 'targetUserIdentity'], site: [], group: ['sourceGroupIdentity', 'targetGroupIdentity'] };
 
 function url(p: Obj, name: string, required: boolean): string | undefined {
   const v = p[name];
@@ -61,18 +63,14 @@ function identity(p: Obj, name: string, kind: 'user' | 'group'): IdentityRef {
   return out;
 }
 
-export function parseCreateTask(body: unknown): { request: SpoTaskRequest; parameters: Obj } {
-  if (!isObj(body)) throw Errors.badRequest('The request body must be a JSON object with parameters.');
-  for (const k of Object.keys(body)) {
-    // Read-only properties a client may echo back are ignored, as for jobs.
-    if (['parameters', 'id', 'status', '@odata.type', 'startedDateTime', 'lastUpdatedDateTime', 'finishedDateTime', 'error'].includes(k)) continue;
-    throw Errors.unknownProperty(k, TASK_TYPE);
-  }
-  const t = body['@odata.type'];
-  if (t !== undefined && (typeof t !== 'string' || t.replace(/^#/, '') !== TASK_TYPE)) throw bad('@odata.type', `'${String(t)}' is not the type of this value; expected '#${TASK_TYPE}'.`);
-  const p = body.parameters;
-  if (p === undefined || p === null) throw missing('parameters');
-  if (!isObj(p)) throw bad('parameters', 'must be an object.');
+/**
+ * The checked request of a task's `parameters`, and the parameters as the task keeps and echoes them
+ * (a bare targetOrganizationHost written as its https URL). Throws the first refusal as a DomainError.
+ */
+export function spoTaskRequestOf(parameters: unknown): { request: SpoTaskRequest; parameters: Obj } {
+  if (parameters === undefined || parameters === null) throw missing('parameters');
+  if (!isObj(parameters)) throw bad('parameters', 'must be an object.');
+  let p = parameters;
   const odataType = p['@odata.type'];
   if (odataType === undefined) throw missing('parameters.@odata.type');
   const typeName = typeof odataType === 'string' ? odataType.replace(/^#/, '') : '';
@@ -80,14 +78,14 @@ export function parseCreateTask(body: unknown): { request: SpoTaskRequest; param
   if (!type) {
     throw bad('parameters.@odata.type', `'${String(odataType)}' is not one of #microsoft.graph.sharePointUserMigrationTaskParameters, #microsoft.graph.sharePointSiteMigrationTaskParameters, #microsoft.graph.sharePointGroupMigrationTaskParameters.`);
   }
-  for (const k of Object.keys(p)) if (!COMMON.includes(k) && !EXTRA[type]!.includes(k)) throw Errors.unknownProperty(`parameters.${k}`, typeName);
+  for (const k of Object.keys(p)) if (!COMMON.includes(k) && !EXTRA[type].includes(k)) throw Errors.unknownProperty(`parameters.${k}`, typeName);
   const targetOrganizationId = p.targetOrganizationId;
   if (targetOrganizationId !== undefined && targetOrganizationId !== null && (typeof targetOrganizationId !== 'string' || !GUID_RE.test(targetOrganizationId))) {
     throw bad('parameters.targetOrganizationId', `'${String(targetOrganizationId)}' is not a valid GUID.`);
   }
   // The property is named "host" and Microsoft's examples send an https URL: a bare host name means that URL.
   if (typeof p.targetOrganizationHost === 'string' && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+\/?$/i.test(p.targetOrganizationHost)) {
-    p.targetOrganizationHost = `https://${p.targetOrganizationHost.replace(/\/$/, '')}`;
+    p = { ...p, targetOrganizationHost: `https://${p.targetOrganizationHost.replace(/\/$/, '')}` };
   }
   const host = url(p, 'targetOrganizationHost', false);
   if (host && new URL(host).pathname !== '/') throw bad('parameters.targetOrganizationHost', `'${host}' must be a host URL such as https://fabrikam-my.sharepoint.com.`);
