@@ -2,7 +2,7 @@
 // probe (their sockets and timers must not delay its measurements). `count` connections send
 // `POST /beta/$batch` headers announcing 1 MB, then one byte every `dripMs` each; one the server cuts is
 // opened again at the attacker's next tick (within `dripMs`), as slowloris does. IPC: 'ready' once all
-// are open; answers 'count' with the open connections; 'stop' closes them and answers with totals.
+// are open and answered; answers 'count' with the open connections; 'stop' closes them and answers with totals.
 import { connect, type Socket } from 'node:net';
 
 const [url, countArg, dripArg] = process.argv.slice(2);
@@ -19,8 +19,10 @@ const one = (): Promise<void> => new Promise((resolve) => {
   const sock = connect(Number(u.port), u.hostname, () => {
     opened++;
     sock.write(head);
-    resolve();
   });
+  // Set up once the server has answered the headers (its 401): the kernel completes connections the
+  // server has not accepted yet, so 'connected' alone would leave the setup's work in the next phase.
+  sock.once('data', () => resolve());
   open.add(sock);
   // Staggered: the drips of all connections spread over the interval.
   let timer = setTimeout(function tick() {
