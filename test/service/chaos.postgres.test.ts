@@ -134,15 +134,17 @@ describe(`chaos: 2 API replicas and 3 workers on PostgreSQL, a ${USERS}-user bat
     const scenario = join(root, 'scenario.yaml');
     writeFileSync(scenario, scaledDemo({ users: USERS, mailItemsPerUser: 4, filesPerUser: 2, chatMessagesPerUser: 2, chatsPerUser: 1, meetingsPerUser: 1 }));
     portA = await freePort();
-    await startA(scenario); // loads the scenario into the empty database
-    // The others start together (each start transpiles the sources: seconds on a loaded machine).
-    const starting = [serve(join(root, 'b'), apiArgs(0, 'none'), { env: composeEnv() }), ...([{ XTM_KILL_AT: 'inChunk:5' }, {}, {}] as Record<string, string>[])
-      .map((extra) => worker(['--shutdown-timeout', String(WORKER_BOUND_MS)], { env: { ...composeEnv(), ...extra } }))];
+    // All five start at once on the empty database, as compose starts them; A loads the scenario.
+    const starting = [
+      serve(join(root, 'a'), apiArgs(portA, scenario), { env: composeEnv() }),
+      serve(join(root, 'b'), apiArgs(0, 'none'), { env: composeEnv() }),
+      ...([{ XTM_KILL_AT: 'inChunk:5' }, {}, {}] as Record<string, string>[]).map((extra) => worker(['--shutdown-timeout', String(WORKER_BOUND_MS)], { env: { ...composeEnv(), ...extra } })),
+    ];
     const started = await Promise.allSettled(starting);
     for (const r of started) if (r.status === 'fulfilled') procs.push(r.value);
     for (const r of started) if (r.status === 'rejected') throw r.reason;
-    replicaB = (started[0] as PromiseFulfilledResult<XtmProc & { url: string }>).value;
-    workers = started.slice(1).map((r) => (r as PromiseFulfilledResult<XtmProc & { workerId: string }>).value);
+    [replicaA, replicaB] = started.slice(0, 2).map((r) => (r as PromiseFulfilledResult<XtmProc & { url: string }>).value) as [XtmProc & { url: string }, XtmProc & { url: string }];
+    workers = started.slice(2).map((r) => (r as PromiseFulfilledResult<XtmProc & { workerId: string }>).value);
     store = await openStore(pg.url);
     pairs = await generatedPairs(store, USERS);
     assert.equal(pairs.length, USERS);
