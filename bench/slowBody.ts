@@ -6,11 +6,10 @@
 // Two loaded phases: `held` (the 2,000 connections open, nothing else happening) and `cutAndTopUp` (the
 // server cuts them at the request timeout and the attacker opens new ones at its next tick, as slowloris
 // does: a stream of new connections each answered 401). Target: p99 < 100 ms.
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import { probe } from './latency.js';
@@ -18,50 +17,28 @@ import { probe } from './latency.js';
 const B = '/beta/solutions/migrations/crossTenantMigrationJobs';
 const REQUEST_TIMEOUT_MS = 30_000; // config.ts DEFAULTS.requestTimeoutMs
 
-/** `count` slow-body connections; one the server cuts is opened again at the attacker's next tick (within `dripMs`). */
-function slowClients(url: string, count: number, dripMs: number) {
-  const u = new URL(url);
-  const open = new Set<Socket>();
-  let stopped = false;
-  let cut = 0;
-  let opened = 0;
-  const head = `POST /beta/$batch HTTP/1.1\r\nHost: ${u.host}\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{`;
-  const one = (): Promise<void> => new Promise((resolve) => {
-    const sock = connect(Number(u.port), u.hostname, () => {
-      opened++;
-      sock.write(head);
-      resolve();
-    });
-    open.add(sock);
-    // Staggered: the drips of all connections spread over the interval.
-    let timer = setTimeout(function tick() {
-      if (sock.writable) sock.write(' ');
-      timer = setTimeout(tick, dripMs);
-    }, Math.random() * dripMs);
-    sock.on('error', () => undefined);
-    sock.resume();
-    sock.once('close', () => {
-      clearTimeout(timer);
-      open.delete(sock);
-      resolve();
-      if (stopped) return;
-      cut++;
-      setTimeout(() => !stopped && void one(), Math.random() * dripMs);
-    });
+/** The slow clients in a process of their own (bench/slowBodyClients.ts), driven over IPC. */
+async function slowClients(url: string, count: number, dripMs: number) {
+  const child = fork(new URL('./slowBodyClients.ts', import.meta.url).pathname, [url, String(count), String(dripMs)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const next = () => new Promise<Record<string, number>>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as Record<string, number>));
+    child.once('exit', (c) => reject(new Error(`slow clients exited (${c})`)));
   });
+  const ready = await next();
   return {
-    /** Opens them 100 at a time (the kernel's accept queue holds ~500). */
-    async start() {
-      for (let i = 0; i < count; i += 100) await Promise.all(Array.from({ length: Math.min(100, count - i) }, one));
+    setupMs: ready.setupMs!,
+    openWhenSetUp: ready.open!,
+    async open() {
+      const answer = next();
+      child.send('count');
+      return (await answer).open!;
     },
-    get open() {
-      return open.size;
+    async stop() {
+      const answer = next();
+      child.send('stop');
+      return answer;
     },
-    stop() {
-      stopped = true;
-      for (const s of open) s.destroy();
-      return { connectionsOpened: opened, cutByServer: cut };
-    },
+    kill: () => child.kill('SIGKILL'),
   };
 }
 
@@ -71,6 +48,7 @@ export async function run(opts: { connections?: number; seconds?: number; rate?:
   const rate = opts.rate ?? 200;
   const dripMs = opts.dripMs ?? 5000;
   const dir = mkdtempSync(join(tmpdir(), 'xtm-bench-slowbody-'));
+  let slow: Awaited<ReturnType<typeof slowClients>> | undefined;
   const child = spawn(process.execPath, ['--import', 'tsx', new URL('./serverChild.ts', import.meta.url).pathname, 'xtm', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const line = await new Promise<string>((resolve, reject) => {
@@ -82,21 +60,18 @@ export async function run(opts: { connections?: number; seconds?: number; rate?:
     await probe(target, token, 2, 4, rate); // warm-up
     const idle = await probe(target, token, seconds, 4, rate);
 
-    const slow = slowClients(url, connections, dripMs);
     const t0 = performance.now();
-    await slow.start();
-    const setupMs = Math.round(performance.now() - t0);
-    const openAtStart = slow.open;
-    const held = { ...(await probe(target, token, seconds, 4, rate)), slowConnectionsOpen: slow.open };
+    slow = await slowClients(url, connections, dripMs);
+    const held = { ...(await probe(target, token, seconds, 4, rate)), slowConnectionsOpen: await slow.open() };
     // From now until the attacker's top-up after the cut is over.
     const rest = (REQUEST_TIMEOUT_MS + dripMs + 2000 - (performance.now() - t0)) / 1000;
-    const cutAndTopUp = { ...(await probe(target, token, Math.max(rest, seconds), 4, rate)), slowConnectionsOpen: slow.open };
-    const load = slow.stop();
+    const cutAndTopUp = { ...(await probe(target, token, Math.max(rest, seconds), 4, rate)), slowConnectionsOpen: await slow.open() };
+    const load = await slow.stop();
     const within = (p: { p99: number }) => p.p99 < 100;
     return {
       machine: { cpus: availableParallelism(), loadAverage1m: Math.round(loadavg()[0]! * 10) / 10 },
       probe: { requestsPerSecond: rate, connections: 4 },
-      slowClients: { connections, dripMs, setupMs, openWhenSetUp: openAtStart, ...load },
+      slowClients: { connections, dripMs, setupMs: slow.setupMs, openWhenSetUp: slow.openWhenSetUp, ...load },
       idle,
       held: { ...held, p99Ratio: Math.round((held.p99 / Math.max(idle.p99, 0.001)) * 100) / 100 },
       cutAndTopUp: { ...cutAndTopUp, p99Ratio: Math.round((cutAndTopUp.p99 / Math.max(idle.p99, 0.001)) * 100) / 100 },
@@ -104,6 +79,7 @@ export async function run(opts: { connections?: number; seconds?: number; rate?:
       withinTarget: { held: within(held), cutAndTopUp: within(cutAndTopUp) },
     };
   } finally {
+    slow?.kill();
     child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
