@@ -23,7 +23,7 @@ export async function analyzeStale(db: Kysely<Database>): Promise<string[]> {
     if (!got.rows[0]?.ok) return [];
     try {
       const stale = await sql<{ relname: string }>`select relname from pg_stat_user_tables
-        where schemaname = current_schema() and n_mod_since_analyze >= greatest(${MIN_CHANGES}, ${FRACTION} * n_live_tup)`.execute(c);
+        where schemaname = current_schema() and n_mod_since_analyze >= greatest(${sql.lit(MIN_CHANGES)}, ${sql.lit(FRACTION)} * n_live_tup)`.execute(c);
       const names = stale.rows.map((r) => r.relname);
       for (const name of names) await sql`analyze ${sql.table(name)}`.execute(c);
       return names;

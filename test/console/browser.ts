@@ -1,7 +1,7 @@
 // Shared by the console's browser tests: Debian's Chromium driven by playwright-core (no browser
 // download), a fresh profile per run, axe's serious/critical findings, and screenshots kept under
 // test-artifacts/console/. Tests skip when Chromium is absent (CHROMIUM_PATH overrides the path).
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -16,8 +16,11 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const ARTIFACTS = join(ROOT, 'test-artifacts', 'console');
 
 /** The console is built by npm install (prepare); build it here when a checkout has not. */
+/** Builds the console when console/dist is missing or older than any source file (a stale build tests old pages). */
 export function ensureConsoleBuilt(): void {
-  if (existsSync(join(ROOT, 'console', 'dist', 'index.html'))) return;
+  const built = join(ROOT, 'console', 'dist', 'index.html');
+  const newest = (d: string): number => readdirSync(d, { withFileTypes: true }).reduce((t, e) => Math.max(t, e.isDirectory() ? newest(join(d, e.name)) : statSync(join(d, e.name)).mtimeMs), 0);
+  if (existsSync(built) && statSync(built).mtimeMs >= newest(join(ROOT, 'console', 'src'))) return;
   execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'build-console.ts')], { stdio: 'inherit' });
 }
 
