@@ -23,7 +23,10 @@ export const cliCommands = {
     });
     const urls = await server.listen();
     const c = server.deps.config;
+    // Signals are handled before server.json says the server is up: a stop sent the moment it appears is a clean stop.
+    stopOnSignals(server.deps.log, c.shutdownTimeoutMs, () => server.close());
     const removeInfo = writeServerInfo(c.dataDir, { http: urls.http, https: urls.https, pid: process.pid });
+    process.once('exit', removeInfo); // also when the bound or a second signal cuts the stop short
     const admin = server.admin;
     const lines = [
       `xtm listening on ${urls.bound.join(' and ')}`,
@@ -40,8 +43,6 @@ export const cliCommands = {
       console.error(`xtm: warning: --scenario ${c.scenario} was NOT loaded: the store already has tenants (${server.scenarioSkipped.join(', ')}). Load it into this store with \`xtm seed ${c.scenario}\` (server stopped), or start on an empty --data-dir.`);
     }
     console.log(lines.join('\n'));
-    process.once('exit', removeInfo); // also when the bound or a second signal cuts the stop short
-    stopOnSignals(server.deps.log, c.shutdownTimeoutMs, () => server.close());
   },
 
   async token(o: { tenant: string; clientId?: string; user?: string; db: string; issuer: string }): Promise<number> {

@@ -1,6 +1,6 @@
 // Checked CLI flags: every number is validated at start (a bad value is a usage error, exit 2), and the
 // commands that talk to a running server find it from the same configuration as `xtm serve`.
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readAdminKey } from '../graph/admin/auth.js';
 
@@ -35,7 +35,9 @@ export interface ServerInfo { http: string; https?: string; pid: number }
 /** Writes server.json; the function returned removes it only while it is still this process's. */
 export function writeServerInfo(dataDir: string, info: ServerInfo): () => void {
   const path = join(dataDir, SERVER_FILE);
-  writeFileSync(path, `${JSON.stringify(info)}\n`, { mode: 0o600 });
+  // Written whole then renamed: a reader never sees half a file.
+  writeFileSync(`${path}.${process.pid}`, `${JSON.stringify(info)}\n`, { mode: 0o600 });
+  renameSync(`${path}.${process.pid}`, path);
   return () => {
     if (readServerInfo(dataDir)?.pid === info.pid) rmSync(path, { force: true });
   };

@@ -55,6 +55,10 @@ export async function openStore(location: string): Promise<Store> {
     // without a listener ends the process; the pool discards that connection and the next query opens a
     // new one or fails on its own (/readyz reports it). Found by test/service/readyz.postgres.test.ts.
     pool.on('error', () => undefined);
+    // The same for a connection dropped while checked out between two queries (inside a transaction, or
+    // held by a task): the pool listens only to idle ones, and pg's Client throws an unheard 'error'. The
+    // next query on it fails, and the pool discards it on release (it is no longer queryable).
+    pool.on('connect', (client) => client.on('error', () => undefined));
     nameStatements(pool);
     // XTM_PG_READ_CHECK=off: the single-replica cache without the cross-replica check (bench baseline only).
     const cache = new PgReadCache(() => new (pg.default ?? pg).Client({ connectionString: location }), pool, process.env.XTM_PG_READ_CHECK !== 'off');

@@ -102,8 +102,8 @@ describe('clean stops', () => {
     // A second signal while stopping exits at once.
     again.child.kill('SIGTERM');
     again.child.kill('SIGTERM');
-    const { code } = await again.exited;
-    assert.ok(code === 0 || code === 1);
+    const { code, signal } = await again.exited;
+    assert.ok(code === 0 || code === 1, `exit ${code} (${signal}):\n${again.out().slice(-3000)}`);
     if (code === 1) assert.match(again.out(), /second signal, exiting now/);
   });
 });
