@@ -24,6 +24,11 @@ const PAUSE_MAX_MS = 60_000;
 
 /** How long a restorer collects the other Stores' answers to its pause before counting them. */
 const ROLL_CALL_MS = 50;
+/**
+ * With no answer at all, how long before the file's other holder counts as another process (page copy):
+ * a busy or starved thread's Store can answer well after the roll call (seen at ~50 ms under load on Node 24).
+ */
+const NO_ANSWER_MS = 1000;
 
 type Message = { t: 'pause' | 'pausing' | 'paused' | 'resume'; location: string; id: string; from?: string };
 
@@ -147,8 +152,9 @@ export class SqliteHandle {
         await new Promise((r) => setTimeout(r, ROLL_CALL_MS));
         // Until the probe finds the file free: given up at the deadline, or at once when every Store that
         // answered has closed and the file is still open (another process holds it).
+        const silentUntil = Date.now() + NO_ANSWER_MS;
         for (const deadline = Date.now() + SWAP_WAIT_MS; ;) {
-          const allClosed = [...pausing].every((p) => paused.has(p));
+          const allClosed = pausing.size > 0 ? [...pausing].every((p) => paused.has(p)) : Date.now() > silentUntil;
           if ((alone = onlyConnection(this.location)) || allClosed || Date.now() > deadline) break;
           await new Promise((r) => setTimeout(r, 10));
         }
