@@ -3,7 +3,8 @@
 //                            run when PostgreSQL answers, else they are skipped with one line saying how.
 //   npm run test:postgres    every test file with its stores on PostgreSQL (XTM_TEST_STORE=postgres):
 //                            each test server or store gets a database of its own, dropped afterwards.
-// Extra arguments are test files to run instead of all of them.
+// Extra arguments are test files to run instead of all of them; --skip-postgres-only leaves out the
+// `*postgres*.test.ts` files (CI runs them once, in `npm test`).
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +13,8 @@ import { PG_ADMIN_URL, dropDatabases, pgUnreachable } from '../test/pg.js';
 
 const args = process.argv.slice(2);
 const onPostgres = args.includes('--postgres');
+// .ci/run: the PostgreSQL-only files already ran in `npm test` (PostgreSQL answers there), identically.
+const skipPostgresOnly = args.includes('--skip-postgres-only');
 const picked = args.filter((a) => !a.startsWith('--'));
 
 function testFiles(dir: string): string[] {
@@ -24,6 +27,7 @@ function testFiles(dir: string): string[] {
 const isPostgresOnly = (file: string) => /postgres[^/]*\.test\.ts$/.test(file);
 
 let files = picked.length ? picked : testFiles('test');
+if (skipPostgresOnly) files = files.filter((f) => !isPostgresOnly(f));
 const env = { ...process.env };
 let runPrefix: string | undefined;
 
