@@ -10,7 +10,7 @@
 // batch sizes on each backend and adds time per user at the largest ÷ time per user at the smallest.
 // Targets: 2,000 users < 2 min on SQLite, ratio ≥ 0.3, per-user ratio ≤ 1.2, RSS < 512 MB.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -19,7 +19,7 @@ import { scaledDemo } from '../test/migration/scaledDemo.js';
 import { createTempDatabase, pgUnreachable, type TempDatabase } from '../test/pg.js';
 import { openStore } from '../src/store/db.js';
 import { workRepo } from '../src/store/workRepo.js';
-import { REPO_ROOT, XTM_BIN } from '../test/service/xtmCommand.js';
+import { REPO_ROOT, XTM_BIN, staleBuild } from '../test/service/xtmCommand.js';
 import { percentiles, probe } from './latency.js';
 
 const PROBE_RATE = 200;
@@ -43,8 +43,7 @@ function procFigures(pid: number): { peakRssMb: number; rssMb: number; cpuMs: nu
 
 /** `xtm serve` as shipped (bin/xtm.js runs dist/), on its own store; resolves with its URL once it answers. */
 async function startServe(dir: string, db: string, scenario: string): Promise<{ child: ChildProcess; http: string }> {
-  const newest = (d: string): number => readdirSync(d, { withFileTypes: true }).reduce((t, e) => Math.max(t, e.isDirectory() ? newest(join(d, e.name)) : statSync(join(d, e.name)).mtimeMs), 0);
-  if (!existsSync(join(REPO_ROOT, 'dist', 'server.js')) || newest(join(REPO_ROOT, 'src')) > statSync(join(REPO_ROOT, 'dist', 'server.js')).mtimeMs) {
+  if (staleBuild(join(REPO_ROOT, 'dist', 'server.js'), join(REPO_ROOT, 'src'))) {
     execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO_ROOT, stdio: 'inherit' }); // the bench measures the compiled server
   }
   const child = spawn(process.execPath, [...(process.env.XTM_BENCH_SERVER_NODE_ARGS?.split(' ') ?? []), XTM_BIN, 'serve', '--data-dir', dir, '--db', db, '--scenario', scenario, '--port', '0', '--https-port', 'off', '--clock', 'manual', '--no-admin-auth', '--log-level', 'warn'], {

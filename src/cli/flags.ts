@@ -1,6 +1,6 @@
 // Checked CLI flags: every number is validated at start (a bad value is a usage error, exit 2), and the
 // commands that talk to a running server find it from the same configuration as `xtm serve`.
-import { renameSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readAdminKey } from '../graph/admin/auth.js';
 

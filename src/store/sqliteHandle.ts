@@ -151,7 +151,8 @@ export class SqliteHandle {
       try {
         await new Promise((r) => setTimeout(r, ROLL_CALL_MS));
         // Until the probe finds the file free: given up at the deadline, or at once when every Store that
-        // answered has closed and the file is still open (another process holds it).
+        // answered has closed and the file is still open (another process holds it) — with no answer at all,
+        // after NO_ANSWER_MS.
         const silentUntil = Date.now() + NO_ANSWER_MS;
         for (const deadline = Date.now() + SWAP_WAIT_MS; ;) {
           const allClosed = pausing.size > 0 ? [...pausing].every((p) => paused.has(p)) : Date.now() > silentUntil;

@@ -1,11 +1,12 @@
 // Shared by the console's browser tests: Debian's Chromium driven by playwright-core (no browser
 // download), a fresh profile per run, axe's serious/critical findings, and screenshots kept under
 // test-artifacts/console/. Tests skip when Chromium is absent (CHROMIUM_PATH overrides the path).
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { staleBuild } from '../service/xtmCommand.js';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 
@@ -15,12 +16,9 @@ export const chromiumMissing = existsSync(CHROMIUM) ? false : `Chromium not foun
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const ARTIFACTS = join(ROOT, 'test-artifacts', 'console');
 
-/** The console is built by npm install (prepare); build it here when a checkout has not. */
-/** Builds the console when console/dist is missing or older than any source file (a stale build tests old pages). */
+/** Builds the console when console/dist is missing or older than any source file (npm install builds it; a stale build tests old pages). */
 export function ensureConsoleBuilt(): void {
-  const built = join(ROOT, 'console', 'dist', 'index.html');
-  const newest = (d: string): number => readdirSync(d, { withFileTypes: true }).reduce((t, e) => Math.max(t, e.isDirectory() ? newest(join(d, e.name)) : statSync(join(d, e.name)).mtimeMs), 0);
-  if (existsSync(built) && statSync(built).mtimeMs >= newest(join(ROOT, 'console', 'src'))) return;
+  if (!staleBuild(join(ROOT, 'console', 'dist', 'index.html'), join(ROOT, 'console', 'src'))) return;
   execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'build-console.ts')], { stdio: 'inherit' });
 }
 

@@ -117,8 +117,9 @@ describe(`chaos: 2 API replicas and 3 workers on PostgreSQL, a ${USERS}-user bat
   // what a test needs: a port each, a manual clock, the generated scenario, quiet logs.
   const composeEnv = () => ({ ...env, XTM_DATABASE_URL: pg.url, XTM_PUBLIC_URL: PUBLIC_URL, XTM_ADMIN_KEY: ADMIN_KEY, XTM_HTTPS_PORT: 'off' });
   const apiArgs = (port: number, scenario: string) => ['--no-worker', '--port', String(port), '--clock', 'manual', '--scenario', scenario, '--log-level', 'warn'];
+  const serveA = (scenario: string) => serve(join(root, 'a'), apiArgs(portA, scenario), { env: composeEnv() });
   const startA = async (scenario: string) => {
-    replicaA = await serve(join(root, 'a'), apiArgs(portA, scenario), { env: composeEnv() });
+    replicaA = await serveA(scenario);
     procs.push(replicaA);
   };
 
@@ -136,7 +137,7 @@ describe(`chaos: 2 API replicas and 3 workers on PostgreSQL, a ${USERS}-user bat
     portA = await freePort();
     // All five start at once on the empty database, as compose starts them; A loads the scenario.
     const starting = [
-      serve(join(root, 'a'), apiArgs(portA, scenario), { env: composeEnv() }),
+      serveA(scenario),
       serve(join(root, 'b'), apiArgs(0, 'none'), { env: composeEnv() }),
       ...([{ XTM_KILL_AT: 'inChunk:5' }, {}, {}] as Record<string, string>[]).map((extra) => worker(['--shutdown-timeout', String(WORKER_BOUND_MS)], { env: { ...composeEnv(), ...extra } })),
     ];
