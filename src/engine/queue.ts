@@ -33,6 +33,20 @@ export interface TaskHelpers {
 export type TaskHandler = (payload: unknown, helpers: TaskHelpers) => Promise<void>;
 export type TaskList = Record<string, TaskHandler>;
 
+const groupCommitted = new WeakSet<TaskHandler>();
+
+/**
+ * Marks a task whose items the embedded runner (SQLite) may run several to one transaction, each in a
+ * savepoint (group commit: engine/work/embeddedRunner.ts). Only for handlers that reach the store through
+ * their helpers alone and may see the uncommitted writes of the items run before them in the group.
+ */
+export function groupCommit(handler: TaskHandler): TaskHandler {
+  groupCommitted.add(handler);
+  return handler;
+}
+
+export const isGroupCommitted = (handler: TaskHandler | undefined): boolean => handler !== undefined && groupCommitted.has(handler);
+
 /**
  * Thrown by a task when retrying cannot help (bad payload, impossible state): the item is given up at
  * once. Every permanent kind extends it (PermanentMoveError, MoveError). The error never crosses a

@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import { isPostgres } from './dialect.js';
 import { builder, type Handle, type Tx } from './unitOfWork.js';
 import type { Database, MigrationJobsTable, MigrationTasksTable } from './schema.js';
-import type { ExchangeSettings, MigrationJob, MigrationTask, ServiceStatusDetails } from '../domain/job.js';
+import type { ExchangeSettings, JobHead, MigrationJob, MigrationTask, ServiceStatusDetails } from '../domain/job.js';
 import type { JobChange } from '../domain/jobStateMachine.js';
 import type { JobStatus, JobType } from '../domain/enums.js';
 import { normalizeWorkloads } from '../domain/jobInput.js';
@@ -96,6 +96,11 @@ export function toTask(r: MigrationTasksTable): MigrationTask {
   };
 }
 
+const HEAD_COLUMNS = [
+  'id', 'tenant_id', 'display_name', 'display_name_key', 'job_type', 'status', 'message', 'complete_after', 'complete_after_sent', 'source_tenant_id',
+  'exchange_settings', 'workloads', 'resource_type', 'created_by', 'created_at', 'updated_at', 'validated_at', 'op_seq',
+] as const satisfies readonly Exclude<keyof MigrationJobsTable, 'resources'>[];
+
 export const jobsRepo = {
   /**
    * Serializes the job creates of one tenant until commit: the one-user-one-batch check reads before
@@ -166,6 +171,18 @@ export const jobsRepo = {
     const db = builder(h);
     const r = await db.selectFrom('migration_jobs').selectAll().where('id', '=', id).executeTakeFirst();
     return r && toJob(r);
+  },
+
+  /**
+   * The job without its user list, for the steps of one user's move: read thousands of times a batch,
+   * where reading and parsing every user id each time made the batch's cost grow with its square.
+   */
+  async headById(h: Db, id: string): Promise<JobHead | undefined> {
+    const db = builder(h);
+    const r = await db.selectFrom('migration_jobs').select(HEAD_COLUMNS).where('id', '=', id).executeTakeFirst();
+    if (!r) return undefined;
+    const { resources: _, ...head } = toJob({ ...r, resources: '[]' });
+    return head;
   },
 
   /** Takes the job row's write lock first, so concurrent work items that decide on the whole job serialize (PostgreSQL). */

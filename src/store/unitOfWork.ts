@@ -1,6 +1,6 @@
 // The unit of work the layers above store/ see: a transaction handle they hand to repository functions.
 // Only store/ knows it is a Kysely transaction; nothing outside store/ imports kysely, even for types.
-import { Kysely, type Transaction } from 'kysely';
+import { Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
 import type { Store } from './db.js';
 
@@ -8,9 +8,13 @@ import type { Store } from './db.js';
 export type Tx = Transaction<Database>;
 
 const committed = new WeakMap<Tx, (() => void)[]>();
+const scopes = new WeakMap<Store, Tx>();
+let savepoints = 0;
 
 /** Runs `fn` in one transaction: everything it writes through `tx` commits together, or nothing does. */
 export async function inTransaction<T>(store: Store, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const open = scopes.get(store);
+  if (open) return inSavepoint(open, fn);
   let after: (() => void)[] = [];
   const result = await store.db.transaction().execute((tx) => {
     after = [];
@@ -19,6 +23,34 @@ export async function inTransaction<T>(store: Store, fn: (tx: Tx) => Promise<T>)
   });
   for (const f of after) f();
   return result;
+}
+
+/**
+ * The store as seen from inside the open transaction `tx`: every statement made through it runs in `tx`,
+ * and inTransaction on it is a savepoint (all or nothing on its own, committed only with `tx`). The
+ * embedded runner's group commit runs many work items this way, one commit for all of them.
+ */
+export function storeInTransaction(store: Store, tx: Tx): Store {
+  const scoped = Object.create(store, { db: { value: tx, enumerable: true } }) as Store;
+  scopes.set(scoped, tx);
+  return scoped;
+}
+
+async function inSavepoint<T>(tx: Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const name = sql.raw(`xtm_sp${++savepoints}`);
+  const hooks = committed.get(tx);
+  const mark = hooks?.length ?? 0;
+  await sql`savepoint ${name}`.execute(tx);
+  try {
+    const result = await fn(tx);
+    await sql`release savepoint ${name}`.execute(tx);
+    return result;
+  } catch (err) {
+    if (hooks) hooks.length = mark; // what ran after-commit hooks asked for is undone with it
+    await sql`rollback to savepoint ${name}`.execute(tx);
+    await sql`release savepoint ${name}`.execute(tx);
+    throw err;
+  }
 }
 
 /** Runs `f` once the transaction has committed (never if it rolls back); at once for a handle outside inTransaction. */

@@ -4,7 +4,7 @@ import { mailMoveRepo, type MailMoveKey } from '../../store/mailMoveRepo.js';
 import type { ChunkResult, MoveHelpers, OnChunkCommit, Reconciliation, SkippedItem, UserMove, WorkloadMover } from './workload.js';
 import { loadFaults, SKIP_REASONS } from './faults.js';
 import { killPoint } from './killPoint.js';
-import { inTransaction } from '../../store/unitOfWork.js';
+import { afterCommit, inTransaction } from '../../store/unitOfWork.js';
 
 /** Items above Exchange Online's 150 MB message size limit can't be moved: skipped, and they lower the score. */
 export const MAX_ITEM_BYTES = 150 * 1024 * 1024;
@@ -44,10 +44,9 @@ export const exchangeMover: WorkloadMover = {
       const result: ChunkResult = { cursor: end ?? null, items: pending.items, bytes: pending.bytes, skipped };
       await onCommit(trx, result);
       killPoint('inChunk');
+      // After the commit that holds this chunk (the group's, when the runner commits items together).
+      afterCommit(trx, () => killPoint('betweenChunks'));
       return result;
-    }).then((r) => {
-      killPoint('betweenChunks');
-      return r;
     });
   },
 

@@ -7,7 +7,7 @@ import { jobsRepo } from '../../store/jobsRepo.js';
 import { migrationRepo, type Move } from '../../store/migrationRepo.js';
 import { inTransaction, type Tx } from '../../store/unitOfWork.js';
 import type { Workload } from '../../domain/enums.js';
-import type { MigrationJob } from '../../domain/job.js';
+import type { JobHead } from '../../domain/job.js';
 import type { MovePhase } from '../../domain/movePhases.js';
 import { isMigrating } from '../../domain/jobStateMachine.js';
 import { failMove, MOVE_MAX_ATTEMPTS, PermanentMoveError, StaleMoveError, type MigrationDeps } from './orchestrator.js';
@@ -37,15 +37,15 @@ export function moveSteps(deps: MigrationDeps) {
   const { clock } = deps;
 
   /** Loads job + move; undefined when either is gone or the job no longer migrates. */
-  async function load(h: TaskHelpers, p: MoveRef, workload: Workload): Promise<{ job: MigrationJob; move: Move } | undefined> {
-    const job = await jobsRepo.byIdAnyTenant(h.store.db, p.jobId);
+  async function load(h: TaskHelpers, p: MoveRef, workload: Workload): Promise<{ job: JobHead; move: Move } | undefined> {
+    const job = await jobsRepo.headById(h.store.db, p.jobId);
     if (!job || !isMigrating(job)) return undefined;
     const move = await migrationRepo.get(h.store.db, p.jobId, p.userId, workload);
     return move ? { job, move } : undefined;
   }
 
   /** Runs a step of a move; a permanent error or the last attempt fails the move instead of retrying. */
-  async function guarded(h: TaskHelpers, job: MigrationJob, move: Move, step: () => Promise<void>): Promise<void> {
+  async function guarded(h: TaskHelpers, job: JobHead, move: Move, step: () => Promise<void>): Promise<void> {
     try {
       await step();
     } catch (e) {
@@ -85,7 +85,7 @@ export function moveSteps(deps: MigrationDeps) {
    * completeAfterDateTime (an `xtm worker` follows the persisted clock every 250 ms; a job whose last sync
    * ended there in that window never cut over: test/service/chaos.postgres.test.ts).
    */
-  async function scheduleAfterSync(tx: Tx, h: TaskHelpers, job: MigrationJob, userId: string): Promise<void> {
+  async function scheduleAfterSync(tx: Tx, h: TaskHelpers, job: JobHead, userId: string): Promise<void> {
     const now = clock.nowMs();
     const cutoverAt = Date.parse(job.completeAfterDateTime);
     if (now + deps.config.incrementalSyncIntervalMs < cutoverAt) {

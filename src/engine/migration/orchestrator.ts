@@ -7,7 +7,7 @@ import type { Store } from '../../store/db.js';
 import { inTransaction, type Tx } from '../../store/unitOfWork.js';
 import { jobsRepo } from '../../store/jobsRepo.js';
 import { migrationRepo, type Move } from '../../store/migrationRepo.js';
-import type { MigrationJob, ServiceStatusDetails } from '../../domain/job.js';
+import type { JobHead, ServiceStatusDetails } from '../../domain/job.js';
 import type { Workload } from '../../domain/enums.js';
 import { isMigrating } from '../../domain/jobStateMachine.js';
 import { commitJob } from '../jobs/commitJob.js';
@@ -61,7 +61,7 @@ export function throughput(deps: MigrationDeps, w: MovedWorkload): Throughput {
   return throughputFor(w, deps.config.migrationThroughput as never);
 }
 
-export function userMove(job: MigrationJob, m: Move): UserMove {
+export function userMove(job: JobHead, m: Move): UserMove {
   return {
     jobId: job.id, taskId: m.userId, targetUserId: m.userId, sourceTenantId: job.sourceTenantId, targetTenantId: job.tenantId, sourceUserId: m.sourceUserId ?? '',
     ...(job.exchangeSettings ? { targetDeliveryDomain: job.exchangeSettings.targetDeliveryDomain } : {}),
@@ -86,7 +86,7 @@ export function renderMove(m: Move): ServiceStatusDetails {
  * before waiting for the lock would write its older view of another workload's move over a newer one
  * (Teams `completed`, then `inProgress` again: found by test/service/chaos.postgres.test.ts).
  */
-export async function publishUsers(trx: Tx, job: MigrationJob, userIds: readonly string[], nowIso: string): Promise<void> {
+export async function publishUsers(trx: Tx, job: JobHead, userIds: readonly string[], nowIso: string): Promise<void> {
   if (userIds.length === 0) return;
   const tasks: [string, Awaited<ReturnType<typeof jobsRepo.lockedTask>>][] = [];
   for (const id of userIds) tasks.push([id, await jobsRepo.lockedTask(trx, job.id, id)]);
@@ -129,7 +129,7 @@ export async function finishIfDone(trx: Tx, jobId: string, nowIso: string): Prom
 }
 
 /** Fails a move (and, for Exchange, the workloads of the user that can only start after its cutover). */
-export async function failMove(trx: Tx, job: MigrationJob, m: Move, code: string, message: string, nowIso: string): Promise<void> {
+export async function failMove(trx: Tx, job: JobHead, m: Move, code: string, message: string, nowIso: string): Promise<void> {
   const ok = await migrationRepo.applyMoveEvent(trx, m, 'failed', { errorCode: code, errorMessage: message, updatedAt: nowIso });
   if (!ok) return;
   if (m.workload === 'Exchange') {
@@ -172,7 +172,7 @@ export async function fillSlots(trx: Tx, queue: WorkQueue, deps: MigrationDeps, 
 }
 
 /** After the user's mailbox cutover (or at cutover when Exchange is not selected): ODSP, Teams and Meeting start. */
-export async function startAfterCutover(trx: Tx, queue: WorkQueue, job: MigrationJob, userId: string, nowIso: string): Promise<void> {
+export async function startAfterCutover(trx: Tx, queue: WorkQueue, job: JobHead, userId: string, nowIso: string): Promise<void> {
   for (const w of AFTER_CUTOVER as readonly Workload[]) {
     if (!job.workloads.includes(w)) continue;
     if (await migrationRepo.applyMoveEvent(trx, { jobId: job.id, userId, workload: w }, 'sourceReady', { updatedAt: nowIso })) {
@@ -186,7 +186,7 @@ export async function startAfterCutover(trx: Tx, queue: WorkQueue, job: Migratio
  * stops (phase cancelling first, so a chunk in flight can't commit after the rollback), its copied
  * content is removed from the target by its mover, then it is cancelled.
  */
-export async function cancelMoves(store: Store, deps: MigrationDeps, job: MigrationJob, userIds: readonly string[] | undefined, h: { log: import('pino').Logger; queue: WorkQueue }): Promise<void> {
+export async function cancelMoves(store: Store, deps: MigrationDeps, job: JobHead, userIds: readonly string[] | undefined, h: { log: import('pino').Logger; queue: WorkQueue }): Promise<void> {
   const nowIso = deps.clock.iso();
   await inTransaction(store, (tx) => migrationRepo.applyMoveEventToJob(tx, job.id, 'cancelRequested', { updatedAt: nowIso }, userIds));
   // Every move still cancelling (also those a crash left there on an earlier attempt) is rolled back.

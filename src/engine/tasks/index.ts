@@ -4,7 +4,7 @@
 import type { Clock } from '../../clock.js';
 import type { XtmConfig } from '../../config.js';
 import type { ValidationExecutor } from '../jobs/validationPort.js';
-import type { TaskList } from '../queue.js';
+import { groupCommit, type TaskList } from '../queue.js';
 import { defaultMovers } from '../migration/movers.js';
 import type { MigrationDeps } from '../migration/orchestrator.js';
 import { storeFaults } from '../migration/faultHooks.js';
@@ -28,6 +28,7 @@ export interface TaskDeps {
   validate: ValidationExecutor;
 }
 
+// The per-user migration steps commit in groups on SQLite: thousands of them a batch, each a few statements.
 export function buildTasks(deps: TaskDeps): TaskList {
   const migration: MigrationDeps = { config: deps.config, clock: deps.clock, validate: deps.validate, movers: defaultMovers(), faults: storeFaults };
   return {
@@ -36,12 +37,12 @@ export function buildTasks(deps: TaskDeps): TaskList {
     'job.delete': jobDelete(),
     'task.cancel': taskCancel({ migration }),
     'migration.start': migrationStart(migration),
-    'exchange.sync': exchangeSync(migration),
-    'exchange.incremental': exchangeIncremental(migration),
+    'exchange.sync': groupCommit(exchangeSync(migration)),
+    'exchange.incremental': groupCommit(exchangeIncremental(migration)),
     'migration.cutover': migrationCutover(migration),
-    'exchange.finalize': exchangeFinalize(migration),
+    'exchange.finalize': groupCommit(exchangeFinalize(migration)),
     'migration.approve': migrationApprove(migration),
-    'workload.move': workloadMove(migration),
+    'workload.move': groupCommit(workloadMove(migration)),
     [SPO_TASK]: spoTask({ clock: deps.clock }),
   };
 }

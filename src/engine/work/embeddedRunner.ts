@@ -2,18 +2,31 @@
 // their handlers, deletes finished ones in one statement per batch (guarded by the lock owner),
 // retries failures as clock-time timers, and sweeps the locks of runners whose heartbeat stopped.
 // It runs in the worker thread (engine/work/thread.ts), or in-process for `:memory:` and tests.
+// Items of group-committed tasks (queue.ts groupCommit) run several to one transaction: SQLite's cost
+// per transaction is its commit, which writes every page the transaction dirtied to the WAL, and the
+// per-user migration steps dirty the same pages (job, tasks, moves, queue) over and over.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import type { Store } from '../../store/db.js';
 import type { WorkItemsTable } from '../../store/schema.js';
-import { inTransaction } from '../../store/unitOfWork.js';
+import { inTransaction, storeInTransaction } from '../../store/unitOfWork.js';
 import { workRepo } from '../../store/workRepo.js';
-import type { TaskList, WorkQueue } from '../queue.js';
-import { retryTimer, runItem, type ItemInfo, type Outcome } from './execute.js';
+import { isGroupCommitted, type TaskList, type WorkQueue } from '../queue.js';
+import { retryTimer, runItem, type ItemInfo, type Outcome, type RunContext } from './execute.js';
 import type { Producer } from './producer.js';
 import { realIso, RUNNER_DEFAULTS, type RunnerOptions } from './runnerOptions.js';
 import { TimerAlarm } from './timerAlarm.js';
+
+/** How long one group of items may hold SQLite's write lock before the rest of it runs as the next group. */
+const GROUP_BUDGET_MS = 50;
+
+function itemInfo(row: WorkItemsTable): ItemInfo {
+  return {
+    id: row.id, task: row.task, payload: JSON.parse(row.payload), attempt: row.attempts, maxAttempts: row.max_attempts,
+    jobKey: row.job_key, queueName: row.queue_name, runAtMs: Date.parse(row.run_at),
+  };
+}
 
 export class EmbeddedRunner {
   readonly workerId: string;
@@ -67,6 +80,8 @@ export class EmbeddedRunner {
     this.abort.abort();
     await this.settled();
     await this.flush();
+    // Items a group had claimed but did not reach before the stop: free for the next runner at once.
+    await workRepo.unlockItems(this.store.db, [this.workerId]);
     await workRepo.removeWorkers(this.store.db, [this.workerId]);
   }
 
@@ -95,7 +110,7 @@ export class EmbeddedRunner {
     for (;;) {
       await this.producer.promoteDue();
       const items = this.running < this.o.concurrency ? await this.claim(this.o.concurrency - this.running) : [];
-      for (const it of items) this.launch(it);
+      this.launchAll(items);
       if (items.length) continue;
       if (this.running > 0) {
         await new Promise<void>((r) => this.settleWaiters.push(r));
@@ -123,7 +138,7 @@ export class EmbeddedRunner {
         while (this.started && this.running < this.o.concurrency) {
           const items = await this.claim(this.o.concurrency - this.running);
           if (!items.length) break;
-          for (const it of items) this.launch(it);
+          this.launchAll(items);
         }
       } while (this.repump && this.started);
       // Items launched above may add timers: they notify, which wakes this pump again.
@@ -147,20 +162,71 @@ export class EmbeddedRunner {
     }));
   }
 
+  private launchAll(rows: WorkItemsTable[]): void {
+    const grouped = rows.filter((r) => isGroupCommitted(this.tasks[r.task]));
+    for (const r of rows) if (grouped.length < 2 || !grouped.includes(r)) this.launch(r);
+    if (grouped.length >= 2) this.launchGroup(grouped.map(itemInfo));
+  }
+
   private launch(row: WorkItemsTable): void {
     this.running++;
-    const item: ItemInfo = {
-      id: row.id, task: row.task, payload: JSON.parse(row.payload), attempt: row.attempts, maxAttempts: row.max_attempts,
-      jobKey: row.job_key, queueName: row.queue_name, runAtMs: Date.parse(row.run_at),
-    };
-    void runItem(this.tasks, item, { store: this.store, clock: this.clock, log: this.log, queue: this.queue, abortSignal: this.abort.signal })
-      .then((outcome) => (outcome.ok ? void this.completed.push(item.id) : this.fail(item, outcome)))
-      .catch((err) => this.log.error({ err, item: item.id }, 'runner: could not record an outcome'))
-      .finally(() => {
-        this.running--;
-        for (const w of this.settleWaiters.splice(0)) w();
-        this.wake();
+    void this.runOne(itemInfo(row)).finally(() => this.ended(1));
+  }
+
+  private async runOne(item: ItemInfo): Promise<void> {
+    const outcome = await runItem(this.tasks, item, this.context(this.store));
+    if (outcome.ok) this.completed.push(item.id);
+    else await this.fail(item, outcome).catch((err: unknown) => this.log.error({ err, item: item.id }, 'runner: could not record an outcome'));
+  }
+
+  private launchGroup(items: ItemInfo[]): void {
+    this.running += items.length;
+    void this.runGroup(items).finally(() => this.ended(items.length));
+  }
+
+  /**
+   * Group commit: the items run one after another in one transaction, each step that a handler makes a
+   * transaction of its own a savepoint in it, and their completions (or retry timers) commit with them.
+   * What an item's handler wrote before it failed stays, as it would have been committed on its own. The
+   * group stops taking items after GROUP_BUDGET_MS, so the API's writes never wait longer than that for
+   * the lock; the rest run as the next group. If the transaction fails as a whole (its commit, or SQLite
+   * aborting it), nothing of it committed and every item runs again on its own.
+   */
+  private async runGroup(items: ItemInfo[]): Promise<void> {
+    let rest: ItemInfo[] = [];
+    try {
+      await inTransaction(this.store, async (trx) => {
+        const store = storeInTransaction(this.store, trx);
+        const done: string[] = [];
+        const start = performance.now();
+        for (const [i, item] of items.entries()) {
+          if (i > 0 && (this.abort.signal.aborted || performance.now() - start > GROUP_BUDGET_MS)) {
+            rest = items.slice(i);
+            break;
+          }
+          const outcome = await runItem(this.tasks, item, this.context(store));
+          if (outcome.ok) done.push(item.id);
+          else await this.fail(item, outcome, store);
+        }
+        await workRepo.completeItems(trx, this.workerId, done);
       });
+    } catch (err) {
+      this.log.warn({ err, items: items.length }, 'runner: a group of items could not commit; each runs again on its own');
+      for (const item of items) await this.runOne(item);
+      return;
+    }
+    // Stopping: the rest stay claimed until stop() frees them.
+    if (rest.length && !this.abort.signal.aborted) await this.runGroup(rest);
+  }
+
+  private context(store: Store): RunContext {
+    return { store, clock: this.clock, log: this.log, queue: this.queue, abortSignal: this.abort.signal };
+  }
+
+  private ended(n: number): void {
+    this.running -= n;
+    for (const w of this.settleWaiters.splice(0)) w();
+    this.wake();
   }
 
   /** Completions not yet deleted with a claim (drain, stop): one statement. */
@@ -180,8 +246,8 @@ export class EmbeddedRunner {
     }
   }
 
-  private async fail(item: ItemInfo, outcome: Extract<Outcome, { ok: false }>): Promise<void> {
-    await inTransaction(this.store, async (trx) => {
+  private async fail(item: ItemInfo, outcome: Extract<Outcome, { ok: false }>, store = this.store): Promise<void> {
+    await inTransaction(store, async (trx) => {
       const row = await workRepo.takeLockedItem(trx, this.workerId, item.id);
       if (!row) return; // our lock was swept: the item belongs to another runner now
       const now = this.clock.nowMs();
