@@ -189,16 +189,17 @@ export const jobsRepo = {
   async lock(h: Db, jobId: string): Promise<void> {
     const db = builder(h);
     // PostgreSQL: a row lock, not a no-op UPDATE (a new row version, and its trigger NOTIFYs every API process).
+    // SQLite: every transaction holds the database's write lock from its BEGIN IMMEDIATE (store/db.ts), so
+    // there is nothing to take; a no-op UPDATE rewrote the row, a 2,000-user job's 80 KB user list included.
     if (isPostgres(db)) await db.selectFrom('migration_jobs').select('id').where('id', '=', jobId).forUpdate().execute();
-    else await db.updateTable('migration_jobs').set((eb) => ({ op_seq: eb.ref('op_seq') })).where('id', '=', jobId).execute();
   },
 
   /** Same for one user's task row (its currentStatus is rebuilt from several workloads' moves). */
   async lockTask(h: Db, jobId: string, userId: string): Promise<void> {
     const db = builder(h);
     // PostgreSQL: a row lock; the no-op UPDATE wrote a row version and index entries (position is indexed).
+    // SQLite: the transaction already holds the write lock (BEGIN IMMEDIATE).
     if (isPostgres(db)) await db.selectFrom('migration_tasks').select('id').where('job_id', '=', jobId).where('id', '=', userId).forUpdate().execute();
-    else await db.updateTable('migration_tasks').set((eb) => ({ position: eb.ref('position') })).where('job_id', '=', jobId).where('id', '=', userId).execute();
   },
 
   /** A user's task with its row locked for the caller's transaction (PostgreSQL: one round trip, SELECT … FOR UPDATE). */

@@ -184,11 +184,12 @@ export const migrationRepo = {
    * PostgreSQL: finds an open move of the job's active users that no other transaction is changing and
    * holds a share lock on it until the caller commits (SKIP LOCKED: never waits). While the caller holds
    * it, the move's next change waits for the caller's commit, so whoever changes it next sees the caller's
-   * writes and decides whether the job is done: the caller need not take the job's lock. False (always on
-   * SQLite, whose writers are serial anyway): every open move is being changed right now, or none is left.
+   * writes and decides whether the job is done: the caller need not take the job's lock. False: every open
+   * move is being changed right now, or none is left. SQLite, whose writers are serial: whether any open
+   * move is left at all (then its own change decides later), so the job is read only at the end.
    */
   async holdOpenMove(db: Db, jobId: string): Promise<boolean> {
-    if (!isPostgres(db)) return false;
+    if (!isPostgres(db)) return migrationRepo.anyActiveIn(db, jobId);
     // Not a queued move: slot grants skip locked queued moves, and the last one held here could be skipped for good.
     const r = await db.selectFrom('migration_moves as m').select('m.user_id').where('m.job_id', '=', jobId).where('m.phase', 'in', OPEN_PHASES.filter((p) => p !== 'queued'))
       .where((eb) => eb.exists(eb.selectFrom('migration_tasks as t').select('t.id').whereRef('t.job_id', '=', 'm.job_id').whereRef('t.id', '=', 'm.user_id').where('t.cancelled', '=', 0)))
