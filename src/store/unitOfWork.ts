@@ -9,7 +9,6 @@ export type Tx = Transaction<Database>;
 
 const committed = new WeakMap<Tx, (() => void)[]>();
 const scopes = new WeakMap<Store, Tx>();
-let savepoints = 0;
 
 /** Runs `fn` in one transaction: everything it writes through `tx` commits together, or nothing does. */
 export async function inTransaction<T>(store: Store, fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -36,8 +35,14 @@ export function storeInTransaction(store: Store, tx: Tx): Store {
   return scoped;
 }
 
+/**
+ * One name for every savepoint: ROLLBACK TO and RELEASE act on the innermost savepoint of that name (SQLite
+ * and PostgreSQL alike), and the same three statements stay prepared (store/sqliteHandle.ts caches by text).
+ */
+const STEP = sql.raw('xtm_step');
+
 async function inSavepoint<T>(tx: Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  const name = sql.raw(`xtm_sp${++savepoints}`);
+  const name = STEP;
   const hooks = committed.get(tx);
   const mark = hooks?.length ?? 0;
   await sql`savepoint ${name}`.execute(tx);

@@ -33,6 +33,16 @@ const tasks: TaskList = {
       await put(tx, `step:${p.key}`);
       afterCommit(tx, () => hooks.push(`step:${p.key}`));
     });
+    if (p.nested) {
+      // A step inside a step: the inner one rolls back alone (savepoints share one name; the innermost acts).
+      await inTransaction(h.store, async (tx) => {
+        await put(tx, `outer:${p.key}`);
+        await inTransaction(h.store, async (inner) => {
+          await put(inner, `inner:${p.key}`);
+          throw new Error('inner');
+        }).catch(() => undefined);
+      });
+    }
     if (p.failFirst && h.attempt === 1) {
       await put(h.store.db, `before-failure:${p.key}`); // a bare statement: committed on its own when alone
       await inTransaction(h.store, async (tx) => {
@@ -65,7 +75,7 @@ const value = async (key: string) => (await sql<{ value: string }>`select value 
 test('grouped items share a transaction; savepoints, failures and retries behave as if each ran alone', async () => {
   const n = 24;
   await runner.queue.enqueueMany([
-    ...Array.from({ length: n }, (_, i) => ({ task: 'g.write', payload: { key: `k${i}`, failFirst: i === 5 }, opts: { maxAttempts: 3 } })),
+    ...Array.from({ length: n }, (_, i) => ({ task: 'g.write', payload: { key: `k${i}`, failFirst: i === 5, nested: i === 7 }, opts: { maxAttempts: 3 } })),
     { task: 'plain.write', payload: { key: 'p' } },
   ]);
   runner.queue.start();
@@ -82,6 +92,8 @@ test('grouped items share a transaction; savepoints, failures and retries behave
   assert.equal(await value('rolled-back:k5'), undefined, 'the failing step rolled back to its savepoint');
   assert.ok(!hooks.includes('rolled-back:k5'), 'a rolled-back step runs no after-commit hook');
   assert.equal(hooks.filter((h) => h.startsWith('step:')).length, n + 1, 'every committed step ran its hook once');
+  assert.equal(await value('outer:k7'), '1', 'the outer step committed');
+  assert.equal(await value('inner:k7'), undefined, 'the inner step rolled back alone');
   assert.equal(await value('plain:p'), '1');
   const left = await sql<{ n: number }>`select count(*) as n from work_items`.execute(store.db);
   assert.equal(Number(left.rows[0]!.n), 0, 'every item completed');
