@@ -28,7 +28,6 @@ export interface TaskDeps {
   validate: ValidationExecutor;
 }
 
-// The per-user migration steps commit in groups on SQLite: thousands of them a batch, each a few statements.
 export function buildTasks(deps: TaskDeps): TaskList {
   const migration: MigrationDeps = { config: deps.config, clock: deps.clock, validate: deps.validate, movers: defaultMovers(), faults: storeFaults };
   return {
@@ -37,6 +36,7 @@ export function buildTasks(deps: TaskDeps): TaskList {
     'job.delete': jobDelete(),
     'task.cancel': taskCancel({ migration }),
     'migration.start': migrationStart(migration),
+    // The per-user steps commit in groups on SQLite: thousands of them a batch, each a few statements.
     'exchange.sync': groupCommit(exchangeSync(migration)),
     'exchange.incremental': groupCommit(exchangeIncremental(migration)),
     'migration.cutover': migrationCutover(migration),
