@@ -26,7 +26,8 @@ function sqlDeleted() {
 /** The store, a transaction, or (older callers) store.db. */
 type Db = Handle | Kysely<Database>;
 
-export function toJob(r: MigrationJobsTable): MigrationJob {
+/** Every field of a job but its user list, from the columns that hold them. */
+function toJobHead(r: Omit<MigrationJobsTable, 'resources'>): JobHead {
   const sent = JSON.parse(r.workloads) as string[];
   return {
     id: r.id,
@@ -42,13 +43,16 @@ export function toJob(r: MigrationJobsTable): MigrationJob {
     workloads: normalizeWorkloads(sent),
     workloadsAsSent: sent,
     resourceType: r.resource_type,
-    resources: JSON.parse(r.resources) as string[],
     createdBy: r.created_by,
     createdDateTime: r.created_at,
     lastUpdatedDateTime: r.updated_at,
     validatedAt: r.validated_at,
     opSeq: r.op_seq,
   };
+}
+
+export function toJob(r: MigrationJobsTable): MigrationJob {
+  return { ...toJobHead(r), resources: JSON.parse(r.resources) as string[] };
 }
 
 export function fromJob(j: MigrationJob): MigrationJobsTable {
@@ -180,9 +184,7 @@ export const jobsRepo = {
   async headById(h: Db, id: string): Promise<JobHead | undefined> {
     const db = builder(h);
     const r = await db.selectFrom('migration_jobs').select(HEAD_COLUMNS).where('id', '=', id).executeTakeFirst();
-    if (!r) return undefined;
-    const { resources: _, ...head } = toJob({ ...r, resources: '[]' });
-    return head;
+    return r && toJobHead(r);
   },
 
   /** Takes the job row's write lock first, so concurrent work items that decide on the whole job serialize (PostgreSQL). */
@@ -194,21 +196,14 @@ export const jobsRepo = {
     if (isPostgres(db)) await db.selectFrom('migration_jobs').select('id').where('id', '=', jobId).forUpdate().execute();
   },
 
-  /** Same for one user's task row (its currentStatus is rebuilt from several workloads' moves). */
-  async lockTask(h: Db, jobId: string, userId: string): Promise<void> {
-    const db = builder(h);
-    // PostgreSQL: a row lock; the no-op UPDATE wrote a row version and index entries (position is indexed).
-    // SQLite: the transaction already holds the write lock (BEGIN IMMEDIATE).
-    if (isPostgres(db)) await db.selectFrom('migration_tasks').select('id').where('job_id', '=', jobId).where('id', '=', userId).forUpdate().execute();
-  },
-
-  /** A user's task with its row locked for the caller's transaction (PostgreSQL: one round trip, SELECT … FOR UPDATE). */
+  /**
+   * A user's task with its row locked for the caller's transaction (its currentStatus is rebuilt from
+   * several workloads' moves). PostgreSQL: one round trip, SELECT … FOR UPDATE. SQLite: a plain read, the
+   * transaction already holds the write lock (BEGIN IMMEDIATE).
+   */
   async lockedTask(h: Db, jobId: string, userId: string): Promise<MigrationTask | undefined> {
     const db = builder(h);
-    if (!isPostgres(db)) {
-      await jobsRepo.lockTask(h, jobId, userId);
-      return jobsRepo.task(h, jobId, userId);
-    }
+    if (!isPostgres(db)) return jobsRepo.task(h, jobId, userId);
     const r = await db.selectFrom('migration_tasks').selectAll().where('job_id', '=', jobId).where('id', '=', userId.toLowerCase()).forUpdate().executeTakeFirst();
     return r && toTask(r);
   },

@@ -42,18 +42,17 @@ export function storeInTransaction(store: Store, tx: Tx): Store {
 const STEP = sql.raw('xtm_step');
 
 async function inSavepoint<T>(tx: Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  const name = STEP;
   const hooks = committed.get(tx);
   const mark = hooks?.length ?? 0;
-  await sql`savepoint ${name}`.execute(tx);
+  await sql`savepoint ${STEP}`.execute(tx);
   try {
     const result = await fn(tx);
-    await sql`release savepoint ${name}`.execute(tx);
+    await sql`release savepoint ${STEP}`.execute(tx);
     return result;
   } catch (err) {
     if (hooks) hooks.length = mark; // what ran after-commit hooks asked for is undone with it
-    await sql`rollback to savepoint ${name}`.execute(tx);
-    await sql`release savepoint ${name}`.execute(tx);
+    await sql`rollback to savepoint ${STEP}`.execute(tx);
+    await sql`release savepoint ${STEP}`.execute(tx);
     throw err;
   }
 }

@@ -164,8 +164,12 @@ export class EmbeddedRunner {
 
   private launchAll(rows: WorkItemsTable[]): void {
     const grouped = rows.filter((r) => isGroupCommitted(this.tasks[r.task]));
-    for (const r of rows) if (grouped.length < 2 || !grouped.includes(r)) this.launch(r);
-    if (grouped.length >= 2) this.launchGroup(grouped.map(itemInfo));
+    if (grouped.length < 2) {
+      for (const r of rows) this.launch(r);
+      return;
+    }
+    for (const r of rows) if (!isGroupCommitted(this.tasks[r.task])) this.launch(r);
+    this.launchGroup(grouped.map(itemInfo));
   }
 
   private launch(row: WorkItemsTable): void {
