@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { CompiledQuery, Kysely, Migrator, SqliteDialect, PostgresDialect, type DatabaseConnection, type Driver, type Migration } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, SqliteDialect, PostgresDialect, sql, type DatabaseConnection, type Driver, type Migration } from 'kysely';
 import type { Database as Schema } from './schema.js';
 import { registerSqliteReads } from './sqliteReads.js';
 import { registerReadCache } from './readCache.js';
@@ -69,7 +69,7 @@ export async function openStore(location: string): Promise<Store> {
       await cache.close();
       await db.destroy();
     } };
-    await migrate(store);
+    await withSchemaLock(store, () => migrate(store));
     return store;
   }
   if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true, mode: 0o700 });
@@ -201,6 +201,25 @@ async function retryWhenBusy<T>(attempt: () => Promise<T>, busyOff: () => void, 
 /** SQLite's "the lock is taken" (SQLITE_BUSY and its extended codes), also when wrapped by a migration error. */
 export function isSqliteBusy(err: unknown): boolean {
   return /^SQLITE_BUSY/.test(String((err as { code?: unknown } | null)?.code)) || /database is locked/.test(String((err as Error | null)?.message));
+}
+
+/**
+ * PostgreSQL: one process at a time changes the database's schemas, xtm's and graphile-worker's alike
+ * (a session advisory lock on a connection of its own). Processes started together on an empty database
+ * (compose, the chaos test) otherwise ran Kysely's migrator, which lists every table of every schema
+ * before taking its own lock, while another process's graphile-worker install renamed its tables:
+ * "relation graphile_worker.known_crontabs does not exist". SQLite: `fn` alone (one owner per file).
+ */
+export async function withSchemaLock<T>(store: Store, fn: () => Promise<T>): Promise<T> {
+  if (store.dialect !== 'postgres') return fn();
+  return store.db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(hashtext('xtm.schema'))`.execute(conn);
+    try {
+      return await fn();
+    } finally {
+      await sql`select pg_advisory_unlock(hashtext('xtm.schema'))`.execute(conn);
+    }
+  });
 }
 
 async function migrate(store: Store): Promise<void> {

@@ -6,7 +6,7 @@ import { Logger as GraphileLogger, runMigrations } from 'graphile-worker';
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import type { XtmConfig } from '../../config.js';
-import type { Store } from '../../store/db.js';
+import { withSchemaLock, type Store } from '../../store/db.js';
 import { syncReads } from '../../store/readCache.js';
 import type { ValidationExecutor } from '../jobs/validationPort.js';
 import type { WorkQueue } from '../queue.js';
@@ -62,5 +62,5 @@ export async function openWorkQueue(store: Store, clock: Clock, config: XtmConfi
 }
 
 async function installGraphile(store: Store, log: Logger): Promise<void> {
-  await runMigrations({ connectionString: store.location, logger: new GraphileLogger(() => (level, message) => level === 'error' && log.error(message)) });
+  await withSchemaLock(store, () => runMigrations({ connectionString: store.location, logger: new GraphileLogger(() => (level, message) => level === 'error' && log.error(message)) }));
 }
