@@ -119,27 +119,6 @@ export function sqliteHandleOf(store: Store): SqliteHandle | undefined {
 }
 
 /**
- * SQLite runs a WAL checkpoint inside the commit that takes the log past `wal_autocheckpoint` pages,
- * on whichever connection made it. In the API thread that is a stall of every request. When a runner
- * thread writes through its own connection, the API's connection leaves checkpoints to it (its own
- * threshold is raised above the runner's, not removed, so the log still cannot grow without bound).
- */
-export function leaveCheckpointsToRunner(store: Store): void {
-  handles.get(store)?.setPragma('wal_autocheckpoint', RUNNER_CHECKPOINT_PAGES * 4);
-}
-
-/**
- * The runner's connection checkpoints every 16,384 pages (64 MB) instead of SQLite's 1,000: a migration
- * rewrites the same hot pages (moves, work items, indexes) in thousands of small transactions, and a
- * checkpoint writes each page once however often it changed, so fewer, larger checkpoints write (and
- * fsync) far less. Measured on a 200-user migration: commit time 11.5 s → 5.4 s.
- */
-const RUNNER_CHECKPOINT_PAGES = 16_384;
-export function checkpointAsRunner(store: Store): void {
-  handles.get(store)?.setPragma('wal_autocheckpoint', RUNNER_CHECKPOINT_PAGES);
-}
-
-/**
  * Transactions take the write lock when they begin (BEGIN IMMEDIATE). The runner writes from its own
  * connection in another thread; a deferred transaction that read first and then writes fails at once
  * with SQLITE_BUSY in WAL mode when the other connection committed meanwhile, where an immediate one

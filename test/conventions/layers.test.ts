@@ -29,7 +29,7 @@ const STORE_ONLY_PENDING: Readonly<Record<string, string>> = {
 /** Modules that import() a computed name, and where the names they load come from (those are followed). */
 const EXPRESSION_IMPORTS: Readonly<Record<string, string>> = {
   'src/engine/work/host.ts': "loads the validator a caller names; the default is DEFAULT_VALIDATOR's new URL(…), followed",
-  'src/engine/work/threadBoot.mjs': 'loads workerData.entry, named by new URL(…) in engine/work/threadClient.ts, followed',
+  'src/store/threadBoot.mjs': 'loads workerData.entry, named by new URL(…) in engine/work/threadClient.ts and store/checkpointer.ts, followed',
 };
 
 export type ImportKind = 'static' | 'dynamic' | 'url' | 'expression';
@@ -172,7 +172,7 @@ const tree = readTree(join(ROOT, 'src'));
 describe('layering', () => {
   it('reads the source tree, .mjs included', () => {
     assert.ok(tree.size > 50, `only ${tree.size} files under src/`);
-    assert.ok(tree.has('src/engine/work/threadBoot.mjs'));
+    assert.ok(tree.has('src/store/threadBoot.mjs'));
   });
 
   it(`nothing points up: ${LAYERS.join(' → ')}`, () => {

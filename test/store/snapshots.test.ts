@@ -51,7 +51,7 @@ async function rehearse(kind: 'store thread' | 'foreign connection', rounds: num
     db().prepare("insert into signing_keys values ('k2', '{}', '{}', 'now')").run(); // a key made after the save stays
 
     writer = kind === 'store thread'
-      ? new Worker(new URL('../../src/engine/work/threadBoot.mjs', import.meta.url), { workerData: { entry: new URL('./storeThread.ts', import.meta.url).href, file: store.location, shared } })
+      ? new Worker(new URL('../../src/store/threadBoot.mjs', import.meta.url), { workerData: { entry: new URL('./storeThread.ts', import.meta.url).href, file: store.location, shared } })
       : new Worker(FOREIGN, { eval: true, workerData: { file: store.location, shared, driver: createRequire(import.meta.url).resolve('better-sqlite3') } });
     const failed = new Promise((_, reject) => writer!.on('error', reject));
     const commits = () => Atomics.load(flags, 1);

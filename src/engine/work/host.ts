@@ -3,7 +3,8 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import type { XtmConfig } from '../../config.js';
-import { checkpointAsRunner, openStore, type Store } from '../../store/db.js';
+import { openStore, type Store } from '../../store/db.js';
+import { checkpointInBackground } from '../../store/checkpointer.js';
 import type { ValidationExecutor } from '../jobs/validationPort.js';
 import { buildTasks } from '../tasks/index.js';
 import type { TaskList, WorkQueue } from '../queue.js';
@@ -41,10 +42,12 @@ export interface RunnerHost { store: Store; runner: Runner; close(): Promise<voi
  */
 export async function startRunnerHost(o: { location: string; config: XtmConfig; clock: Clock; log: Logger; validate?: ModuleRef; runner?: RunnerOptions; followClockMs?: number }): Promise<RunnerHost> {
   const store = await openStore(o.location);
-  checkpointAsRunner(store);
+  const checkpointer = checkpointInBackground(store);
   try {
-    return await startOn(store, o);
+    const host = await startOn(store, o);
+    return { ...host, close: () => host.close().finally(() => checkpointer.stop()) };
   } catch (err) {
+    await checkpointer.stop();
     await store.close().catch(() => undefined);
     throw err;
   }

@@ -7,7 +7,8 @@
 import type { Logger } from 'pino';
 import type { ClockAnchors, Clock } from '../../clock.js';
 import type { XtmConfig } from '../../config.js';
-import { leaveCheckpointsToRunner, type Store } from '../../store/db.js';
+import type { Store } from '../../store/db.js';
+import { leaveCheckpointsToRunner } from '../../store/checkpointer.js';
 import type { ValidationExecutor } from '../jobs/validationPort.js';
 import { buildTasks } from '../tasks/index.js';
 import { loadValidator, makeRunner, type ModuleRef, type Runner } from './host.js';

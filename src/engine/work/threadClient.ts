@@ -2,10 +2,8 @@
 // requests answered by it (drain, idle, stop). A thread that dies (an uncaught error in a task's code,
 // a failed start) is started again with back-off; the API keeps serving meanwhile, and the work the
 // dead runner held is released by the stale-lock sweep and run by the new one.
-import { Worker } from 'node:worker_threads';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
+import { moduleThread } from '../../store/moduleThread.js';
 import type { FromThread, ThreadData, ToThread } from './thread.js';
 
 export interface WorkerThread {
@@ -59,11 +57,7 @@ export function superviseThread(data: () => Omit<ThreadData, 'entry'>, log: Logg
 interface ThreadClient { post(m: ToThread): void; request(t: 'drain' | 'idle' | 'stop'): Promise<void>; isDead(): boolean; close(): Promise<void> }
 
 function startThread(data: Omit<ThreadData, 'entry'>, log: Logger, on: { ready(): void; died(err: Error): void }): ThreadClient {
-  // Compiled (dist/*.js): the thread runs its entry directly. From sources (tests, tsx): the boot
-  // script registers tsx in the thread first (module hooks do not cross into worker threads).
-  const compiled = extname(fileURLToPath(import.meta.url)) === '.js';
-  const entry = new URL(`./thread${compiled ? '.js' : '.ts'}`, import.meta.url);
-  const worker = new Worker(compiled ? entry : new URL('./threadBoot.mjs', import.meta.url), { workerData: { ...data, entry: entry.href } satisfies ThreadData });
+  const worker = moduleThread(import.meta.url, './thread', data);
   let nextId = 1;
   const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   let dead: Error | undefined;

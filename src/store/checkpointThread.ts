@@ -1,0 +1,27 @@
+// The checkpointer's thread (store/checkpointer.ts): its own connection to the store file, which
+// joins the Stores' pause protocol (a snapshot restore closes it like any other, store/sqliteHandle.ts).
+import { parentPort, workerData } from 'node:worker_threads';
+import { CompiledQuery, Kysely, SqliteDialect } from 'kysely';
+import { SqliteHandle } from './sqliteHandle.js';
+
+const { location, intervalMs } = workerData as { location: string; intervalMs: number };
+// PASSIVE never waits for a lock or a reader: it backfills what it can and leaves the rest for next time.
+const handle = new SqliteHandle(location, () => undefined);
+const db = new Kysely<any>({ dialect: new SqliteDialect({ database: handle.forKysely() }) });
+handle.listen(db);
+
+let stopping = false;
+const checkpoint = () => db.connection().execute((c) => c.executeQuery(CompiledQuery.raw('pragma wal_checkpoint(PASSIVE)')));
+const timer = setInterval(() => {
+  if (!stopping) void checkpoint().catch(() => undefined); // (the runner's own checkpoints are the backstop)
+}, intervalMs);
+
+parentPort!.on('message', (m: { t: 'stop' }) => {
+  if (m.t !== 'stop') return;
+  stopping = true;
+  clearInterval(timer);
+  void db.destroy().finally(() => {
+    handle.close();
+    parentPort!.postMessage({ t: 'stopped' });
+  });
+});
