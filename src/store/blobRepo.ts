@@ -9,6 +9,12 @@ import type { Database } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/**
+ * An item's content_hash can name stored content only if it is a SHA-256 (generated content has 32
+ * digits). Written as a literal so both planners match it to the partial indexes (0015_content_refs).
+ */
+const REFERENCES_STORED = (alias: string) => sql<boolean>`length(${sql.ref(`${alias}.content_hash`)}) = 64`;
+
 export const blobRepo = {
   /** Records stored bytes (the same digest is the same bytes); a second upload renews the sweep's grace period. */
   async register(db: Db, sha256: string, size: number, nowIso: string): Promise<void> {
@@ -34,7 +40,7 @@ export const blobRepo = {
    */
   async unreferencedBlobs(db: Db, cutoff: string, limit: number): Promise<string[]> {
     const rows = await db.selectFrom('blobs as b').select('b.sha256').where('b.created_at', '<', cutoff)
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('drive_items as d').select('d.id').whereRef('d.content_hash', '=', 'b.sha256'))))
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('drive_items as d').select('d.id').where(REFERENCES_STORED('d')).whereRef('d.content_hash', '=', 'b.sha256'))))
       .where((eb) => eb.not(eb.exists(eb.selectFrom('drive_items as v').select('v.id').where(sql<string>`cast(v.versions as text)`, 'like', sql<string>`'%' || b.sha256 || '%'`))))
       // A message's file attachments: its document names their digests (a document outlives its last
       // message by the grace period, then the next sweep frees the bytes).
@@ -45,7 +51,7 @@ export const blobRepo = {
 
   async unreferencedDocs(db: Db, cutoff: string, limit: number): Promise<string[]> {
     const rows = await db.selectFrom('content_docs as c').select('c.sha256').where('c.created_at', '<', cutoff)
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('mail_items as i').select('i.id').whereRef('i.content_hash', '=', 'c.sha256'))))
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('mail_items as i').select('i.id').where(REFERENCES_STORED('i')).whereRef('i.content_hash', '=', 'c.sha256'))))
       .limit(limit).execute();
     return rows.map((r) => r.sha256);
   },
@@ -53,7 +59,7 @@ export const blobRepo = {
   /** Forgets a blob unless something refers to it again or it was registered again since `cutoff`; true when forgotten. */
   async forgetBlob(db: Db, sha256: string, cutoff: string): Promise<boolean> {
     const r = await db.deleteFrom('blobs').where('sha256', '=', sha256).where('created_at', '<', cutoff)
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('drive_items as d').select('d.id').where('d.content_hash', '=', sha256))))
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('drive_items as d').select('d.id').where(REFERENCES_STORED('d')).where('d.content_hash', '=', sha256))))
       .where((eb) => eb.not(eb.exists(eb.selectFrom('content_docs as c').select('c.sha256').where(sql<string>`cast(c.doc as text)`, 'like', `%${sha256}%`))))
       .executeTakeFirst();
     return Number(r.numDeletedRows) === 1;
@@ -63,7 +69,7 @@ export const blobRepo = {
   async forgetDocs(db: Db, shas: readonly string[], cutoff: string): Promise<number> {
     if (!shas.length) return 0;
     const r = await db.deleteFrom('content_docs').where('sha256', 'in', [...shas]).where('created_at', '<', cutoff)
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('mail_items as i').select('i.id').whereRef('i.content_hash', '=', 'content_docs.sha256'))))
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('mail_items as i').select('i.id').where(REFERENCES_STORED('i')).whereRef('i.content_hash', '=', 'content_docs.sha256'))))
       .executeTakeFirst();
     return Number(r.numDeletedRows);
   },
