@@ -32,15 +32,17 @@ function sqliteTriggers(t: TrackedContent): string[] {
   ];
 }
 
-/** Statement-level triggers with transition tables: one set-based INSERT per statement, not one per row. */
-function postgresTriggers(t: TrackedContent): string[] {
-  const fn = `xtm_changes_${t.table}`;
-  const cols = 'INSERT INTO changes (tenant_id, kind, owner_id, item_id, op)';
+/**
+ * The statement trigger's function: one set-based INSERT per statement, not one per row. `into` is where
+ * its rows go, after `prologue` (0016_change_staging stages them in a session's temporary table).
+ */
+export function postgresChangeFunction(t: TrackedContent, into: string, prologue = ''): string {
+  const cols = `INSERT INTO ${into} (tenant_id, kind, owner_id, item_id, op)`;
   const sel = (r: string, op: string) => `SELECT ${r}.tenant_id, '${t.kind}', ${ownerExpr(t, r)}, ${keyExpr(t, r)}, ${op}`;
-  return [
-    `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
+  return `CREATE OR REPLACE FUNCTION xtm_changes_${t.table}() RETURNS trigger LANGUAGE plpgsql AS $$
      BEGIN
        IF EXISTS (SELECT 1 FROM change_suspensions) THEN RETURN NULL; END IF;
+       ${prologue}
        IF TG_OP = 'INSERT' THEN
          ${cols} ${sel('n', `'add'`)} FROM new_rows n;
        ELSIF TG_OP = 'DELETE' THEN
@@ -50,7 +52,14 @@ function postgresTriggers(t: TrackedContent): string[] {
          ${cols} ${sel('n', `CASE WHEN EXISTS (SELECT 1 FROM old_rows o WHERE ${sameKey(t, 'n', 'o')}) THEN 'change' ELSE 'add' END`)} FROM new_rows n;
        END IF;
        RETURN NULL;
-     END $$`,
+     END $$`;
+}
+
+/** Statement-level triggers with transition tables. */
+function postgresTriggers(t: TrackedContent): string[] {
+  const fn = `xtm_changes_${t.table}`;
+  return [
+    postgresChangeFunction(t, 'changes'),
     `CREATE TRIGGER changes_${t.table}_ins AFTER INSERT ON ${t.table} REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
     `CREATE TRIGGER changes_${t.table}_upd AFTER UPDATE ON ${t.table} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
     `CREATE TRIGGER changes_${t.table}_del AFTER DELETE ON ${t.table} REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
