@@ -6,7 +6,8 @@ import { SqliteHandle } from './sqliteHandle.js';
 
 const { location, intervalMs } = workerData as { location: string; intervalMs: number };
 // PASSIVE never waits for a lock or a reader: it backfills what it can and leaves the rest for next time.
-const handle = new SqliteHandle(location, () => undefined);
+// A checkpoint copies log frames to the file without the page cache: 1 MB, not the default 64.
+const handle = new SqliteHandle(location, (c) => c.pragma('cache_size = -1024'));
 const db = new Kysely<any>({ dialect: new SqliteDialect({ database: handle.forKysely() }) });
 handle.listen(db);
 

@@ -115,6 +115,16 @@ export async function openStore(location: string): Promise<Store> {
 
 const handles = new WeakMap<Store, SqliteHandle>();
 
+/**
+ * A SQLite connection's page cache, in MB (64 by default). The API thread's connection takes 16 once a
+ * runner thread does the writing: its reads are point lookups the OS page cache serves, and its full cache,
+ * filled by the scenario load, stayed in the server's RSS (2,000-user migration, three runs each: peak RSS
+ * 480–538 MB → 476–487 MB, migrate time unchanged).
+ */
+export function setPageCacheMb(store: Store, mb: number): void {
+  handles.get(store)?.setPragma('cache_size', -mb * 1024);
+}
+
 /** A SQLite file store's reconnectable connection (store/sqliteHandle.ts). */
 export function sqliteHandleOf(store: Store): SqliteHandle | undefined {
   return handles.get(store);

@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import type { ClockAnchors, Clock } from '../../clock.js';
 import type { XtmConfig } from '../../config.js';
-import type { Store } from '../../store/db.js';
+import { setPageCacheMb, type Store } from '../../store/db.js';
 import { leaveCheckpointsToRunner } from '../../store/checkpointer.js';
 import type { ValidationExecutor } from '../jobs/validationPort.js';
 import { buildTasks } from '../tasks/index.js';
@@ -60,6 +60,7 @@ export async function placeRunner(c: PlacementContext): Promise<PlacedRunner> {
   const elsewhere = drainWithoutWorker(c, local);
   if (placement === 'none') return { placement, notify: () => undefined, start: () => undefined, stop: elsewhere.stop, drain: elsewhere.drain, idle: async () => undefined, clockStored: () => undefined };
   leaveCheckpointsToRunner(c.store);
+  setPageCacheMb(c.store, 16);
   let thread: WorkerThread | undefined;
   return {
     placement,
