@@ -255,16 +255,22 @@ export const jobsRepo = {
     return rows.map(toTask);
   },
 
-  /** One UPDATE per 1,000 tasks: the rows travel as one JSON parameter (SQLite json_each, PostgreSQL json_array_elements). */
+  /** One UPDATE per 1,000 tasks: the rows travel as one JSON parameter (SQLite json_each) or three arrays (PostgreSQL unnest). */
   async saveTaskStatuses(h: Db, jobId: string, updates: { id: string; currentStatus: ServiceStatusDetails[]; cancelled?: boolean }[], nowIso: string): Promise<void> {
     const db = builder(h);
     const pg = isPostgres(db);
     for (let i = 0; i < updates.length; i += 1000) {
-      const rows = JSON.stringify(updates.slice(i, i + 1000).map((u) => ({ id: u.id, s: JSON.stringify(u.currentStatus), c: u.cancelled === undefined ? null : u.cancelled ? 1 : 0 })));
+      const part = updates.slice(i, i + 1000);
+      const cancelled = (u: (typeof part)[number]) => (u.cancelled === undefined ? null : u.cancelled ? 1 : 0);
       if (pg) {
-        await sql`update migration_tasks as t set current_status = (e->>'s')::jsonb, updated_at = ${nowIso}, cancelled = coalesce((e->>'c')::int, t.cancelled)
-          from json_array_elements(${rows}::json) as e where t.job_id = ${jobId} and t.id = e->>'id'`.execute(db);
+        // unnest of arrays, not json_array_elements: the planner knows an array's length (10 rows when it
+        // plans generically), where a JSON set function is always 100 rows, so one user's status update
+        // hashed every task of the job (a seq scan of 2,000 tasks, 0.6 ms) instead of one index seek (0.05 ms).
+        await sql`update migration_tasks as t set current_status = e.s::jsonb, updated_at = ${nowIso}, cancelled = coalesce(e.c, t.cancelled)
+          from unnest(${part.map((u) => u.id)}::text[], ${part.map((u) => JSON.stringify(u.currentStatus))}::text[], ${part.map(cancelled)}::int[]) as e(id, s, c)
+          where t.job_id = ${jobId} and t.id = e.id`.execute(db);
       } else {
+        const rows = JSON.stringify(part.map((u) => ({ id: u.id, s: JSON.stringify(u.currentStatus), c: cancelled(u) })));
         // Materialized first: joined directly, SQLite's planner (no ANALYZE statistics) walks the job's
         // tasks and rescans the JSON for each one, 1,000 x 2,000 extractions (1.2 s) instead of 1,000 seeks.
         await sql`with e as materialized (select value ->> '$.id' as id, value ->> '$.s' as s, value ->> '$.c' as c from json_each(${rows}))

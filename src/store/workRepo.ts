@@ -204,6 +204,13 @@ export const workRepo = {
     return r.rows[0]?.locked_by;
   },
 
+  /** Whether graphile holds any job of a named queue (SERIAL_SUFFIX identifier), held or waiting. */
+  async graphileSerialJobs(db: Db): Promise<boolean> {
+    const r = await sql<{ any: boolean }>`select exists (select 1 from graphile_worker._private_tasks t join graphile_worker._private_jobs j on j.task_id = t.id
+        where t.identifier like ${`%${SERIAL_SUFFIX}`}) as any`.execute(db);
+    return r.rows[0]?.any === true;
+  },
+
   /** Whether any graphile job is held or due: stops at the first such row (graphileState counts them all). */
   async graphileBusy(db: Db): Promise<boolean> {
     const r = await sql<{ busy: boolean }>`select exists (select 1 from graphile_worker._private_jobs where locked_at is not null)

@@ -91,6 +91,7 @@ export function moveSteps(deps: MigrationDeps) {
     if (now + deps.config.incrementalSyncIntervalMs < cutoverAt) {
       await h.queue.enqueue('exchange.incremental', { jobId: job.id, userId }, { jobKey: `xinc:${job.id}:${userId}`, runAt: new Date(now + deps.config.incrementalSyncIntervalMs), maxAttempts: MOVE_MAX_ATTEMPTS }, tx);
     }
+    if (await migrationRepo.holdActiveSync(tx, job.id, userId)) return; // that sync's end decides, after this commit
     await migrationRepo.lockCutoverDecision(tx, job.id);
     if (await migrationRepo.anyActiveIn(tx, job.id, ['queued', 'syncing'], 'Exchange')) return;
     await h.queue.enqueue('migration.cutover', { jobId: job.id }, { jobKey: `cutover:${job.id}`, runAt: new Date(Math.max(now, cutoverAt)) }, tx);

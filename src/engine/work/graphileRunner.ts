@@ -6,7 +6,7 @@
 // Two graphile-worker pools share the work: the batched pool claims items in batches (its local queue)
 // and deletes finished ones in batches, one round trip per batch instead of per item; the serial pool
 // claims one item per fetch and takes only items of a named queue (their task identifier carries
-// SERIAL_SUFFIX). graphile-worker 0.17.3's batched fetch locks several jobs of one named queue at once
+// SERIAL_SUFFIX); it starts once such an item exists. graphile-worker 0.17.3's batched fetch locks several jobs of one named queue at once
 // and runs them concurrently (graphile/worker#621, fixed after 0.17.3; 0.18 needs Node >= 22.18), so
 // named queues never reach the batched pool.
 import { randomUUID } from 'node:crypto';
@@ -44,6 +44,10 @@ export class GraphileRunner {
   private waking = false;
   private again = false;
   private readonly alarm: TimerAlarm;
+  private startSerial: (() => Promise<Runner>) | undefined;
+  private serialRunning = false;
+  private serialStarting: Promise<void> | undefined;
+  private serialLookedAt = 0;
 
   constructor(private readonly store: Store, private readonly clock: Clock, private readonly log: Logger, private readonly tasks: TaskList, private readonly producer: Producer, opts: RunnerOptions = {}) {
     this.o = { ...RUNNER_DEFAULTS, concurrency: 8, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) } as Required<RunnerOptions>;
@@ -77,6 +81,7 @@ export class GraphileRunner {
     });
     const common = { connectionString: this.store.location, pollInterval: this.o.pollMs, noHandleSignals: true, parsedCronItems: [], events, logger };
     const { batched, serial } = this.wrapTasks();
+    this.startSerial = () => run({ ...common, concurrency: this.o.serialConcurrency, maxPoolSize: this.o.serialConcurrency + 2, preset: { worker: { completeJobBatchDelay: 0 } }, taskList: serial });
     // Finished jobs are deleted together (completeJobBatchDelay: 0 batches the completions of one tick).
     // The local queue holds about as many items as run at once (claimBatch), so a second worker
     // process finds work too.
@@ -88,7 +93,7 @@ export class GraphileRunner {
         preset: { worker: { completeJobBatchDelay: 0, localQueue: { size: Math.max(this.o.claimBatch, this.o.concurrency) } } },
         taskList: batched,
       }));
-      this.runners.push(await run({ ...common, concurrency: this.o.serialConcurrency, maxPoolSize: this.o.serialConcurrency + 2, preset: { worker: { completeJobBatchDelay: 0 } }, taskList: serial }));
+      await this.serialIfNeeded(true);
     } catch (err) {
       for (const r of this.runners.splice(0)) await r.stop().catch(() => undefined);
       throw err;
@@ -100,8 +105,34 @@ export class GraphileRunner {
     this.wake();
   }
 
+  /**
+   * The serial pool starts once graphile holds a job of a named queue (looked for at most once a second,
+   * and at once when `now`). Until then it would only cost: each of its fetches asks for identifiers no
+   * job has, so graphile's get_job walked every available job to find none, on every insert notification
+   * (a 2,000-user migration: 15,000 fetches of ~760 buffers, 17 s of the database's time).
+   */
+  private async serialIfNeeded(now = false): Promise<void> {
+    if (this.serialRunning || this.abort.signal.aborted || (!now && Date.now() - this.serialLookedAt < 1000)) return;
+    this.serialLookedAt = Date.now();
+    this.serialStarting ??= (async () => {
+      try {
+        if (!(await workRepo.graphileSerialJobs(this.store.db)) || this.abort.signal.aborted || !this.startSerial) return;
+        const runner = await this.startSerial();
+        if (this.abort.signal.aborted) await runner.stop();
+        else {
+          this.runners.push(runner);
+          this.serialRunning = true;
+        }
+      } finally {
+        this.serialStarting = undefined;
+      }
+    })();
+    await this.serialStarting;
+  }
+
   async stop(): Promise<void> {
     if (this.starting) await this.starting.catch(() => undefined);
+    await this.serialStarting?.catch(() => undefined);
     this.clock.off('advance', this.wake);
     if (this.beat) clearInterval(this.beat);
     if (this.stats) clearInterval(this.stats);
@@ -132,6 +163,7 @@ export class GraphileRunner {
         this.again = false;
         next = await this.producer.promoteDue();
       } while (this.again);
+      await this.serialIfNeeded();
       if (this.runners.length) await this.alarm.arm(next);
     })().catch((err) => {
       this.log.error({ err }, 'runner: timer promotion failed');
@@ -145,6 +177,7 @@ export class GraphileRunner {
   async drain(): Promise<void> {
     for (;;) {
       await this.producer.promoteDue();
+      await this.serialIfNeeded();
       // Items running here: wait for one to end instead of polling (a poll every 10 ms through a 2,000-user
       // migration was a good part of the database's work in the bench).
       if (this.running > 0) {
