@@ -12,10 +12,14 @@ const db = new Kysely<any>({ dialect: new SqliteDialect({ database: handle.forKy
 handle.listen(db);
 
 let stopping = false;
+let running = false; // one at a time: ticks that come while one runs are skipped, not queued
 const checkpoint = () => db.connection().execute((c) => c.executeQuery(CompiledQuery.raw('pragma wal_checkpoint(PASSIVE)')));
 const timer = setInterval(() => {
-  if (!stopping) void checkpoint().catch(() => undefined); // (the runner's own checkpoints are the backstop)
+  if (stopping || running) return;
+  running = true;
+  void checkpoint().catch(() => undefined).finally(() => { running = false; }); // (the runner's own checkpoints are the backstop)
 }, intervalMs);
+parentPort!.postMessage({ t: 'ready' });
 
 parentPort!.on('message', (m: { t: 'stop' }) => {
   if (m.t !== 'stop') return;

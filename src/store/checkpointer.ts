@@ -21,23 +21,32 @@ export function leaveCheckpointsToRunner(store: Store): void {
   sqliteHandleOf(store)?.setPragma('wal_autocheckpoint', BACKSTOP_PAGES * 2);
 }
 
-export interface Checkpointer { stop(): Promise<void> }
+export interface Checkpointer {
+  /** Resolves once the thread's connection is open and answers the Stores' pauses (or the thread ended). */
+  ready: Promise<void>;
+  stop(): Promise<void>;
+}
 
 /** Starts checkpointing a SQLite file store from another thread; none for memory or PostgreSQL. */
 export function checkpointInBackground(store: Store, intervalMs = INTERVAL_MS): Checkpointer {
   const handle = sqliteHandleOf(store);
-  if (!handle || store.location === ':memory:') return { stop: async () => undefined };
+  if (!handle || store.location === ':memory:') return { ready: Promise.resolve(), stop: async () => undefined };
   const worker = moduleThread(import.meta.url, './checkpointThread', { location: store.location, intervalMs });
   worker.unref();
   worker.on('error', () => undefined); // the backstop keeps the log bounded
+  const ready = new Promise<void>((resolve) => {
+    worker.on('message', (m: { t: string }) => { if (m.t === 'ready') resolve(); });
+    worker.once('exit', () => resolve());
+  });
   handle.setPragma('wal_autocheckpoint', BACKSTOP_PAGES);
   let stopped: Promise<void> | undefined;
   return {
+    ready,
     stop: () => (stopped ??= (async () => {
       // Its connection closed before the thread goes (a terminate alone would leave that to the OS).
       const closed = new Promise<void>((resolve) => {
         const bound = setTimeout(resolve, 2000);
-        worker.once('message', () => { clearTimeout(bound); resolve(); });
+        worker.on('message', (m: { t: string }) => { if (m.t === 'stopped') { clearTimeout(bound); resolve(); } });
         worker.once('exit', () => { clearTimeout(bound); resolve(); });
       });
       worker.postMessage({ t: 'stop' });
