@@ -5,7 +5,6 @@ import { CompiledQuery, Kysely, SqliteDialect } from 'kysely';
 import { SqliteHandle } from './sqliteHandle.js';
 
 const { location, intervalMs } = workerData as { location: string; intervalMs: number };
-// PASSIVE never waits for a lock or a reader: it backfills what it can and leaves the rest for next time.
 // A checkpoint copies log frames to the file without the page cache: 1 MB, not the default 64.
 const handle = new SqliteHandle(location, (c) => c.pragma('cache_size = -1024'));
 const db = new Kysely<any>({ dialect: new SqliteDialect({ database: handle.forKysely() }) });
@@ -13,6 +12,7 @@ handle.listen(db);
 
 let stopping = false;
 let running = false; // one at a time: ticks that come while one runs are skipped, not queued
+// PASSIVE never waits for a lock or a reader: it backfills what it can and leaves the rest for next time.
 const checkpoint = () => db.connection().execute((c) => c.executeQuery(CompiledQuery.raw('pragma wal_checkpoint(PASSIVE)')));
 const timer = setInterval(() => {
   if (stopping || running) return;

@@ -1,13 +1,17 @@
 // Repository of the migration engine's moves (one row per job × user × workload) and their id maps.
 // Loads, saves and queries; the lifecycle lives in domain/movePhases.ts (applyMoveEvent commits it as
 // compare-and-set), the rules in domain/moveStatus.ts and engine/migration/.
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
 import type { Database, MigrationMovesTable } from './schema.js';
 import { eventRule, OPEN_PHASES, type MoveEvent, type MovePhase } from '../domain/movePhases.js';
 import type { Workload } from '../domain/enums.js';
 import { isPostgres } from './dialect.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+/** A move (aliased `m`) of one of its job's active users: the user's task is not cancelled. */
+const ofActiveUser = (eb: ExpressionBuilder<Database & { m: MigrationMovesTable }, 'm'>) =>
+  eb.exists(eb.selectFrom('migration_tasks as t').select('t.id').whereRef('t.job_id', '=', 'm.job_id').whereRef('t.id', '=', 'm.user_id').where('t.cancelled', '=', 0));
 
 export interface Move {
   jobId: string;
@@ -166,7 +170,7 @@ export const migrationRepo = {
    */
   async anyActiveIn(db: Db, jobId: string, phases: readonly MovePhase[] = OPEN_PHASES, workload?: Workload): Promise<boolean> {
     let q = db.selectFrom('migration_moves as m').select('m.user_id').where('m.job_id', '=', jobId).where('m.phase', 'in', [...phases])
-      .where((eb) => eb.exists(eb.selectFrom('migration_tasks as t').select('t.id').whereRef('t.job_id', '=', 'm.job_id').whereRef('t.id', '=', 'm.user_id').where('t.cancelled', '=', 0)));
+      .where(ofActiveUser);
     if (workload) q = q.where('m.workload', '=', workload);
     return (await q.limit(1).executeTakeFirst()) !== undefined;
   },
@@ -183,7 +187,7 @@ export const migrationRepo = {
     if (!isPostgres(db as Kysely<Database>)) return false;
     const r = await db.selectFrom('migration_moves as m').select('m.user_id').where('m.job_id', '=', jobId).where('m.workload', '=', 'Exchange')
       .where('m.phase', 'in', ['queued', 'syncing']).where('m.user_id', '<>', exceptUserId)
-      .where((eb) => eb.exists(eb.selectFrom('migration_tasks as t').select('t.id').whereRef('t.job_id', '=', 'm.job_id').whereRef('t.id', '=', 'm.user_id').where('t.cancelled', '=', 0)))
+      .where(ofActiveUser)
       .limit(1).forShare('m').skipLocked().executeTakeFirst();
     return r !== undefined;
   },
@@ -209,7 +213,7 @@ export const migrationRepo = {
     if (!isPostgres(db)) return migrationRepo.anyActiveIn(db, jobId);
     // Not a queued move: slot grants skip locked queued moves, and the last one held here could be skipped for good.
     const r = await db.selectFrom('migration_moves as m').select('m.user_id').where('m.job_id', '=', jobId).where('m.phase', 'in', OPEN_PHASES.filter((p) => p !== 'queued'))
-      .where((eb) => eb.exists(eb.selectFrom('migration_tasks as t').select('t.id').whereRef('t.job_id', '=', 'm.job_id').whereRef('t.id', '=', 'm.user_id').where('t.cancelled', '=', 0)))
+      .where(ofActiveUser)
       .limit(1).forShare('m').skipLocked().executeTakeFirst();
     return r !== undefined;
   },

@@ -6,9 +6,9 @@
 // Two graphile-worker pools share the work: the batched pool claims items in batches (its local queue)
 // and deletes finished ones in batches, one round trip per batch instead of per item; the serial pool
 // claims one item per fetch and takes only items of a named queue (their task identifier carries
-// SERIAL_SUFFIX); it starts once such an item exists. graphile-worker 0.17.3's batched fetch locks several jobs of one named queue at once
-// and runs them concurrently (graphile/worker#621, fixed after 0.17.3; 0.18 needs Node >= 22.18), so
-// named queues never reach the batched pool.
+// SERIAL_SUFFIX); it starts once such an item exists. graphile-worker 0.17.3's batched fetch locks
+// several jobs of one named queue at once and runs them concurrently (graphile/worker#621, fixed after
+// 0.17.3; 0.18 needs Node >= 22.18), so named queues never reach the batched pool.
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Logger as GraphileLogger, run, type Runner, type Task, type TaskList as GraphileTaskList, type WorkerEvents } from 'graphile-worker';
