@@ -3,6 +3,7 @@
 // it happens exactly once however often the engine asks.
 import type { Kysely, Transaction } from 'kysely';
 import { parseJson } from './json.js';
+import { prepared } from './prepared.js';
 import type { Database as Schema } from './schema.js';
 
 type Db = Kysely<Schema> | Transaction<Schema>;
@@ -23,14 +24,22 @@ export interface FaultRow {
 const byKey = (db: Db, k: FaultKey) => db.updateTable('migration_faults')
   .where('tenant_id', '=', k.tenantId).where('user_id', '=', k.userId).where('workload', '=', k.workload).where('kind', '=', k.kind);
 
+const faultsQuery = (db: Db) => db.selectFrom('migration_faults as f')
+  .leftJoin('users as u', (j) => j.onRef('u.tenant_id', '=', 'f.tenant_id').onRef('u.id', '=', 'f.user_id'))
+  .select(['f.tenant_id', 'f.user_id', 'u.user_principal_name', 'f.workload', 'f.kind', 'f.params', 'f.remaining', 'f.fired_at']);
+// One user's faults of one workload: what the engine asks before every chunk and pass of a move.
+const ofMove = prepared((db: Kysely<Schema>, tenantId: string, userId: string, workload: string) =>
+  faultsQuery(db).where('f.tenant_id', '=', tenantId).where('f.user_id', '=', userId).where('f.workload', '=', workload).orderBy('f.kind'), ['', '', ''] as [string, string, string]);
+
 export async function listFaults(db: Db, q: { tenantId: string; userId?: string; workload?: string }): Promise<FaultRow[]> {
-  let query = db.selectFrom('migration_faults as f')
-    .leftJoin('users as u', (j) => j.onRef('u.tenant_id', '=', 'f.tenant_id').onRef('u.id', '=', 'f.user_id'))
-    .select(['f.tenant_id', 'f.user_id', 'u.user_principal_name', 'f.workload', 'f.kind', 'f.params', 'f.remaining', 'f.fired_at'])
-    .where('f.tenant_id', '=', q.tenantId);
-  if (q.userId !== undefined) query = query.where('f.user_id', '=', q.userId);
-  if (q.workload !== undefined) query = query.where('f.workload', '=', q.workload);
-  const rows = await query.orderBy('f.user_id').orderBy('f.workload').orderBy('f.kind').execute();
+  let rows;
+  if (q.userId !== undefined && q.workload !== undefined) rows = await ofMove.all(db, q.tenantId, q.userId, q.workload);
+  else {
+    let query = faultsQuery(db).where('f.tenant_id', '=', q.tenantId);
+    if (q.userId !== undefined) query = query.where('f.user_id', '=', q.userId);
+    if (q.workload !== undefined) query = query.where('f.workload', '=', q.workload);
+    rows = await query.orderBy('f.user_id').orderBy('f.workload').orderBy('f.kind').execute();
+  }
   return rows.map((r) => ({
     tenantId: r.tenant_id, userId: r.user_id, userPrincipalName: r.user_principal_name ?? null, workload: r.workload, kind: r.kind,
     params: parseJson<Record<string, unknown>>(r.params, {}), remaining: r.remaining === null ? null : Number(r.remaining), firedAt: r.fired_at,

@@ -19,6 +19,8 @@ const jobByName = prepared((db: Kysely<Database>, tenantId: string, key: string)
 const taskById = prepared((db: Kysely<Database>, jobId: string, id: string) =>
   db.selectFrom('migration_tasks').selectAll().where('job_id', '=', jobId).where('id', '=', id), ['', ''] as [string, string]);
 
+const headById = prepared((db: Kysely<Database>, id: string) => db.selectFrom('migration_jobs').select(HEAD_COLUMNS).where('id', '=', id), [''] as [string]);
+
 function sqlDeleted() {
   return sql<string>`'deleted'`;
 }
@@ -183,7 +185,7 @@ export const jobsRepo = {
    */
   async headById(h: Db, id: string): Promise<JobHead | undefined> {
     const db = builder(h);
-    const r = await db.selectFrom('migration_jobs').select(HEAD_COLUMNS).where('id', '=', id).executeTakeFirst();
+    const r = await headById.first(db, id);
     return r && toJobHead(r);
   },
 
@@ -197,15 +199,23 @@ export const jobsRepo = {
   },
 
   /**
-   * A user's task with its row locked for the caller's transaction (its currentStatus is rebuilt from
-   * several workloads' moves). PostgreSQL: one round trip, SELECT … FOR UPDATE. SQLite: a plain read, the
-   * transaction already holds the write lock (BEGIN IMMEDIATE).
+   * Users' tasks with their rows locked for the caller's transaction (a currentStatus is rebuilt from several
+   * workloads' moves). PostgreSQL: SELECT … FOR UPDATE, in id order so two callers never wait on each other
+   * crosswise. SQLite: a plain read, the transaction already holds the write lock (BEGIN IMMEDIATE).
    */
-  async lockedTask(h: Db, jobId: string, userId: string): Promise<MigrationTask | undefined> {
+  async lockedTasks(h: Db, jobId: string, userIds: readonly string[]): Promise<MigrationTask[]> {
     const db = builder(h);
-    if (!isPostgres(db)) return jobsRepo.task(h, jobId, userId);
-    const r = await db.selectFrom('migration_tasks').selectAll().where('job_id', '=', jobId).where('id', '=', userId.toLowerCase()).forUpdate().executeTakeFirst();
-    return r && toTask(r);
+    const ids = [...new Set(userIds.map((u) => u.toLowerCase()))].sort();
+    if (ids.length === 1 && !isPostgres(db)) {
+      const one = await jobsRepo.task(h, jobId, ids[0]!);
+      return one ? [one] : [];
+    }
+    const out: MigrationTask[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const q = db.selectFrom('migration_tasks').selectAll().where('job_id', '=', jobId).where('id', 'in', ids.slice(i, i + 500)).orderBy('id');
+      out.push(...(await (isPostgres(db) ? q.forUpdate() : q).execute()).map(toTask));
+    }
+    return out;
   },
 
   /** A deleted job keeps a tombstone without its users or settings. */

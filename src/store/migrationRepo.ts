@@ -6,8 +6,15 @@ import type { Database, MigrationMovesTable } from './schema.js';
 import { eventRule, OPEN_PHASES, type MoveEvent, type MovePhase } from '../domain/movePhases.js';
 import type { Workload } from '../domain/enums.js';
 import { isPostgres } from './dialect.js';
+import { prepared } from './prepared.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+// Read by every work item of a migration, several times.
+const moveByKey = prepared((db: Kysely<Database>, jobId: string, userId: string, workload: string) =>
+  db.selectFrom('migration_moves').selectAll().where('job_id', '=', jobId).where('user_id', '=', userId).where('workload', '=', workload as Workload), ['', '', ''] as [string, string, string]);
+const movesOfUser = prepared((db: Kysely<Database>, jobId: string, userId: string) =>
+  db.selectFrom('migration_moves').selectAll().where('job_id', '=', jobId).where('user_id', '=', userId), ['', ''] as [string, string]);
 
 /** A move (aliased `m`) of one of its job's active users: the user's task is not cancelled. */
 const ofActiveUser = (eb: ExpressionBuilder<Database & { m: MigrationMovesTable }, 'm'>) =>
@@ -93,18 +100,22 @@ export const migrationRepo = {
   },
 
   async get(db: Db, jobId: string, userId: string, workload: Workload): Promise<Move | undefined> {
-    const r = await db.selectFrom('migration_moves').selectAll().where('job_id', '=', jobId).where('user_id', '=', userId).where('workload', '=', workload).executeTakeFirst();
+    const r = await moveByKey.first(db, jobId, userId, workload);
     return r && toMove(r);
   },
 
   async ofUser(db: Db, jobId: string, userId: string): Promise<Move[]> {
-    return (await db.selectFrom('migration_moves').selectAll().where('job_id', '=', jobId).where('user_id', '=', userId).execute()).map(toMove);
+    return (await movesOfUser.all(db, jobId, userId)).map(toMove);
   },
 
   /** The moves of some users of a job (a page of xtm.progress). */
   async ofUsers(db: Db, jobId: string, userIds: readonly string[]): Promise<Move[]> {
-    if (userIds.length === 0) return [];
-    return (await db.selectFrom('migration_moves').selectAll().where('job_id', '=', jobId).where('user_id', 'in', [...userIds]).orderBy('user_id').orderBy('workload').execute()).map(toMove);
+    const ids = [...new Set(userIds)].sort();
+    const out: Move[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      out.push(...(await db.selectFrom('migration_moves').selectAll().where('job_id', '=', jobId).where('user_id', 'in', ids.slice(i, i + 500)).orderBy('user_id').orderBy('workload').execute()).map(toMove));
+    }
+    return out;
   },
 
   /** Items and bytes done and total per workload, summed in the database. */

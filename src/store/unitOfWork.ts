@@ -9,16 +9,20 @@ export type Tx = Transaction<Database>;
 
 const committed = new WeakMap<Tx, (() => void)[]>();
 const scopes = new WeakMap<Store, Tx>();
+/** Group transactions (storeInTransaction) and the work their items left for the end of the group. */
+const groups = new WeakMap<Tx, Map<string, { state: unknown; run: (tx: Tx, state: any) => Promise<void> }>>();
 
 /** Runs `fn` in one transaction: everything it writes through `tx` commits together, or nothing does. */
 export async function inTransaction<T>(store: Store, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const open = scopes.get(store);
   if (open) return inSavepoint(open, fn);
   let after: (() => void)[] = [];
-  const result = await store.db.transaction().execute((tx) => {
+  const result = await store.db.transaction().execute(async (tx) => {
     after = [];
     committed.set(tx, after);
-    return fn(tx);
+    const r = await fn(tx);
+    await runGroupEnd(tx);
+    return r;
   });
   for (const f of after) f();
   return result;
@@ -32,7 +36,33 @@ export async function inTransaction<T>(store: Store, fn: (tx: Tx) => Promise<T>)
 export function storeInTransaction(store: Store, tx: Tx): Store {
   const scoped = Object.create(store, { db: { value: tx, enumerable: true } }) as Store;
   scopes.set(scoped, tx);
+  if (!groups.has(tx)) groups.set(tx, new Map());
   return scoped;
+}
+
+/**
+ * Work that every item of a group asks for but that reads the state it acts on (publish a user's status,
+ * see whether the job is done) is done once for the whole group, just before it commits, in its transaction:
+ * answers the state to add to for `key` (made by `init` the first time), or undefined outside a group, where
+ * the caller does the work at once. What `run` does commits with the group or not at all.
+ */
+export function atGroupEnd<S>(tx: Tx, key: string, init: () => S, run: (tx: Tx, state: S) => Promise<void>): S | undefined {
+  const pending = groups.get(tx);
+  if (!pending) return undefined;
+  let entry = pending.get(key);
+  if (!entry) pending.set(key, (entry = { state: init(), run }));
+  return entry.state as S;
+}
+
+/** In registration order; work that registers more (a publish that finishes the job) runs in the same pass. */
+async function runGroupEnd(tx: Tx): Promise<void> {
+  const pending = groups.get(tx);
+  if (!pending) return;
+  while (pending.size) {
+    const [key, entry] = pending.entries().next().value!;
+    pending.delete(key);
+    await entry.run(tx, entry.state);
+  }
 }
 
 /**

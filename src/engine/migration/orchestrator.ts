@@ -4,7 +4,7 @@
 import type { Clock } from '../../clock.js';
 import type { XtmConfig } from '../../config.js';
 import type { Store } from '../../store/db.js';
-import { inTransaction, type Tx } from '../../store/unitOfWork.js';
+import { atGroupEnd, inTransaction, type Tx } from '../../store/unitOfWork.js';
 import { jobsRepo } from '../../store/jobsRepo.js';
 import { migrationRepo, type Move } from '../../store/migrationRepo.js';
 import type { JobHead, ServiceStatusDetails } from '../../domain/job.js';
@@ -88,26 +88,38 @@ export function renderMove(m: Move): ServiceStatusDetails {
  */
 export async function publishUsers(trx: Tx, job: JobHead, userIds: readonly string[], nowIso: string): Promise<void> {
   if (userIds.length === 0) return;
-  const tasks: [string, Awaited<ReturnType<typeof jobsRepo.lockedTask>>][] = [];
-  for (const id of userIds) tasks.push([id, await jobsRepo.lockedTask(trx, job.id, id)]);
-  const moves = userIds.length === 1 ? await migrationRepo.ofUser(trx, job.id, userIds[0]!) : await migrationRepo.ofJob(trx, job.id);
+  // In a group commit, once for every user the group's items touched (their moves as the group leaves them).
+  const later = atGroupEnd(trx, `publish:${job.id}`, () => ({ users: new Set<string>(), nowIso }), (tx, p) => publishNow(tx, job.id, [...p.users], p.nowIso));
+  if (!later) return publishNow(trx, job.id, userIds, nowIso);
+  for (const id of userIds) later.users.add(id);
+  later.nowIso = nowIso;
+}
+
+async function publishNow(trx: Tx, jobId: string, userIds: readonly string[], nowIso: string): Promise<void> {
+  const tasks = await jobsRepo.lockedTasks(trx, jobId, userIds);
+  const moves = tasks.length === 1 ? await migrationRepo.ofUser(trx, jobId, tasks[0]!.id) : await migrationRepo.ofUsers(trx, jobId, tasks.map((t) => t.id));
   const byUser = new Map<string, Move[]>();
   for (const m of moves) {
     const list = byUser.get(m.userId) ?? [];
     list.push(m);
     byUser.set(m.userId, list);
   }
-  const updates: { id: string; currentStatus: ServiceStatusDetails[] }[] = [];
-  for (const [id, task] of tasks) {
-    if (!task) continue;
-    const mine = byUser.get(id) ?? [];
-    updates.push({ id, currentStatus: task.currentStatus.map((s) => { const m = mine.find((x) => x.workload === s.service); return m ? renderMove(m) : s; }) });
-  }
-  await jobsRepo.saveTaskStatuses(trx, job.id, updates, nowIso);
+  const updates = tasks.map((task) => {
+    const mine = byUser.get(task.id) ?? [];
+    return { id: task.id, currentStatus: task.currentStatus.map((s) => { const m = mine.find((x) => x.workload === s.service); return m ? renderMove(m) : s; }) };
+  });
+  await jobsRepo.saveTaskStatuses(trx, jobId, updates, nowIso);
 }
 
 /** Ends the job once every (not cancelled) user is completed or failed: completed / completedWithErrors / failed. */
 export async function finishIfDone(trx: Tx, jobId: string, nowIso: string): Promise<void> {
+  // In a group commit, asked once, when the group's moves are where its items leave them.
+  const later = atGroupEnd(trx, `finish:${jobId}`, () => ({ nowIso }), (tx, p) => finishNow(tx, jobId, p.nowIso));
+  if (!later) return finishNow(trx, jobId, nowIso);
+  later.nowIso = nowIso;
+}
+
+async function finishNow(trx: Tx, jobId: string, nowIso: string): Promise<void> {
   // While some open move is not being changed by anyone else, the job is not done, and holding that move
   // hands the decision to its next change: the job's lock, which serialises every finishing workload of
   // every worker, is taken only at the end (PostgreSQL; see holdOpenMove).
