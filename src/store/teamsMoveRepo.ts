@@ -206,9 +206,11 @@ export const teamsMoveRepo = {
   /** Target user ids of source users, through CTIM (only mapped identities). */
   async mappedIdentities(db: Db, k: MoveKey, sourceUserIds: string[]): Promise<Map<string, string>> {
     if (!sourceUserIds.length) return new Map();
+    // Unmapped rows are dropped here, not in SQL: `target_user_id is not null` made SQLite's planner walk the
+    // (target tenant, target user) index over every mapped user of the tenant instead of seeking the keys.
     const rows = await db.selectFrom('identity_mappings').select(['source_user_id', 'target_user_id']).where('target_tenant_id', '=', k.targetTenantId)
-      .where('source_tenant_id', '=', k.sourceTenantId).where('source_user_id', 'in', sourceUserIds).where('target_user_id', 'is not', null).execute();
-    return new Map(rows.map((r) => [r.source_user_id, r.target_user_id!]));
+      .where('source_tenant_id', '=', k.sourceTenantId).where('source_user_id', 'in', sourceUserIds).execute();
+    return new Map(rows.flatMap((r) => (r.target_user_id === null ? [] : [[r.source_user_id, r.target_user_id] as const])));
   },
 
   /** The source side once meetings moved: the organizer no longer has a mailbox, so the moved meetings leave it. */

@@ -1,7 +1,8 @@
 // The set-based reads behind a validation snapshot (engine/validation): a tenant's configuration,
 // and per chunk of users the directory, Exchange, mapping, OneDrive and meeting rows the rules read.
 // Rows come back as stored; the engine turns them into the domain's snapshot shapes.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { isPostgres } from './dialect.js';
 import { builder, type Handle } from './unitOfWork.js';
 import type { Database } from './schema.js';
 
@@ -96,17 +97,21 @@ export const validationRepo = {
       .where('tenant_id', '=', tenantId).where('source_upn_key', 'in', [...sourceUpnKeys]).execute();
   },
 
-  /** Per site: item count, bytes and longest path (one aggregate), plus the items with versions. */
+  /**
+   * Per site: items and bytes, older versions included, and the longest path, in one aggregate: the version
+   * lists are summed in the database (read into JavaScript they were memory in proportion to the files of
+   * every user of the job: ~140 MB at the peak of a 2,000-user validation).
+   */
   async driveStats(h: Db, tenantId: string, siteIds: readonly string[]) {
     const db = builder(h);
-    const [agg, versioned] = await Promise.all([
-      db.selectFrom('drive_items')
-        .select((eb) => ['site_id', eb.fn.countAll<number | string>().as('n'), eb.fn.sum<number | string>('size_bytes').as('bytes'),
-          eb.fn.max<number | string>(eb.fn('length', ['path'])).as('longest')])
-        .where('tenant_id', '=', tenantId).where('site_id', 'in', [...siteIds]).groupBy('site_id').execute(),
-      db.selectFrom('drive_items').select(['site_id', 'versions'])
-        .where('tenant_id', '=', tenantId).where('site_id', 'in', [...siteIds]).where('versions', '<>', '[]').execute(),
-    ]);
-    return { agg, versioned };
+    const versionCount = isPostgres(db) ? sql<number>`jsonb_array_length(versions)` : sql<number>`json_array_length(versions)`;
+    const versionBytes = isPostgres(db)
+      ? sql<number>`(select sum((v ->> 'sizeBytes')::bigint) from jsonb_array_elements(versions) as v)`
+      : sql<number>`case when versions <> '[]' then (select sum(v.value ->> '$.sizeBytes') from json_each(versions) as v) end`;
+    return db.selectFrom('drive_items')
+      .select((eb) => ['site_id', sql<number | string>`count(*) + coalesce(sum(${versionCount}), 0)`.as('n'),
+        sql<number | string>`coalesce(sum(size_bytes), 0) + coalesce(sum(${versionBytes}), 0)`.as('bytes'),
+        eb.fn.max<number | string>(eb.fn('length', ['path'])).as('longest')])
+      .where('tenant_id', '=', tenantId).where('site_id', 'in', [...siteIds]).groupBy('site_id').execute();
   },
 };

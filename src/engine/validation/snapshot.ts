@@ -112,17 +112,10 @@ async function loadSourceSide(store: Store, ctx: ValidationContext, bySource: Ma
   }
 }
 
-/** Items (+ versions), bytes (+ version bytes) and the longest path per site: one aggregate plus the non-empty version lists. */
+/** Items (+ versions), bytes (+ version bytes) and the longest path per site, summed in the database. */
 async function driveStats(store: Store, tenantId: string, siteIds: string[]) {
   const stats = new Map<string, { items: number; bytes: number; longest: number }>();
   if (siteIds.length === 0) return stats;
-  const { agg, versioned } = await validationRepo.driveStats(store, tenantId, siteIds);
-  for (const r of agg) stats.set(r.site_id, { items: Number(r.n), bytes: Number(r.bytes ?? 0), longest: Number(r.longest ?? 0) });
-  for (const r of versioned) {
-    const versions = parseJson<{ sizeBytes?: number }[]>(r.versions, []);
-    const s = stats.get(r.site_id)!;
-    s.items += versions.length;
-    for (const v of versions) s.bytes += Number(v.sizeBytes ?? 0);
-  }
+  for (const r of await validationRepo.driveStats(store, tenantId, siteIds)) stats.set(r.site_id, { items: Number(r.n), bytes: Number(r.bytes ?? 0), longest: Number(r.longest ?? 0) });
   return stats;
 }
