@@ -109,7 +109,7 @@ export const driveMoveRepo = {
             .on('um.source_organization_id', '=', move.source_tenant_id))
           .leftJoin('users as tu', (j) => j.on('tu.tenant_id', '=', tt).onRef('tu.upn_key', '=', 'um.target_upn_key'))
           .select((eb) => [
-            sql.lit(tt).as('tenant_id'), sql.lit(move.target_site_id).as('site_id'),
+            sql.val(tt).as('tenant_id'), sql.val(move.target_site_id).as('site_id'),
             itemIdFor(move.id, sql<string>`s.id`).as('id'),
             eb.case().when('s.parent_id', 'is', null).then(sql<string | null>`null`).else(itemIdFor(move.id, sql<string>`s.parent_id`)).end().as('parent_id'),
             's.name', 's.path', 's.is_folder', 's.size_bytes', 's.content_hash', 's.versions', 'tu.id as created_by', 's.modified_at',
@@ -119,7 +119,7 @@ export const driveMoveRepo = {
       .onConflict((oc) => oc.doNothing()).execute();
 
     await trx.insertInto('drive_item_map').columns(['move_id', 'source_item_id', 'target_item_id'])
-      .expression(trx.selectFrom('drive_items as s').select([sql.lit(move.id).as('move_id'), 's.id as source_item_id', itemIdFor(move.id, sql<string>`s.id`).as('target_item_id')])
+      .expression(trx.selectFrom('drive_items as s').select([sql.val(move.id).as('move_id'), 's.id as source_item_id', itemIdFor(move.id, sql<string>`s.id`).as('target_item_id')])
         .where('s.tenant_id', '=', move.source_tenant_id).where('s.site_id', '=', move.source_site_id).where('s.id', '>', lo).where('s.id', '<=', hi))
       .onConflict((oc) => oc.doNothing()).execute();
 
@@ -190,7 +190,7 @@ async function copyPermissions(trx: Transaction<Database>, move: SiteMovesTable,
       .on('gm.source_organization_id', '=', move.source_tenant_id))
     .leftJoin('groups as tg', (j) => j.on('tg.tenant_id', '=', tt).onRef('tg.id', '=', 'gm.target_group_id'))
     .select((eb) => [
-      sql.lit(tt).as('tenant_id'), sql.lit(move.target_site_id).as('site_id'),
+      sql.val(tt).as('tenant_id'), sql.val(move.target_site_id).as('site_id'),
       eb.case().when('p.item_id', '=', '').then(sql<string>`''`).else(itemIdFor(move.id, sql<string>`p.item_id`)).end().as('item_id'),
       'p.principal_type',
       eb.case().when('p.principal_type', '=', 'user').then(sql<string>`tu.id`).when('p.principal_type', '=', 'group').then(sql<string>`tg.id`)
