@@ -5,8 +5,12 @@
 // statement; rows whose principal has no entry are not copied (counted as dropped).
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Database, SiteMovesTable, SitesTable } from './schema.js';
+import { prepared } from './prepared.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+// Read several times by each chunk of a OneDrive move.
+const moveById = prepared((db: Kysely<Database>, id: string) => db.selectFrom('site_moves').selectAll().where('id', '=', id), [''] as [string]);
 
 /** A GUID-shaped id derived from text, the same in SQLite (md5 registered in db.ts) and PostgreSQL. */
 function derivedId(seed: RawBuilder<string>): RawBuilder<string> {
@@ -31,7 +35,7 @@ export interface ChunkCopy { cursor: string | null; items: number; bytes: number
 
 export const driveMoveRepo = {
   get(db: Db, id: string): Promise<SiteMovesTable | undefined> {
-    return db.selectFrom('site_moves').selectAll().where('id', '=', id).executeTakeFirst();
+    return moveById.first(db, id);
   },
 
   site(db: Db, tenantId: string, siteId: string): Promise<SitesTable | undefined> {
