@@ -12,7 +12,7 @@ import pino from 'pino';
 import { sql } from 'kysely';
 import { Clock } from '../../src/clock.js';
 import { openStore, type Store } from '../../src/store/db.js';
-import { afterCommit, inTransaction } from '../../src/store/unitOfWork.js';
+import { afterCommit, atGroupEnd, inTransaction } from '../../src/store/unitOfWork.js';
 import { makeRunner, type Runner } from '../../src/engine/work/host.js';
 import { groupCommit, type TaskList } from '../../src/engine/queue.js';
 
@@ -23,6 +23,8 @@ let clock: Clock;
 let runner: Runner;
 const ran: { key: string; attempt: number; grouped: boolean }[] = [];
 const hooks: string[] = [];
+const tallies: string[][] = [];
+let plainGroupEnd: unknown = 'not asked';
 
 const put = (db: Store['db'], key: string) => sql`insert into xtm_settings (key, value) values (${key}, '1') on conflict (key) do update set value = value || '1'`.execute(db);
 
@@ -52,6 +54,23 @@ const tasks: TaskList = {
       });
     }
   }),
+  // Work left for the group's end: once per group for every item that asked, in the group's transaction.
+  'g.tally': groupCommit(async (p: any, h) => {
+    await inTransaction(h.store, async (tx) => {
+      const keys = atGroupEnd(tx, 'tally', () => new Set<string>(), async (t, all) => {
+        tallies.push([...all]);
+        for (const k of all) await put(t, `tally:${k}`);
+      });
+      if (keys) keys.add(p.key);
+      else {
+        tallies.push([p.key]); // alone (a group that failed as a whole runs its items this way)
+        await put(tx, `tally:${p.key}`);
+      }
+    });
+  }),
+  'plain.tally': async (_p: any, h) => {
+    plainGroupEnd = await inTransaction(h.store, async (tx) => atGroupEnd(tx, 'tally', () => new Set<string>(), async () => undefined));
+  },
   'plain.write': async (p: any, h) => {
     ran.push({ key: p.key, attempt: h.attempt, grouped: h.store.db.isTransaction });
     await put(h.store.db, `plain:${p.key}`);
@@ -97,4 +116,18 @@ test('grouped items share a transaction; savepoints, failures and retries behave
   assert.equal(await value('plain:p'), '1');
   const left = await sql<{ n: number }>`select count(*) as n from work_items`.execute(store.db);
   assert.equal(Number(left.rows[0]!.n), 0, 'every item completed');
+});
+
+test('work left for the group\'s end runs once per group, for every item that asked, and commits with it', async () => {
+  const n = 20;
+  await runner.queue.enqueueMany([
+    ...Array.from({ length: n }, (_, i) => ({ task: 'g.tally', payload: { key: `t${i}` } })),
+    { task: 'plain.tally', payload: {} },
+  ]);
+  runner.queue.start();
+  await runner.queue.drain();
+  assert.deepEqual(tallies.flat().sort(), Array.from({ length: n }, (_, i) => `t${i}`).sort(), 'every item\'s request ran exactly once');
+  assert.ok(tallies.length < n, `requests of one group ran together: ${JSON.stringify(tallies)}`);
+  for (let i = 0; i < n; i++) assert.equal(await value(`tally:t${i}`), '1', `t${i}'s end-of-group write committed once`);
+  assert.equal(plainGroupEnd, undefined, 'outside a group nothing is deferred: the caller does the work at once');
 });
