@@ -28,6 +28,7 @@ const PROBE_RATE = 200;
 /** A job holds up to 2,000 users (the API's limit): larger bench batches are several jobs migrating at once. */
 const JOB_MAX_USERS = 2000;
 import { sampleBackendCpu } from './pgBackendCpu.js';
+import { endWithBench } from './children.js';
 
 const SRC = '11111111-1111-4111-8111-111111111111';
 const TGT = '22222222-2222-4222-8222-222222222222';
@@ -50,10 +51,10 @@ async function startServe(dir: string, db: string, scenario: string): Promise<{ 
   if (staleBuild(join(REPO_ROOT, 'dist', 'server.js'), join(REPO_ROOT, 'src'))) {
     execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO_ROOT, stdio: 'inherit' }); // the bench measures the compiled server
   }
-  const child = spawn(process.execPath, [...(process.env.XTM_BENCH_SERVER_NODE_ARGS?.split(' ') ?? []), XTM_BIN, 'serve', '--data-dir', dir, '--db', db, '--scenario', scenario, '--port', '0', '--https-port', 'off', '--clock', 'manual', '--no-admin-auth', '--log-level', 'warn'], {
+  const child = endWithBench(spawn(process.execPath, [...(process.env.XTM_BENCH_SERVER_NODE_ARGS?.split(' ') ?? []), XTM_BIN, 'serve', '--data-dir', dir, '--db', db, '--scenario', scenario, '--port', '0', '--https-port', 'off', '--clock', 'manual', '--no-admin-auth', '--log-level', 'warn'], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, XTM_THROTTLE_BUDGET: '0/600' }, // the latency probe alone would exceed Graph's per-app budget
-  });
+  }));
   for (let i = 0; i < 6000; i++) {
     if (child.exitCode !== null) throw new Error(`xtm serve exited (${child.exitCode})`);
     const info = existsSync(join(dir, 'server.json')) ? readFileSync(join(dir, 'server.json'), 'utf8') : '';

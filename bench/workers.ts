@@ -20,6 +20,7 @@ import { workRepo } from '../src/store/workRepo.js';
 import { createTempDatabase, pgUnreachable } from '../test/pg.js';
 import { XTM_SOURCE } from '../test/service/xtmCommand.js';
 import { scenarioText } from './migrate.js';
+import { endWithBench } from './children.js';
 
 const SRC = '11111111-1111-4111-8111-111111111111';
 const TGT = '22222222-2222-4222-8222-222222222222';
@@ -31,7 +32,7 @@ export interface WorkersFigure { backend: 'sqlite' | 'postgres'; runner: string;
 
 /** `xtm worker` processes on the store; resolves once each says it runs. */
 async function startWorkers(n: number, db: string): Promise<ChildProcess[]> {
-  const children = Array.from({ length: n }, () => spawn(process.execPath, [...(process.env.XTM_BENCH_WORKER_NODE_ARGS?.split(' ') ?? []), ...XTM_SOURCE, 'worker', '--db', db, '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'inherit'] }));
+  const children = Array.from({ length: n }, () => endWithBench(spawn(process.execPath, [...(process.env.XTM_BENCH_WORKER_NODE_ARGS?.split(' ') ?? []), ...XTM_SOURCE, 'worker', '--db', db, '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'inherit'] })));
   await Promise.all(children.map((c) => new Promise<void>((resolve, reject) => {
     let seen = '';
     const onData = (b: Buffer) => {
