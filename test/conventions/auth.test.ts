@@ -8,14 +8,17 @@ import { startServer, T, jobBody, type TestServer } from '../helpers.js';
 import { assertGraphError, B, userIds } from '../jobs/util.js';
 
 let s: TestServer;
-let short: TestServer; // tokenLifetimeSec 1, and a wall clock the tests move (tokens follow wall time)
+let short: TestServer; // tokenLifetimeSec 1, and a wall clock only the tests move (tokens follow wall time)
+// Frozen, not Date.now() + offset: a token issued at x.9 s of a 1-second lifetime expired before its first use
+// on a loaded CI machine (the expiry test's "used before expiry" answered 401).
+const wallStart = Date.now();
 let wallOffset = 0;
 const users = userIds(1);
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
 before(async () => {
   s = await startServer({ worker: false });
-  short = await startServer({ worker: false, tokenLifetimeSec: 1 }, { wallClock: () => Date.now() + wallOffset });
+  short = await startServer({ worker: false, tokenLifetimeSec: 1 }, { wallClock: () => wallStart + wallOffset });
 });
 after(async () => {
   await s?.stop();
