@@ -23,12 +23,12 @@ import { openStore } from '../src/store/db.js';
 import { workRepo } from '../src/store/workRepo.js';
 import { REPO_ROOT, XTM_BIN, staleBuild } from '../test/service/xtmCommand.js';
 import { percentiles, probe } from './latency.js';
+import { sampleBackendCpu } from './pgBackendCpu.js';
+import { endWithBench } from './children.js';
 
 const PROBE_RATE = 200;
 /** A job holds up to 2,000 users (the API's limit): larger bench batches are several jobs migrating at once. */
 const JOB_MAX_USERS = 2000;
-import { sampleBackendCpu } from './pgBackendCpu.js';
-import { endWithBench } from './children.js';
 
 const SRC = '11111111-1111-4111-8111-111111111111';
 const TGT = '22222222-2222-4222-8222-222222222222';
@@ -184,10 +184,15 @@ export async function run(opts: { users?: number; backend?: 'sqlite' | 'postgres
     type Summary = { workloads: { workload: string; users: Record<string, number>; itemsDone: number; itemsTotal: number }[] };
     const summaries = await Promise.all(ids.map(async (j) => (await api('GET', `${B}/${j}/xtm.progressSummary`, token)).body as Summary));
     const workloads = summaries.flatMap((x) => x.workloads);
-    const sumBy = (f: (w: Summary['workloads'][number]) => number) => (name: string) => workloads.filter((w) => w.workload === name).reduce((n, w) => n + f(w), 0);
-    const names = [...new Set(workloads.map((w) => w.workload))];
+    const byWorkload = new Map<string, { itemsDone: number; failed: number }>(); // summed over the jobs
+    for (const w of workloads) {
+      const t = byWorkload.get(w.workload) ?? { itemsDone: 0, failed: 0 };
+      t.itemsDone += w.itemsDone;
+      t.failed += w.users.failed ?? 0;
+      byWorkload.set(w.workload, t);
+    }
     const moved = workloads.reduce((n, w) => n + w.itemsDone, 0);
-    const failedByWorkload = Object.fromEntries(names.map((n) => [n, sumBy((w) => w.users.failed ?? 0)(n)]).filter(([, n]) => n));
+    const failedByWorkload = Object.fromEntries([...byWorkload].filter(([, t]) => t.failed).map(([n, t]) => [n, t.failed]));
     const countersTrue = workloads.every((w) => w.itemsDone === w.itemsTotal);
     // PostgreSQL does part of the work in its own processes: their CPU too (null when /proc can't show it).
     const dbCpuMs = dbCpu?.stop() ?? null;
@@ -195,7 +200,7 @@ export async function run(opts: { users?: number; backend?: 'sqlite' | 'postgres
     const itemsPerSec = moved / (migrateMs / 1000);
     const baselinePerSec = baselineRows / (baselineMs / 1000);
     return {
-      backend, users: resources.length, jobs: ids.length, jobStatus: ids.length === 1 ? ended[0] : ended, itemsMovedByWorkload: Object.fromEntries(names.map((n) => [n, sumBy((w) => w.itemsDone)(n)])), failedByWorkload, countersTrue,
+      backend, users: resources.length, jobs: ids.length, jobStatus: ids.length === 1 ? ended[0] : ended, itemsMovedByWorkload: Object.fromEntries([...byWorkload].map(([n, t]) => [n, t.itemsDone])), failedByWorkload, countersTrue,
       initialSyncMs: r(syncMs), migrateMs: r(migrateMs), migrateCpuMs: r(migrateCpuMs), ...(pgdb ? { dbCpuMs, totalCpuMs: dbCpuMs === null ? null : r(migrateCpuMs + dbCpuMs) } : { totalCpuMs: r(migrateCpuMs) }),
       loadAverage1m: { start: r(load0), end: r(loadavg()[0]!) }, itemsPerSec: r(itemsPerSec),
       baseline: { rows: baselineRows, ms: r(baselineMs), rowsPerSec: r(baselinePerSec) }, ratio: Math.round((itemsPerSec / baselinePerSec) * 1000) / 1000, targetRatio: 0.3,
