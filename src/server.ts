@@ -19,7 +19,7 @@ import { openWorkQueue, type ServerWorkQueue } from './engine/work/workQueue.js'
 import type { ModuleRef } from './engine/work/host.js';
 import type { RunnerOptions } from './engine/work/runnerOptions.js';
 import { loadOrCreateTls, type TlsMaterial } from './tls.js';
-import { loadScenarioFile } from './tenants/scenario/index.js';
+import { loadScenarioFileApart } from './tenants/scenario/loadApart.js';
 import type { Readiness } from './graph/health.js';
 import { makeMetrics } from './graph/metrics.js';
 import { acquireStoreOwnership, type StoreOwnership } from './store/ownerLock.js';
@@ -73,7 +73,7 @@ export async function createServer(partial: Partial<XtmConfig> = {}, opts: { log
 
   const firstStart = await directoryRepo.isEmpty(store.db);
   if (firstStart && config.scenario) {
-    const report = await loadScenarioFile(store, clock, config.scenario);
+    const report = await loadScenarioFileApart(store, clock, config.scenario);
     log.info({ scenario: config.scenario, tenants: report.tenants.map((t) => t.displayName), users: report.users, items: report.items.total, faultUsers: report.faults.length, seconds: +report.seconds.toFixed(2) }, 'scenario loaded');
   }
   // A scenario is loaded on first start only: say so when one was asked for and the store has tenants.
