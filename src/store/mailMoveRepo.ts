@@ -72,27 +72,18 @@ export const mailMoveRepo = {
     return r?.id;
   },
 
-  /** Items in (cursor, end] not copied yet: the ones too large to move are returned as skipped, not copied. */
-  async pending(db: Db, k: MailMoveKey, cursor: string | null, end: string | undefined, maxItemBytes: number, exclude: readonly string[] = []) {
+  /** Items in (cursor, end] too large to move: never copied, reported as skipped. */
+  async oversized(db: Db, k: MailMoveKey, cursor: string | null, end: string | undefined, maxItemBytes: number) {
     let q = sourceItems(db, k).select(['i.id', 'i.size_bytes', 'i.subject'])
       .where(notMapped(k, 'item', 'i.id'));
     if (cursor !== null) q = q.where('i.id', '>', cursor);
     if (end !== undefined) q = q.where('i.id', '<=', end);
     const rows = await q.where('i.size_bytes', '>', maxItemBytes).execute();
-    const agg = await (() => {
-      let a = sourceItems(db, k).select((eb) => [eb.fn.countAll().as('n'), sql<number>`coalesce(sum(i.size_bytes), 0)`.as('b')])
-        .where(notMapped(k, 'item', 'i.id'))
-        .where('i.size_bytes', '<=', maxItemBytes);
-      if (exclude.length > 0) a = a.where('i.id', 'not in', [...exclude]);
-      if (cursor !== null) a = a.where('i.id', '>', cursor);
-      if (end !== undefined) a = a.where('i.id', '<=', end);
-      return a.executeTakeFirstOrThrow();
-    })();
-    return { items: Number(agg.n), bytes: Number(agg.b), oversized: rows.map((r) => ({ id: r.id, sizeBytes: Number(r.size_bytes), subject: r.subject })) };
+    return rows.map((r) => ({ id: r.id, sizeBytes: Number(r.size_bytes), subject: r.subject }));
   },
 
-  /** Copies the items in (cursor, end] not copied yet: id map first, then the rows joined to it. */
-  async copyItems(trx: Db, k: MailMoveKey, cursor: string | null, end: string | undefined, maxItemBytes: number, exclude: readonly string[] = []): Promise<number> {
+  /** Copies the items in (cursor, end] not copied yet: id map first, then the rows joined to it. Answers what was copied. */
+  async copyItems(trx: Db, k: MailMoveKey, cursor: string | null, end: string | undefined, maxItemBytes: number, exclude: readonly string[] = []): Promise<{ items: number; bytes: number }> {
     const range = <Q extends { where: (...a: any[]) => Q }>(q: Q): Q => {
       let out = q;
       if (exclude.length > 0) out = out.where('i.id', 'not in', [...exclude]);
@@ -109,8 +100,12 @@ export const mailMoveRepo = {
     return this.insertMappedItems(trx, k, (q) => range(q));
   },
 
-  /** Inserts target rows for mapped source items that have no target row yet (restricted by `scope`). */
-  async insertMappedItems(trx: Db, k: MailMoveKey, scope: (q: any) => any): Promise<number> {
+  /**
+   * Inserts target rows for mapped source items that have no target row yet (restricted by `scope`); answers
+   * the rows and bytes inserted, read back from the insert itself (progress counts what landed, with no
+   * second scan of the chunk).
+   */
+  async insertMappedItems(trx: Db, k: MailMoveKey, scope: (q: any) => any): Promise<{ items: number; bytes: number }> {
     const res = await trx.insertInto('mail_items').columns(['tenant_id', 'user_id', 'id', 'folder_id', 'item_class', 'subject', 'from_address', 'received_at', 'size_bytes', 'body_preview', 'content_hash', 'is_read', 'last_modified_at'])
       .expression(scope(trx.selectFrom('mail_items as i')
         .innerJoin('migration_item_map as m', (j) => j.on('m.job_id', '=', k.jobId).on('m.user_id', '=', k.userId).on('m.workload', '=', WORKLOAD).on('m.kind', '=', 'item').onRef('m.source_id', '=', 'i.id'))
@@ -118,8 +113,11 @@ export const mailMoveRepo = {
         .select([sql.val(k.targetTenantId).as('tenant_id'), sql.val(k.userId).as('user_id'), 'm.target_id', 'fm.target_id as folder', 'i.item_class', 'i.subject', 'i.from_address', 'i.received_at', 'i.size_bytes', 'i.body_preview', 'i.content_hash', 'i.is_read', 'i.last_modified_at'])
         .where('i.tenant_id', '=', k.sourceTenantId).where('i.user_id', '=', k.sourceUserId)))
       .onConflict((oc: any) => oc.doNothing())
-      .executeTakeFirst();
-    return Number(res.numInsertedOrUpdatedRows ?? 0);
+      .returning('size_bytes')
+      .execute();
+    let bytes = 0;
+    for (const r of res) bytes += Number(r.size_bytes);
+    return { items: res.length, bytes };
   },
 
   /**

@@ -38,10 +38,10 @@ export const exchangeMover: WorkloadMover = {
     return inTransaction(h.store, async (trx) => {
       await mailMoveRepo.copyFolders(trx, k);
       const end = await mailMoveRepo.chunkEnd(trx, k, cursor, limit);
-      const pending = await mailMoveRepo.pending(trx, k, cursor, end, MAX_ITEM_BYTES, exclude);
-      await mailMoveRepo.copyItems(trx, k, cursor, end, MAX_ITEM_BYTES, exclude);
-      const skipped = [...pending.oversized.filter((o) => !exclude.includes(o.id)).map(oversized), ...skips.filter((x) => inRange(x.sourceItemId, cursor, end))];
-      const result: ChunkResult = { cursor: end ?? null, items: pending.items, bytes: pending.bytes, skipped };
+      const tooLarge = await mailMoveRepo.oversized(trx, k, cursor, end, MAX_ITEM_BYTES);
+      const copied = await mailMoveRepo.copyItems(trx, k, cursor, end, MAX_ITEM_BYTES, exclude);
+      const skipped = [...tooLarge.filter((o) => !exclude.includes(o.id)).map(oversized), ...skips.filter((x) => inRange(x.sourceItemId, cursor, end))];
+      const result: ChunkResult = { cursor: end ?? null, items: copied.items, bytes: copied.bytes, skipped };
       await onCommit(trx, result);
       killPoint('inChunk');
       // After the commit that holds this chunk (the group's, when the runner commits items together).
@@ -56,10 +56,10 @@ export const exchangeMover: WorkloadMover = {
     const exclude = skips.map((x) => x.sourceItemId);
     return inTransaction(h.store, async (trx) => {
       await mailMoveRepo.copyFolders(trx, k);
-      const pending = await mailMoveRepo.pending(trx, k, null, undefined, MAX_ITEM_BYTES, exclude);
-      await mailMoveRepo.copyItems(trx, k, null, undefined, MAX_ITEM_BYTES, exclude);
+      const tooLarge = await mailMoveRepo.oversized(trx, k, null, undefined, MAX_ITEM_BYTES);
+      const copied = await mailMoveRepo.copyItems(trx, k, null, undefined, MAX_ITEM_BYTES, exclude);
       const { changed, deleted } = await mailMoveRepo.applyChangesAndDeletes(trx, k);
-      const result = { cursor: null, items: pending.items, bytes: pending.bytes, skipped: [...pending.oversized.filter((o) => !exclude.includes(o.id)).map(oversized), ...skips], changed, deleted };
+      const result = { cursor: null, items: copied.items, bytes: copied.bytes, skipped: [...tooLarge.filter((o) => !exclude.includes(o.id)).map(oversized), ...skips], changed, deleted };
       await onCommit(trx, result);
       return result;
     });
@@ -82,8 +82,8 @@ export const exchangeMover: WorkloadMover = {
     const { source, target } = await mailMoveRepo.counts(h.store.db, k);
     const skips = await faultSkips(m, h);
     const exclude = skips.map((x) => x.sourceItemId);
-    const pending = await mailMoveRepo.pending(h.store.db, k, null, undefined, MAX_ITEM_BYTES, exclude);
-    return { sourceCount: source, targetCount: target, skipped: [...pending.oversized.filter((o) => !exclude.includes(o.id)).map(oversized), ...skips] };
+    const tooLarge = await mailMoveRepo.oversized(h.store.db, k, null, undefined, MAX_ITEM_BYTES);
+    return { sourceCount: source, targetCount: target, skipped: [...tooLarge.filter((o) => !exclude.includes(o.id)).map(oversized), ...skips] };
   },
 
   async rollback(m, h) {
