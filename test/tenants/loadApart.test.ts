@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { openStore } from '../../src/store/db.js';
 import { loadScenario, ScenarioError } from '../../src/tenants/scenario/index.js';
 import { loadScenarioFileApart } from '../../src/tenants/scenario/loadApart.js';
-import { CONTOSO, FABRIKAM, frozenClock, memoryStore, snapshot } from './helpers.js';
+import { CONTOSO, FABRIKAM, frozenClock, snapshot } from './helpers.js';
 
 const text = `name: apart
 tenants:
@@ -31,7 +31,7 @@ describe('scenario load apart from the server', () => {
     const clock = frozenClock();
     clock.advance(62 * 86_400_000 + 5_000); // the thread must read this time, not its own
     const store = await openStore(join(dir, 'a.db'));
-    const inPlace = await memoryStore();
+    const inPlace = await openStore(join(dir, 'in-place.db')); // the same backend on both sides (the suite may run on PostgreSQL)
     try {
       const report = await loadScenarioFileApart(store, clock, file('apart.yaml', text));
       assert.equal(report.users, 24); // a source mailbox and a target MailUser each
@@ -57,7 +57,7 @@ describe('scenario load apart from the server', () => {
   });
 
   it('loads a :memory: store in place', async () => {
-    const store = await memoryStore();
+    const store = await openStore(':memory:');
     try {
       assert.equal((await loadScenarioFileApart(store, frozenClock(), file('mem.yaml', text))).users, 24);
     } finally {
