@@ -1,29 +1,13 @@
 // Planner statistics on PostgreSQL (store/plannerStats.ts): a table a migration filled is analyzed again,
 // with a small sample (the planner needs row counts, not fine histograms), and the session's setting does
 // not leak to the pool connection's next user.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { openStore, type Store } from '../../src/store/db.js';
 import { analyzeStale } from '../../src/store/plannerStats.js';
-import { createTempDatabase, pgUnreachable, type TempDatabase } from '../pg.js';
+import { withPostgres } from '../pg.js';
 
-const skip = (await pgUnreachable()) ?? false;
-let pgdb: TempDatabase;
-let store: Store;
-
-before(async () => {
-  if (skip) return;
-  pgdb = await createTempDatabase('plannerstats');
-  store = await openStore(pgdb.url);
-});
-
-after(async () => {
-  await store?.close();
-  await pgdb?.drop();
-});
-
-test('analyzeStale: a filled table is analyzed with a small sample, and the setting is reset', { skip }, async () => {
+test('analyzeStale: a filled table is analyzed with a small sample, and the setting is reset', (t) => withPostgres(t, 'plannerstats', async (store) => {
   const db = store.db;
   await sql`insert into mail_items (tenant_id, user_id, id, folder_id, item_class, subject, from_address, received_at, size_bytes, body_preview, content_hash, is_read, last_modified_at)
     select 't', 'u' || (g % 20), 'i' || lpad(g::text, 6, '0'), 'f', 'IPM.Note', 's' || g, 'a@b', now(), g, 'p', null, 0, now() from generate_series(1, 3000) g`.execute(db);
@@ -40,4 +24,4 @@ test('analyzeStale: a filled table is analyzed with a small sample, and the sett
   const shown = await Promise.all(Array.from({ length: 5 }, () => db.connection().execute((c) => sql<{ default_statistics_target: string }>`show default_statistics_target`.execute(c))));
   for (const r of shown) assert.equal(r.rows[0]?.default_statistics_target, '100');
   assert.deepEqual(await analyzeStale(db), [], 'nothing changed since: nothing to analyze');
-});
+}));
