@@ -117,9 +117,10 @@ const handles = new WeakMap<Store, SqliteHandle>();
 
 /**
  * A SQLite connection's page cache, in MB (64 by default, for the bulk loaders). The runner's connection
- * takes 16 (engine/work/host.ts), and so does the API thread's once a runner thread does the writing: its reads are point lookups the OS page cache serves, and its full cache,
- * filled by the scenario load, stayed in the server's RSS (2,000-user migration, three runs each: peak RSS
- * 480–538 MB → 476–487 MB, migrate time unchanged).
+ * takes 16 (engine/work/host.ts), and so does the API thread's once a runner thread does the writing: its
+ * reads are point lookups the OS page cache serves, and its full cache, filled by the scenario load, stayed
+ * in the server's RSS (2,000-user migration, three runs each: peak RSS 480–538 MB → 476–487 MB, migrate
+ * time unchanged).
  */
 export function setPageCacheMb(store: Store, mb: number): void {
   handles.get(store)?.setPragma('cache_size', -mb * 1024);

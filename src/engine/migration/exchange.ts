@@ -13,7 +13,11 @@ function key(m: UserMove): MailMoveKey {
   return { jobId: m.jobId, userId: m.taskId, sourceTenantId: m.sourceTenantId, sourceUserId: m.sourceUserId, targetTenantId: m.targetTenantId };
 }
 
-const oversized = (o: { id: string; sizeBytes: number }) => ({ sourceItemId: o.id, reason: `The item is ${o.sizeBytes} bytes, over the ${MAX_ITEM_BYTES}-byte maximum item size (LargeItem).` });
+/** Items in (cursor, end] too large to move, as skipped items (those a fault already skips are not listed twice). */
+async function tooLarge(db: Parameters<typeof mailMoveRepo.oversized>[0], k: MailMoveKey, cursor: string | null, end: string | undefined, exclude: readonly string[]): Promise<SkippedItem[]> {
+  return (await mailMoveRepo.oversized(db, k, cursor, end, MAX_ITEM_BYTES)).filter((o) => !exclude.includes(o.id))
+    .map((o) => ({ sourceItemId: o.id, reason: `The item is ${o.sizeBytes} bytes, over the ${MAX_ITEM_BYTES}-byte maximum item size (LargeItem).` }));
+}
 
 /** Items a rehearsed fault makes the move skip (corrupt / oversized): the first ones in copy order. */
 async function faultSkips(m: UserMove, h: MoveHelpers): Promise<SkippedItem[]> {
@@ -38,9 +42,9 @@ export const exchangeMover: WorkloadMover = {
     return inTransaction(h.store, async (trx) => {
       await mailMoveRepo.copyFolders(trx, k);
       const end = await mailMoveRepo.chunkEnd(trx, k, cursor, limit);
-      const tooLarge = await mailMoveRepo.oversized(trx, k, cursor, end, MAX_ITEM_BYTES);
+      const large = await tooLarge(trx, k, cursor, end, exclude);
       const copied = await mailMoveRepo.copyItems(trx, k, cursor, end, MAX_ITEM_BYTES, exclude);
-      const skipped = [...tooLarge.filter((o) => !exclude.includes(o.id)).map(oversized), ...skips.filter((x) => inRange(x.sourceItemId, cursor, end))];
+      const skipped = [...large, ...skips.filter((x) => inRange(x.sourceItemId, cursor, end))];
       const result: ChunkResult = { cursor: end ?? null, items: copied.items, bytes: copied.bytes, skipped };
       await onCommit(trx, result);
       killPoint('inChunk');
@@ -56,10 +60,10 @@ export const exchangeMover: WorkloadMover = {
     const exclude = skips.map((x) => x.sourceItemId);
     return inTransaction(h.store, async (trx) => {
       await mailMoveRepo.copyFolders(trx, k);
-      const tooLarge = await mailMoveRepo.oversized(trx, k, null, undefined, MAX_ITEM_BYTES);
+      const large = await tooLarge(trx, k, null, undefined, exclude);
       const copied = await mailMoveRepo.copyItems(trx, k, null, undefined, MAX_ITEM_BYTES, exclude);
       const { changed, deleted } = await mailMoveRepo.applyChangesAndDeletes(trx, k);
-      const result = { cursor: null, items: copied.items, bytes: copied.bytes, skipped: [...tooLarge.filter((o) => !exclude.includes(o.id)).map(oversized), ...skips], changed, deleted };
+      const result = { cursor: null, items: copied.items, bytes: copied.bytes, skipped: [...large, ...skips], changed, deleted };
       await onCommit(trx, result);
       return result;
     });
@@ -82,8 +86,7 @@ export const exchangeMover: WorkloadMover = {
     const { source, target } = await mailMoveRepo.counts(h.store.db, k);
     const skips = await faultSkips(m, h);
     const exclude = skips.map((x) => x.sourceItemId);
-    const tooLarge = await mailMoveRepo.oversized(h.store.db, k, null, undefined, MAX_ITEM_BYTES);
-    return { sourceCount: source, targetCount: target, skipped: [...tooLarge.filter((o) => !exclude.includes(o.id)).map(oversized), ...skips] };
+    return { sourceCount: source, targetCount: target, skipped: [...(await tooLarge(h.store.db, k, null, undefined, exclude)), ...skips] };
   },
 
   async rollback(m, h) {
