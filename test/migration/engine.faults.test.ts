@@ -78,7 +78,8 @@ test('transient errors are retried with backoff; a permanent error fails only it
   assert.equal(r.status, 200, r.text);
   assert.equal(r.body.status, 'processing');
   assert.equal((await exchange(id, MEGAN.tgt)).status, 'completed');
-  assert.equal((await exchange(id, ALEX.tgt)).status, 'notStarted');
+  // The retried user starts again (the worker thread may already have picked it up: never still 'failed').
+  assert.match((await exchange(id, ALEX.tgt)).status, /^(notStarted|syncing|synced|completed)$/);
   await s.queue.drain();
   j = await job(id);
   assert.equal(j.status, 'completed', JSON.stringify(j));
