@@ -166,13 +166,15 @@ export const migrationRepo = {
    * Adds a chunk's progress (in the chunk's transaction, so it counts exactly once). A total the source
    * outgrew (mail that arrived during the initial sync) grows with it: done never passes total.
    */
-  async addProgress(db: Db, m: Pick<Move, 'jobId' | 'userId' | 'workload'>, items: number, bytes: number, cursor: string | null, nowIso: string): Promise<void> {
-    await db.updateTable('migration_moves').set({
+  /** Adds a chunk's progress and cursor while the move is still in `phase`: false (nothing written) when it is not. */
+  async addProgress(db: Db, m: Pick<Move, 'jobId' | 'userId' | 'workload'>, phase: MovePhase, items: number, bytes: number, cursor: string | null, nowIso: string): Promise<boolean> {
+    const res = await db.updateTable('migration_moves').set({
       items_done: sql`items_done + ${items}`, bytes_done: sql`bytes_done + ${bytes}`,
       items_total: sql`case when items_done + ${items} > items_total then items_done + ${items} else items_total end`,
       bytes_total: sql`case when bytes_done + ${bytes} > bytes_total then bytes_done + ${bytes} else bytes_total end`,
       cursor, updated_at: nowIso,
-    }).where('job_id', '=', m.jobId).where('user_id', '=', m.userId).where('workload', '=', m.workload).execute();
+    }).where('job_id', '=', m.jobId).where('user_id', '=', m.userId).where('workload', '=', m.workload).where('phase', '=', phase).executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
   },
 
   /**

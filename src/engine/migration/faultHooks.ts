@@ -22,10 +22,7 @@ export const storeFaults: MoveFaults = {
       const r = await consumeTransient(h.store.db, h.clock, { ...target, attemptKey: `${move.jobId}:${move.taskId}:${h.step}:${h.attempt}` });
       if (r.fail) throw new TransientMoveError(r.error.code, r.error.message);
     }
-  },
-
-  async throughputFactor(move, workload, h) {
-    return (await loadFaults(h.store.db, { tenantId: move.sourceTenantId, userId: move.sourceUserId, workload })).throughputFactor;
+    return f.throughputFactor;
   },
 
   async afterPass(move, workload, completedPasses, h) {

@@ -62,12 +62,16 @@ export function moveSteps(deps: MigrationDeps) {
     }
   }
 
-  /** The chunk's commit hook: progress and cursor commit with the rows, only while the move is still in `phase`. */
+  /**
+   * The chunk's commit hook: progress and cursor commit with the rows, only while the move is still in
+   * `phase` (checked by the update itself: the chunk's rows roll back when it has moved on).
+   */
   const onChunk = (move: Move, phase: MovePhase, extra?: (tx: Tx, r: ChunkResult) => Promise<void>) => async (tx: Tx, r: ChunkResult) => {
-    const cur = await migrationRepo.get(tx, move.jobId, move.userId, move.workload);
-    if (!cur || cur.phase !== phase) throw new StaleMoveError();
-    await migrationRepo.addProgress(tx, move, r.items, r.bytes, r.cursor, clock.iso());
-    if (r.skipped.length > 0) await migrationRepo.patch(tx, move, { skipped: mergeSkipped(cur.skipped, r.skipped) });
+    if (!(await migrationRepo.addProgress(tx, move, phase, r.items, r.bytes, r.cursor, clock.iso()))) throw new StaleMoveError();
+    if (r.skipped.length > 0) {
+      const cur = (await migrationRepo.get(tx, move.jobId, move.userId, move.workload))!;
+      await migrationRepo.patch(tx, move, { skipped: mergeSkipped(cur.skipped, r.skipped) });
+    }
     if (extra) await extra(tx, r);
   };
 

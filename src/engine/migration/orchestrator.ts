@@ -21,10 +21,12 @@ import type { MovedWorkload, UserMove } from './workload.js';
 
 /** Faults to rehearse (transient, permanent, slow…): consulted before every chunk and pass of a move. */
 export interface MoveFaults {
-  /** Throws a PermanentMoveError (the move fails) or another error (this attempt fails and is retried). `step` names the chunk or pass. */
-  beforeChunk(move: UserMove, workload: MovedWorkload, h: { store: Store; clock: Clock; attempt: number; step: string }): Promise<void>;
-  /** Slow throughput: the pacing's items and bytes per hour are multiplied by this (1 = normal). */
-  throughputFactor(move: UserMove, workload: MovedWorkload, h: { store: Store; clock: Clock }): Promise<number>;
+  /**
+   * Throws a PermanentMoveError (the move fails) or another error (this attempt fails and is retried). `step`
+   * names the chunk or pass. Answers the throughput factor (slow throughput: the pacing's items and bytes per
+   * hour are multiplied by it; 1 = normal), from the same read of the user's faults.
+   */
+  beforeChunk(move: UserMove, workload: MovedWorkload, h: { store: Store; clock: Clock; attempt: number; step: string }): Promise<number>;
   /** After `completedPasses` sync passes: fires due mid-move faults; an error stops the move. */
   afterPass(move: UserMove, workload: MovedWorkload, completedPasses: number, h: { store: Store; clock: Clock }): Promise<{ code: string; message: string } | null>;
   /** Source items a mover must skip (the first ones in copy order), as corrupt / oversized. */

@@ -21,9 +21,8 @@ export const exchangeSync = (deps: MigrationDeps): TaskHandler => {
         const totals = await mover.totals(um, h);
         await migrationRepo.patch(h.store.db, move, { itemsTotal: totals.items, bytesTotal: totals.bytes }, 'syncing');
       }
-      await deps.faults?.beforeChunk(um, 'Exchange', { store: h.store, clock, attempt: h.attempt, step: `sync:${move.cursor ?? ''}` });
+      const factor = (await deps.faults?.beforeChunk(um, 'Exchange', { store: h.store, clock, attempt: h.attempt, step: `sync:${move.cursor ?? ''}` })) ?? 1;
       const t = throughput(deps, 'Exchange');
-      const factor = (await deps.faults?.throughputFactor(um, 'Exchange', h)) ?? 1;
       const result = await mover.copyChunk(um, move.cursor, t.chunkItems, h, onChunk(move, 'syncing', async (tx, r) => {
         const nowIso = clock.iso();
         if (r.cursor !== null) {

@@ -30,9 +30,8 @@ export const workloadMove = (deps: MigrationDeps): TaskHandler => {
         const totals = await mover.totals(um, h);
         await migrationRepo.patch(h.store.db, move, { itemsTotal: totals.items, bytesTotal: totals.bytes, passes: 1 }, 'moving');
       }
-      await deps.faults?.beforeChunk(um, w, { store: h.store, clock, attempt: h.attempt, step: `move:${move.cursor ?? ''}` });
+      const factor = (await deps.faults?.beforeChunk(um, w, { store: h.store, clock, attempt: h.attempt, step: `move:${move.cursor ?? ''}` })) ?? 1;
       const t = throughput(deps, w);
-      const factor = (await deps.faults?.throughputFactor(um, w, h)) ?? 1;
       const r = await mover.copyChunk(um, move.cursor, t.chunkItems, h, onChunk(move, 'moving', async (tx, res) => {
         if (res.cursor !== null) {
           await h.queue.enqueue('workload.move', p as unknown as Record<string, unknown>, { jobKey: `wmove:${job.id}:${move.userId}:${w}`, runAt: nextChunkAt(clock, t, res.items, res.bytes, factor), maxAttempts: MOVE_MAX_ATTEMPTS }, tx);
