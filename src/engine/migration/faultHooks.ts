@@ -2,7 +2,7 @@
 // before each chunk or pass a permanent error fails the move and a transient one fails this attempt
 // (retried with backoff); slow throughput stretches the pacing; at each pass boundary the mid-move
 // faults that are due change the source (aux archive, hold, content) and may stop the move.
-import { consumeTransient, fireMidMoveFaults, loadFaults, SKIP_REASONS } from './faults.js';
+import { consumeTransient, fireMidMoveFaults, loadFaults } from './faults.js';
 import { PermanentMoveError, type MoveFaults } from './orchestrator.js';
 
 /** A transient error: the work item fails this attempt and the runner retries it after a backoff. */
@@ -28,10 +28,5 @@ export const storeFaults: MoveFaults = {
   async afterPass(move, workload, completedPasses, h) {
     const fired = await fireMidMoveFaults(h.store, h.clock, { tenantId: move.sourceTenantId, userId: move.sourceUserId, workload, completedPasses });
     return fired.find((x) => x.error)?.error ?? null;
-  },
-
-  async skippedItems(move, workload, h) {
-    const f = await loadFaults(h.store.db, { tenantId: move.sourceTenantId, userId: move.sourceUserId, workload });
-    return { corrupt: f.skip.corrupt, oversized: f.skip.oversized, reasons: SKIP_REASONS };
   },
 };

@@ -29,8 +29,6 @@ export interface MoveFaults {
   beforeChunk(move: UserMove, workload: MovedWorkload, h: { store: Store; clock: Clock; attempt: number; step: string }): Promise<number>;
   /** After `completedPasses` sync passes: fires due mid-move faults; an error stops the move. */
   afterPass(move: UserMove, workload: MovedWorkload, completedPasses: number, h: { store: Store; clock: Clock }): Promise<{ code: string; message: string } | null>;
-  /** Source items a mover must skip (the first ones in copy order), as corrupt / oversized. */
-  skippedItems(move: UserMove, workload: MovedWorkload, h: { store: Store; clock: Clock }): Promise<{ corrupt: number; oversized: number; reasons: { corrupt: string; oversized: string } }>;
 }
 
 export interface MigrationDeps {
