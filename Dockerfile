@@ -13,7 +13,8 @@ COPY scripts ./scripts
 RUN npm run build && npm prune --omit=dev
 
 FROM node:24-bookworm-slim
-ENV NODE_ENV=production XTM_DATA_DIR=/data XTM_HOST=0.0.0.0 XTM_PORT=8787 XTM_HTTPS_PORT=8788
+# MALLOC_ARENA_MAX: fewer glibc malloc arenas for the server's threads, ~35 MB less peak RSS in a 2,000-user migration (README).
+ENV NODE_ENV=production XTM_DATA_DIR=/data XTM_HOST=0.0.0.0 XTM_PORT=8787 XTM_HTTPS_PORT=8788 MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

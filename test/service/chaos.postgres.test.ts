@@ -112,9 +112,9 @@ describe(`chaos: 2 API replicas and 3 workers on PostgreSQL, a ${USERS}-user bat
   let replicaA: XtmProc & { url: string };
   let replicaB: XtmProc & { url: string };
   let portA: number;
-  // compose.yaml's commands and environment (the database, the public URL, one admin key, no https), plus
+  // compose.yaml's commands and environment (the database, the public URL, one admin key, no https, and the image's MALLOC_ARENA_MAX), plus
   // what a test needs: a port each, a manual clock, the generated scenario, quiet logs.
-  const composeEnv = () => ({ ...env, XTM_DATABASE_URL: pg.url, XTM_PUBLIC_URL: PUBLIC_URL, XTM_ADMIN_KEY: ADMIN_KEY, XTM_HTTPS_PORT: 'off' });
+  const composeEnv = () => ({ ...env, XTM_DATABASE_URL: pg.url, XTM_PUBLIC_URL: PUBLIC_URL, XTM_ADMIN_KEY: ADMIN_KEY, XTM_HTTPS_PORT: 'off', MALLOC_ARENA_MAX: '2' });
   const apiArgs = (port: number, scenario: string) => ['--no-worker', '--port', String(port), '--clock', 'manual', '--scenario', scenario, '--log-level', 'warn'];
   const serveA = (scenario: string) => serve(join(root, 'a'), apiArgs(portA, scenario), { env: composeEnv() });
   const startA = async (scenario: string) => {
