@@ -159,8 +159,8 @@ export async function run(opts: { users?: number; backend?: 'sqlite' | 'postgres
     const m0 = performance.now();
     const load0 = loadavg()[0]!;
     const dbCpu = pgdb ? sampleBackendCpu(new URL(pgdb.url).pathname.slice(1)) : undefined;
-    // What a watcher sees move (xtm.progressSummary and `xtm jobs watch` aggregate these rows: users by
-    // phase, items done): the longest real time in which none of it changed, and when (issue 22: every phase
+    // What a watcher sees move (the jobs' statuses, and what xtm.progressSummary and `xtm jobs watch` aggregate:
+    // users by workload and phase, items done): the longest real time in which none of it changed, and when (issue 22: every phase
     // moves a visible counter at least every few seconds, cutover and the post-cutover moves included).
     // Read on the bench's own connection every 250 ms, so the watcher adds nothing to the API's latency.
     const stall = { longestMs: 0, atMs: 0, phase: '' };
@@ -172,13 +172,14 @@ export async function run(opts: { users?: number; backend?: 'sqlite' | 'postgres
       while (watching) {
         const rows = await db.selectFrom('migration_moves').select((eb) => ['workload', 'phase', eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('items_done').as('done')])
           .where('job_id', 'in', ids).groupBy(['workload', 'phase']).orderBy('workload').orderBy('phase').execute();
-        const seen = JSON.stringify(rows);
+        const jobs = await db.selectFrom('migration_jobs').select(['id', 'status']).where('id', 'in', ids).orderBy('id').execute();
+        const seen = JSON.stringify([jobs, rows]);
         const t = performance.now();
         if (seen !== last) {
           if (t - lastAt > stall.longestMs) Object.assign(stall, { longestMs: Math.round(t - lastAt), atMs: Math.round(lastAt - m0), phase });
           last = seen;
           lastAt = t;
-          phase = rows.filter((r) => !['completed', 'failed', 'cancelled'].includes(r.phase)).map((r) => `${r.workload}:${r.phase}`).join(' ');
+          phase = [...new Set(jobs.map((j) => `job:${j.status}`)), ...rows.filter((r) => !['completed', 'failed', 'cancelled'].includes(r.phase)).map((r) => `${r.workload}:${r.phase}`)].join(' ');
         }
         await new Promise((r) => setTimeout(r, 250));
       }
