@@ -74,12 +74,12 @@ export const mailMoveRepo = {
 
   /** Items in (cursor, end] too large to move: never copied, reported as skipped. */
   async oversized(db: Db, k: MailMoveKey, cursor: string | null, end: string | undefined, maxItemBytes: number) {
-    let q = sourceItems(db, k).select(['i.id', 'i.size_bytes', 'i.subject'])
+    let q = sourceItems(db, k).select(['i.id', 'i.size_bytes'])
       .where(notMapped(k, 'item', 'i.id'));
     if (cursor !== null) q = q.where('i.id', '>', cursor);
     if (end !== undefined) q = q.where('i.id', '<=', end);
     const rows = await q.where('i.size_bytes', '>', maxItemBytes).execute();
-    return rows.map((r) => ({ id: r.id, sizeBytes: Number(r.size_bytes), subject: r.subject }));
+    return rows.map((r) => ({ id: r.id, sizeBytes: Number(r.size_bytes) }));
   },
 
   /** Copies the items in (cursor, end] not copied yet: id map first, then the rows joined to it. Answers what was copied. */

@@ -163,10 +163,10 @@ export const migrationRepo = {
   },
 
   /**
-   * Adds a chunk's progress (in the chunk's transaction, so it counts exactly once). A total the source
-   * outgrew (mail that arrived during the initial sync) grows with it: done never passes total.
+   * Adds a chunk's progress and cursor (in the chunk's transaction, so it counts exactly once) while the move
+   * is still in `phase`: false (nothing written) when it is not. A total the source outgrew (mail that arrived
+   * during the initial sync) grows with it: done never passes total.
    */
-  /** Adds a chunk's progress and cursor while the move is still in `phase`: false (nothing written) when it is not. */
   async addProgress(db: Db, m: Pick<Move, 'jobId' | 'userId' | 'workload'>, phase: MovePhase, items: number, bytes: number, cursor: string | null, nowIso: string): Promise<boolean> {
     const res = await db.updateTable('migration_moves').set({
       items_done: sql`items_done + ${items}`, bytes_done: sql`bytes_done + ${bytes}`,

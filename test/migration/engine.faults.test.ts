@@ -43,6 +43,19 @@ async function createValidated(name: string, resources: string[], completeAfter:
   return res.body.id as string;
 }
 const fault = (user: string, kind: string, extra: Record<string, unknown> = {}) => admin('POST', `tenants/${SRC}/migrationFaults`, { user, workload: 'Exchange', kind, ...extra });
+/** Runs `fn` against a server of its own (demo scenario, nothing migrated yet); `s` and `token` are restored after. */
+async function onFreshServer(fn: () => Promise<void>): Promise<void> {
+  const fresh = await startServer({ scenario: 'scenarios/demo.yaml' }, { seed: async () => {}, validate: 'rules' });
+  const [prevServer, prevToken] = [s, token];
+  s = fresh;
+  try {
+    token = await demoToken(s, 'target');
+    await fn();
+  } finally {
+    [s, token] = [prevServer, prevToken];
+    await fresh.stop();
+  }
+}
 const itemCount = async (tenant: string, user: string) =>
   Number((await s.deps.store.db.selectFrom('mail_items').select((eb) => eb.fn.countAll().as('n')).where('tenant_id', '=', tenant).where('user_id', '=', user).executeTakeFirstOrThrow()).n);
 
@@ -117,65 +130,47 @@ test('skipped items grade Investigate: adminActionRequired until the skipped ite
   assertGraphError(await s.api('POST', `${B}/${id}/xtm.approveSkippedItems`, { token }), 409, 'Conflict', /only while the job is adminActionRequired\. Current status is completed\./);
 });
 
-test('an auxiliary archive provisioned during the move fails it with SourceAuxArchiveIsProvisionedDuringCrossTenantMovePermanentException', async () => {
-  const fresh = await startServer({ scenario: 'scenarios/demo.yaml' }, { seed: async () => {}, validate: 'rules' });
-  const prev = s;
-  s = fresh;
-  try {
-    token = await demoToken(s, 'target');
-    const now = Date.parse((await admin('GET', 'clock')).now);
-    const id = await createValidated('aux wave', [MEGAN.tgt], new Date(now + 3 * 86_400_000).toISOString());
-    await fault(MEGAN.upn, 'auxArchiveDuringMove', { afterPass: 1 });
-    assert.equal((await s.api('POST', `${B}/${id}/migrate`, { token })).status, 200);
-    await s.queue.drain();
-    const ex = await exchange(id, MEGAN.tgt);
-    assert.equal(ex.status, 'failed', JSON.stringify(ex));
-    assert.equal(ex.errors[0].code, 'SourceAuxArchiveIsProvisionedDuringCrossTenantMovePermanentException');
-    const j = await job(id);
-    assert.equal(j.status, 'failed', JSON.stringify(j));
-    // A failed job can be retried (and fails the same way while the archive exists).
-    assert.equal((await s.api('POST', `${B}/${id}/migrate`, { token })).status, 200);
-  } finally {
-    s = prev;
-    await fresh.stop();
-  }
-});
+test('an auxiliary archive provisioned during the move fails it with SourceAuxArchiveIsProvisionedDuringCrossTenantMovePermanentException', () => onFreshServer(async () => {
+  const now = Date.parse((await admin('GET', 'clock')).now);
+  const id = await createValidated('aux wave', [MEGAN.tgt], new Date(now + 3 * 86_400_000).toISOString());
+  await fault(MEGAN.upn, 'auxArchiveDuringMove', { afterPass: 1 });
+  assert.equal((await s.api('POST', `${B}/${id}/migrate`, { token })).status, 200);
+  await s.queue.drain();
+  const ex = await exchange(id, MEGAN.tgt);
+  assert.equal(ex.status, 'failed', JSON.stringify(ex));
+  assert.equal(ex.errors[0].code, 'SourceAuxArchiveIsProvisionedDuringCrossTenantMovePermanentException');
+  const j = await job(id);
+  assert.equal(j.status, 'failed', JSON.stringify(j));
+  // A failed job can be retried (and fails the same way while the archive exists).
+  assert.equal((await s.api('POST', `${B}/${id}/migrate`, { token })).status, 200);
+}));
 
-test('an item over the 150 MB maximum item size is skipped (LargeItem), never copied, and graded like any skipped item', async () => {
-  const fresh = await startServer({ scenario: 'scenarios/demo.yaml' }, { seed: async () => {}, validate: 'rules' });
-  const prev = s;
-  s = fresh;
-  try {
-    token = await demoToken(s, 'target');
-    const big = 150 * 1024 * 1024 + 1;
-    const added = await admin('POST', `tenants/${SRC}/users/${MEGAN.src}/mailItems`, { folder: 'inbox', subject: 'Too large to move', sizeBytes: big });
-    await admin('POST', `tenants/${SRC}/users/${MEGAN.src}/mailItems`, { folder: 'inbox', subject: 'Exactly at the limit', sizeBytes: 150 * 1024 * 1024 });
-    const sourceItems = await itemCount(SRC, MEGAN.src);
-    const now = Date.parse((await admin('GET', 'clock')).now);
-    const id = await createValidated('large item wave', [MEGAN.tgt], new Date(now + 86_400_000).toISOString());
-    assert.equal((await s.api('POST', `${B}/${id}/migrate`, { token })).status, 200);
-    await s.queue.drain();
-    const synced = await exchange(id, MEGAN.tgt);
-    assert.equal(synced.status, 'synced', JSON.stringify(synced));
-    const subjects = async () => (await s.deps.store.db.selectFrom('mail_items').select('subject').where('tenant_id', '=', TGT).where('user_id', '=', MEGAN.tgt).execute()).map((r) => r.subject);
-    assert.ok(!(await subjects()).includes('Too large to move'), 'the large item is not copied');
-    assert.ok((await subjects()).includes('Exactly at the limit'), 'an item at the limit moves');
+test('an item over the 150 MB maximum item size is skipped (LargeItem), never copied, and graded like any skipped item', () => onFreshServer(async () => {
+  const big = 150 * 1024 * 1024 + 1;
+  const added = await admin('POST', `tenants/${SRC}/users/${MEGAN.src}/mailItems`, { folder: 'inbox', subject: 'Too large to move', sizeBytes: big });
+  await admin('POST', `tenants/${SRC}/users/${MEGAN.src}/mailItems`, { folder: 'inbox', subject: 'Exactly at the limit', sizeBytes: 150 * 1024 * 1024 });
+  const sourceItems = await itemCount(SRC, MEGAN.src);
+  const now = Date.parse((await admin('GET', 'clock')).now);
+  const id = await createValidated('large item wave', [MEGAN.tgt], new Date(now + 86_400_000).toISOString());
+  assert.equal((await s.api('POST', `${B}/${id}/migrate`, { token })).status, 200);
+  await s.queue.drain();
+  const synced = await exchange(id, MEGAN.tgt);
+  assert.equal(synced.status, 'synced', JSON.stringify(synced));
+  const subjects = (await s.deps.store.db.selectFrom('mail_items').select('subject').where('tenant_id', '=', TGT).where('user_id', '=', MEGAN.tgt).execute()).map((r) => r.subject);
+  assert.ok(!subjects.includes('Too large to move'), 'the large item is not copied');
+  assert.ok(subjects.includes('Exactly at the limit'), 'an item at the limit moves');
 
-    await advance('P1D');
-    assert.equal((await job(id)).status, 'adminActionRequired');
-    assert.equal((await s.api('POST', `${B}/${id}/xtm.approveSkippedItems`, { token })).status, 202);
-    await s.queue.drain();
-    assert.equal((await job(id)).status, 'completed');
-    const w = (await s.api('GET', `${B}/${id}/xtm.progress`, { token })).body.users[0].workloads[0];
-    assert.equal(w.skippedItems.length, 1, JSON.stringify(w.skippedItems));
-    assert.equal(w.skippedItems[0].sourceItemId, added.id);
-    assert.match(w.skippedItems[0].reason, /^The item is 157286401 bytes, over the 157286400-byte maximum item size \(LargeItem\)\.$/);
-    assert.equal(w.sourceItemCount, sourceItems);
-    assert.equal(w.targetItemCount, sourceItems - 1);
-    assert.equal(w.itemsDone + 1, w.itemsTotal, JSON.stringify(w));
-    assert.equal(await itemCount(TGT, MEGAN.tgt), sourceItems - 1);
-  } finally {
-    s = prev;
-    await fresh.stop();
-  }
-});
+  await advance('P1D');
+  assert.equal((await job(id)).status, 'adminActionRequired');
+  assert.equal((await s.api('POST', `${B}/${id}/xtm.approveSkippedItems`, { token })).status, 202);
+  await s.queue.drain();
+  assert.equal((await job(id)).status, 'completed');
+  const w = (await s.api('GET', `${B}/${id}/xtm.progress`, { token })).body.users[0].workloads[0];
+  assert.equal(w.skippedItems.length, 1, JSON.stringify(w.skippedItems));
+  assert.equal(w.skippedItems[0].sourceItemId, added.id);
+  assert.match(w.skippedItems[0].reason, /^The item is 157286401 bytes, over the 157286400-byte maximum item size \(LargeItem\)\.$/);
+  assert.equal(w.sourceItemCount, sourceItems);
+  assert.equal(w.targetItemCount, sourceItems - 1);
+  assert.equal(w.itemsDone + 1, w.itemsTotal, JSON.stringify(w));
+  assert.equal(await itemCount(TGT, MEGAN.tgt), sourceItems - 1);
+}));
