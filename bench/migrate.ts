@@ -175,6 +175,7 @@ export async function run(opts: { users?: number; backend?: 'sqlite' | 'postgres
         const jobs = await db.selectFrom('migration_jobs').select(['id', 'status']).where('id', 'in', ids).orderBy('id').execute();
         const seen = JSON.stringify([jobs, rows]);
         const t = performance.now();
+        if (process.env.XTM_BENCH_TRACE) process.stderr.write(`${((t - m0) / 1000).toFixed(1)}s ${Math.floor(Date.now() / 1000)} ${jobs.map((j) => j.status).join(',')} ${rows.map((r) => `${r.workload}:${r.phase}=${r.n}/${r.done}`).join(' ')}\n`);
         if (seen !== last) {
           if (t - lastAt > stall.longestMs) Object.assign(stall, { longestMs: Math.round(t - lastAt), atMs: Math.round(lastAt - m0), phase });
           last = seen;

@@ -56,6 +56,17 @@ export async function changesSince(db: Db, q: ChangeQuery): Promise<ChangePage> 
 }
 
 /**
+ * Whether the log holds an entry of `kinds` for the owner, or a reset of its tenant, after `afterSeq`: an
+ * index seek (changes_owner), so a pass can tell "nothing happened" without comparing what it owns.
+ */
+export async function anyChangeSince(db: Db, q: { tenantId: string; ownerId: string; kinds: readonly ChangeKind[]; afterSeq: number }): Promise<boolean> {
+  const r = await db.selectFrom('changes').select('seq')
+    .where('tenant_id', '=', q.tenantId).where('owner_id', 'in', [q.ownerId, '']).where('seq', '>', q.afterSeq)
+    .where('kind', 'in', [...q.kinds, RESET]).limit(1).executeTakeFirst();
+  return r !== undefined;
+}
+
+/**
  * Latest op per item. An item that is re-added after an earlier entry in the page (a replace = delete +
  * insert) is a `change`; one first added in this page stays an `add`; a delete always stays a tombstone.
  */

@@ -34,7 +34,7 @@ function notMapped(k: MailMoveKey, kind: 'folder' | 'item', outer: string) {
     .whereRef('m.source_id', '=', outer)));
 }
 
-function mapped(db: Db, k: MailMoveKey, kind: 'folder' | 'item') {
+function mapped(db: Db, k: MailMoveKey, kind: 'folder' | 'item' | 'mailbox') {
   return db.selectFrom('migration_item_map as m').where('m.job_id', '=', k.jobId).where('m.user_id', '=', k.userId).where('m.workload', '=', WORKLOAD).where('m.kind', '=', kind);
 }
 
@@ -42,6 +42,23 @@ export const mailMoveRepo = {
   async totals(db: Db, k: MailMoveKey): Promise<{ items: number; bytes: number }> {
     const r = await sourceItems(db, k).select((eb) => [eb.fn.countAll().as('n'), sql<number>`coalesce(sum(i.size_bytes), 0)`.as('b')]).executeTakeFirstOrThrow();
     return { items: Number(r.n), bytes: Number(r.b) };
+  },
+
+  /**
+   * The change-log position up to which the source mailbox was last compared in full with what moved: an
+   * id-map row of its own (kind `mailbox`), committed with the pass that made the comparison.
+   */
+  async comparedUpTo(db: Db, k: MailMoveKey): Promise<number | undefined> {
+    const r = await mapped(db, k, 'mailbox').select('m.source_version').where('m.source_id', '=', k.sourceUserId).executeTakeFirst();
+    return r?.source_version == null ? undefined : Number(r.source_version);
+  },
+
+  /** Records `seq` as comparedUpTo; `keepOlder`: only where none is recorded (a first chunk must not hide earlier changes). */
+  async setComparedUpTo(trx: Db, k: MailMoveKey, seq: number, keepOlder: boolean): Promise<void> {
+    await trx.insertInto('migration_item_map')
+      .values({ job_id: k.jobId, user_id: k.userId, workload: WORKLOAD, kind: 'mailbox', source_id: k.sourceUserId, target_id: k.userId, source_version: String(seq) })
+      .onConflict((oc) => (keepOlder ? oc.doNothing() : oc.columns(['job_id', 'user_id', 'workload', 'kind', 'source_id']).doUpdateSet({ source_version: String(seq) })))
+      .execute();
   },
 
   /** Copies folders not copied yet (all of a mailbox's folders are few: one statement pair per pass). */

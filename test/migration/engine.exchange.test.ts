@@ -170,3 +170,29 @@ test('cancel before cutover: pendingCancel → cancelled, nothing copied stays i
   assert.equal((await admin('GET', `tenants/${TGT}/recipients/${LYNNE.tgt}`)).recipientTypeDetails ?? 'MailUser', 'MailUser');
   assert.ok((await itemRows(SRC, LYNNE.src)).length > 0, 'the source is untouched');
 });
+
+test('an incremental pass reads the change log: a mailbox it logs nothing for is not compared item by item', async () => {
+  const id = await createValidated('quiet wave', [LYNNE.tgt], ['Exchange'], '2026-07-10T00:00:00Z');
+  assert.equal((await s.api('POST', `${B}/${id}/migrate`, { token: tgtToken })).status, 200);
+  await s.queue.drain();
+  assert.equal((await user(id, LYNNE.tgt)).Exchange.status, 'synced');
+  const db = s.deps.store.db;
+  const head = async () => Number((await db.selectFrom('changes').select((eb) => eb.fn.max('seq').as('s')).executeTakeFirstOrThrow()).s ?? 0);
+  const subjects = async () => (await itemRows(TGT, LYNNE.tgt)).map((r) => r.subject);
+
+  // A write the change log does not hold (its entries removed): the next pass trusts the log and copies nothing.
+  const before = await head();
+  await admin('POST', `tenants/${SRC}/users/${LYNNE.src}/mailItems`, { folder: 'inbox', subject: 'Unlogged' });
+  await db.deleteFrom('changes').where('seq', '>', before).execute();
+  await advance('P1D');
+  const p2 = (await s.api('GET', `${B}/${id}/xtm.progress`, { token: tgtToken })).body.users[0].workloads[0];
+  assert.equal(p2.syncPasses, 2, JSON.stringify(p2));
+  assert.ok(!(await subjects()).includes('Unlogged'), 'a mailbox with nothing in the log was not compared');
+
+  // A logged change makes the next pass compare the whole mailbox: the unlogged item comes along too.
+  await admin('POST', `tenants/${SRC}/users/${LYNNE.src}/mailItems`, { folder: 'inbox', subject: 'Logged' });
+  await advance('P1D');
+  const after = await subjects();
+  assert.ok(after.includes('Logged') && after.includes('Unlogged'), JSON.stringify(after));
+  assert.equal(new Set((await itemRows(TGT, LYNNE.tgt)).map((r) => r.id)).size, after.length, 'every item once');
+});

@@ -4,7 +4,8 @@ import { mailMoveRepo, type MailMoveKey } from '../../store/mailMoveRepo.js';
 import type { ChunkResult, MoveHelpers, OnChunkCommit, Reconciliation, SkippedItem, UserMove, WorkloadMover } from './workload.js';
 import { loadFaults, SKIP_REASONS } from './faults.js';
 import { killPoint } from './killPoint.js';
-import { afterCommit, inTransaction } from '../../store/unitOfWork.js';
+import { afterCommit, inTransaction, type Tx } from '../../store/unitOfWork.js';
+import { anyChangeSince, currentSeq } from '../../store/changesRepo.js';
 
 /** Items above Exchange Online's 150 MB message size limit can't be moved: skipped, and they lower the score. */
 export const MAX_ITEM_BYTES = 150 * 1024 * 1024;
@@ -27,6 +28,16 @@ async function faultSkips(m: UserMove, h: MoveHelpers): Promise<SkippedItem[]> {
   const ids = await mailMoveRepo.firstItemIds(h.store.db, key(m), n);
   return ids.map((id, i) => ({ sourceItemId: id, reason: i < f.skip.corrupt ? `${SKIP_REASONS.corrupt}: the item is corrupt and can't be copied.` : `${SKIP_REASONS.oversized}: the item exceeds the maximum item size.` }));
 }
+/**
+ * Nothing of the source mailbox changed since the last full comparison (the change log has no entry for it,
+ * nor a reset of its tenant): the pass has nothing to add, re-copy or delete, and skips comparing every item.
+ */
+async function sourceQuiet(trx: Tx, m: UserMove, k: MailMoveKey, seq: number): Promise<boolean> {
+  const since = await mailMoveRepo.comparedUpTo(trx, k);
+  // A log behind the recorded position (restored or rebuilt) proves nothing: compare in full.
+  return since !== undefined && since <= seq && !(await anyChangeSince(trx, { tenantId: m.sourceTenantId, ownerId: m.sourceUserId, kinds: ['mailItem', 'mailFolder'], afterSeq: since }));
+}
+
 const inRange = (id: string, cursor: string | null, end: string | undefined) => (cursor === null || id > cursor) && (end === undefined || id <= end);
 
 export const exchangeMover: WorkloadMover = {
@@ -40,6 +51,8 @@ export const exchangeMover: WorkloadMover = {
     const skips = await faultSkips(m, h);
     const exclude = skips.map((x) => x.sourceItemId);
     return inTransaction(h.store, async (trx) => {
+      // Where the first incremental pass starts reading the change log: before anything of the mailbox is read.
+      if (cursor === null) await mailMoveRepo.setComparedUpTo(trx, k, await currentSeq(trx), true);
       await mailMoveRepo.copyFolders(trx, k);
       const end = await mailMoveRepo.chunkEnd(trx, k, cursor, limit);
       const large = await tooLarge(trx, k, cursor, end, exclude);
@@ -59,11 +72,16 @@ export const exchangeMover: WorkloadMover = {
     const skips = await faultSkips(m, h);
     const exclude = skips.map((x) => x.sourceItemId);
     return inTransaction(h.store, async (trx) => {
-      await mailMoveRepo.copyFolders(trx, k);
+      const seq = await currentSeq(trx);
       const large = await tooLarge(trx, k, null, undefined, exclude);
-      const copied = await mailMoveRepo.copyItems(trx, k, null, undefined, MAX_ITEM_BYTES, exclude);
-      const { changed, deleted } = await mailMoveRepo.applyChangesAndDeletes(trx, k);
-      const result = { cursor: null, items: copied.items, bytes: copied.bytes, skipped: [...large, ...skips], changed, deleted };
+      let delta = { items: 0, bytes: 0, changed: 0, deleted: 0 };
+      if (!(await sourceQuiet(trx, m, k, seq))) {
+        await mailMoveRepo.copyFolders(trx, k);
+        const copied = await mailMoveRepo.copyItems(trx, k, null, undefined, MAX_ITEM_BYTES, exclude);
+        delta = { ...copied, ...(await mailMoveRepo.applyChangesAndDeletes(trx, k)) };
+      }
+      await mailMoveRepo.setComparedUpTo(trx, k, seq, false);
+      const result = { cursor: null, items: delta.items, bytes: delta.bytes, skipped: [...large, ...skips], changed: delta.changed, deleted: delta.deleted };
       await onCommit(trx, result);
       return result;
     });
