@@ -1,7 +1,7 @@
 // The change log's read side and the bulk-load switch. Rows are written by triggers (0004_changes);
 // incremental passes read them from a cursor (afterSeq) and store the returned lastSeq with their chunk.
 import type Database from 'better-sqlite3';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { RESET, type ChangeKind, type ChangeOp } from './changeKinds.js';
 import type { Database as Schema } from './schema.js';
 
@@ -60,10 +60,14 @@ export async function changesSince(db: Db, q: ChangeQuery): Promise<ChangePage> 
  * index seek (changes_owner), so a pass can tell "nothing happened" without comparing what it owns.
  */
 export async function anyChangeSince(db: Db, q: { tenantId: string; ownerId: string; kinds: readonly ChangeKind[]; afterSeq: number }): Promise<boolean> {
-  const r = await db.selectFrom('changes').select('seq')
-    .where('tenant_id', '=', q.tenantId).where('owner_id', 'in', [q.ownerId, '']).where('seq', '>', q.afterSeq)
-    .where('kind', 'in', [...q.kinds, RESET]).limit(1).executeTakeFirst();
-  return r !== undefined;
+  // One equality per owner, so the owner index is sought on (tenant, owner) whatever the statistics say; `seq + 0`
+  // so the seq index is never walked from afterSeq. Seen on PostgreSQL in a 2,000-user cutover (15–75 ms a call):
+  // with `owner_id IN (…)` and statistics taken before the cutover's deletes, it sought the tenant alone and read
+  // all of its entries; with statistics ending before afterSeq it walked every change since.
+  const since = (owner: string, kinds: readonly string[]) => db.selectFrom('changes').select('seq')
+    .where('tenant_id', '=', q.tenantId).where('owner_id', '=', owner).where(sql<number>`${sql.ref('seq')} + 0`, '>', q.afterSeq).where('kind', 'in', [...kinds]);
+  const r = await db.selectNoFrom((eb) => eb.or([eb.exists(since(q.ownerId, [...q.kinds, RESET])), eb.exists(since('', [RESET]))]).as('any')).executeTakeFirstOrThrow();
+  return Boolean(Number(r.any));
 }
 
 /**
