@@ -63,7 +63,7 @@ test('Exchange slots: handed over and topped up by concurrent transactions, neve
   const store = await openTestStore();
   const LIMIT = 3;
   const deps = { config: { migrationThroughput: { Exchange: { perTenantConcurrency: LIMIT } } } } as unknown as MigrationDeps;
-  const queue = { enqueue: async () => undefined } as unknown as WorkQueue;
+  const queue = { enqueue: async () => undefined, enqueueMany: async () => undefined } as unknown as WorkQueue;
   const phases = async (jobId: string) => {
     const n: Record<string, number> = {};
     for (const m of await migrationRepo.ofJob(store.db, jobId)) n[m.phase] = (n[m.phase] ?? 0) + 1;

@@ -14,7 +14,7 @@ import { commitJob } from '../jobs/commitJob.js';
 import { AFTER_CUTOVER, moveMessage, userOutcome, type ConsistencyScore } from '../../domain/moveStatus.js';
 import { moveStatus, SLOT_PHASES } from '../../domain/movePhases.js';
 import type { ValidationExecutor } from '../jobs/validationPort.js';
-import { PermanentError, type WorkQueue } from '../queue.js';
+import { PermanentError, type EnqueueSpec, type WorkQueue } from '../queue.js';
 import type { MoverRegistry } from './movers.js';
 import { throughputFor, type Throughput } from './pacing.js';
 import type { MovedWorkload, UserMove } from './workload.js';
@@ -165,11 +165,13 @@ export async function fillSlots(trx: Tx, queue: WorkQueue, deps: MigrationDeps, 
   const t = throughput(deps, 'Exchange');
   const grant = async (n: number) => {
     // PostgreSQL: queued moves another transaction is granting are skipped, not waited for.
+    const syncs: EnqueueSpec[] = [];
     for (const m of await migrationRepo.queued(trx, tenantId, 'Exchange', n)) {
       if (await migrationRepo.applyMoveEvent(trx, m, 'slotGranted', { updatedAt: nowIso })) {
-        await queue.enqueue('exchange.sync', { jobId: m.jobId, userId: m.userId }, { jobKey: `xsync:${m.jobId}:${m.userId}`, maxAttempts: MOVE_MAX_ATTEMPTS }, trx);
+        syncs.push({ task: 'exchange.sync', payload: { jobId: m.jobId, userId: m.userId }, opts: { jobKey: `xsync:${m.jobId}:${m.userId}`, maxAttempts: MOVE_MAX_ATTEMPTS } });
       }
     }
+    if (syncs.length > 0) await queue.enqueueMany(syncs, trx);
   };
   if (handOver > 0) await grant(handOver);
   // Slots free beyond those (a job starts, a move failed or was cancelled): counted by one transaction of the
@@ -185,12 +187,14 @@ export async function fillSlots(trx: Tx, queue: WorkQueue, deps: MigrationDeps, 
 
 /** After the user's mailbox cutover (or at cutover when Exchange is not selected): ODSP, Teams and Meeting start. */
 export async function startAfterCutover(trx: Tx, queue: WorkQueue, job: JobHead, userId: string, nowIso: string): Promise<void> {
+  const moves: EnqueueSpec[] = [];
   for (const w of AFTER_CUTOVER as readonly Workload[]) {
     if (!job.workloads.includes(w)) continue;
     if (await migrationRepo.applyMoveEvent(trx, { jobId: job.id, userId, workload: w }, 'sourceReady', { updatedAt: nowIso })) {
-      await queue.enqueue('workload.move', { jobId: job.id, userId, workload: w }, { jobKey: `wmove:${job.id}:${userId}:${w}`, maxAttempts: MOVE_MAX_ATTEMPTS }, trx);
+      moves.push({ task: 'workload.move', payload: { jobId: job.id, userId, workload: w }, opts: { jobKey: `wmove:${job.id}:${userId}:${w}`, maxAttempts: MOVE_MAX_ATTEMPTS } });
     }
   }
+  if (moves.length > 0) await queue.enqueueMany(moves, trx);
 }
 
 /**

@@ -38,11 +38,9 @@ export const migrationCutover = (deps: MigrationDeps): TaskHandler => async (pay
     const cur = (await jobsRepo.byIdAnyTenant(tx, job.id))!;
     const next = cur.status === 'inProgress' ? await commitJob(tx, cur, { type: 'cutoverStarted' }, nowIso) : cur;
     if (!next || next.status !== 'cuttingOver') return;
-    for (const m of mine) {
-      if (m.workload === 'Exchange' && m.phase === 'synced') {
-        await h.queue.enqueue('exchange.finalize', { jobId: job.id, userId: m.userId }, { jobKey: `xfin:${job.id}:${m.userId}`, maxAttempts: MOVE_MAX_ATTEMPTS }, tx);
-      }
-    }
+    const finalizing = mine.filter((m) => m.workload === 'Exchange' && m.phase === 'synced')
+      .map((m) => ({ task: 'exchange.finalize', payload: { jobId: job.id, userId: m.userId }, opts: { jobKey: `xfin:${job.id}:${m.userId}`, maxAttempts: MOVE_MAX_ATTEMPTS } }));
+    if (finalizing.length > 0) await h.queue.enqueueMany(finalizing, tx);
     if (!job.workloads.includes('Exchange')) {
       for (const u of active) await startAfterCutover(tx, h.queue, next, u, nowIso);
       await publishUsers(tx, next, [...active], nowIso);
