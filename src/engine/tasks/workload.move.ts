@@ -33,9 +33,10 @@ export const workloadMove = (deps: MigrationDeps): TaskHandler => {
       const factor = (await deps.faults?.beforeChunk(um, w, { store: h.store, clock, attempt: h.attempt, step: `move:${move.cursor ?? ''}` })) ?? 1;
       const t = throughput(deps, w);
       const r = await mover.copyChunk(um, move.cursor, t.chunkItems, h, onChunk(move, 'moving', async (tx, res) => {
-        if (res.cursor !== null) {
-          await h.queue.enqueue('workload.move', p as unknown as Record<string, unknown>, { jobKey: `wmove:${job.id}:${move.userId}:${w}`, runAt: nextChunkAt(clock, t, res.items, res.bytes, factor), maxAttempts: MOVE_MAX_ATTEMPTS }, tx);
-        }
+        // The last chunk's progress is published with the move's outcome, a moment later: the user's task row is
+        // locked once instead of twice (on PostgreSQL a user's three workloads queue on that lock, held to commit).
+        if (res.cursor === null) return;
+        await h.queue.enqueue('workload.move', p as unknown as Record<string, unknown>, { jobKey: `wmove:${job.id}:${move.userId}:${w}`, runAt: nextChunkAt(clock, t, res.items, res.bytes, factor), maxAttempts: MOVE_MAX_ATTEMPTS }, tx);
         await publishUsers(tx, job, [move.userId], clock.iso());
       }));
       if (r.cursor !== null) return;
