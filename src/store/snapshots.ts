@@ -72,16 +72,30 @@ export async function restoreSnapshot(store: Store, name: string): Promise<void>
   const saved = await tables(store, schema);
   if (!saved.length) throw new SnapshotError(`no snapshot '${name}'`, 'notFound');
   const live = (await tables(store)).filter((t) => !KEEP.has(t));
-  await store.db.transaction().execute(async (tx) => {
-    await sql`truncate ${sql.join(live.map((t) => sql.id(t)))}`.execute(tx);
-    for (const t of saved.filter((x) => live.includes(x))) {
-      // A restore is not a change to log: the change log is restored with the rest.
-      await sql`alter table ${sql.id(t)} disable trigger user`.execute(tx);
-      await sql`insert into ${sql.id(t)} select * from ${sql.id(schema, t)}`.execute(tx);
-      await sql`alter table ${sql.id(t)} enable trigger user`.execute(tx);
+  // The truncate locks every table in turn while the runner's transactions lock rows and tables in their
+  // own order, so PostgreSQL may pick the restore as a deadlock's victim (seen in CI, about one run in
+  // six of test/ops/rehearsal.test.ts): nothing of it committed, so it runs again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await store.db.transaction().execute(async (tx) => {
+        await sql`truncate ${sql.join(live.map((t) => sql.id(t)))}`.execute(tx);
+        for (const t of saved.filter((x) => live.includes(x))) {
+          // A restore is not a change to log: the change log is restored with the rest.
+          await sql`alter table ${sql.id(t)} disable trigger user`.execute(tx);
+          await sql`insert into ${sql.id(t)} select * from ${sql.id(schema, t)}`.execute(tx);
+          await sql`alter table ${sql.id(t)} enable trigger user`.execute(tx);
+        }
+      });
+      return;
+    } catch (e) {
+      if ((e as { code?: string }).code !== DEADLOCK_DETECTED || attempt >= 5) throw e;
+      await new Promise((r) => setTimeout(r, 20 * attempt));
     }
-  });
+  }
 }
+
+/** PostgreSQL's SQLSTATE for a transaction aborted to break a deadlock. */
+const DEADLOCK_DETECTED = '40P01';
 
 /**
  * SQLite, two ways, both leaving every open connection valid (the runner's thread's included):
