@@ -59,6 +59,18 @@ async function scenarioAndWrites(store: Store): Promise<void> {
   assert.deepEqual((await changesSince(store.db, { tenantId: CONTOSO, ownerId: MEGAN, kinds: ['driveItem'], afterSeq: afterLoad, limit: 100 })).changes, []);
   assert.deepEqual((await changesSince(store.db, { tenantId: FABRIKAM, kinds: ['mailItem'], afterSeq: afterLoad, limit: 100 })).changes, []);
 
+  // An owner's page holds the tenant's owner-less entries too, merged by seq, and its limit spans both.
+  const entry = (owner: string, item: string) => ({ tenant_id: CONTOSO, kind: 'mailItem', owner_id: owner, item_id: item, op: 'add' });
+  for (const e of [entry('', 'x1'), entry('someone-else', 'x2'), entry(MEGAN, 'x3'), entry('', 'x4')]) await store.db.insertInto('changes').values(e).execute();
+  const merged: string[] = [];
+  for (let from = before, i = 0; i < 10; i++) {
+    const p = await changesSince(store.db, { tenantId: CONTOSO, ownerId: MEGAN, kinds: ['mailItem'], afterSeq: from, limit: 2 });
+    merged.push(...ops(p.changes));
+    from = p.lastSeq;
+    if (!p.more) break;
+  }
+  assert.deepEqual(merged, ['add mailItem x1', 'add mailItem x3', 'add mailItem x4']);
+
   // A hold placed through the admin API (Set-Mailbox): the recipient row is replaced, read as one change.
   const res = await applyTenantChanges(store, clock, [{ tenantId: CONTOSO, meetings: [{
     id: 'a0000000-0000-4000-8000-000000000001', organizer: MEGAN, subject: 'Added by the admin API',
