@@ -4,7 +4,6 @@ import type Database from 'better-sqlite3';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { RESET, type ChangeKind, type ChangeOp } from './changeKinds.js';
 import type { Database as Schema } from './schema.js';
-import { isPostgres } from './dialect.js';
 
 export { CHANGE_KINDS, RESET, type ChangeKind, type ChangeOp } from './changeKinds.js';
 
@@ -38,79 +37,30 @@ export interface ChangePage {
   more: boolean;
 }
 
-/**
- * The log's head: every entry at or below it has committed, and no later transaction can write there.
- * SQLite (one writer, AUTOINCREMENT): the highest seq. PostgreSQL (a row's seq is its transaction's id,
- * 0017_change_xid): just below the oldest transaction still running.
- */
+/** The highest committed sequence number (0 on an empty log). */
 export async function currentSeq(db: Db): Promise<number> {
-  if (isPostgres(db)) {
-    const r = await sql<{ seq: string }>`select xtm_change_head()::text as seq`.execute(db);
-    return Number(r.rows[0]!.seq);
-  }
   const r = await db.selectFrom('changes').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
   return Number(r?.seq ?? 0);
 }
 
-type Row = { seq: number; kind: string; owner_id: string; item_id: string; op: string };
-
-/**
- * PostgreSQL: how long a read waits for the transactions older than the newest entry it can already see
- * (its own client's last write, typically) to end, so that entry is final and read now. The horizon is the
- * whole cluster's: one long writing transaction anywhere holds it back, and then the read answers what is
- * final when this has passed (the entry comes in a later read).
- */
-const HORIZON_WAIT_MS = 2000;
-
 export async function changesSince(db: Db, q: ChangeQuery): Promise<ChangePage> {
-  let head = await currentSeq(db);
-  const kinds = [...q.kinds, RESET];
-  const owners = q.ownerId === undefined || q.ownerId === '' ? [q.ownerId] : [q.ownerId, ''];
-  if (isPostgres(db) && q.kinds.length > 0) {
-    const newest = async () => {
-      let max = 0;
-      for (const owner of owners) {
-        let probe = db.selectFrom('changes').select((eb) => eb.fn.max('seq').as('seq')).where('tenant_id', '=', q.tenantId).where('seq', '>', Math.max(head, q.afterSeq)).where('kind', 'in', kinds);
-        if (owner !== undefined) probe = probe.where('owner_id', '=', owner);
-        max = Math.max(max, Number((await probe.executeTakeFirst())?.seq ?? 0));
-      }
-      return max;
-    };
-    const target = await newest();
-    for (const end = Date.now() + HORIZON_WAIT_MS; head < target && Date.now() < end;) {
-      await new Promise((r) => setTimeout(r, 5));
-      head = await currentSeq(db);
-    }
-  }
+  const head = await currentSeq(db);
   if (head <= q.afterSeq || q.kinds.length === 0) return { changes: [], lastSeq: Math.max(q.afterSeq, head), more: false };
-  // PostgreSQL: a transaction's entries share its seq, in insertion order (id); SQLite's seq is unique.
-  const ord = isPostgres(db) ? sql<number>`id` : sql<number>`seq`;
-  const order = [sql`seq`, sql`ord`];
-  const page = (owner: string | undefined, from: number, to: number, limit?: number) => {
-    let query = db.selectFrom('changes').select(['seq', 'kind', 'owner_id', 'item_id', 'op', ord.as('ord')])
-      .where('tenant_id', '=', q.tenantId).where('seq', '>', from).where('seq', '<=', to).where('kind', 'in', kinds);
-    if (owner !== undefined) query = query.where('owner_id', '=', owner);
-    query = query.orderBy(order);
-    return limit === undefined ? query : query.limit(limit);
+  const kinds = [...q.kinds, RESET];
+  const page = (owner?: string) => {
+    const query = db.selectFrom('changes').select(['seq', 'kind', 'owner_id', 'item_id', 'op'])
+      .where('tenant_id', '=', q.tenantId).where('seq', '>', q.afterSeq).where('seq', '<=', head).where('kind', 'in', kinds);
+    return (owner === undefined ? query : query.where('owner_id', '=', owner)).orderBy('seq').limit(q.limit);
   };
   // An owner's page and the tenant-wide page (owner '': resets, owner-less items) are read apart and merged by
   // seq: one equality per owner seeks changes_owner on (tenant, owner, seq) whatever the planner's statistics
   // say, where `owner_id IN (…)` let PostgreSQL seek the tenant alone (anyChangeSince below, measured).
-  const read = (from: number, to: number, limit?: number): Promise<Row[]> => (owners.length === 1
-    ? page(owners[0], from, to, limit).execute()
-    : db.selectFrom(page(owners[0], from, to, limit).as('o')).selectAll()
-      .unionAll(db.selectFrom(page('', from, to, limit).as('t')).selectAll())
-      .orderBy(order).$if(limit !== undefined, (qb) => qb.limit(limit!)).execute()) as Promise<Row[]>;
-  let rows = await read(q.afterSeq, head, q.limit + 1);
-  const more = rows.length > q.limit;
-  if (more) {
-    // A page ends between two positions, never inside one transaction's entries: the cursor is a position.
-    const edge = Number(rows[q.limit]!.seq);
-    rows = rows.slice(0, q.limit);
-    if (Number(rows.at(-1)!.seq) === edge) {
-      rows = Number(rows[0]!.seq) === edge ? await read(edge - 1, edge) : rows.filter((r) => Number(r.seq) !== edge);
-    }
-  }
+  const rows = q.ownerId === undefined || q.ownerId === ''
+    ? await page(q.ownerId).execute()
+    : await db.selectFrom(page(q.ownerId).as('o')).selectAll()
+      .unionAll(db.selectFrom(page('').as('t')).selectAll())
+      .orderBy('seq').limit(q.limit).execute();
+  const more = rows.length === q.limit;
   return { changes: coalesce(rows), lastSeq: more ? Number(rows.at(-1)!.seq) : head, more };
 }
 

@@ -25,7 +25,6 @@ import { jobSentValuesMigration } from './migrations/0013_job_sent_values.js';
 import { scanIndexesMigration } from './migrations/0014_scan_indexes.js';
 import { contentRefsMigration } from './migrations/0015_content_refs.js';
 import { changeStagingMigration } from './migrations/0016_change_staging.js';
-import { changeXidMigration } from './migrations/0017_change_xid.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -41,7 +40,7 @@ export interface Store {
 }
 
 export function migrations(dialect: StoreDialect): Record<string, Migration> {
-  return { '0001_initial': initialMigration(dialect), '0002_work': workMigration(dialect), '0003_migration': migrationMigration(dialect), '0004_changes': changesMigration(dialect), '0005_faults': faultsMigration(dialect), '0006_spo_migration': spoMigrationMigration(dialect), '0007_task_fillfactor': taskFillfactorMigration(dialect), '0008_job_notify': jobNotifyMigration(dialect), '0009_move_indexes': moveIndexesMigration(), '0010_content': contentMigration(dialect), '0011_credentials': credentialsMigration(dialect), '0013_job_sent_values': jobSentValuesMigration(dialect), '0014_scan_indexes': scanIndexesMigration(), '0015_content_refs': contentRefsMigration(), '0016_change_staging': changeStagingMigration(dialect), '0017_change_xid': changeXidMigration(dialect) };
+  return { '0001_initial': initialMigration(dialect), '0002_work': workMigration(dialect), '0003_migration': migrationMigration(dialect), '0004_changes': changesMigration(dialect), '0005_faults': faultsMigration(dialect), '0006_spo_migration': spoMigrationMigration(dialect), '0007_task_fillfactor': taskFillfactorMigration(dialect), '0008_job_notify': jobNotifyMigration(dialect), '0009_move_indexes': moveIndexesMigration(), '0010_content': contentMigration(dialect), '0011_credentials': credentialsMigration(dialect), '0013_job_sent_values': jobSentValuesMigration(dialect), '0014_scan_indexes': scanIndexesMigration(), '0015_content_refs': contentRefsMigration(), '0016_change_staging': changeStagingMigration(dialect) };
 }
 
 export async function openStore(location: string): Promise<Store> {

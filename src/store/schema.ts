@@ -364,7 +364,7 @@ export interface MigrationTasksTable {
 
 // ---- change log (0004_changes) ---------------------------------------------------------------
 export interface ChangesTable {
-  /** A reader's cursor. SQLite: AUTOINCREMENT (one writer: commit order). PostgreSQL: the writing transaction's id (0017_change_xid), read only below the oldest transaction running. */
+  /** Monotonic, in commit order (PostgreSQL: NULL until the writing transaction commits). */
   seq: Generated<number>;
   tenant_id: string;
   kind: string; // ChangeKind | 'reset'
